@@ -1,0 +1,11 @@
+//! Python's `json` module, byte for byte: [`dumps`] writes what `json.dumps` writes with its
+//! defaults (`", "` / `": "` separators, ASCII escaping, `NaN`/`Infinity` tokens, float `repr`),
+//! [`loads`] reads what `json.loads` reads (including `NaN`/`Infinity` and big integers).
+
+mod dump;
+mod float;
+mod parse;
+
+pub use dump::{dumps, dumps_indent, write_str};
+pub use float::float_repr;
+pub use parse::{loads, JsonError};

@@ -1,0 +1,18 @@
+//! The type system: scalar and composite column types, column and tensor specs, schemas,
+//! params and signatures, with MLflow's construction rules and messages.
+
+mod coltype;
+mod colspec;
+mod datatype;
+mod params;
+mod schema;
+mod signature;
+mod tensor;
+
+pub use coltype::{ColType, ObjectType, Property, Required};
+pub use colspec::{ColSpec, ColumnName};
+pub use datatype::DataType;
+pub use params::{ParamSchema, ParamShape, ParamSpec, ParamType};
+pub use schema::{Schema, SchemaKind, Spec};
+pub use signature::ModelSignature;
+pub use tensor::{NumpyDtype, TensorSpec, TimeUnit};
