@@ -11,7 +11,9 @@ pub struct SchemaError {
 impl SchemaError {
     /// An error with MLflow's exact message.
     pub fn new(message: impl Into<String>) -> SchemaError {
-        SchemaError { message: message.into() }
+        SchemaError {
+            message: message.into(),
+        }
     }
 
     /// The message.

@@ -108,7 +108,11 @@ impl Tensor {
                     other => other,
                 };
             }
-            Value::List((0..t.shape[dim]).map(|_| build(t, dim + 1, offset)).collect())
+            Value::List(
+                (0..t.shape[dim])
+                    .map(|_| build(t, dim + 1, offset))
+                    .collect(),
+            )
         }
         let mut offset = 0;
         build(self, 0, &mut offset)

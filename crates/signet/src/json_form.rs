@@ -18,7 +18,11 @@ pub struct SignatureDict {
 /// Serialises a signature to its dict form.
 pub fn signature_to_dict(sig: &ModelSignature) -> SignatureDict {
     let _ = sig;
-    SignatureDict { inputs: None, outputs: None, params: None }
+    SignatureDict {
+        inputs: None,
+        outputs: None,
+        params: None,
+    }
 }
 
 /// Parses a signature from its dict form (`ModelSignature.from_dict`).

@@ -8,7 +8,11 @@ use chrono::{NaiveDateTime, Timelike};
 
 /// Python `repr` of a string: single quotes unless the text contains `'` and no `"`.
 pub fn py_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -21,8 +25,12 @@ pub fn py_str(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (0x80..0xa0).contains(&(c as u32)) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if (0x80..0xa0).contains(&(c as u32)) => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -40,7 +48,11 @@ pub fn column_name(name: &ColumnName) -> String {
 
 /// Python `repr` of bytes: `b'ab\x00'`.
 pub fn py_bytes(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::from("b");
     out.push(quote);
     for &c in b {
@@ -148,7 +160,12 @@ pub fn py_repr(v: &Value) -> String {
         Value::Float(f) => float_repr(*f),
         Value::Str(s) => py_str(s),
         Value::Bytes(b) => py_bytes(b),
-        Value::Date(d) => format!("datetime.date({}, {}, {})", d.format("%Y"), d.format("%-m"), d.format("%-d")),
+        Value::Date(d) => format!(
+            "datetime.date({}, {}, {})",
+            d.format("%Y"),
+            d.format("%-m"),
+            d.format("%-d")
+        ),
         Value::DateTime(dt) => {
             let mut parts = vec![
                 dt.format("%Y").to_string(),
@@ -189,8 +206,10 @@ pub fn py_repr(v: &Value) -> String {
             }
         }
         Value::Dict(items) => {
-            let parts: Vec<String> =
-                items.iter().map(|(k, v)| format!("{}: {}", py_repr(k), py_repr(v))).collect();
+            let parts: Vec<String> = items
+                .iter()
+                .map(|(k, v)| format!("{}: {}", py_repr(k), py_repr(v)))
+                .collect();
             format!("{{{}}}", parts.join(", "))
         }
         Value::Ndarray(t) => format!("array({})", py_repr(&t.to_list())),

@@ -56,7 +56,12 @@ impl Value {
 
     /// A dict with string keys.
     pub fn dict<K: Into<String>>(items: impl IntoIterator<Item = (K, Value)>) -> Value {
-        Value::Dict(items.into_iter().map(|(k, v)| (Value::Str(k.into()), v)).collect())
+        Value::Dict(
+            items
+                .into_iter()
+                .map(|(k, v)| (Value::Str(k.into()), v))
+                .collect(),
+        )
     }
 
     /// Python truthiness.

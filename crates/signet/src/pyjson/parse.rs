@@ -23,7 +23,11 @@ pub struct JsonError {
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: line {} column {} (char {})", self.msg, self.line, self.column, self.pos)
+        write!(
+            f,
+            "{}: line {} column {} (char {})",
+            self.msg, self.line, self.column, self.pos
+        )
     }
 }
 
@@ -31,7 +35,12 @@ impl std::error::Error for JsonError {}
 
 /// Decodes a JSON document as Python's `json.loads` does.
 pub fn loads(text: &str) -> Result<Value, JsonError> {
-    let mut p = Parser { s: text.as_bytes(), text, i: 0, depth: 0 };
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        i: 0,
+        depth: 0,
+    };
     p.ws();
     let v = p.value()?;
     p.ws();
@@ -57,7 +66,12 @@ impl<'a> Parser<'a> {
             Some(nl) => before[nl + 1..].chars().count() + 1,
             None => pos + 1,
         };
-        JsonError { msg: msg.to_string(), line, column, pos }
+        JsonError {
+            msg: msg.to_string(),
+            line,
+            column,
+            pos,
+        }
     }
 
     fn ws(&mut self) {
@@ -157,12 +171,17 @@ impl<'a> Parser<'a> {
         let text = &self.text[start..i];
         self.i = i;
         if is_float {
-            text.parse::<f64>().map(Value::Float).map_err(|_| self.err("Expecting value", start))
+            text.parse::<f64>()
+                .map(Value::Float)
+                .map_err(|_| self.err("Expecting value", start))
         } else {
             match text.parse::<i128>() {
                 Ok(v) => Ok(Value::Int(v)),
                 // Beyond 128 bits: Python keeps an exact int; signet keeps the nearest float.
-                Err(_) => text.parse::<f64>().map(Value::Float).map_err(|_| self.err("Expecting value", start)),
+                Err(_) => text
+                    .parse::<f64>()
+                    .map(Value::Float)
+                    .map_err(|_| self.err("Expecting value", start)),
             }
         }
     }
@@ -283,7 +302,10 @@ impl<'a> Parser<'a> {
             self.ws();
             let v = self.value()?;
             // A repeated key keeps its first position and takes the last value, as a dict does.
-            match items.iter_mut().find(|(k, _)| matches!(k, Value::Str(s) if *s == key)) {
+            match items
+                .iter_mut()
+                .find(|(k, _)| matches!(k, Value::Str(s) if *s == key))
+            {
                 Some(slot) => slot.1 = v,
                 None => items.push((Value::Str(key), v)),
             }
@@ -310,17 +332,37 @@ mod tests {
     #[test]
     fn python_extensions_and_errors() {
         assert!(matches!(loads("NaN").unwrap(), Value::Float(f) if f.is_nan()));
-        assert_eq!(loads("[1, 2.0, -Infinity]").unwrap(), Value::List(vec![
-            Value::Int(1),
-            Value::Float(2.0),
-            Value::Float(f64::NEG_INFINITY)
-        ]));
-        assert_eq!(loads("18446744073709551615").unwrap(), Value::Int(u64::MAX as i128));
-        assert_eq!(loads("\"caf\\u00e9 \\ud83d\\ude00\"").unwrap(), Value::str("café 😀"));
-        assert_eq!(loads("").unwrap_err().to_string(), "Expecting value: line 1 column 1 (char 0)");
-        assert_eq!(loads("{\"a\": 1,}").unwrap_err().to_string(),
-            "Expecting property name enclosed in double quotes: line 1 column 9 (char 8)");
-        assert_eq!(loads("[1] x").unwrap_err().to_string(), "Extra data: line 1 column 5 (char 4)");
-        assert_eq!(loads("{\"a\": 1, \"a\": 2}").unwrap(), Value::dict([("a", Value::Int(2))]));
+        assert_eq!(
+            loads("[1, 2.0, -Infinity]").unwrap(),
+            Value::List(vec![
+                Value::Int(1),
+                Value::Float(2.0),
+                Value::Float(f64::NEG_INFINITY)
+            ])
+        );
+        assert_eq!(
+            loads("18446744073709551615").unwrap(),
+            Value::Int(u64::MAX as i128)
+        );
+        assert_eq!(
+            loads("\"caf\\u00e9 \\ud83d\\ude00\"").unwrap(),
+            Value::str("café 😀")
+        );
+        assert_eq!(
+            loads("").unwrap_err().to_string(),
+            "Expecting value: line 1 column 1 (char 0)"
+        );
+        assert_eq!(
+            loads("{\"a\": 1,}").unwrap_err().to_string(),
+            "Expecting property name enclosed in double quotes: line 1 column 9 (char 8)"
+        );
+        assert_eq!(
+            loads("[1] x").unwrap_err().to_string(),
+            "Extra data: line 1 column 5 (char 4)"
+        );
+        assert_eq!(
+            loads("{\"a\": 1, \"a\": 2}").unwrap(),
+            Value::dict([("a", Value::Int(2))])
+        );
     }
 }

@@ -62,12 +62,20 @@ pub struct ColSpec {
 impl ColSpec {
     /// A named column.
     pub fn new(name: impl Into<ColumnName>, ty: impl Into<ColType>, required: bool) -> ColSpec {
-        ColSpec { ty: ty.into(), name: Some(name.into()), required: required.into() }
+        ColSpec {
+            ty: ty.into(),
+            name: Some(name.into()),
+            required: required.into(),
+        }
     }
 
     /// An unnamed (positional) required column.
     pub fn unnamed(ty: impl Into<ColType>) -> ColSpec {
-        ColSpec { ty: ty.into(), name: None, required: Required::Yes }
+        ColSpec {
+            ty: ty.into(),
+            name: None,
+            required: Required::Yes,
+        }
     }
 
     /// Whether the column must be present (Python truthiness of the flag).

@@ -106,7 +106,11 @@ pub struct Property {
 impl Property {
     /// A property; `required` defaults to true in MLflow.
     pub fn new(name: impl Into<String>, ty: impl Into<ColType>, required: bool) -> Property {
-        Property { name: name.into(), ty: ty.into(), required: required.into() }
+        Property {
+            name: name.into(),
+            ty: ty.into(),
+            required: required.into(),
+        }
     }
 }
 

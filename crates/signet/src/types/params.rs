@@ -49,7 +49,12 @@ impl ParamSpec {
         default: Value,
         shape: ParamShape,
     ) -> Result<ParamSpec, SchemaError> {
-        let mut spec = ParamSpec { name: name.into(), dtype, default: Value::None, shape };
+        let mut spec = ParamSpec {
+            name: name.into(),
+            dtype,
+            default: Value::None,
+            shape,
+        };
         if let ParamType::Scalar(DataType::Binary) = spec.dtype {
             return Err(SchemaError::new(format!(
                 "Binary type is not supported for parameters, ParamSpec '{}'has dtype 'binary'",
@@ -61,8 +66,18 @@ impl ParamSpec {
     }
 
     /// Builds a spec without validating the default (the caller guarantees it is valid).
-    pub fn new_unchecked(name: String, dtype: ParamType, default: Value, shape: ParamShape) -> ParamSpec {
-        ParamSpec { name, dtype, default, shape }
+    pub fn new_unchecked(
+        name: String,
+        dtype: ParamType,
+        default: Value,
+        shape: ParamShape,
+    ) -> ParamSpec {
+        ParamSpec {
+            name,
+            dtype,
+            default,
+            shape,
+        }
     }
 
     /// The parameter's name.

@@ -31,7 +31,9 @@ impl Schema {
     /// Validates `specs` with MLflow's rules, in MLflow's order, with its exact messages.
     pub fn new(specs: Vec<Spec>) -> Result<Schema, SchemaError> {
         if specs.is_empty() {
-            return Err(SchemaError::new("Creating Schema with empty inputs is not allowed."));
+            return Err(SchemaError::new(
+                "Creating Schema with empty inputs is not allowed.",
+            ));
         }
         let named = |s: &Spec| match s {
             Spec::Col(c) => c.name.is_some(),
@@ -72,7 +74,9 @@ impl Schema {
                     "Creating Schema with multiple unnamed TensorSpecs is not supported. Please provide names for each TensorSpec.",
                 ));
             }
-            return Ok(Schema { kind: SchemaKind::Tensors(tensors) });
+            return Ok(Schema {
+                kind: SchemaKind::Tensors(tensors),
+            });
         }
         let cols: Vec<ColSpec> = specs
             .into_iter()
@@ -81,12 +85,17 @@ impl Schema {
                 Spec::Tensor(_) => unreachable!("checked above"),
             })
             .collect();
-        if cols.iter().any(|c| c.name.is_none() && c.required.is_false()) {
+        if cols
+            .iter()
+            .any(|c| c.name.is_none() && c.required.is_false())
+        {
             return Err(SchemaError::new(
                 "Creating Schema with unnamed optional inputs is not supported. Please name all inputs or make all inputs required.",
             ));
         }
-        Ok(Schema { kind: SchemaKind::Columns(cols) })
+        Ok(Schema {
+            kind: SchemaKind::Columns(cols),
+        })
     }
 
     /// A column-based schema.

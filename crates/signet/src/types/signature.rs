@@ -22,8 +22,14 @@ impl ModelSignature {
         params: Option<ParamSchema>,
     ) -> Result<ModelSignature, SchemaError> {
         if inputs.is_none() && outputs.is_none() && params.is_none() {
-            return Err(SchemaError::new("At least one of inputs, outputs or params must be provided"));
+            return Err(SchemaError::new(
+                "At least one of inputs, outputs or params must be provided",
+            ));
         }
-        Ok(ModelSignature { inputs, outputs, params })
+        Ok(ModelSignature {
+            inputs,
+            outputs,
+            params,
+        })
     }
 }

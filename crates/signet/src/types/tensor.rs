@@ -190,7 +190,10 @@ fn parse_dtype(text: &str) -> Result<NumpyDtype, crate::SchemaError> {
     // Strip a byte-order prefix.
     let body = text.strip_prefix(['<', '>', '=', '|']).unwrap_or(text);
     // datetime64 / timedelta64 with optional unit.
-    for (prefixes, is_dt) in [(&["datetime64", "M8"][..], true), (&["timedelta64", "m8"][..], false)] {
+    for (prefixes, is_dt) in [
+        (&["datetime64", "M8"][..], true),
+        (&["timedelta64", "m8"][..], false),
+    ] {
         for p in prefixes {
             if let Some(rest) = body.strip_prefix(p) {
                 let unit = if rest.is_empty() {
@@ -202,7 +205,11 @@ fn parse_dtype(text: &str) -> Result<NumpyDtype, crate::SchemaError> {
                         .ok_or_else(unknown)?;
                     TimeUnit::from_code(inner).ok_or_else(unknown)?
                 };
-                return Ok(if is_dt { Datetime64(unit) } else { Timedelta64(unit) });
+                return Ok(if is_dt {
+                    Datetime64(unit)
+                } else {
+                    Timedelta64(unit)
+                });
             }
         }
     }

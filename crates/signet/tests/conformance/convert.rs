@@ -1,0 +1,1 @@
+//! Conversion of the conformance corpus' Values (FORMAT.md) into signet's model inputs.
