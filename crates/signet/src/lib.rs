@@ -9,6 +9,7 @@
 //! // The house-price example: infer a signature from a small table.
 //! ```
 
+pub mod elem;
 pub mod error;
 pub mod infer;
 pub mod input;

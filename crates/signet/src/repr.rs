@@ -2,7 +2,10 @@
 //! text forms of dates, bytes and numbers.
 
 use crate::pyjson::float_repr;
-use crate::types::{ColumnName, TimeUnit};
+use crate::types::{
+    ColSpec, ColType, ColumnName, ModelSignature, NumpyDtype, ObjectType, ParamSchema, ParamShape,
+    ParamSpec, ParamType, Property, Schema, SchemaKind, TensorSpec, TimeUnit,
+};
 use crate::value::Value;
 use chrono::{NaiveDateTime, Timelike};
 
@@ -146,6 +149,10 @@ pub fn py_str_of(v: &Value) -> String {
         Value::DateTime(dt) | Value::Timestamp(dt) => str_datetime(dt),
         Value::Date(d) => d.format("%Y-%m-%d").to_string(),
         Value::Datetime64(dt, unit) => numpy_datetime(dt, *unit),
+        Value::Numpy(NumpyDtype::Float32, inner) => match inner.as_ref() {
+            Value::Float(f) => float32_repr(*f as f32),
+            other => py_str_of(other),
+        },
         Value::Numpy(_, inner) => py_str_of(inner),
         other => py_repr(other),
     }
@@ -191,7 +198,10 @@ pub fn py_repr(v: &Value) -> String {
         Value::NA => "<NA>".into(),
         Value::Numpy(dt, inner) => match inner.as_ref() {
             Value::Bool(b) => if *b { "np.True_" } else { "np.False_" }.into(),
-            other => format!("np.{}({})", dt.name(), py_repr(other)),
+            Value::Float(f) if *dt == NumpyDtype::Float32 => {
+                format!("np.float32({})", float32_repr(*f as f32))
+            }
+            other => format!("np.{}({})", numpy_class_name(*dt), py_repr(other)),
         },
         Value::List(items) => {
             let parts: Vec<String> = items.iter().map(py_repr).collect();
@@ -213,5 +223,286 @@ pub fn py_repr(v: &Value) -> String {
             format!("{{{}}}", parts.join(", "))
         }
         Value::Ndarray(t) => format!("array({})", py_repr(&t.to_list())),
+    }
+}
+
+/// numpy's repr of a `float32` scalar's value: the shortest digits that round-trip through
+/// `float32`, laid out as Python lays out floats (`0.7`, `1e+20`, `3.0`).
+pub fn float32_repr(f: f32) -> String {
+    if !f.is_finite() || f == 0.0 {
+        return float_repr(f as f64);
+    }
+    let sci = format!("{:e}", f);
+    let Some((mantissa, exp)) = sci.split_once('e') else {
+        return float_repr(f as f64);
+    };
+    let Ok(exp) = exp.parse::<i32>() else {
+        return float_repr(f as f64);
+    };
+    let (neg, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    if !(-4..16).contains(&exp) {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push_str(&format!(
+            "e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        ));
+    } else if exp < 0 {
+        out.push_str("0.");
+        for _ in 0..(-exp - 1) {
+            out.push('0');
+        }
+        out.push_str(&digits);
+    } else {
+        let int_len = exp as usize + 1;
+        if digits.len() <= int_len {
+            out.push_str(&digits);
+            for _ in digits.len()..int_len {
+                out.push('0');
+            }
+            out.push_str(".0");
+        } else {
+            out.push_str(&digits[..int_len]);
+            out.push('.');
+            out.push_str(&digits[int_len..]);
+        }
+    }
+    out
+}
+
+/// The name of the numpy scalar class of a dtype (`int64`, `bool`, `str_`, `bytes_`,
+/// `datetime64`), as in `np.int64(5)` or `<class 'numpy.str_'>`.
+pub fn numpy_class_name(dtype: NumpyDtype) -> String {
+    match dtype {
+        NumpyDtype::Str => "str_".into(),
+        NumpyDtype::Bytes => "bytes_".into(),
+        NumpyDtype::Object => "object_".into(),
+        NumpyDtype::Datetime64(_) => "datetime64".into(),
+        NumpyDtype::Timedelta64(_) => "timedelta64".into(),
+        other => other.name(),
+    }
+}
+
+/// Python's `repr(type(v))`: `<class 'str'>`, `<class 'numpy.int64'>`, `<class 'datetime.date'>`.
+pub fn py_class(v: &Value) -> String {
+    let name = match v {
+        Value::None => "NoneType".to_string(),
+        Value::Bool(_) => "bool".into(),
+        Value::Int(_) => "int".into(),
+        Value::Float(_) => "float".into(),
+        Value::Str(_) => "str".into(),
+        Value::Bytes(_) => "bytes".into(),
+        Value::Date(_) => "datetime.date".into(),
+        Value::DateTime(_) => "datetime.datetime".into(),
+        Value::Datetime64(..) => "numpy.datetime64".into(),
+        Value::Timestamp(_) => "pandas._libs.tslibs.timestamps.Timestamp".into(),
+        Value::NaT => "pandas._libs.tslibs.nattype.NaTType".into(),
+        Value::NA => "pandas._libs.missing.NAType".into(),
+        Value::Numpy(dt, _) => format!("numpy.{}", numpy_class_name(*dt)),
+        Value::List(_) => "list".into(),
+        Value::Tuple(_) => "tuple".into(),
+        Value::Dict(_) => "dict".into(),
+        Value::Ndarray(_) => "numpy.ndarray".into(),
+    };
+    format!("<class '{name}'>")
+}
+
+/// Python `repr` of a tuple whose items are already rendered: `()`, `(-1,)`, `(-1, 3)`.
+pub fn py_tuple(items: &[String]) -> String {
+    match items {
+        [one] => format!("({one},)"),
+        _ => format!("({})", items.join(", ")),
+    }
+}
+
+/// Python `repr` of a set whose items are already rendered, in a stable (sorted) order:
+/// `{'a', 'b'}` (`set()` when empty). MLflow's own order is arbitrary.
+pub fn py_set(items: &[String]) -> String {
+    if items.is_empty() {
+        return "set()".into();
+    }
+    let mut sorted = items.to_vec();
+    sorted.sort();
+    format!("{{{}}}", sorted.join(", "))
+}
+
+/// `repr()` of a column type: `long`, `Array(long)`, `{a: long (required)}`,
+/// `Map(str -> DataType.double)`, `Any`, `SparkML vector` (SIGNATURES.md §2.3).
+pub fn coltype_repr(t: &ColType) -> String {
+    match t {
+        ColType::Scalar(d) => d.name().to_string(),
+        ColType::Array(inner) => format!("Array({})", coltype_repr(inner)),
+        ColType::Object(o) => object_repr(o),
+        ColType::Map(v) => format!("Map(str -> {})", coltype_str(v)),
+        ColType::Any => "Any".into(),
+        ColType::SparkMLVector => "SparkML vector".into(),
+    }
+}
+
+/// `str()` of a column type: `DataType.long` for scalars, the repr otherwise.
+pub fn coltype_str(t: &ColType) -> String {
+    match t {
+        ColType::Scalar(d) => d.qualified(),
+        other => coltype_repr(other),
+    }
+}
+
+/// `repr()` of an Object type: `{a: long (required), b: string (optional)}`.
+pub fn object_repr(o: &ObjectType) -> String {
+    let parts: Vec<String> = o.properties().iter().map(property_repr).collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// `repr()` of a property: `a: long (required)` (name unquoted).
+pub fn property_repr(p: &Property) -> String {
+    let req = if p.required.is_required() {
+        "required"
+    } else {
+        "optional"
+    };
+    format!("{}: {} ({req})", p.name, coltype_repr(&p.ty))
+}
+
+/// `repr()` of a ColSpec: `'a': long (required)`, `0: long (required)` or, unnamed,
+/// `long (optional)`.
+pub fn colspec_repr(c: &ColSpec) -> String {
+    let req = if c.is_required() {
+        "required"
+    } else {
+        "optional"
+    };
+    match &c.name {
+        Some(n) => format!("{}: {} ({req})", column_name(n), coltype_repr(&c.ty)),
+        None => format!("{} ({req})", coltype_repr(&c.ty)),
+    }
+}
+
+/// Python `repr` of a tensor shape tuple: `(-1, 3)`, `(-1,)`.
+pub fn shape_repr(shape: &[i64]) -> String {
+    let items: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    py_tuple(&items)
+}
+
+/// `repr()` of a TensorSpec: `Tensor('float32', (-1, 3))`, named `'t': Tensor(...)`.
+pub fn tensor_spec_repr(t: &TensorSpec) -> String {
+    let info = format!(
+        "Tensor({}, {})",
+        py_str(&t.dtype.name()),
+        shape_repr(&t.shape)
+    );
+    match &t.name {
+        Some(n) => format!("{}: {info}", py_str(n)),
+        None => info,
+    }
+}
+
+/// `repr()` of a Schema: the Python list of its spec reprs.
+pub fn schema_repr(s: &Schema) -> String {
+    let parts: Vec<String> = match s.kind() {
+        SchemaKind::Columns(c) => c.iter().map(colspec_repr).collect(),
+        SchemaKind::Tensors(t) => t.iter().map(tensor_spec_repr).collect(),
+    };
+    format!("[{}]", parts.join(", "))
+}
+
+/// `repr()` of a parameter type: `long` or an Object repr.
+pub fn param_type_repr(t: &ParamType) -> String {
+    match t {
+        ParamType::Scalar(d) => d.name().to_string(),
+        ParamType::Object(o) => object_repr(o),
+    }
+}
+
+/// `repr()` of a ParamSpec as MLflow builds it from its parts: `'p': long (default: 5)`,
+/// with `shape` (already rendered, e.g. `(-1,)`) ` (shape: (-1,))` appended. The default is
+/// printed with Python `str()`.
+pub fn param_spec_repr_parts(
+    name: &str,
+    dtype: &ParamType,
+    default: &Value,
+    shape: Option<&str>,
+) -> String {
+    let mut out = format!(
+        "{}: {} (default: {})",
+        py_str(name),
+        param_type_repr(dtype),
+        py_str_of(default)
+    );
+    if let Some(shape) = shape {
+        out.push_str(&format!(" (shape: {shape})"));
+    }
+    out
+}
+
+/// `repr()` of a ParamSpec: `'p1': long (default: 5)`,
+/// `'p2': double (default: [1.0, 2.0]) (shape: (-1,))`.
+pub fn param_spec_repr(p: &ParamSpec) -> String {
+    param_spec_repr_parts(
+        p.name(),
+        p.dtype(),
+        p.default(),
+        match p.shape() {
+            ParamShape::Scalar => None,
+            ParamShape::List => Some("(-1,)"),
+        },
+    )
+}
+
+/// `repr()` of a ParamSchema: the Python list of its spec reprs.
+pub fn param_schema_repr(p: &ParamSchema) -> String {
+    let parts: Vec<String> = p.params().iter().map(param_spec_repr).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// `repr()` of a ModelSignature:
+/// `inputs: \n  <schema>\noutputs: \n  <schema>\nparams: \n  <params>\n` (`None` for absent parts).
+pub fn signature_repr(s: &ModelSignature) -> String {
+    let inputs = s.inputs.as_ref().map_or("None".into(), schema_repr);
+    let outputs = s.outputs.as_ref().map_or("None".into(), schema_repr);
+    let params = s.params.as_ref().map_or("None".into(), param_schema_repr);
+    format!("inputs: \n  {inputs}\noutputs: \n  {outputs}\nparams: \n  {params}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numpy_scalars() {
+        assert_eq!(float32_repr(0.7), "0.7");
+        assert_eq!(float32_repr(1.0), "1.0");
+        assert_eq!(float32_repr(1e20), "1e+20");
+        assert_eq!(float32_repr(1.5e-5), "1.5e-05");
+        assert_eq!(float32_repr(123456789.0), "123456790.0");
+        let f32v = Value::Numpy(NumpyDtype::Float32, Box::new(Value::Float(0.7f32 as f64)));
+        assert_eq!(py_str_of(&f32v), "0.7");
+        assert_eq!(py_repr(&f32v), "np.float32(0.7)");
+        let s = Value::Numpy(NumpyDtype::Str, Box::new(Value::str("a")));
+        assert_eq!(py_repr(&s), "np.str_('a')");
+        assert_eq!(py_class(&s), "<class 'numpy.str_'>");
+        assert_eq!(
+            py_class(&Value::Date(chrono::NaiveDate::MIN)),
+            "<class 'datetime.date'>"
+        );
+    }
+
+    #[test]
+    fn python_containers() {
+        assert_eq!(py_tuple(&[]), "()");
+        assert_eq!(py_tuple(&["-1".into()]), "(-1,)");
+        assert_eq!(shape_repr(&[-1, 3]), "(-1, 3)");
+        assert_eq!(py_set(&["'b'".into(), "'a'".into()]), "{'a', 'b'}");
     }
 }

@@ -218,14 +218,13 @@ fn parse_dtype(text: &str) -> Result<NumpyDtype, crate::SchemaError> {
         if digits.is_empty() || digits.bytes().all(|b| b == b'0') {
             Ok(kind)
         } else if digits.bytes().all(|b| b.is_ascii_digit()) {
+            // numpy names sized flexible dtypes `str160` / `bytes3`; MLflow strips the digits.
             let name = match kind {
                 Str => "str",
                 _ => "bytes",
             };
-            let _ = name;
-            let stripped = text.trim_end_matches(|c: char| c.is_ascii_digit());
             Err(crate::SchemaError::new(format!(
-                "MLflow does not support size information in flexible numpy data types. Use np.dtype(\"{stripped}\") instead"
+                "MLflow does not support size information in flexible numpy data types. Use np.dtype(\"{name}\") instead"
             )))
         } else {
             Err(unknown())
