@@ -10,6 +10,7 @@
 //! ```
 
 pub mod elem;
+pub mod enforce;
 pub mod error;
 pub mod infer;
 pub mod input;
