@@ -53,8 +53,8 @@ pub struct Location {
 pub struct EnforceError {
     /// What kind of failure.
     pub kind: ErrorKind,
-    /// Where.
-    pub location: Location,
+    /// Where (boxed to keep `Result<_, EnforceError>` small; fields read through it as usual).
+    pub location: Box<Location>,
     /// The declared type, when the failure is a type mismatch (`int64`, `Array(long)`).
     pub expected: Option<String>,
     /// The type found, when known (`str`, `float64`).
@@ -71,7 +71,7 @@ impl EnforceError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> EnforceError {
         EnforceError {
             kind,
-            location: Location::default(),
+            location: Box::default(),
             expected: None,
             found: None,
             wrapped: true,
@@ -82,7 +82,55 @@ impl EnforceError {
 
     /// A params failure (not wrapped).
     pub fn params(message: impl Into<String>) -> EnforceError {
-        EnforceError { wrapped: false, ..EnforceError::new(ErrorKind::InvalidParams, message) }
+        EnforceError {
+            wrapped: false,
+            ..EnforceError::new(ErrorKind::InvalidParams, message)
+        }
+    }
+
+    /// A wrapped input-schema failure raised by numpy or pandas rather than MLflow: `exception`
+    /// is the Python class (`ValueError`, `TypeError`, ...) and `message` its raw text, which
+    /// MLflow's wrapper quotes unchanged.
+    pub fn raw(
+        kind: ErrorKind,
+        exception: &'static str,
+        message: impl Into<String>,
+    ) -> EnforceError {
+        EnforceError {
+            exception,
+            ..EnforceError::new(kind, message)
+        }
+    }
+
+    /// A strict-mode refusal of a value MLflow would convert lossily or nonsensically
+    /// (`1.5` truncated to an integer, `None` turned into the text `'None'`, ...).
+    ///
+    /// `column` is the column or tensor name (`None` for an unnamed input), `row` the 0-based
+    /// row, `value` the value as Python renders it, `target` the dtype it was to become and
+    /// `reason` why the conversion is refused. The message reads
+    /// `Can not safely convert 1.5 at row 0 of column 'x' to int64: the fractional part would be lost.`
+    pub fn lossy(
+        column: Option<&str>,
+        row: usize,
+        value: impl Into<String>,
+        target: &str,
+        reason: &str,
+    ) -> EnforceError {
+        let value = value.into();
+        let place = match column {
+            Some(c) => format!("column '{c}'"),
+            None => "the unnamed input".to_string(),
+        };
+        let mut err = EnforceError::new(
+            ErrorKind::IncompatibleType,
+            format!(
+                "Can not safely convert {value} at row {row} of {place} to {target}: {reason}."
+            ),
+        )
+        .at(row, value);
+        err.expected = Some(target.to_string());
+        err.location.column = column.map(str::to_string);
+        err
     }
 
     /// Sets the column the message names.

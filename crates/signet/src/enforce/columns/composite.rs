@@ -1,0 +1,671 @@
+//! ENFORCEMENT.md §6: Array / Object / Map / Any / SparkML vector columns, enforced value by
+//! value (`_enforce_type`), and the column rebuilt from the results as `pd.Series(results)`.
+
+use super::build;
+use super::scalar::{self, classify, leaked, Pd};
+use super::Col;
+use crate::enforce::{Compat, EnforceError, ErrorKind};
+use crate::input::{Tensor, TensorData};
+use crate::repr::{coltype_repr, object_repr, py_repr, py_set, py_str, py_str_of};
+use crate::table;
+use crate::types::{ColType, ColumnName, DataType, NumpyDtype, ObjectType, TimeUnit};
+use crate::value::Value;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Float32Type, Float64Type, Int32Type, Int64Type, TimestampNanosecondType, UInt64Type,
+};
+use arrow_array::{
+    Array, ArrayRef, BinaryArray, BooleanArray, Float32Array, Float64Array, Int32Array, Int64Array,
+    StringArray, TimestampNanosecondArray,
+};
+use arrow_schema::DataType as ArrowType;
+use std::sync::Arc;
+
+fn mismatch(message: String) -> EnforceError {
+    EnforceError::new(ErrorKind::IncompatibleType, message)
+}
+
+/// Enforces a composite column type on a column: every value enforced with `required`, the
+/// results typed as pandas types `pd.Series(results)`. `Any` columns keep their values.
+pub(crate) fn enforce_composite(
+    c: Col,
+    ty: &ColType,
+    required: bool,
+    compat: Compat,
+) -> Result<Col, EnforceError> {
+    let label = table::column_label(&c.field);
+    if *ty == ColType::Any {
+        return Ok(any_column(c, &label));
+    }
+    let values = build::iter_values(&c.field, c.array.as_ref());
+    let mut results = Vec::with_capacity(values.len());
+    for v in values {
+        results.push(enforce_value(v, ty, required, compat)?);
+    }
+    Ok(build::column(&label, &results, true))
+}
+
+/// An `Any` column: `pd.Series(list(series))` — numpy integers widen to `int64`, floats to
+/// `float64`, nullable dtypes lose their mask (or become `object` when they hold `pd.NA`),
+/// `object` columns are re-inferred.
+fn any_column(c: Col, label: &ColumnName) -> Col {
+    let len = c.array.len();
+    if len == 0 {
+        return build::object_col(label, &[]);
+    }
+    let nulls = c.array.null_count() > 0;
+    let pd = classify(&c.field, c.array.as_ref());
+    let to = match pd {
+        Pd::Bool | Pd::Str | Pd::Datetime { .. } => return c,
+        Pd::StringNa => ArrowType::Utf8,
+        Pd::Int { nullable, .. } | Pd::Float { nullable, .. } if nullable && nulls => {
+            return values_column(&c, label)
+        }
+        Pd::Boolean if nulls => return values_column(&c, label),
+        Pd::Boolean => ArrowType::Boolean,
+        Pd::Int {
+            bytes: 8,
+            signed: false,
+            ..
+        } => {
+            let fits = c
+                .array
+                .as_primitive_opt::<UInt64Type>()
+                .is_some_and(|a| a.values().iter().all(|v| *v <= i64::MAX as u64));
+            if fits {
+                ArrowType::Int64
+            } else {
+                ArrowType::UInt64
+            }
+        }
+        Pd::Int { .. } => ArrowType::Int64,
+        Pd::Float { .. } => ArrowType::Float64,
+        Pd::Object | Pd::Other(_) => return values_column(&c, label),
+    };
+    let unchanged = c.array.data_type() == &to && c.field.metadata().len() <= 1 && {
+        let md = c.field.metadata();
+        md.is_empty() || md.contains_key(table::LABEL_KIND_KEY)
+    };
+    if unchanged {
+        return c;
+    }
+    match arrow_cast::cast(c.array.as_ref(), &to) {
+        Ok(array) => Col {
+            field: Arc::new(build::field(label, to, &[])),
+            array,
+        },
+        Err(_) => values_column(&c, label),
+    }
+}
+
+fn values_column(c: &Col, label: &ColumnName) -> Col {
+    let values = build::iter_values(&c.field, c.array.as_ref());
+    build::column(label, &values, true)
+}
+
+/// `_is_none_or_nan`: `None`, a float NaN, `pd.NA`, `pd.NaT`.
+fn is_none_or_nan(v: &Value) -> bool {
+    match v {
+        Value::None | Value::NA | Value::NaT => true,
+        Value::Float(f) => f.is_nan(),
+        Value::Numpy(NumpyDtype::Float16 | NumpyDtype::Float32 | NumpyDtype::Float64, inner) => {
+            matches!(inner.as_ref(), Value::Float(f) if f.is_nan())
+        }
+        _ => false,
+    }
+}
+
+/// `np.isscalar(v)`.
+fn is_np_scalar(v: &Value) -> bool {
+    match v {
+        Value::Bool(_)
+        | Value::Int(_)
+        | Value::Float(_)
+        | Value::Str(_)
+        | Value::Bytes(_)
+        | Value::Datetime64(..) => true,
+        Value::Numpy(dt, _) => *dt != NumpyDtype::Object,
+        _ => false,
+    }
+}
+
+fn is_empty_seq(v: &Value) -> bool {
+    match v {
+        Value::List(l) => l.is_empty(),
+        Value::Ndarray(t) => t.shape.contains(&0),
+        _ => false,
+    }
+}
+
+/// `data is None or data == {}` as Python evaluates it (an ndarray of other than one element
+/// makes the comparison's truth value ambiguous).
+fn none_or_empty_dict(v: &Value) -> Result<bool, EnforceError> {
+    match v {
+        Value::None => Ok(true),
+        Value::Dict(d) => Ok(d.is_empty()),
+        Value::Ndarray(t) if t.shape.iter().any(|&d| d != 1) => Err(leaked(
+            "ValueError",
+            if t.shape.contains(&0) {
+                "The truth value of an empty array is ambiguous. Use `array.size > 0` to check \
+                 that an array is not empty."
+            } else {
+                "The truth value of an array with more than one element is ambiguous. Use a.any() \
+                 or a.all()"
+            },
+        )),
+        _ => Ok(false),
+    }
+}
+
+/// `_enforce_type(v, ty, required)`: the value the model receives, or MLflow's failure.
+pub(crate) fn enforce_value(
+    v: Value,
+    ty: &ColType,
+    required: bool,
+    compat: Compat,
+) -> Result<Value, EnforceError> {
+    match ty {
+        ColType::Any => Ok(v),
+        ColType::Scalar(t) => enforce_datatype(v, *t, required, compat),
+        ColType::Array(item) => enforce_array(v, item, required, compat),
+        ColType::SparkMLVector => {
+            enforce_array(v, &ColType::Scalar(DataType::Double), required, compat)
+        }
+        ColType::Object(o) => enforce_object(v, o, required, compat),
+        ColType::Map(value_type) => enforce_map(v, value_type, required, compat),
+    }
+}
+
+/// `_enforce_datatype`: a scalar run through §5 as a one-element column.
+fn enforce_datatype(
+    v: Value,
+    t: DataType,
+    required: bool,
+    compat: Compat,
+) -> Result<Value, EnforceError> {
+    if !required && is_none_or_nan(&v) {
+        return Ok(Value::None);
+    }
+    if !is_np_scalar(&v) {
+        return Err(
+            mismatch(format!("Expected data to be scalar, got {}", v.type_name()))
+                .types(t.name(), v.type_name()),
+        );
+    }
+    let c = build::scalar_column(&v);
+    match scalar::enforce_scalar("", c, t, compat) {
+        Ok(out) => Ok(build::element(&out, 0)),
+        Err(e) if e.exception == "MlflowException" && e.location.row.is_none() => {
+            Err(mismatch(format!(
+                "Failed to enforce schema of data `{}` with dtype `{}`",
+                py_str_of(&v),
+                t.name()
+            ))
+            .types(t.name(), v.type_name()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `_enforce_array`.
+fn enforce_array(
+    v: Value,
+    item: &ColType,
+    required: bool,
+    compat: Compat,
+) -> Result<Value, EnforceError> {
+    if (!required || *item == ColType::Any) && (matches!(v, Value::None) || is_empty_seq(&v)) {
+        return Ok(v);
+    }
+    if matches!(&v, Value::Ndarray(t) if !build::consistent(t)) {
+        return Err(mismatch(
+            "ndarray data does not match its shape".to_string(),
+        ));
+    }
+    if !matches!(v, Value::List(_) | Value::Ndarray(_)) {
+        return Err(mismatch(format!(
+            "Expected data to be list or numpy array, got {}",
+            v.type_name()
+        ))
+        .types(format!("Array({})", coltype_repr(item)), v.type_name()));
+    }
+    if let ColType::Scalar(t) = item {
+        return array_of_scalars(v, *t, compat);
+    }
+    match v {
+        Value::List(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for x in items {
+                out.push(enforce_value(x, item, required, compat)?);
+            }
+            Ok(Value::List(out))
+        }
+        Value::Ndarray(t) => {
+            let mut out = Vec::with_capacity(t.len());
+            for i in 0..t.len() {
+                out.push(enforce_value(
+                    build::tensor_element(&t, i),
+                    item,
+                    required,
+                    compat,
+                )?);
+            }
+            let n = out.len();
+            Ok(Value::Ndarray(Box::new(Tensor {
+                dtype: NumpyDtype::Object,
+                shape: vec![n],
+                data: TensorData::Object(out),
+            })))
+        }
+        other => Ok(other),
+    }
+}
+
+/// An array of scalars: `pd.Series(data)` enforced as one column (its name empty), then
+/// `.to_numpy(dtype=T)` — a list comes back as a list of Python values, an ndarray as an
+/// ndarray.
+fn array_of_scalars(v: Value, t: DataType, compat: Compat) -> Result<Value, EnforceError> {
+    let label = ColumnName::Str(String::new());
+    let (c, tensor) = match &v {
+        Value::List(items) => {
+            if items.is_empty() {
+                return Ok(v);
+            }
+            (build::column(&label, items, true), false)
+        }
+        Value::Ndarray(nd) => {
+            if nd.is_empty() {
+                return Ok(v);
+            }
+            if nd.shape.len() != 1 {
+                return Err(leaked(
+                    "ValueError",
+                    format!(
+                        "Data must be 1-dimensional, got ndarray of shape {} instead",
+                        crate::repr::py_tuple(
+                            &nd.shape.iter().map(|d| d.to_string()).collect::<Vec<_>>()
+                        )
+                    ),
+                ));
+            }
+            let c = match &nd.data {
+                TensorData::Arrow(a) => build::arrow_column(&label, a.clone()),
+                TensorData::Object(values) => build::column(&label, values, false),
+            };
+            (c, true)
+        }
+        _ => return Ok(v),
+    };
+    let out = scalar::enforce_scalar("", c, t, compat)?;
+    to_numpy(&out, t, tensor, compat)
+}
+
+/// A Strict-mode refusal of an array element MLflow's `to_numpy` would turn into something
+/// else (`None` → `'None'`, `'nan'` or `False`, `1` → `'1'`).
+fn strict_element(t: DataType, row: usize, v: &Value) -> EnforceError {
+    let what = if v.is_missing() {
+        "a missing value".to_string()
+    } else {
+        format!("{} ({})", py_repr(v), v.type_name())
+    };
+    mismatch(format!(
+        "Incompatible input types for column . Can not safely convert element {row} to {}: \
+         {what} would not be kept as it is.",
+        t.numpy_text()
+    ))
+    .types(t.numpy_text(), v.type_name())
+    .at(row, py_repr(v))
+}
+
+/// `series.to_numpy(dtype=T's numpy type)`, as a list of Python values or as an ndarray.
+fn to_numpy(c: &Col, t: DataType, tensor: bool, compat: Compat) -> Result<Value, EnforceError> {
+    let a = c.array.as_ref();
+    let n = a.len();
+    let pd = classify(&c.field, a);
+    let strict = compat == Compat::Strict;
+    let objects = || table::object_values(&c.field, a);
+    let (dtype, items): (NumpyDtype, Vec<Value>) = match t {
+        DataType::Boolean => {
+            let values: Vec<Value> = if pd == Pd::Object {
+                let objs = objects();
+                let mut out = Vec::with_capacity(n);
+                for (i, v) in objs.iter().enumerate() {
+                    if strict && !matches!(v, Value::Bool(_) | Value::Numpy(NumpyDtype::Bool, _)) {
+                        return Err(strict_element(t, i, v));
+                    }
+                    out.push(Value::Bool(v.is_truthy() && !v.is_missing()));
+                }
+                out
+            } else {
+                let b = a.as_boolean_opt();
+                (0..n)
+                    .map(|i| Value::Bool(b.is_some_and(|b| !b.is_null(i) && b.value(i))))
+                    .collect()
+            };
+            (NumpyDtype::Bool, values)
+        }
+        DataType::Integer | DataType::Long => {
+            let ints: Vec<Value> = (0..n)
+                .map(|i| match table::py_value(None, a, i) {
+                    Value::Int(x) => Value::Int(x),
+                    Value::Float(f) => Value::Int(f as i128),
+                    Value::Bool(b) => Value::Int(b as i128),
+                    other => other,
+                })
+                .collect();
+            let dt = if t == DataType::Integer {
+                NumpyDtype::Int32
+            } else {
+                NumpyDtype::Int64
+            };
+            (dt, ints)
+        }
+        DataType::Float | DataType::Double => {
+            let floats: Vec<Value> = (0..n)
+                .map(|i| {
+                    let f = match table::py_value(None, a, i) {
+                        Value::Int(x) => x as f64,
+                        Value::Float(f) => f,
+                        Value::Bool(b) => b as u8 as f64,
+                        _ => f64::NAN,
+                    };
+                    Value::Float(if t == DataType::Float {
+                        f as f32 as f64
+                    } else {
+                        f
+                    })
+                })
+                .collect();
+            let dt = if t == DataType::Float {
+                NumpyDtype::Float32
+            } else {
+                NumpyDtype::Float64
+            };
+            (dt, floats)
+        }
+        DataType::String | DataType::Binary => {
+            let texts = texts(c, pd, t, strict)?;
+            if t == DataType::String {
+                (NumpyDtype::Str, texts.into_iter().map(Value::Str).collect())
+            } else {
+                let mut out = Vec::with_capacity(texts.len());
+                for s in texts {
+                    if let Some(pos) = s.chars().position(|ch| !ch.is_ascii()) {
+                        let ch = s.chars().nth(pos).unwrap_or('?');
+                        return Err(leaked(
+                            "UnicodeEncodeError",
+                            format!(
+                                "'ascii' codec can't encode character '\\x{:02x}' in position \
+                                 {pos}: ordinal not in range(128)",
+                                ch as u32
+                            ),
+                        ));
+                    }
+                    out.push(Value::Bytes(s.into_bytes()));
+                }
+                (NumpyDtype::Bytes, out)
+            }
+        }
+        DataType::Datetime => {
+            let ts = a.as_primitive_opt::<TimestampNanosecondType>();
+            let values = (0..n)
+                .map(|i| match ts {
+                    Some(ts) if !ts.is_null(i) => Value::Int(ts.value(i) as i128),
+                    _ => Value::None,
+                })
+                .collect();
+            (NumpyDtype::Datetime64(TimeUnit::Nano), values)
+        }
+    };
+    if !tensor {
+        return Ok(Value::List(items));
+    }
+    Ok(Value::Ndarray(Box::new(Tensor {
+        dtype,
+        shape: vec![n],
+        data: TensorData::Arrow(ndarray_data(dtype, &items, c)),
+    })))
+}
+
+/// The texts `to_numpy(dtype=str)` gives: a `str` column's strings, its missing values as
+/// `'nan'` cut to the width of the longest string; an `object` column's values as `str(v)`.
+fn texts(c: &Col, pd: Pd, t: DataType, strict: bool) -> Result<Vec<String>, EnforceError> {
+    let a = c.array.as_ref();
+    if pd == Pd::Object {
+        let objs = table::object_values(&c.field, a);
+        let mut out = Vec::with_capacity(objs.len());
+        for (i, v) in objs.iter().enumerate() {
+            let ok = match v {
+                Value::Str(_) => true,
+                Value::Bytes(_) => t == DataType::Binary,
+                _ => false,
+            };
+            if strict && !ok {
+                return Err(strict_element(t, i, v));
+            }
+            out.push(match v {
+                Value::Bytes(b) if t == DataType::Binary => String::from_utf8_lossy(b).into_owned(),
+                other => py_str_of(other),
+            });
+        }
+        return Ok(out);
+    }
+    let n = a.len();
+    let strs: Vec<Option<String>> = (0..n)
+        .map(|i| match table::py_value(None, a, i) {
+            Value::Str(s) => Some(s),
+            Value::None => None,
+            other => Some(py_str_of(&other)),
+        })
+        .collect();
+    let width = strs
+        .iter()
+        .flatten()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let mut out = Vec::with_capacity(n);
+    for (i, s) in strs.into_iter().enumerate() {
+        match s {
+            Some(s) => out.push(s),
+            None => {
+                if strict {
+                    return Err(strict_element(t, i, &Value::None));
+                }
+                out.push("nan".chars().take(width).collect());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The flat Arrow array of a converted ndarray.
+fn ndarray_data(dtype: NumpyDtype, items: &[Value], c: &Col) -> ArrayRef {
+    match dtype {
+        NumpyDtype::Bool => Arc::new(BooleanArray::from(
+            items.iter().map(|v| v.is_truthy()).collect::<Vec<_>>(),
+        )),
+        NumpyDtype::Int32 => match c.array.as_primitive_opt::<Int32Type>() {
+            Some(_) => c.array.clone(),
+            None => Arc::new(Int32Array::from(
+                items
+                    .iter()
+                    .map(|v| match v {
+                        Value::Int(i) => *i as i32,
+                        _ => 0,
+                    })
+                    .collect::<Vec<_>>(),
+            )),
+        },
+        NumpyDtype::Int64 => match c.array.as_primitive_opt::<Int64Type>() {
+            Some(_) => c.array.clone(),
+            None => Arc::new(Int64Array::from(
+                items
+                    .iter()
+                    .map(|v| match v {
+                        Value::Int(i) => *i as i64,
+                        _ => 0,
+                    })
+                    .collect::<Vec<_>>(),
+            )),
+        },
+        NumpyDtype::Float32 => match c.array.as_primitive_opt::<Float32Type>() {
+            Some(_) if c.array.null_count() == 0 => c.array.clone(),
+            _ => Arc::new(Float32Array::from(
+                items
+                    .iter()
+                    .map(|v| match v {
+                        Value::Float(f) => *f as f32,
+                        _ => f32::NAN,
+                    })
+                    .collect::<Vec<_>>(),
+            )),
+        },
+        NumpyDtype::Float64 => match c.array.as_primitive_opt::<Float64Type>() {
+            Some(_) if c.array.null_count() == 0 => c.array.clone(),
+            _ => Arc::new(Float64Array::from(
+                items
+                    .iter()
+                    .map(|v| match v {
+                        Value::Float(f) => *f,
+                        _ => f64::NAN,
+                    })
+                    .collect::<Vec<_>>(),
+            )),
+        },
+        NumpyDtype::Bytes => Arc::new(BinaryArray::from_vec(
+            items
+                .iter()
+                .map(|v| match v {
+                    Value::Bytes(b) => b.as_slice(),
+                    _ => &[][..],
+                })
+                .collect(),
+        )),
+        NumpyDtype::Datetime64(_) => Arc::new(TimestampNanosecondArray::from(
+            items
+                .iter()
+                .map(|v| match v {
+                    Value::Int(i) => Some(*i as i64),
+                    _ => None,
+                })
+                .collect::<Vec<_>>(),
+        )),
+        _ => Arc::new(StringArray::from(
+            items
+                .iter()
+                .map(|v| match v {
+                    Value::Str(s) => s.as_str(),
+                    _ => "",
+                })
+                .collect::<Vec<_>>(),
+        )),
+    }
+}
+
+/// `_enforce_object`: the dict with each property enforced in place.
+fn enforce_object(
+    v: Value,
+    obj: &ObjectType,
+    required: bool,
+    compat: Compat,
+) -> Result<Value, EnforceError> {
+    if !required && none_or_empty_dict(&v)? {
+        return Ok(v);
+    }
+    let Value::Dict(items) = v else {
+        return Err(mismatch(format!(
+            "Failed to enforce schema of '{}' with type '{}'. Expected data to be dictionary, \
+             got {}",
+            py_str_of(&v),
+            object_repr(obj),
+            v.type_name()
+        ))
+        .types(object_repr(obj), v.type_name()));
+    };
+    let has_key = |name: &str| {
+        items
+            .iter()
+            .any(|(k, _)| matches!(k, Value::Str(s) if s == name))
+    };
+    let missing: Vec<String> = obj
+        .properties()
+        .iter()
+        .filter(|p| p.required.is_required() && !has_key(&p.name))
+        .map(|p| py_str(&p.name))
+        .collect();
+    if !missing.is_empty() {
+        return Err(mismatch(format!(
+            "Missing required properties: {}",
+            py_set(&missing)
+        )));
+    }
+    let invalid: Vec<String> = items
+        .iter()
+        .filter(|(k, _)| !matches!(k, Value::Str(s) if obj.get(s).is_some()))
+        .map(|(k, _)| py_repr(k))
+        .collect();
+    if !invalid.is_empty() {
+        return Err(mismatch(format!(
+            "Invalid properties not defined in the schema found: {}",
+            py_set(&invalid)
+        )));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for (k, x) in items {
+        let prop = match &k {
+            Value::Str(name) => obj.get(name),
+            _ => None,
+        };
+        let Some(prop) = prop else {
+            out.push((k, x));
+            continue;
+        };
+        let received = x.type_name();
+        match enforce_value(x, &prop.ty, prop.required.is_required(), compat) {
+            Ok(y) => out.push((k, y)),
+            Err(e) if e.exception == "MlflowException" && e.location.row.is_none() => {
+                return Err(mismatch(format!(
+                    "Failed to enforce schema for key `{}`. Expected type {}, received type {}",
+                    py_str_of(&k),
+                    prop.ty.type_name(),
+                    received
+                ))
+                .types(prop.ty.type_name(), received))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Value::Dict(out))
+}
+
+/// `_enforce_map`.
+fn enforce_map(
+    v: Value,
+    value_type: &ColType,
+    required: bool,
+    compat: Compat,
+) -> Result<Value, EnforceError> {
+    if (!required || *value_type == ColType::Any) && none_or_empty_dict(&v)? {
+        return Ok(v);
+    }
+    let Value::Dict(items) = v else {
+        return Err(
+            mismatch(format!("Expected data to be a dict, got {}", v.type_name())).types(
+                format!("Map(str -> {})", coltype_repr(value_type)),
+                v.type_name(),
+            ),
+        );
+    };
+    if !items.iter().all(|(k, _)| matches!(k, Value::Str(_))) {
+        return Err(mismatch(
+            "Expected all keys in the map type data are string type.".to_string(),
+        ));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for (k, x) in items {
+        out.push((k, enforce_value(x, value_type, required, compat)?));
+    }
+    Ok(Value::Dict(out))
+}

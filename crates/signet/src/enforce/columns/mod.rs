@@ -1,0 +1,197 @@
+//! Column-based schemas (ENFORCEMENT.md §2–§6): the input normalised to a table, columns
+//! selected and reordered, each column converted by the safe-cast rules.
+//!
+//! * [`normalise`]: §2, any input → a DataFrame (an Arrow table) as pandas builds it;
+//! * this module: §3 presence, order and extras of named schemas, §4 positional unnamed ones;
+//! * [`scalar`]: §5, one column against a scalar type;
+//! * [`composite`]: §6, Array / Object / Map / Any columns value by value;
+//! * [`build`]: columns typed from Python values the way pandas' constructors type them.
+//!
+//! A typed column that already has the declared type is passed on as the same Arrow array (an
+//! `Arc` clone); when nothing changes at all, the input record batch itself is returned.
+
+mod build;
+mod composite;
+mod normalise;
+mod scalar;
+#[cfg(test)]
+mod tests;
+
+use super::{Compat, EnforceError, ErrorKind, Warning};
+use crate::input::ModelInput;
+use crate::repr::column_name;
+use crate::table;
+use crate::types::{ColSpec, ColType, ColumnName};
+use arrow_array::{ArrayRef, RecordBatch, RecordBatchOptions};
+use arrow_schema::{FieldRef, Schema as ArrowSchema};
+use std::sync::Arc;
+
+/// One DataFrame column: its field (label and pandas dtype, see [`crate::table`]) and values.
+#[derive(Clone, Debug)]
+pub(crate) struct Col {
+    /// The field.
+    pub field: FieldRef,
+    /// The values.
+    pub array: ArrayRef,
+}
+
+fn list_repr(names: &[ColumnName]) -> String {
+    let parts: Vec<String> = names.iter().map(column_name).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// Enforces a column-based schema (`specs`, all named or all unnamed) on `input`.
+pub(crate) fn enforce_columns(
+    specs: &[ColSpec],
+    input: ModelInput,
+    compat: Compat,
+    warnings: &mut Vec<Warning>,
+) -> Result<ModelInput, EnforceError> {
+    let frame = normalise::normalise(input, specs)?;
+    let named = specs.iter().any(|s| s.name.is_some());
+    let mut out: Vec<Col> = Vec::with_capacity(specs.len());
+    if named {
+        select_named(specs, &frame.cols, warnings)?;
+        for spec in specs {
+            let Some(name) = &spec.name else { continue };
+            let Some(c) = frame.cols.iter().find(|c| label_is(c, name)).cloned() else {
+                continue;
+            };
+            let text: std::borrow::Cow<'_, str> = match name {
+                ColumnName::Str(s) => s.as_str().into(),
+                ColumnName::Int(i) => i.to_string().into(),
+            };
+            out.push(enforce_column(
+                &text,
+                c,
+                &spec.ty,
+                spec.is_required(),
+                compat,
+            )?);
+        }
+    } else {
+        if frame.cols.len() < specs.len() {
+            return Err(EnforceError::new(
+                ErrorKind::MissingInputs,
+                format!(
+                    "Model inference is missing inputs. The model signature declares {} inputs  \
+                     but the provided value only has {} inputs. Note: the inputs were not named \
+                     in the signature so we can only verify their count.",
+                    specs.len(),
+                    frame.cols.len()
+                ),
+            ));
+        }
+        for (spec, c) in specs.iter().zip(frame.cols.iter()) {
+            // An integer label's field name is its decimal text.
+            out.push(enforce_column(
+                c.field.name(),
+                c.clone(),
+                &spec.ty,
+                true,
+                compat,
+            )?);
+        }
+    }
+    if let Some(batch) = frame.batch {
+        if unchanged(&batch, &out) {
+            return Ok(ModelInput::Table(batch));
+        }
+    }
+    let (fields, arrays): (Vec<FieldRef>, Vec<ArrayRef>) =
+        out.into_iter().map(|c| (c.field, c.array)).unzip();
+    let batch = RecordBatch::try_new_with_options(
+        Arc::new(ArrowSchema::new(fields)),
+        arrays,
+        &RecordBatchOptions::new().with_row_count(Some(frame.rows)),
+    )
+    .map_err(|e| EnforceError::new(ErrorKind::Other, e.to_string()).exception("ValueError"))?;
+    Ok(ModelInput::Table(batch))
+}
+
+/// Whether the enforced columns are exactly the batch's columns, in order.
+fn unchanged(batch: &RecordBatch, out: &[Col]) -> bool {
+    batch.num_columns() == out.len()
+        && batch
+            .schema_ref()
+            .fields()
+            .iter()
+            .zip(batch.columns())
+            .zip(out)
+            .all(|((f, a), c)| Arc::ptr_eq(f, &c.field) && Arc::ptr_eq(a, &c.array))
+}
+
+fn label_is(c: &Col, name: &ColumnName) -> bool {
+    match name {
+        ColumnName::Str(s) => {
+            c.field.name() == s && !c.field.metadata().contains_key(table::LABEL_KIND_KEY)
+        }
+        ColumnName::Int(_) => table::column_label(&c.field) == *name,
+    }
+}
+
+/// §3: missing required columns (schema order) are an error, extra columns (input order) a
+/// warning.
+fn select_named(
+    specs: &[ColSpec],
+    cols: &[Col],
+    warnings: &mut Vec<Warning>,
+) -> Result<(), EnforceError> {
+    let present = |name: &ColumnName| cols.iter().any(|c| label_is(c, name));
+    let missing: Vec<ColumnName> = specs
+        .iter()
+        .filter(|s| s.is_required())
+        .filter_map(|s| s.name.clone())
+        .filter(|n| !present(n))
+        .collect();
+    let known = |c: &Col| {
+        specs
+            .iter()
+            .any(|s| s.name.as_ref().is_some_and(|n| label_is(c, n)))
+    };
+    let has_extra = cols.iter().any(|c| !known(c));
+    if missing.is_empty() && !has_extra {
+        return Ok(());
+    }
+    let mut extra: Vec<ColumnName> = Vec::new();
+    for c in cols.iter().filter(|c| !known(c)) {
+        let label = table::column_label(&c.field);
+        if !extra.contains(&label) {
+            extra.push(label);
+        }
+    }
+    if !missing.is_empty() {
+        let mut message = format!("Model is missing inputs {}.", list_repr(&missing));
+        if !extra.is_empty() {
+            message.push_str(&format!(
+                " Note that there were extra inputs: {}.",
+                list_repr(&extra)
+            ));
+        }
+        return Err(
+            EnforceError::new(ErrorKind::MissingInputs, message).column(missing[0].as_text())
+        );
+    }
+    warnings.push(Warning {
+        message: format!(
+            "Found extra inputs in the model input that are not defined in the model signature: \
+             `{}`. These inputs will be ignored.",
+            list_repr(&extra)
+        ),
+    });
+    Ok(())
+}
+
+/// One column against its declared type.
+fn enforce_column(
+    name: &str,
+    c: Col,
+    ty: &ColType,
+    required: bool,
+    compat: Compat,
+) -> Result<Col, EnforceError> {
+    match ty {
+        ColType::Scalar(t) => scalar::enforce_scalar(name, c, *t, compat),
+        other => composite::enforce_composite(c, other, required, compat),
+    }
+}

@@ -1,0 +1,307 @@
+//! Tensor-based schemas (ENFORCEMENT.md §7): dtype and shape checks, named tensors, and
+//! DataFrame columns turned into tensors.
+//!
+//! * An unnamed spec takes an ndarray or sparse matrix (checked, never cast), or a DataFrame
+//!   (one column converted, or all columns' values as one array).
+//! * Named specs take a dict of ndarrays (checked one by one, extra keys dropped with a
+//!   warning), a DataFrame (each named column converted), or — for a single spec — an ndarray
+//!   bound to its name.
+//!
+//! [`Compat::Strict`] departs from MLflow only where MLflow lets nonsense through: lossy casts of
+//! DataFrame values, DataFrame array cells of the wrong dtype, and ragged object arrays whose
+//! elements do not fit the spec.
+
+mod cast;
+mod check;
+mod frame;
+mod stack;
+
+use super::{Compat, EnforceError, ErrorKind, Warning};
+use crate::input::{ModelInput, Series, Tensor};
+use crate::repr::{py_class, py_repr, py_str};
+use crate::table;
+use crate::types::{ColumnName, TensorSpec};
+use crate::value::Value;
+use arrow_array::RecordBatch;
+use arrow_schema::{Field, Schema as ArrowSchema};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Enforces a tensor-based schema on `input`: the model receives an ndarray (or the sparse
+/// matrix) for an unnamed spec, a dict of ndarrays in schema order for named specs.
+pub(crate) fn enforce_tensors(
+    specs: &[TensorSpec],
+    input: ModelInput,
+    compat: Compat,
+    warnings: &mut Vec<Warning>,
+) -> Result<ModelInput, EnforceError> {
+    match specs.first() {
+        None => Ok(input),
+        Some(first) if first.name.is_none() => unnamed(first, input, compat),
+        Some(_) => named(specs, input, compat, warnings),
+    }
+}
+
+/// Python's `type(x)` of an input, as MLflow's messages print it.
+fn input_class(input: &ModelInput) -> String {
+    match input {
+        ModelInput::Table(_) => "<class 'pandas.core.frame.DataFrame'>".into(),
+        ModelInput::Series(_) => "<class 'pandas.core.series.Series'>".into(),
+        ModelInput::Tensor(_) => "<class 'numpy.ndarray'>".into(),
+        ModelInput::TensorDict(_) => "<class 'dict'>".into(),
+        ModelInput::Sparse(m) => format!(
+            "<class 'scipy.sparse._{0}.{0}_matrix'>",
+            if m.csr { "csr" } else { "csc" }
+        ),
+        ModelInput::Value(v) => py_class(v),
+    }
+}
+
+/// A Series as the one-column DataFrame `pd.DataFrame(series)` makes (label = series name, or
+/// `0`).
+fn series_frame(s: &Series) -> Result<RecordBatch, EnforceError> {
+    let label = s.name.clone().unwrap_or(ColumnName::Int(0));
+    let mut metadata: HashMap<String, String> = s.field.metadata().clone();
+    match label {
+        ColumnName::Int(_) => {
+            metadata.insert(table::LABEL_KIND_KEY.to_string(), "int".to_string());
+        }
+        ColumnName::Str(_) => {
+            metadata.remove(table::LABEL_KIND_KEY);
+        }
+    }
+    let field =
+        Field::new(label.as_text(), s.values.data_type().clone(), true).with_metadata(metadata);
+    RecordBatch::try_new(
+        Arc::new(ArrowSchema::new(vec![field])),
+        vec![s.values.clone()],
+    )
+    .map_err(|e| EnforceError::new(ErrorKind::Other, e.to_string()))
+}
+
+/// A single unnamed spec (§7.2).
+fn unnamed(
+    spec: &TensorSpec,
+    input: ModelInput,
+    compat: Compat,
+) -> Result<ModelInput, EnforceError> {
+    match input {
+        ModelInput::Tensor(t) => {
+            check::enforce_spec(&t, spec, compat)?;
+            Ok(ModelInput::Tensor(t))
+        }
+        ModelInput::Value(Value::Ndarray(t)) => {
+            check::enforce_spec(&t, spec, compat)?;
+            Ok(ModelInput::Tensor(*t))
+        }
+        ModelInput::Sparse(m) => {
+            check::enforce_sparse(&m, spec)?;
+            Ok(ModelInput::Sparse(m))
+        }
+        ModelInput::Table(batch) => {
+            frame::unnamed_frame(&batch, spec, compat).map(ModelInput::Tensor)
+        }
+        ModelInput::Series(s) => {
+            frame::unnamed_frame(&series_frame(&s)?, spec, compat).map(ModelInput::Tensor)
+        }
+        other => Err(EnforceError::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "This model contains a tensor-based model signature with no input names, which \
+                 suggests a numpy array input or a pandas dataframe input with proper column \
+                 values, but an input of type {} was found.",
+                input_class(&other)
+            ),
+        )),
+    }
+}
+
+/// An input name as found in the input: its text when it is a string (only strings can match
+/// a tensor name), and its Python repr for messages.
+struct Found {
+    name: Option<String>,
+    repr: String,
+}
+
+fn found_names(input: &ModelInput) -> Vec<Found> {
+    let of_label = |l: ColumnName| match l {
+        ColumnName::Str(s) => Found {
+            repr: py_str(&s),
+            name: Some(s),
+        },
+        ColumnName::Int(i) => Found {
+            name: None,
+            repr: i.to_string(),
+        },
+    };
+    match input {
+        ModelInput::Table(b) => b
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| of_label(table::column_label(f)))
+            .collect(),
+        ModelInput::TensorDict(items) => items
+            .iter()
+            .map(|(k, _)| Found {
+                name: Some(k.clone()),
+                repr: py_str(k),
+            })
+            .collect(),
+        ModelInput::Value(Value::Dict(items)) => items
+            .iter()
+            .map(|(k, _)| match k {
+                Value::Str(s) => Found {
+                    name: Some(s.clone()),
+                    repr: py_str(s),
+                },
+                other => Found {
+                    name: None,
+                    repr: py_repr(other),
+                },
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The presence checks of §3: missing names fail, extra names are dropped with a warning.
+fn check_presence(
+    names: &[&str],
+    input: &ModelInput,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), EnforceError> {
+    let found = found_names(input);
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !found.iter().any(|f| f.name.as_deref() == Some(*n)))
+        .collect();
+    let mut extra: Vec<&str> = Vec::new();
+    for f in &found {
+        let known = f.name.as_deref().is_some_and(|n| names.contains(&n));
+        if !known && !extra.contains(&f.repr.as_str()) {
+            extra.push(&f.repr);
+        }
+    }
+    let extra_list = format!("[{}]", extra.join(", "));
+    if let Some(first) = missing.first() {
+        let listed: Vec<String> = missing.iter().map(|m| py_str(m)).collect();
+        let mut message = format!("Model is missing inputs [{}].", listed.join(", "));
+        if !extra.is_empty() {
+            message.push_str(&format!(
+                " Note that there were extra inputs: {extra_list}."
+            ));
+        }
+        return Err(EnforceError::new(ErrorKind::MissingInputs, message).column(*first));
+    }
+    if !extra.is_empty() {
+        warnings.push(Warning {
+            message: format!(
+                "Found extra inputs in the model input that are not defined in the model \
+                 signature: `{extra_list}`. These inputs will be ignored."
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Named specs (§7.3).
+fn named(
+    specs: &[TensorSpec],
+    input: ModelInput,
+    compat: Compat,
+    warnings: &mut Vec<Warning>,
+) -> Result<ModelInput, EnforceError> {
+    let names: Vec<&str> = specs
+        .iter()
+        .map(|s| s.name.as_deref().unwrap_or(""))
+        .collect();
+    let input = match input {
+        ModelInput::Tensor(t) if names.len() == 1 => {
+            ModelInput::TensorDict(vec![(names[0].to_string(), t)])
+        }
+        ModelInput::Value(Value::Ndarray(t)) if names.len() == 1 => {
+            ModelInput::TensorDict(vec![(names[0].to_string(), *t)])
+        }
+        ModelInput::Series(s) => ModelInput::Table(series_frame(&s)?),
+        other => other,
+    };
+    check_presence(&names, &input, warnings)?;
+    let mut out: Vec<(String, Tensor)> = Vec::with_capacity(specs.len());
+    match input {
+        ModelInput::TensorDict(items) => {
+            for (spec, name) in specs.iter().zip(&names) {
+                let Some((_, t)) = items.iter().rev().find(|(k, _)| k == name) else {
+                    continue;
+                };
+                check::enforce_spec(t, spec, compat)?;
+                out.push((name.to_string(), t.clone()));
+            }
+        }
+        ModelInput::Value(Value::Dict(items)) => {
+            for (spec, name) in specs.iter().zip(&names) {
+                let value = items
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| matches!(k, Value::Str(s) if s == name))
+                    .map(|(_, v)| v);
+                match value {
+                    Some(Value::Ndarray(t)) => {
+                        check::enforce_spec(t, spec, compat)?;
+                        out.push((name.to_string(), (**t).clone()));
+                    }
+                    Some(v) => {
+                        return Err(EnforceError::new(
+                            ErrorKind::InvalidInput,
+                            format!(
+                                "This model contains a tensor-based model signature with input \
+                                 names, which suggests a dictionary input mapping input name to a \
+                                 numpy array, but a dict with value type {} was found.",
+                                py_class(v)
+                            ),
+                        )
+                        .column(*name));
+                    }
+                    None => {}
+                }
+            }
+        }
+        ModelInput::Table(batch) => {
+            let schema = batch.schema();
+            for (spec, name) in specs.iter().zip(&names) {
+                let Some(i) = schema
+                    .fields()
+                    .iter()
+                    .position(|f| table::column_label(f) == ColumnName::Str(name.to_string()))
+                else {
+                    continue;
+                };
+                let t = frame::column_to_tensor(
+                    Some(name),
+                    schema.field(i),
+                    batch.column(i),
+                    spec,
+                    compat,
+                )?;
+                out.push((name.to_string(), t));
+            }
+        }
+        other => {
+            return Err(EnforceError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "This model contains a tensor-based model signature with input names, which \
+                     suggests a dictionary input mapping input name to tensor, or a pandas \
+                     DataFrame input containing columns mapping input name to flattened list \
+                     value from tensor, but an input of type {} was found.",
+                    input_class(&other)
+                ),
+            ))
+        }
+    }
+    Ok(ModelInput::TensorDict(out))
+}
+
+#[cfg(test)]
+mod tests;
