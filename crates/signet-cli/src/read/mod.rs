@@ -17,6 +17,7 @@
 pub mod columnar;
 pub mod csv;
 pub mod json;
+pub mod stream;
 
 use crate::error::CliError;
 use signet::{ModelInput, Value};
