@@ -7,8 +7,15 @@
 //! plain, single-quoted or double-quoted scalars chosen by PyYAML's own analysis, including its
 //! YAML 1.1 implicit-type resolution (`'yes'`, `'1.0'`, `'2020-01-01'` are quoted) and its
 //! folding of long scalars at column 80.
+//!
+//! Reading is the other half: [`load`] reads a document as PyYAML's `yaml.safe_load` does
+//! (YAML 1.1 implicit types, key order kept in [`Node`]), see the `load` module.
 
-use signet::SignatureDict;
+mod load;
+
+pub use load::{load, LoadError, Node};
+
+use signet::{SignatureDict, Value};
 use std::collections::BTreeMap;
 
 /// A YAML node as `safe_dump` sees the Python value.
@@ -45,6 +52,76 @@ impl Yaml {
     /// An optional string: `None` becomes `null`.
     pub fn opt_str(s: Option<&str>) -> Yaml {
         s.map_or(Yaml::Null, Yaml::str)
+    }
+
+    /// Python's type name of the value the node stands for (`dict`, `str`, `NoneType`, ...).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Yaml::Null => "NoneType",
+            Yaml::Bool(_) => "bool",
+            Yaml::Int(_) => "int",
+            Yaml::Float(_) => "float",
+            Yaml::Str(_) => "str",
+            Yaml::Seq(_) => "list",
+            Yaml::Map(_) => "dict",
+        }
+    }
+
+    /// The value under `key` of a mapping.
+    pub fn get(&self, key: &str) -> Option<&Yaml> {
+        match self {
+            Yaml::Map(m) => m.get(key),
+            _ => None,
+        }
+    }
+
+    /// The string, when the node is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Yaml::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The node as the Python value `safe_load` gives (mappings as string-keyed dicts).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Yaml::Null => Value::None,
+            Yaml::Bool(b) => Value::Bool(*b),
+            Yaml::Int(i) => Value::Int(*i),
+            Yaml::Float(f) => Value::Float(*f),
+            Yaml::Str(s) => Value::Str(s.clone()),
+            Yaml::Seq(items) => Value::List(items.iter().map(Yaml::to_value).collect()),
+            Yaml::Map(m) => Value::Dict(
+                m.iter()
+                    .map(|(k, v)| (Value::Str(k.clone()), v.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// A JSON-like Python value as a node (`safe_dump`'s view of it). Values YAML has no
+    /// plain form for (bytes, dates, numpy values, arrays) are written as their Python `str()`;
+    /// non-string dict keys likewise.
+    pub fn from_value(v: &Value) -> Yaml {
+        match v {
+            Value::None | Value::NaT | Value::NA => Yaml::Null,
+            Value::Bool(b) => Yaml::Bool(*b),
+            Value::Int(i) => Yaml::Int(*i),
+            Value::Float(f) => Yaml::Float(*f),
+            Value::Str(s) => Yaml::Str(s.clone()),
+            Value::Numpy(_, inner) => Yaml::from_value(inner),
+            Value::List(items) | Value::Tuple(items) => {
+                Yaml::Seq(items.iter().map(Yaml::from_value).collect())
+            }
+            Value::Dict(items) => Yaml::Map(
+                items
+                    .iter()
+                    .map(|(k, v)| (signet::repr::py_str_of(k), Yaml::from_value(v)))
+                    .collect(),
+            ),
+            other => Yaml::Str(signet::repr::py_str_of(other)),
+        }
     }
 }
 
