@@ -1,8 +1,12 @@
-//! `signet`: infer (and later check) MLflow-compatible model signatures from data files.
+//! `signet`: infer MLflow-compatible model signatures from data files, check data files
+//! against them, show, run and serve MLflow models. Thin glue over the library crates.
 
+mod check;
 mod error;
 mod infer;
+mod model_cmds;
 mod read;
+mod serve;
 
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
@@ -10,7 +14,7 @@ use error::CliError;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// MLflow-compatible model signatures: infer them from sample data.
+/// MLflow-compatible model signatures: infer them from sample data, check data against them.
 #[derive(Parser)]
 #[command(name = "signet", version)]
 struct Cli {
@@ -23,6 +27,17 @@ enum Command {
     /// Infer a model signature from example input (and output) data, as MLflow's
     /// `infer_signature` does.
     Infer(infer::InferArgs),
+    /// Check data files against a model signature's inputs and report every violation (exit
+    /// code 0: valid, 1: violations, 2: usage or I/O error).
+    Check(check::CheckArgs),
+    /// Show an MLflow model: flavors, signature (columns, tensors, params) and input example.
+    Show(model_cmds::ShowArgs),
+    /// Predict with a model, like `mlflow models predict`: enforce the signature, run the
+    /// model, print the predictions as JSON (exit code 1: input refused, 2: usage or I/O error).
+    Predict(model_cmds::PredictArgs),
+    /// Serve a model over HTTP, a drop-in for `mlflow models serve`: every request is parsed
+    /// and checked against the signature before the model runs.
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,10 +57,14 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let result = match cli.command {
-        Command::Infer(args) => infer::run(&args),
+        Command::Infer(args) => infer::run(&args).map(|out| (out, 0)),
+        Command::Check(args) => check::run(&args),
+        Command::Show(args) => model_cmds::show(&args),
+        Command::Predict(args) => model_cmds::predict(&args),
+        Command::Serve(args) => serve::run(&args),
     };
-    match result.and_then(|out| write_stdout(&out)) {
-        Ok(()) => ExitCode::SUCCESS,
+    match result.and_then(|(out, code)| write_stdout(&out).map(|()| code)) {
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("signet: error: {e}");
             ExitCode::from(e.exit_code())

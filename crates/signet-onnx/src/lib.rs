@@ -36,10 +36,12 @@
 
 mod convert;
 pub mod error;
+pub mod flavor;
 pub mod graph;
 mod ops;
 
 pub use error::OnnxError;
+pub use flavor::{OnnxFlavor, ONNX_FLAVOR};
 pub use graph::{Dim, ElemType, IoInfo, ValueType};
 
 use arrow_array::{ArrayRef, RecordBatch, RecordBatchOptions};

@@ -1,0 +1,129 @@
+//! `signet serve MODEL`: the scoring server, a drop-in for `mlflow models serve`.
+//!
+//! Loads the model once (the ONNX engine and any registered flavor), then serves MLflow's
+//! protocol with `signet-server`: `/ping`, `/health`, `/version`, `/invocations`. MLflow's
+//! environment variables are honoured: `MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT` (seconds) and
+//! `MLFLOW_DISABLE_SCHEMA_DETAILS`.
+
+use crate::error::CliError;
+use crate::model_cmds::{registry, CompatArg};
+use clap::Args;
+use signet::enforce::Compat;
+use signet::{ModelInput, Value};
+use signet_model::{load_model, ModelError, PyFuncModel};
+use signet_server::{PredictError, Predictor, ServerConfig};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Arguments of `signet serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The model: a model directory or its MLmodel file.
+    pub model: PathBuf,
+
+    /// The address to listen on.
+    #[arg(long, short = 'H', default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// The port to listen on (MLflow's default is 5000).
+    #[arg(long, short = 'p', default_value_t = 5000)]
+    pub port: u16,
+
+    /// How faithfully to reproduce MLflow's conversions: `strict` refuses the lossy ones,
+    /// `mlflow` answers exactly as `mlflow models serve` does.
+    #[arg(long, value_enum, default_value_t = CompatArg::Strict)]
+    pub compat: CompatArg,
+
+    /// The largest request body accepted, in MiB (413 beyond).
+    #[arg(long, default_value_t = 100)]
+    pub max_body_mib: usize,
+
+    /// How many requests may be predicted at once (default: one per core).
+    #[arg(long)]
+    pub max_concurrency: Option<usize>,
+
+    /// Serve Prometheus metrics at `/metrics` (request counts, latencies, refused inputs by
+    /// column and reason).
+    #[arg(long)]
+    pub metrics: bool,
+}
+
+/// A loaded model behind the server's [`Predictor`]: the server parses and enforces requests
+/// itself, then the model runs on the enforced input.
+struct ModelPredictor(PyFuncModel);
+
+impl Predictor for ModelPredictor {
+    fn predict(
+        &self,
+        input: ModelInput,
+        params: Option<Value>,
+    ) -> Result<ModelInput, PredictError> {
+        self.0
+            .predict_enforced(input, params.as_ref())
+            .map_err(|e| match e.error_code() {
+                Some(code) => PredictError::Mlflow {
+                    error_code: code.to_string(),
+                    message: e.to_string(),
+                },
+                None => PredictError::Other {
+                    exception: "MlflowException".into(),
+                    message: e.to_string(),
+                },
+            })
+    }
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var(name)
+        .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1"))
+}
+
+/// Runs `signet serve` until SIGTERM or ctrl-c.
+pub fn run(args: &ServeArgs) -> Result<(String, u8), CliError> {
+    let model = load_model(&args.model, &registry())
+        .map_err(|e: ModelError| CliError::file(&args.model, e))?;
+    let timeout = match std::env::var("MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT") {
+        Ok(v) => v
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map(Duration::from_secs_f64)
+            .ok_or_else(|| {
+                CliError::new(format!(
+                    "MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT: not a number of seconds: {v:?}"
+                ))
+            })?,
+        Err(_) => Duration::from_secs(60),
+    };
+    let defaults = ServerConfig::default();
+    let config = ServerConfig {
+        signature: model.signature().cloned(),
+        compat: match args.compat {
+            CompatArg::Strict => Compat::Strict,
+            CompatArg::Mlflow => Compat::Mlflow,
+        },
+        request_timeout: timeout,
+        body_limit: args.max_body_mib.saturating_mul(1 << 20),
+        max_concurrency: args.max_concurrency.unwrap_or(defaults.max_concurrency),
+        disable_schema_details: env_flag("MLFLOW_DISABLE_SCHEMA_DETAILS"),
+        metrics: args.metrics,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::new(format!("cannot start the server runtime: {e}")))?;
+    let addr = format!("{}:{}", args.host, args.port);
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&addr)
+            .await
+            .map_err(|e| CliError::new(format!("cannot listen on {addr}: {e}")))?;
+        eprintln!("signet: serving {} on http://{addr}", args.model.display());
+        let router = signet_server::router(Arc::new(ModelPredictor(model)), config);
+        signet_server::serve(listener, router, std::future::pending())
+            .await
+            .map_err(|e| CliError::new(format!("server error: {e}")))
+    })?;
+    Ok((String::new(), 0))
+}
