@@ -1,14 +1,38 @@
 //! # signet — model signatures for machine-learning models
 //!
-//! This crate owns the *contract* between a model and its data, exactly as MLflow defines it:
-//! the type system ([`types`]), its JSON form byte-identical to MLflow's ([`json_form`]),
-//! inference of a signature from sample data ([`infer`]) and, later, enforcement. It does no I/O
-//! and no async; model directories, the CLI and the server live in other crates.
+//! This crate owns the *contract* between a model and its data, exactly as MLflow 3.17.2
+//! defines it, and nothing else — no I/O, no async:
 //!
-//! ```ignore
-//! // The house-price example: infer a signature from a small table.
+//! | module | owns |
+//! | --- | --- |
+//! | [`types`] | the type system: DataType, Array/Object/Map/Any, ColSpec, TensorSpec, Schema, ParamSpec, ModelSignature, with MLflow's construction rules and messages |
+//! | [`json_form`] | the signature's JSON form, byte-identical to MLflow's `to_dict()`, and its parsing |
+//! | [`infer`] | `infer_signature`: a signature from sample data |
+//! | [`enforce`] | the check of an input and params against a signature before the model runs |
+//! | [`input`], [`table`], [`value`], [`elem`] | how model inputs are represented: Arrow tables for DataFrames (see [`table`] for the pandas ↔ Arrow mapping), tensors, Python values |
+//! | [`pyjson`], [`repr`] | Python's `json` and `repr` byte for byte, for exact output and messages |
+//!
+//! Model directories, the CLI and the server live in other crates (`signet-model`,
+//! `signet-cli`).
+//!
+//! ## The house-price example
+//!
+//! ```
+//! use std::sync::Arc;
+//! use arrow_array::{ArrayRef, Int64Array, RecordBatch};
+//! use signet::{infer_signature, signature_to_dict, ModelInput};
+//!
+//! let sqft: ArrayRef = Arc::new(Int64Array::from(vec![1500, 2000]));
+//! let bedrooms: ArrayRef = Arc::new(Int64Array::from(vec![3, 4]));
+//! let houses = RecordBatch::try_from_iter([("sqft", sqft), ("bedrooms", bedrooms)]).unwrap();
+//! let signature = infer_signature(Some(&ModelInput::Table(houses)), None, None).unwrap();
+//! assert_eq!(
+//!     signature_to_dict(&signature).inputs.as_deref(),
+//!     Some(r#"[{"type": "long", "name": "sqft", "required": true}, {"type": "long", "name": "bedrooms", "required": true}]"#)
+//! );
 //! ```
 
+pub mod check;
 pub mod elem;
 pub mod enforce;
 pub mod error;
@@ -17,7 +41,9 @@ pub mod input;
 pub mod json_form;
 pub mod params;
 pub mod pyjson;
+pub mod render;
 pub mod repr;
+pub mod request;
 pub mod table;
 pub mod types;
 pub mod value;

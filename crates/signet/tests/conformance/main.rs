@@ -8,8 +8,10 @@
 //! `SIGNET_CONFORMANCE_REPORT` names a file, a JSON report of every failing case is written there.
 
 mod convert;
+mod enforce;
 mod infer;
 mod mlmodel;
+mod serve;
 
 use signet::pyjson;
 use signet::Value;
@@ -19,7 +21,12 @@ use std::path::{Path, PathBuf};
 /// The kinds replayed so far, in report order, with the function checking one case.
 /// A checker returns `Err(difference)` when signet disagrees with the recording.
 type Checker = fn(&Value) -> Result<(), String>;
-const KINDS: &[(&str, Checker)] = &[("infer", infer::check), ("mlmodel", mlmodel::check)];
+const KINDS: &[(&str, Checker)] = &[
+    ("infer", infer::check),
+    ("enforce", enforce::check),
+    ("mlmodel", mlmodel::check),
+    ("serve", serve::check),
+];
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# bench_vs_mlflow.sh — measures signet and MLflow 3.17.2 on the same work in the same run
+# (this machine is noisy: only ratios from one run mean anything) and prints a Markdown table.
+#
+#   scripts/bench_vs_mlflow.sh            # enforce + parse
+#   ONLY=enforce scripts/bench_vs_mlflow.sh
+#
+# MLflow side: ../shared/bench/{enforce,parse}_mlflow.py run with MLFLOW_PY (default: a venv at
+# .venv-bench, created with `pip install mlflow==3.17.2` when missing). signet side: the
+# criterion benches `cargo bench -p signet --bench enforce|parse` (same cases, built from
+# crates/signet/benches/fixtures.rs). Raw results land in target/bench-vs-mlflow/.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SHARED=${SIGNET_SHARED_BENCH:-$ROOT/../shared/bench}
+OUT=$ROOT/target/bench-vs-mlflow
+ONLY=${ONLY:-"enforce parse"}
+mkdir -p "$OUT"
+if [ -z "${MLFLOW_PY:-}" ]; then
+  if [ ! -x "$ROOT/.venv-bench/bin/python" ]; then
+    python3 -m venv "$ROOT/.venv-bench"
+    "$ROOT/.venv-bench/bin/pip" install -q "mlflow==3.17.2"
+  fi
+  MLFLOW_PY=$ROOT/.venv-bench/bin/python
+fi
+export SIGNET_BENCH_TMP=${SIGNET_BENCH_TMP:-$OUT/mlflow-tmp}
+
+for what in $ONLY; do
+  case $what in
+    enforce)
+      echo "== MLflow enforce" >&2
+      "$MLFLOW_PY" "$SHARED/enforce_mlflow.py" --ops enforce_schema --repeats 5 \
+        --cases house_price,mixed20,convert,tensor784_ndarray,convert_i64_01_to_double \
+        > "$OUT/mlflow-enforce.jsonl"
+      "$MLFLOW_PY" "$SHARED/enforce_mlflow.py" --ops enforce_schema --repeats 5 \
+        --cases tensor784 --rows 1,100,10000 >> "$OUT/mlflow-enforce.jsonl"
+      echo "== signet enforce" >&2
+      (cd "$ROOT" && cargo bench -q -p signet --bench enforce) > "$OUT/signet-enforce.txt"
+      ;;
+    parse)
+      echo "== MLflow parse" >&2
+      "$MLFLOW_PY" "$SHARED/parse_mlflow.py" --stages parse_enforce --repeats 5 \
+        > "$OUT/mlflow-parse.jsonl"
+      echo "== signet parse" >&2
+      (cd "$ROOT" && cargo bench -q -p signet --bench parse) > "$OUT/signet-parse.txt"
+      ;;
+    *) echo "unknown benchmark $what" >&2; exit 2 ;;
+  esac
+done
+
+python3 - "$ROOT/target/criterion" "$OUT" <<'PY'
+import json, os, sys
+crit, out = sys.argv[1], sys.argv[2]
+
+def signet(group, name, rows):
+    p = os.path.join(crit, group, name, str(rows), "new", "estimates.json")
+    if not os.path.exists(p):
+        return None
+    return json.load(open(p))["median"]["point_estimate"] / 1e9
+
+def fmt(s):
+    if s is None:
+        return "—"
+    for unit, f in (("s", 1), ("ms", 1e3), ("µs", 1e6), ("ns", 1e9)):
+        if s * f >= 1:
+            return f"{s * f:.3g} {unit}"
+    return f"{s * 1e9:.3g} ns"
+
+def table(title, rows):
+    print(f"\n### {title}\n")
+    print("| case | rows | MLflow median | signet median | signet speed-up |")
+    print("|---|---:|---:|---:|---:|")
+    for case, n, m, s in rows:
+        ratio = f"{m / s:,.0f}×" if m and s else "—"
+        print(f"| {case} | {n:,} | {fmt(m)} | {fmt(s)} | {ratio} |")
+
+p = os.path.join(out, "mlflow-enforce.jsonl")
+if os.path.exists(p):
+    rows = []
+    for line in open(p):
+        r = json.loads(line)
+        if "median_s" not in r:
+            continue
+        rows.append((r["case"], r["rows"], r["median_s"], signet("enforce", r["case"], r["rows"])))
+    table("In-memory enforcement (`_enforce_schema` vs `signet::enforce::enforce`)", rows)
+
+p = os.path.join(out, "mlflow-parse.jsonl")
+if os.path.exists(p):
+    rows = []
+    for line in open(p):
+        r = json.loads(line)
+        if "median_s" not in r:
+            continue
+        name = f"{r['case']}_{r['format']}"
+        s = signet("parse_enforce", name, r["rows"])
+        rows.append((f"{r['case']} {r['format']} ({r['body_bytes']:,} B)", r["rows"], r["median_s"], s))
+    table("Request parse + enforce (`_parse_json_data` + `_enforce_schema` vs `parse_request` + `enforce`)", rows)
+PY
