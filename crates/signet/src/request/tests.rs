@@ -723,6 +723,14 @@ fn inputs_formats() {
         err("{\"inputs\": 1.5}", Some(&unnamed), S),
         "Invalid input. Failed to convert data `1.5` to type `long (required)` defined in the model signature: 1.5 is not an integer; refusing a lossy conversion to long"
     );
+    assert_eq!(
+        err("{\"inputs\": {\"sqft\": [1, 1.5], \"bedrooms\": [1, 2]}}", Some(&h), S),
+        "Invalid input. Column 'sqft' row 1: 1.5 is not an integer; refusing a lossy conversion to long"
+    );
+    assert_eq!(
+        err("{\"instances\": [{\"sqft\": 1, \"bedrooms\": 1}, {\"sqft\": 2.5, \"bedrooms\": 1}]}", Some(&h), S),
+        "Invalid input. Column 'sqft' row 1: 2.5 is not an integer; refusing a lossy conversion to long"
+    );
     // Single named spec: a list binds to it.
     let v = input("{\"inputs\": [1, 2]}", Some(&one("a", "long")), M);
     assert_eq!(v.get("type"), Some(&Value::str("tensor_dict")));

@@ -197,7 +197,7 @@ fn cast_schema_type(
                     // Keep strict mode's precise reason.
                     return RequestError::invalid_input(format!(
                         "Failed to convert data `{text}` to type `{spec_text}` defined in the model signature: {}",
-                        e.message.trim_start_matches("Invalid input. ")
+                        e.message.trim_start_matches("Invalid input. ").trim_start_matches("row 0: ")
                     ));
                 }
                 RequestError::invalid_input(format!(
@@ -273,7 +273,7 @@ pub(crate) fn parse_instances(
         Value::List(items) if matches!(items.first(), Some(Value::Dict(_))) => {
             let types = input_dict(schema);
             let mut cols: Vec<(String, Vec<Value>)> = Vec::new();
-            for item in items {
+            for (row, item) in items.into_iter().enumerate() {
                 let Value::Dict(cells) = item else {
                     return Err(wrap(
                         "AttributeError",
@@ -282,8 +282,22 @@ pub(crate) fn parse_instances(
                 };
                 for (k, v) in cells {
                     let key = key_text(&k);
-                    let converted = convert(v, lookup(&types, &key), compat)
-                        .map_err(|e| name_column(e, &key))?;
+                    let converted = convert(v, lookup(&types, &key), compat).map_err(|e| {
+                        let mut e = name_column(e, &key);
+                        if !matches!(
+                            lookup(&types, &key),
+                            Some(SpecRef::Col(ColSpec {
+                                ty: ColType::Scalar(_),
+                                ..
+                            }))
+                        ) || !e.message.contains("refusing")
+                        {
+                            return e;
+                        }
+                        // A scalar cell is converted alone: its row is the record's index.
+                        e.message = e.message.replacen(" row 0: ", &format!(" row {row}: "), 1);
+                        e
+                    })?;
                     match cols.iter_mut().find(|(n, _)| *n == key) {
                         Some((_, vals)) => vals.push(converted),
                         None => cols.push((key, vec![converted])),

@@ -57,6 +57,21 @@ pub(crate) fn enforce_columns(
             let Some(c) = frame.cols.iter().find(|c| label_is(c, name)).cloned() else {
                 continue;
             };
+            let copies = frame.cols.iter().filter(|c| label_is(c, name)).count();
+            if copies > 1 {
+                // pandas selects a sub-frame for a repeated label, and MLflow's dtype check
+                // fails on it with a raw AttributeError.
+                let message = match compat {
+                    Compat::Mlflow => "'DataFrame' object has no attribute 'dtype'".to_string(),
+                    Compat::Strict => format!(
+                        "Column {} appears {copies} times in the input; each column must appear once.",
+                        crate::repr::column_name(name)
+                    ),
+                };
+                return Err(EnforceError::new(ErrorKind::IncompatibleType, message)
+                    .column(name.as_text())
+                    .exception("AttributeError"));
+            }
             let text: std::borrow::Cow<'_, str> = match name {
                 ColumnName::Str(s) => s.as_str().into(),
                 ColumnName::Int(i) => i.to_string().into(),
