@@ -70,7 +70,11 @@ def table(title, rows):
     print("| case | rows | MLflow median | signet median | signet speed-up |")
     print("|---|---:|---:|---:|---:|")
     for case, n, m, s in rows:
-        ratio = f"{m / s:,.0f}×" if m and s else "—"
+        if m and s:
+            r = m / s
+            ratio = f"{r:,.0f}×" if r >= 10 else (f"{r:.2g}×" if r >= 1 else f"{1 / r:,.0f}× slower")
+        else:
+            ratio = "—"
         print(f"| {case} | {n:,} | {fmt(m)} | {fmt(s)} | {ratio} |")
 
 p = os.path.join(out, "mlflow-enforce.jsonl")

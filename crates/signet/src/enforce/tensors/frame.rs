@@ -128,15 +128,26 @@ pub(super) fn frame_to_numpy(batch: &RecordBatch) -> Result<Tensor, EnforceError
         let columns = batch
             .columns()
             .iter()
-            .map(|a| arrow_cast::cast(a, &target))
+            .map(|a| {
+                if a.data_type() == &target {
+                    Ok(a.clone())
+                } else {
+                    arrow_cast::cast(a, &target)
+                }
+            })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| EnforceError::new(ErrorKind::Other, e.to_string()))?;
-        let refs: Vec<&dyn Array> = columns.iter().map(|a| a.as_ref()).collect();
-        let indices: Vec<(usize, usize)> = (0..rows)
-            .flat_map(|r| (0..cols).map(move |c| (c, r)))
-            .collect();
-        let data = arrow_select::interleave::interleave(&refs, &indices)
-            .map_err(|e| EnforceError::new(ErrorKind::Other, e.to_string()))?;
+        let data = match transpose_fast(&columns, rows, &target) {
+            Some(data) => data,
+            None => {
+                let refs: Vec<&dyn Array> = columns.iter().map(|a| a.as_ref()).collect();
+                let indices: Vec<(usize, usize)> = (0..rows)
+                    .flat_map(|r| (0..cols).map(move |c| (c, r)))
+                    .collect();
+                arrow_select::interleave::interleave(&refs, &indices)
+                    .map_err(|e| EnforceError::new(ErrorKind::Other, e.to_string()))?
+            }
+        };
         return Ok(Tensor {
             dtype,
             shape,
@@ -157,6 +168,43 @@ pub(super) fn frame_to_numpy(batch: &RecordBatch) -> Result<Tensor, EnforceError
         shape,
         data: TensorData::Object(values),
     })
+}
+
+/// Row-major interleaving of null-free primitive columns of one type, a straight transpose of
+/// their value buffers (`None`: another type, or nulls, which take the general path).
+fn transpose_fast(columns: &[ArrayRef], rows: usize, target: &ArrowType) -> Option<ArrayRef> {
+    fn go<T: arrow_array::ArrowPrimitiveType>(
+        columns: &[ArrayRef],
+        rows: usize,
+    ) -> Option<ArrayRef> {
+        let slices: Vec<&[T::Native]> = columns
+            .iter()
+            .map(|a| {
+                let p = a
+                    .as_any()
+                    .downcast_ref::<arrow_array::PrimitiveArray<T>>()?;
+                (p.null_count() == 0).then(|| p.values().as_ref())
+            })
+            .collect::<Option<_>>()?;
+        let cols = slices.len();
+        let mut out = vec![T::Native::default(); rows * cols];
+        for (c, values) in slices.iter().enumerate() {
+            for (r, v) in values.iter().enumerate().take(rows) {
+                out[r * cols + c] = *v;
+            }
+        }
+        Some(std::sync::Arc::new(
+            arrow_array::PrimitiveArray::<T>::from_iter_values(out),
+        ))
+    }
+    use arrow_array::types::*;
+    match target {
+        ArrowType::Float32 => go::<Float32Type>(columns, rows),
+        ArrowType::Float64 => go::<Float64Type>(columns, rows),
+        ArrowType::Int64 => go::<Int64Type>(columns, rows),
+        ArrowType::Int32 => go::<Int32Type>(columns, rows),
+        _ => None,
+    }
 }
 
 /// What the first cell of a column is, which decides how the column becomes a tensor.
