@@ -8,7 +8,7 @@
 # Creates .venv-interop (ignored by git: the venv holds a `.gitignore` of its own) with
 # `pip install mlflow==3.17.2` when it is missing or holds another MLflow, then runs
 #   1. tests/interop/check_mlflow.py write-mlflow DIR  (MLflow saves models of many kinds)
-#   2. cargo test -p signet-model --test interop        (signet reads them; saves its own)
+#   2. cargo test --workspace --test interop             (signet reads them; saves its own)
 #   3. tests/interop/check_mlflow.py check-signet DIR  (MLflow reads signet's models)
 # Any mismatch fails the script. Needs python3 (3.10+) with venv and pip, and the packages
 # MLflow depends on from PyPI (first run only). PYTHON overrides the interpreter.
@@ -36,7 +36,8 @@ echo "==> MLflow saves models"
 "$VENV/bin/python" tests/interop/check_mlflow.py write-mlflow "$WORK"
 
 echo "==> signet reads them and saves its own"
-SIGNET_INTEROP_DIR="$WORK" cargo test -p signet-model --test interop -- --nocapture
+# The workspace-wide selection keeps the features (and so the build) of `cargo test --workspace`.
+SIGNET_INTEROP_DIR="$WORK" cargo test --workspace --test interop -- --nocapture
 
 echo "==> MLflow reads signet's models"
 "$VENV/bin/python" tests/interop/check_mlflow.py check-signet "$WORK"
