@@ -710,6 +710,82 @@ pub fn object_column(name: &str, values: &[Value]) -> (Field, ArrayRef) {
     (field, array)
 }
 
+/// pandas dtypes that the Arrow type alone does not restore from a file's `pandas` metadata.
+const RESTORED_DTYPES: &[&str] = &[
+    "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64",
+    "boolean", "string", "object",
+];
+
+/// What pyarrow's `Table.to_pandas()` gives for a batch read from a Parquet or Arrow file, in
+/// signet's conventions: index columns (named in the `pandas` schema metadata) dropped, pandas'
+/// extension dtypes restored from that metadata, and otherwise integers with nulls as float64
+/// and booleans with nulls as `object`. Columns already carrying [`PANDAS_DTYPE_KEY`] are kept.
+pub fn pandas_view(
+    batch: arrow_array::RecordBatch,
+) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
+    use arrow_schema::{DataType as ArrowType, Schema as ArrowSchema};
+    let schema = batch.schema();
+    let pandas = schema
+        .metadata()
+        .get("pandas")
+        .and_then(|t| crate::pyjson::loads(t).ok());
+    let index: Vec<String> = match pandas.as_ref().and_then(|p| p.get("index_columns")) {
+        Some(Value::List(items)) => items
+            .iter()
+            .filter_map(|v| match v {
+                Value::Str(s) => Some(s.clone()),
+                _ => None, // RangeIndex descriptors
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let numpy_types: std::collections::HashMap<String, String> =
+        match pandas.as_ref().and_then(|p| p.get("columns")) {
+            Some(Value::List(cols)) => cols
+                .iter()
+                .filter_map(|c| match (c.get("field_name"), c.get("numpy_type")) {
+                    (Some(Value::Str(f)), Some(Value::Str(t))) => Some((f.clone(), t.clone())),
+                    _ => None,
+                })
+                .collect(),
+            _ => std::collections::HashMap::new(),
+        };
+    let mut fields = Vec::new();
+    let mut columns: Vec<ArrayRef> = Vec::new();
+    for (field, column) in schema.fields().iter().zip(batch.columns()) {
+        if index.iter().any(|c| c == field.name()) {
+            continue;
+        }
+        let mut md = field.metadata().clone();
+        let mut column = column.clone();
+        let text_or_bool = matches!(
+            field.data_type(),
+            ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View | ArrowType::Boolean
+        );
+        let restored = numpy_types
+            .get(field.name())
+            .filter(|t| RESTORED_DTYPES.contains(&t.as_str()))
+            .filter(|t| t.as_str() != "object" || text_or_bool);
+        if md.contains_key(PANDAS_DTYPE_KEY) {
+            // Already in signet's conventions.
+        } else if let Some(d) = restored {
+            md.insert(PANDAS_DTYPE_KEY.to_string(), d.clone());
+        } else if column.null_count() > 0 && field.data_type().is_integer() {
+            column = arrow_cast::cast(&column, &ArrowType::Float64)?;
+        } else if column.null_count() > 0 && field.data_type() == &ArrowType::Boolean {
+            md.insert(PANDAS_DTYPE_KEY.to_string(), "object".to_string());
+        }
+        fields.push(Field::new(field.name(), column.data_type().clone(), true).with_metadata(md));
+        columns.push(column);
+    }
+    let rows = batch.num_rows();
+    arrow_array::RecordBatch::try_new_with_options(
+        Arc::new(ArrowSchema::new(fields).with_metadata(schema.metadata().clone())),
+        columns,
+        &arrow_array::RecordBatchOptions::new().with_row_count(Some(rows)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
