@@ -4,11 +4,15 @@
 #
 #   scripts/bench_vs_mlflow.sh            # enforce + parse
 #   ONLY=enforce scripts/bench_vs_mlflow.sh
+#   ONLY=load scripts/bench_vs_mlflow.sh   # load + first predict of the shipped ONNX model
 #
 # MLflow side: ../shared/bench/{enforce,parse}_mlflow.py run with MLFLOW_PY (default: a venv at
 # .venv-bench, created with `pip install mlflow==3.17.2` when missing). signet side: the
 # criterion benches `cargo bench -p signet --bench enforce|parse` (same cases, built from
-# crates/signet/benches/fixtures.rs). Raw results land in target/bench-vs-mlflow/.
+# crates/signet/benches/fixtures.rs). `load`: scripts/bench_load_mlflow.py (mlflow.pyfunc.load_model
+# + predict; needs onnxruntime in the venv, installed when missing) vs
+# `cargo bench -p signet-onnx --bench load`, plus a whole `signet predict` process vs a whole
+# Python process doing the same. Raw results land in target/bench-vs-mlflow/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED=${SIGNET_SHARED_BENCH:-$ROOT/../shared/bench}
@@ -42,6 +46,30 @@ for what in $ONLY; do
         > "$OUT/mlflow-parse.jsonl"
       echo "== signet parse" >&2
       (cd "$ROOT" && cargo bench -q -p signet --bench parse) > "$OUT/signet-parse.txt"
+      ;;
+    load)
+      "$MLFLOW_PY" -c "import onnxruntime, onnx" 2>/dev/null ||
+        "$MLFLOW_PY" -m pip install -q onnx onnxruntime
+      MODEL=$ROOT/examples/models/house_price
+      echo "== MLflow load + first predict" >&2
+      "$MLFLOW_PY" "$ROOT/scripts/bench_load_mlflow.py" "$MODEL" 20 > "$OUT/mlflow-load.jsonl"
+      echo "== signet load + first predict" >&2
+      (cd "$ROOT" && cargo bench -q -p signet-onnx --bench load) > "$OUT/signet-load.jsonl"
+      (cd "$ROOT" && cargo build -q --release -p signet-cli)
+      python3 - "$ROOT/target/release/signet" "$MODEL" >> "$OUT/signet-load.jsonl" <<'COLD'
+import json, statistics, subprocess, sys, time
+exe, model = sys.argv[1], sys.argv[2]
+runs = []
+for _ in range(10):
+    t = time.perf_counter()
+    subprocess.run([exe, "predict", model, model + "/serving_input_example.json"],
+                   check=True, capture_output=True)
+    runs.append((time.perf_counter() - t) * 1e3)
+runs.sort()
+print(json.dumps({"bench": "load", "impl": "signet", "stage": "cold_process_import_load_predict",
+                  "runs": 10, "median_ms": round(statistics.median(runs), 3),
+                  "p90_ms": round(runs[9], 3), "min_ms": round(runs[0], 3)}))
+COLD
       ;;
     *) echo "unknown benchmark $what" >&2; exit 2 ;;
   esac
@@ -98,4 +126,21 @@ if os.path.exists(p):
         s = signet("parse_enforce", name, r["rows"])
         rows.append((f"{r['case']} {r['format']} ({r['body_bytes']:,} B)", r["rows"], r["median_s"], s))
     table("Request parse + enforce (`_parse_json_data` + `_enforce_schema` vs `parse_request` + `enforce`)", rows)
+
+def load_lines(name):
+    p = os.path.join(out, name)
+    if not os.path.exists(p):
+        return {}
+    return {r["stage"]: r for r in map(json.loads, open(p)) if r.get("bench") == "load"}
+
+m, s = load_lines("mlflow-load.jsonl"), load_lines("signet-load.jsonl")
+if m and s:
+    print("\n### Load + first predict of `examples/models/house_price` (ONNX)\n")
+    print("| stage | MLflow median (p90) | signet median (p90) | signet speed-up |")
+    print("|---|---:|---:|---:|")
+    for stage in ("load_model", "load_and_first_predict", "cold_process_import_load_predict"):
+        if stage in m and stage in s:
+            a, b = m[stage], s[stage]
+            print(f"| {stage} | {a['median_ms']:.3g} ms ({a['p90_ms']:.3g}) | "
+                  f"{b['median_ms']:.3g} ms ({b['p90_ms']:.3g}) | {a['median_ms'] / b['median_ms']:,.0f}× |")
 PY

@@ -47,8 +47,8 @@ pub use error::ModelError;
 pub use example::{InputExample, LoadedExample, SavedExample};
 pub use mlmodel::{ExampleInfo, MlModel, MLFLOW_VERSION, MLMODEL_FILE_NAME};
 pub use model::{
-    save_model, save_model_with, LoadModel, Model, ModelOutput, PredictContext, Registry,
-    SaveOptions, SavedModel,
+    infer_from_example, save_model, save_model_dir, save_model_with, ExamplePredict, LoadModel,
+    Model, ModelOutput, PredictContext, Registry, SaveOptions, SavedModel,
 };
 pub use pyfunc::{load_model, FlavorLoader, LoadContext, Prediction, Predictor, PyFuncModel};
 pub use yaml::{signature_block, Yaml};

@@ -215,7 +215,51 @@ pub fn save_model_with(
     model: &dyn Model,
     options: SaveOptions,
 ) -> Result<SavedModel, ModelError> {
-    let path = path.as_ref();
+    let state = model.save_state()?;
+    let model_type = model.model_type().to_string();
+    let predict = |input: ModelInput, params: Option<&Value>| {
+        model.predict(&PredictContext::default(), input, params)
+    };
+    save_model_dir(path.as_ref(), options, &predict, move |tmp, mlmodel| {
+        write_file(&tmp.join(STATE_FILE), &state)?;
+        mlmodel.add_flavor(
+            PYFUNC_FLAVOR,
+            Yaml::map([
+                ("loader_module", Yaml::str(SIGNET_LOADER_MODULE)),
+                ("data", Yaml::str(STATE_FILE)),
+            ]),
+        );
+        mlmodel.add_flavor(
+            SIGNET_FLAVOR,
+            Yaml::map([
+                ("model_type", Yaml::str(&model_type)),
+                ("data", Yaml::str(STATE_FILE)),
+                ("signet_version", Yaml::str(SIGNET_VERSION)),
+            ]),
+        );
+        Ok(())
+    })
+}
+
+/// How a model runs on its input example while being saved (to infer the output schema).
+pub type ExamplePredict<'a> =
+    dyn Fn(ModelInput, Option<&Value>) -> Result<ModelOutput, ModelError> + 'a;
+
+/// The flavor-independent part of every save: `mlflow.<flavor>.save_model`'s handling of the
+/// target, the signature and the input example, around the flavor's own artifacts.
+///
+/// Refuses a non-empty `path`; renders the example; infers the signature from the example
+/// when none is given (output schema from `predict` on the enforced example; a failure is a
+/// warning, as in MLflow) or checks the example against the given one; then, inside a
+/// temporary directory that replaces `path` atomically, calls `write_flavor` (which writes the
+/// flavor's artifacts and adds its flavor sections), writes the example files, sets
+/// `model_size_bytes` and writes `MLmodel`.
+pub fn save_model_dir(
+    path: &Path,
+    options: SaveOptions,
+    predict: &ExamplePredict<'_>,
+    write_flavor: impl FnOnce(&Path, &mut MlModel) -> Result<(), ModelError>,
+) -> Result<SavedModel, ModelError> {
     if crate::dir::exists_non_empty(path) {
         return Err(crate::dir::already_exists(path));
     }
@@ -237,7 +281,7 @@ pub fn save_model_with(
             Some(sig)
         }
         (Some(sig), None) => Some(sig),
-        (None, Some((ex, _))) => match infer_from_example(model, ex) {
+        (None, Some((ex, _))) => match infer_from_example(predict, ex) {
             Ok(sig) => Some(sig),
             Err(e) => {
                 warnings.push(format!(
@@ -250,31 +294,14 @@ pub fn save_model_with(
     };
     mlmodel.signature = signature;
     mlmodel.metadata = options.metadata.filter(|m| *m != Yaml::Null);
-    let state = model.save_state()?;
-    let model_type = model.model_type().to_string();
     let mlmodel = save_atomic(path, move |tmp| {
-        write_file(&tmp.join(STATE_FILE), &state)?;
+        write_flavor(tmp, &mut mlmodel)?;
         if let Some((_, saved)) = &example {
             for (name, text) in saved.files() {
                 write_file(&tmp.join(name), text.as_bytes())?;
             }
             mlmodel.saved_input_example_info = Some(saved.info.to_yaml());
         }
-        mlmodel.add_flavor(
-            PYFUNC_FLAVOR,
-            Yaml::map([
-                ("loader_module", Yaml::str(SIGNET_LOADER_MODULE)),
-                ("data", Yaml::str(STATE_FILE)),
-            ]),
-        );
-        mlmodel.add_flavor(
-            SIGNET_FLAVOR,
-            Yaml::map([
-                ("model_type", Yaml::str(&model_type)),
-                ("data", Yaml::str(STATE_FILE)),
-                ("signet_version", Yaml::str(SIGNET_VERSION)),
-            ]),
-        );
         let size = total_file_size(tmp)?;
         if size > 0 {
             mlmodel.model_size_bytes = Some(Yaml::Int(size as i128));
@@ -298,8 +325,13 @@ pub(crate) fn params_value(params: &[(String, Value)]) -> Value {
     )
 }
 
-/// `_infer_signature_from_input_example`.
-fn infer_from_example(model: &dyn Model, ex: &InputExample) -> Result<ModelSignature, ModelError> {
+/// MLflow's `_infer_signature_from_input_example`: the input schema from the example data,
+/// the params schema from the example params, the output schema from `predict` on the
+/// example enforced against that input schema.
+pub fn infer_from_example(
+    predict: &ExamplePredict<'_>,
+    ex: &InputExample,
+) -> Result<ModelSignature, ModelError> {
     let input_schema = signet::infer::infer_schema(&ex.data)?;
     let params_schema = match &ex.params {
         Some(p) if !p.is_empty() => Some(signet::infer::infer_param_schema(p)?),
@@ -312,11 +344,7 @@ fn infer_from_example(model: &dyn Model, ex: &InputExample) -> Result<ModelSigna
     };
     let params = ex.params.as_ref().map(|p| params_value(p));
     let enforced = enforce(Some(&sig), ex.data.clone(), params.as_ref(), Compat::Mlflow)?;
-    let prediction = model.predict(
-        &PredictContext::default(),
-        enforced.input,
-        enforced.params.as_ref(),
-    )?;
+    let prediction = predict(enforced.input, enforced.params.as_ref())?;
     let prediction = series_for_column_input(&input_schema, prediction);
     let output_schema =
         signet::infer::infer_schema(&prediction).unwrap_or_else(|_| signet::infer::any_schema());
