@@ -6,10 +6,20 @@
 #   bash scripts/interop.sh
 #
 # Creates .venv-interop (ignored by git: the venv holds a `.gitignore` of its own) with
-# `pip install mlflow==3.17.2` when it is missing or holds another MLflow, then runs
+# `pip install mlflow==3.17.2` when it is missing or holds another MLflow, adds
+# `onnx onnxruntime skl2onnx scikit-learn` and `openapi-spec-validator` to it when missing,
+# then runs
 #   1. tests/interop/check_mlflow.py write-mlflow DIR  (MLflow saves models of many kinds)
-#   2. cargo test --workspace --test interop             (signet reads them; saves its own)
+#      tests/interop/check_onnx.py write-mlflow DIR    (MLflow saves ONNX exports of sklearn
+#                                                      models, with onnxruntime's predictions)
+#   2. cargo test --workspace --test interop             (signet reads them, runs the ONNX ones
+#                                                      and predicts the same; saves its own)
 #   3. tests/interop/check_mlflow.py check-signet DIR  (MLflow reads signet's models)
+#      tests/interop/check_onnx.py check-signet DIR    (mlflow.pyfunc.load_model runs the ONNX
+#                                                      models signet saved: same predictions)
+#   4. cargo test --workspace --test openapi             (the server's /openapi.json documents
+#      through openapi-spec-validator, real request and response bodies through their schemas;
+#      SIGNET_OPENAPI_VALIDATOR=$PWD/.venv-interop/bin/python)
 # Any mismatch fails the script. Needs python3 (3.10+) with venv and pip, and the packages
 # MLflow depends on from PyPI (first run only). PYTHON overrides the interpreter.
 set -euo pipefail
@@ -26,6 +36,15 @@ if ! "$VENV/bin/python" -c "import mlflow, sys; sys.exit(mlflow.__version__ != '
     echo '*' > "$VENV/.gitignore"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "mlflow==$MLFLOW_VERSION"
 fi
+if ! "$VENV/bin/python" -c "import onnx, onnxruntime, skl2onnx, sklearn" 2>/dev/null; then
+    echo "==> adding onnx, onnxruntime, skl2onnx, scikit-learn to $VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        onnx==1.23.2 onnxruntime==1.32.0 skl2onnx==1.20.0 scikit-learn==1.9.1
+fi
+if ! "$VENV/bin/python" -c "import openapi_spec_validator, jsonschema" 2>/dev/null; then
+    echo "==> adding openapi-spec-validator to $VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check openapi-spec-validator==0.9.0
+fi
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -34,6 +53,7 @@ export PYTHONWARNINGS=ignore
 
 echo "==> MLflow saves models"
 "$VENV/bin/python" tests/interop/check_mlflow.py write-mlflow "$WORK"
+"$VENV/bin/python" tests/interop/check_onnx.py write-mlflow "$WORK"
 
 echo "==> signet reads them and saves its own"
 # The workspace-wide selection keeps the features (and so the build) of `cargo test --workspace`.
@@ -41,3 +61,8 @@ SIGNET_INTEROP_DIR="$WORK" cargo test --workspace --test interop -- --nocapture
 
 echo "==> MLflow reads signet's models"
 "$VENV/bin/python" tests/interop/check_mlflow.py check-signet "$WORK"
+"$VENV/bin/python" tests/interop/check_onnx.py check-signet "$WORK"
+
+echo "==> the OpenAPI documents through openapi-spec-validator"
+# --workspace for the same reason as above.
+SIGNET_OPENAPI_VALIDATOR="$PWD/$VENV/bin/python" cargo test --workspace --test openapi -- --nocapture

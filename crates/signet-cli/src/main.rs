@@ -3,8 +3,10 @@
 
 mod check;
 mod error;
+mod example_model;
 mod infer;
 mod model_cmds;
+mod package;
 mod read;
 mod serve;
 
@@ -38,6 +40,9 @@ enum Command {
     /// Serve a model over HTTP, a drop-in for `mlflow models serve`: every request is parsed
     /// and checked against the signature before the model runs.
     Serve(serve::ServeArgs),
+    /// Package an ONNX file as an MLflow model (loadable by `mlflow.pyfunc.load_model`), with
+    /// a signature inferred from an input example and the model's own outputs.
+    Package(package::PackageArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +67,7 @@ fn main() -> ExitCode {
         Command::Show(args) => model_cmds::show(&args),
         Command::Predict(args) => model_cmds::predict(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Package(args) => package::run(&args),
     };
     match result.and_then(|(out, code)| write_stdout(&out).map(|()| code)) {
         Ok(code) => ExitCode::from(code),

@@ -1,26 +1,29 @@
 //! `signet serve MODEL`: the scoring server, a drop-in for `mlflow models serve`.
 //!
 //! Loads the model once (the ONNX engine and any registered flavor), then serves MLflow's
-//! protocol with `signet-server`: `/ping`, `/health`, `/version`, `/invocations`. MLflow's
-//! environment variables are honoured: `MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT` (seconds) and
+//! protocol with `signet-server`: `/ping`, `/health`, `/version`, `/invocations`, and the Open
+//! Inference Protocol (KServe V2) under `/v2`, the model named after its directory (or
+//! `--model-name`). MLflow's environment variables are honoured: `MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT` (seconds) and
 //! `MLFLOW_DISABLE_SCHEMA_DETAILS`.
 
 use crate::error::CliError;
+use crate::example_model::{self, ExampleModel};
 use crate::model_cmds::{registry, CompatArg};
 use clap::Args;
 use signet::enforce::Compat;
 use signet::{ModelInput, Value};
 use signet_model::{load_model, ModelError, PyFuncModel};
 use signet_server::{PredictError, Predictor, ServerConfig};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Arguments of `signet serve`.
 #[derive(Args)]
 pub struct ServeArgs {
-    /// The model: a model directory or its MLmodel file.
-    pub model: PathBuf,
+    /// The model: a model directory or its MLmodel file. Without one, the example model built
+    /// into the binary is served (`examples/models/house_price`: sqft, bedrooms → price).
+    pub model: Option<PathBuf>,
 
     /// The address to listen on.
     #[arg(long, short = 'H', default_value = "127.0.0.1")]
@@ -43,10 +46,19 @@ pub struct ServeArgs {
     #[arg(long)]
     pub max_concurrency: Option<usize>,
 
+    /// How many requests may wait for a prediction slot; beyond, requests are shed with 503.
+    #[arg(long, default_value_t = 1024)]
+    pub max_queue: usize,
+
     /// Serve Prometheus metrics at `/metrics` (request counts, latencies, refused inputs by
     /// column and reason).
     #[arg(long)]
     pub metrics: bool,
+
+    /// The model's name in the V2 routes (`/v2/models/NAME/infer`); default: the model
+    /// directory's name.
+    #[arg(long)]
+    pub model_name: Option<String>,
 }
 
 /// A loaded model behind the server's [`Predictor`]: the server parses and enforces requests
@@ -74,6 +86,24 @@ impl Predictor for ModelPredictor {
     }
 }
 
+/// The model's default V2 name: the model directory's name (`examples/models/house_price` →
+/// `house_price`; for an `MLmodel` file, its directory's), else `model`.
+fn default_model_name(model: &Path) -> String {
+    let dir = if model.file_name().is_some_and(|f| f == "MLmodel") {
+        model.parent().unwrap_or(model)
+    } else {
+        model
+    };
+    let named = |p: &Path| {
+        p.file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .filter(|f| !f.is_empty() && f != "." && f != "..")
+    };
+    named(dir)
+        .or_else(|| dir.canonicalize().ok().as_deref().and_then(named))
+        .unwrap_or_else(|| "model".to_string())
+}
+
 fn env_flag(name: &str) -> bool {
     std::env::var(name)
         .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1"))
@@ -81,8 +111,25 @@ fn env_flag(name: &str) -> bool {
 
 /// Runs `signet serve` until SIGTERM or ctrl-c.
 pub fn run(args: &ServeArgs) -> Result<(String, u8), CliError> {
-    let model = load_model(&args.model, &registry())
-        .map_err(|e: ModelError| CliError::file(&args.model, e))?;
+    let load = |path: &Path| {
+        load_model(path, &registry()).map_err(|e: ModelError| CliError::file(path, e))
+    };
+    let (model, shown, name) = match &args.model {
+        Some(path) => (
+            load(path)?,
+            path.display().to_string(),
+            default_model_name(path),
+        ),
+        None => {
+            // Loaded into memory; the extracted files are removed again right here.
+            let example = ExampleModel::extract()?;
+            (
+                load(example.path())?,
+                format!("the built-in example model {}", example_model::NAME),
+                example_model::NAME.to_string(),
+            )
+        }
+    };
     let timeout = match std::env::var("MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT") {
         Ok(v) => v
             .trim()
@@ -107,8 +154,11 @@ pub fn run(args: &ServeArgs) -> Result<(String, u8), CliError> {
         request_timeout: timeout,
         body_limit: args.max_body_mib.saturating_mul(1 << 20),
         max_concurrency: args.max_concurrency.unwrap_or(defaults.max_concurrency),
+        max_queue: args.max_queue,
         disable_schema_details: env_flag("MLFLOW_DISABLE_SCHEMA_DETAILS"),
         metrics: args.metrics,
+        model_name: args.model_name.clone().unwrap_or(name),
+        model_version: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -119,11 +169,42 @@ pub fn run(args: &ServeArgs) -> Result<(String, u8), CliError> {
         let listener = tokio::net::TcpListener::bind(&addr)
             .await
             .map_err(|e| CliError::new(format!("cannot listen on {addr}: {e}")))?;
-        eprintln!("signet: serving {} on http://{addr}", args.model.display());
+        eprintln!(
+            "signet: serving {shown} on http://{addr} (V2: /v2/models/{})",
+            config.model_name
+        );
+        if args.model.is_none() {
+            eprintln!("{}", example_requests(&addr));
+        }
         let router = signet_server::router(Arc::new(ModelPredictor(model)), config);
         signet_server::serve(listener, router, std::future::pending())
             .await
             .map_err(|e| CliError::new(format!("server error: {e}")))
     })?;
     Ok((String::new(), 0))
+}
+
+/// Two requests to try against the built-in example model: one predicted, one refused.
+fn example_requests(addr: &str) -> String {
+    format!(
+        "try:\n  curl -s http://{addr}/invocations -H 'Content-Type: application/json' \\\n    -d '{{\"dataframe_split\": {{\"columns\": [\"sqft\", \"bedrooms\"], \"data\": [[1500, 3], [2000, 4]]}}}}'\n  curl -s http://{addr}/invocations -H 'Content-Type: application/json' \\\n    -d '{{\"dataframe_split\": {{\"columns\": [\"sqft\", \"bathrooms\"], \"data\": [[1500, 2]]}}}}'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_model_name;
+    use std::path::Path;
+
+    #[test]
+    fn model_name_is_the_directory_name() {
+        for (path, name) in [
+            ("examples/models/house_price", "house_price"),
+            ("examples/models/house_price/", "house_price"),
+            ("examples/models/house_price/MLmodel", "house_price"),
+            ("/", "model"),
+        ] {
+            assert_eq!(default_model_name(Path::new(path)), name, "{path}");
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::error::{respond, ApiError, MlflowError};
 use crate::predictor::PredictError;
-use crate::App;
+use crate::{App, Refusal};
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap};
@@ -17,8 +17,15 @@ use signet::ModelInput;
 use std::sync::Arc;
 
 /// What MLflow says instead of the enforcement details under `MLFLOW_DISABLE_SCHEMA_DETAILS`.
-const NO_SCHEMA_DETAILS: &str =
+pub(crate) const NO_SCHEMA_DETAILS: &str =
     "Failed to enforce model input schema. Please check your input data.";
+
+/// The 503 message of a shed request.
+pub(crate) const OVERLOADED: &str =
+    "The server is overloaded: too many requests are waiting. Retry later.";
+
+/// The 503 message of a request arriving while the server shuts down.
+pub(crate) const SHUTTING_DOWN: &str = "The server is shutting down.";
 
 /// The `/invocations` handler.
 pub(crate) async fn invocations(
@@ -27,10 +34,13 @@ pub(crate) async fn invocations(
 ) -> Result<Response, ApiError> {
     let content_type = header_text(req.headers(), header::CONTENT_TYPE);
     let body = read_body(req.into_body(), app.config.body_limit).await?;
-    let permit = Arc::clone(&app.permits)
-        .acquire_owned()
-        .await
-        .map_err(|_| MlflowError::new("TEMPORARILY_UNAVAILABLE", "The server is shutting down."))?;
+    let permit = app.admit().await.map_err(|r| {
+        let message = match r {
+            Refusal::Overloaded => OVERLOADED,
+            Refusal::ShuttingDown => SHUTTING_DOWN,
+        };
+        MlflowError::new("TEMPORARILY_UNAVAILABLE", message)
+    })?;
     let worker = Arc::clone(&app);
     let outcome = tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -52,7 +62,7 @@ fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> 
 }
 
 /// Reads the whole body, refusing more than `limit` bytes (413) and a body cut short (400).
-async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
+pub(crate) async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
     if body.size_hint().lower() > limit as u64 {
         return Err(ApiError::too_large());
     }
@@ -70,7 +80,7 @@ async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
 }
 
 /// The message of a panicking predictor, as an "unexpected error".
-fn panic_text(join: tokio::task::JoinError) -> String {
+pub(crate) fn panic_text(join: tokio::task::JoinError) -> String {
     if !join.is_panic() {
         return "the prediction was cancelled".into();
     }

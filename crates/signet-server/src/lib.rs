@@ -9,8 +9,17 @@
 //! implements [`Predictor`].
 //!
 //! Beyond MLflow: a request body limit (413), a bound on concurrent predictions, request logs
-//! (`tracing`, with request ids) and, when [`ServerConfig::metrics`] is set, `GET /metrics` in
-//! Prometheus text format.
+//! (`tracing`, with request ids), `GET /openapi.json` (an OpenAPI 3.1 document generated from the
+//! model's signature, see [`openapi`]) and, when [`ServerConfig::metrics`] is set,
+//! `GET /metrics` in Prometheus text format.
+//!
+//! Also beyond MLflow: the Open Inference Protocol (KServe V2, REST) as Seldon MLServer serves
+//! an MLflow model, for the one model named [`ServerConfig::model_name`] — `GET /v2/health/live`,
+//! `GET /v2/health/ready`, `GET /v2` (server metadata), `GET /v2/models/{name}` (metadata
+//! derived from the signature), `GET /v2/models/{name}/ready` and
+//! `POST /v2/models/{name}/infer`, each model route also under
+//! `/v2/models/{name}/versions/{version}/...`. Inference requests go through the same
+//! enforcement and concurrency bound as `/invocations`.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -36,8 +45,10 @@
 mod error;
 mod invocations;
 mod metrics;
+pub mod openapi;
 mod predictor;
 mod routes;
+mod v2;
 
 pub use error::{ApiError, MlflowError, TIMEOUT_BODY, UNEXPECTED_ERROR};
 pub use metrics::Metrics;
@@ -53,11 +64,11 @@ use axum::Router;
 use signet::enforce::Compat;
 use signet::ModelSignature;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
 /// How the server behaves.
 #[derive(Clone, Debug)]
@@ -74,16 +85,27 @@ pub struct ServerConfig {
     pub body_limit: usize,
     /// How many requests may be parsed, enforced and predicted at once (at least 1).
     pub max_concurrency: usize,
+    /// How many requests may wait for one of those slots; beyond, requests are shed at once
+    /// with 503 `TEMPORARILY_UNAVAILABLE` instead of queueing without bound.
+    pub max_queue: usize,
     /// MLflow's `MLFLOW_DISABLE_SCHEMA_DETAILS`: enforcement failures say only
     /// `Failed to enforce model input schema. Please check your input data.`
     pub disable_schema_details: bool,
     /// Serve `GET /metrics` (Prometheus text). Off by default: MLflow answers it with 404.
     pub metrics: bool,
+    /// The model's name in the V2 routes (`/v2/models/{name}`): requests naming another model
+    /// get MLServer's 404 `Model <name> not found`. Default `model`.
+    pub model_name: String,
+    /// The model's version in the V2 routes: reported in the model metadata (`versions`) and
+    /// inference responses (`model_version`), and the only version
+    /// `/v2/models/{name}/versions/{version}` accepts. Default: none.
+    pub model_version: Option<String>,
 }
 
 impl Default for ServerConfig {
     /// No signature, [`Compat::default`], MLflow's 60 s timeout, a 100 MiB body limit, one
-    /// concurrent prediction per core, schema details shown, no `/metrics`.
+    /// concurrent prediction per core and up to 1024 waiting, schema details shown, no `/metrics`, V2 model name
+    /// `model` without version.
     fn default() -> ServerConfig {
         ServerConfig {
             signature: None,
@@ -91,8 +113,11 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(60),
             body_limit: 100 << 20,
             max_concurrency: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            max_queue: 1024,
             disable_schema_details: false,
             metrics: false,
+            model_name: "model".to_string(),
+            model_version: None,
         }
     }
 }
@@ -102,8 +127,46 @@ pub(crate) struct App {
     predictor: Arc<dyn Predictor>,
     config: ServerConfig,
     permits: Arc<Semaphore>,
+    /// Requests waiting for a permit.
+    waiting: AtomicUsize,
     metrics: Arc<Metrics>,
     next_request_id: AtomicU64,
+}
+
+/// Why a request got no prediction slot.
+pub(crate) enum Refusal {
+    /// [`ServerConfig::max_queue`] requests are already waiting.
+    Overloaded,
+    /// The server is shutting down.
+    ShuttingDown,
+}
+
+impl App {
+    /// A prediction slot: at once when one is free, else after waiting in a queue bounded by
+    /// [`ServerConfig::max_queue`] (a full queue sheds the request).
+    pub(crate) async fn admit(&self) -> Result<OwnedSemaphorePermit, Refusal> {
+        match Arc::clone(&self.permits).try_acquire_owned() {
+            Ok(permit) => return Ok(permit),
+            Err(TryAcquireError::Closed) => return Err(Refusal::ShuttingDown),
+            Err(TryAcquireError::NoPermits) => {}
+        }
+        /// Leaves the queue however the wait ends (including the request being dropped).
+        struct InQueue<'a>(&'a AtomicUsize);
+        impl Drop for InQueue<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::AcqRel);
+            }
+        }
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.config.max_queue {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(Refusal::Overloaded);
+        }
+        let _in_queue = InQueue(&self.waiting);
+        Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(|_| Refusal::ShuttingDown)
+    }
 }
 
 /// The scoring server's routes for `predictor`, configured by `config`.
@@ -122,6 +185,7 @@ pub fn router_with_metrics(
     let app = Arc::new(App {
         predictor,
         permits: Arc::new(Semaphore::new(config.max_concurrency.max(1))),
+        waiting: AtomicUsize::new(0),
         config,
         metrics,
         next_request_id: AtomicU64::new(1),
@@ -133,6 +197,12 @@ pub fn router_with_metrics(
     };
     let mut router = Router::new()
         .route("/ping", health())
+        .route(
+            "/openapi.json",
+            get(openapi::openapi_json(&app.config))
+                .head(routes::get_only)
+                .fallback(routes::get_only),
+        )
         .route("/health", health())
         .route(
             "/version",
@@ -144,6 +214,7 @@ pub fn router_with_metrics(
             "/invocations",
             post(invocations::invocations).fallback(routes::post_only),
         );
+    router = v2::add_routes(router);
     if serve_metrics {
         router = router.route(
             "/metrics",

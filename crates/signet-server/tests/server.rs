@@ -374,6 +374,55 @@ async fn concurrency_is_bounded() {
 }
 
 #[tokio::test]
+async fn a_full_queue_sheds_with_503_then_keeps_serving() {
+    let cfg = ServerConfig {
+        max_concurrency: 1,
+        max_queue: 1,
+        ..config()
+    };
+    let s = start(Arc::new(Model::Sleep(Duration::from_millis(400))), cfg).await;
+    let addr = s.addr;
+    let post = move || {
+        tokio::spawn(
+            async move { send(addr, "POST", "/invocations", JSON, SPLIT.as_bytes()).await },
+        )
+    };
+    // One request runs, one waits in the queue...
+    let running = post();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let queued = post();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // ...and the third is shed at once, as MLflow's TEMPORARILY_UNAVAILABLE, V2 alike.
+    let started = std::time::Instant::now();
+    let shed = send(addr, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
+    assert!(
+        started.elapsed() < Duration::from_millis(300),
+        "shed request waited"
+    );
+    assert_eq!(shed.status, 503, "{}", shed.text());
+    let body = json_body(&shed);
+    assert_eq!(member(&body, "error_code"), "TEMPORARILY_UNAVAILABLE");
+    assert_eq!(
+        member(&body, "message"),
+        "The server is overloaded: too many requests are waiting. Retry later."
+    );
+    let v2 = br#"{"inputs": [{"name": "a", "shape": [1], "datatype": "INT64", "data": [1]}, {"name": "b", "shape": [1], "datatype": "BYTES", "data": ["x"]}]}"#;
+    let shed = send(addr, "POST", "/v2/models/model/infer", JSON, v2).await;
+    assert_eq!(shed.status, 503, "{}", shed.text());
+    assert_eq!(
+        (
+            running.await.expect("running").status,
+            queued.await.expect("queued").status
+        ),
+        (200, 200)
+    );
+    still_serving(addr).await;
+    let ok = send(addr, "POST", "/v2/models/model/infer", JSON, v2).await;
+    assert_eq!(ok.status, 200, "{}", ok.text());
+    s.shutdown().await;
+}
+
+#[tokio::test]
 async fn metrics_page() {
     let cfg = ServerConfig {
         metrics: true,

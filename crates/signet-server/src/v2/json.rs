@@ -1,0 +1,97 @@
+//! Compact JSON as MLServer writes its responses (`orjson.dumps`, or `json.dumps` with
+//! `separators=(",", ":")` and `ensure_ascii=False`: no spaces, non-ASCII text kept as UTF-8),
+//! for the [`Value`]s the V2 handlers build.
+
+use chrono::NaiveDateTime;
+use signet::pyjson::float_repr;
+use signet::Value;
+
+/// The compact JSON text of `value`.
+///
+/// Values JSON cannot hold are written the way MLServer's encoders write them: NaN and the
+/// infinities as `null` (orjson), `bytes` decoded as UTF-8 "on a best-effort basis"
+/// (`mlserver/rest/responses.py`), dates and datetimes in ISO form, numpy scalars as plain
+/// numbers, arrays as nested lists, pandas' missing markers as `null`.
+pub(crate) fn to_json(value: &Value) -> String {
+    let mut out = String::new();
+    write(&mut out, value);
+    out
+}
+
+/// Appends the compact JSON text of `value` to `out`.
+pub(crate) fn write(out: &mut String, value: &Value) {
+    match value {
+        Value::None | Value::NA | Value::NaT => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) if f.is_finite() => out.push_str(&float_repr(*f)),
+        Value::Float(_) => out.push_str("null"),
+        Value::Str(s) => write_str(out, s),
+        Value::Bytes(b) => write_str(out, &String::from_utf8_lossy(b)),
+        Value::Date(d) => write_str(out, &d.format("%Y-%m-%d").to_string()),
+        Value::DateTime(dt) | Value::Timestamp(dt) => write_str(out, &isoformat(dt)),
+        Value::Datetime64(dt, _) => write_str(out, &isoformat(dt)),
+        Value::Numpy(_, inner) => write(out, inner),
+        Value::List(items) | Value::Tuple(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(out, item);
+            }
+            out.push(']');
+        }
+        Value::Dict(items) => {
+            out.push('{');
+            for (i, (k, v)) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                match k {
+                    Value::Str(s) => write_str(out, s),
+                    // `json.dumps` turns int, float, bool and None keys into their JSON text.
+                    other => write_str(out, to_json(other).trim_matches('"')),
+                }
+                out.push(':');
+                write(out, v);
+            }
+            out.push('}');
+        }
+        Value::Ndarray(t) => write(out, &t.to_list()),
+    }
+}
+
+/// A JSON string literal: `"` and `\` escaped, control characters as `\n`, `\t`, ... or
+/// `\u00XX`, everything else kept as UTF-8.
+pub(crate) fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Python's `datetime.isoformat()` (pandas' `Timestamp.isoformat()` for nanoseconds):
+/// `2021-08-24T15:01:19`, with `.ffffff` (or `.fffffffff`) when there is a fraction.
+pub(crate) fn isoformat(dt: &NaiveDateTime) -> String {
+    let base = dt.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let nanos = dt.and_utc().timestamp_subsec_nanos();
+    if nanos == 0 {
+        base
+    } else if nanos.is_multiple_of(1000) {
+        format!("{base}.{:06}", nanos / 1000)
+    } else {
+        format!("{base}.{nanos:09}")
+    }
+}
