@@ -716,74 +716,129 @@ const RESTORED_DTYPES: &[&str] = &[
     "boolean", "string", "object",
 ];
 
+/// What pyarrow's `Table.to_pandas()` gives for the record batches of a Parquet or Arrow file,
+/// decided once from the file's Arrow schema and applied to each batch read with it
+/// ([`PandasPlan::apply`]). In signet's conventions: index columns (named in the schema's
+/// `pandas` metadata) dropped, pandas' extension dtypes restored from that metadata's
+/// `numpy_type`, and otherwise integers with nulls as float64 and booleans with nulls as
+/// `object` (decided per batch). Columns already carrying [`PANDAS_DTYPE_KEY`] are kept.
+///
+/// [`pandas_view`] is the plan of a batch's own schema applied to it.
+#[derive(Clone, Debug)]
+pub struct PandasPlan {
+    /// pandas' index columns, by field name (dropped).
+    index_columns: std::collections::HashSet<String>,
+    /// pandas dtypes to restore, by field name.
+    restored: HashMap<String, String>,
+    /// The DataFrame's columns: each field's index in the schema and its label.
+    columns: Vec<(usize, ColumnName)>,
+}
+
+impl PandasPlan {
+    /// The plan for batches with this Arrow schema (as read from a Parquet or Arrow file,
+    /// pandas' metadata included). When that metadata has several entries for one field name,
+    /// the last one decides the dtype to restore.
+    pub fn new(schema: &arrow_schema::Schema) -> PandasPlan {
+        let pandas = schema
+            .metadata()
+            .get("pandas")
+            .and_then(|t| crate::pyjson::loads(t).ok());
+        let index_columns: std::collections::HashSet<String> =
+            match pandas.as_ref().and_then(|p| p.get("index_columns")) {
+                Some(Value::List(items)) => items
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::Str(s) => Some(s.clone()),
+                        _ => None, // RangeIndex descriptors
+                    })
+                    .collect(),
+                _ => Default::default(),
+            };
+        let mut restored = HashMap::new();
+        if let Some(Value::List(cols)) = pandas.as_ref().and_then(|p| p.get("columns")) {
+            for c in cols {
+                if let (Some(Value::Str(f)), Some(Value::Str(t))) =
+                    (c.get("field_name"), c.get("numpy_type"))
+                {
+                    if RESTORED_DTYPES.contains(&t.as_str()) {
+                        restored.insert(f.clone(), t.clone());
+                    } else {
+                        restored.remove(f);
+                    }
+                }
+            }
+        }
+        let columns = schema
+            .fields()
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !index_columns.contains(f.name()))
+            .map(|(i, f)| (i, column_label(f)))
+            .collect();
+        PandasPlan {
+            index_columns,
+            restored,
+            columns,
+        }
+    }
+
+    /// The DataFrame's columns, in order: for each field of the schema that is not an index
+    /// column, its index in the schema and its pandas label ([`column_label`]).
+    pub fn columns(&self) -> &[(usize, ColumnName)] {
+        &self.columns
+    }
+
+    /// A batch as pandas shows it. The batch may hold only some of the schema's fields (a
+    /// projection); fields are matched by name. The batch's schema metadata is kept.
+    pub fn apply(
+        &self,
+        batch: arrow_array::RecordBatch,
+    ) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
+        let schema = batch.schema();
+        let mut fields = Vec::new();
+        let mut columns: Vec<ArrayRef> = Vec::new();
+        for (field, column) in schema.fields().iter().zip(batch.columns()) {
+            if self.index_columns.contains(field.name()) {
+                continue;
+            }
+            let mut md = field.metadata().clone();
+            let mut column = column.clone();
+            let text_or_bool = matches!(
+                field.data_type(),
+                ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View | ArrowType::Boolean
+            );
+            let restored = self
+                .restored
+                .get(field.name())
+                .filter(|t| t.as_str() != "object" || text_or_bool);
+            if md.contains_key(PANDAS_DTYPE_KEY) {
+                // Already in signet's conventions.
+            } else if let Some(d) = restored {
+                md.insert(PANDAS_DTYPE_KEY.to_string(), d.clone());
+            } else if column.null_count() > 0 && field.data_type().is_integer() {
+                column = arrow_cast::cast(&column, &ArrowType::Float64)?;
+            } else if column.null_count() > 0 && field.data_type() == &ArrowType::Boolean {
+                md.insert(PANDAS_DTYPE_KEY.to_string(), "object".to_string());
+            }
+            fields
+                .push(Field::new(field.name(), column.data_type().clone(), true).with_metadata(md));
+            columns.push(column);
+        }
+        let rows = batch.num_rows();
+        arrow_array::RecordBatch::try_new_with_options(
+            Arc::new(arrow_schema::Schema::new(fields).with_metadata(schema.metadata().clone())),
+            columns,
+            &arrow_array::RecordBatchOptions::new().with_row_count(Some(rows)),
+        )
+    }
+}
+
 /// What pyarrow's `Table.to_pandas()` gives for a batch read from a Parquet or Arrow file, in
-/// signet's conventions: index columns (named in the `pandas` schema metadata) dropped, pandas'
-/// extension dtypes restored from that metadata, and otherwise integers with nulls as float64
-/// and booleans with nulls as `object`. Columns already carrying [`PANDAS_DTYPE_KEY`] are kept.
+/// signet's conventions: the [`PandasPlan`] of the batch's own schema applied to it.
 pub fn pandas_view(
     batch: arrow_array::RecordBatch,
 ) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
-    use arrow_schema::{DataType as ArrowType, Schema as ArrowSchema};
-    let schema = batch.schema();
-    let pandas = schema
-        .metadata()
-        .get("pandas")
-        .and_then(|t| crate::pyjson::loads(t).ok());
-    let index: Vec<String> = match pandas.as_ref().and_then(|p| p.get("index_columns")) {
-        Some(Value::List(items)) => items
-            .iter()
-            .filter_map(|v| match v {
-                Value::Str(s) => Some(s.clone()),
-                _ => None, // RangeIndex descriptors
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let numpy_types: std::collections::HashMap<String, String> =
-        match pandas.as_ref().and_then(|p| p.get("columns")) {
-            Some(Value::List(cols)) => cols
-                .iter()
-                .filter_map(|c| match (c.get("field_name"), c.get("numpy_type")) {
-                    (Some(Value::Str(f)), Some(Value::Str(t))) => Some((f.clone(), t.clone())),
-                    _ => None,
-                })
-                .collect(),
-            _ => std::collections::HashMap::new(),
-        };
-    let mut fields = Vec::new();
-    let mut columns: Vec<ArrayRef> = Vec::new();
-    for (field, column) in schema.fields().iter().zip(batch.columns()) {
-        if index.iter().any(|c| c == field.name()) {
-            continue;
-        }
-        let mut md = field.metadata().clone();
-        let mut column = column.clone();
-        let text_or_bool = matches!(
-            field.data_type(),
-            ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View | ArrowType::Boolean
-        );
-        let restored = numpy_types
-            .get(field.name())
-            .filter(|t| RESTORED_DTYPES.contains(&t.as_str()))
-            .filter(|t| t.as_str() != "object" || text_or_bool);
-        if md.contains_key(PANDAS_DTYPE_KEY) {
-            // Already in signet's conventions.
-        } else if let Some(d) = restored {
-            md.insert(PANDAS_DTYPE_KEY.to_string(), d.clone());
-        } else if column.null_count() > 0 && field.data_type().is_integer() {
-            column = arrow_cast::cast(&column, &ArrowType::Float64)?;
-        } else if column.null_count() > 0 && field.data_type() == &ArrowType::Boolean {
-            md.insert(PANDAS_DTYPE_KEY.to_string(), "object".to_string());
-        }
-        fields.push(Field::new(field.name(), column.data_type().clone(), true).with_metadata(md));
-        columns.push(column);
-    }
-    let rows = batch.num_rows();
-    arrow_array::RecordBatch::try_new_with_options(
-        Arc::new(ArrowSchema::new(fields).with_metadata(schema.metadata().clone())),
-        columns,
-        &arrow_array::RecordBatchOptions::new().with_row_count(Some(rows)),
-    )
+    PandasPlan::new(&batch.schema()).apply(batch)
 }
 
 #[cfg(test)]
@@ -805,6 +860,63 @@ mod tests {
             array_value(floats.as_ref(), 0),
             Value::Numpy(NumpyDtype::Float64, Box::new(Value::Float(1.0)))
         );
+    }
+
+    #[test]
+    fn pandas_plan_follows_the_metadata() {
+        use arrow_array::{BooleanArray, RecordBatch};
+        use arrow_schema::Schema as ArrowSchema;
+        let pandas = r#"{"index_columns": ["__index_level_0__"], "columns": [
+            {"field_name": "a", "numpy_type": "Int64"},
+            {"field_name": "d", "numpy_type": "object"},
+            {"field_name": "e", "numpy_type": "Int64"},
+            {"field_name": "e", "numpy_type": "int64"},
+            {"field_name": "__index_level_0__", "numpy_type": "int64"}]}"#;
+        let ints = |v: Vec<Option<i64>>| -> ArrayRef { Arc::new(Int64Array::from(v)) };
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            ("a", ints(vec![Some(1), None])),
+            ("b", ints(vec![Some(1), None])),
+            ("c", Arc::new(BooleanArray::from(vec![Some(true), None]))),
+            ("d", ints(vec![Some(1), Some(2)])),
+            ("e", ints(vec![Some(1), None])),
+            ("__index_level_0__", ints(vec![Some(0), Some(1)])),
+        ];
+        let schema = Arc::new(
+            ArrowSchema::new(
+                columns
+                    .iter()
+                    .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+                    .collect::<Vec<_>>(),
+            )
+            .with_metadata([("pandas".to_string(), pandas.to_string())].into()),
+        );
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            columns.into_iter().map(|(_, a)| a).collect(),
+        )
+        .unwrap();
+        let plan = PandasPlan::new(&schema);
+        let labels: Vec<String> = plan.columns().iter().map(|(_, l)| l.as_text()).collect();
+        assert_eq!(labels, ["a", "b", "c", "d", "e"]);
+        let dtypes = |b: &RecordBatch| -> Vec<String> {
+            b.schema()
+                .fields()
+                .iter()
+                .zip(b.columns())
+                .map(|(f, a)| pandas_dtype(f, a.as_ref()))
+                .collect()
+        };
+        let view = plan.apply(batch.clone()).unwrap();
+        assert_eq!(view.schema().metadata(), schema.metadata());
+        assert_eq!(
+            dtypes(&view),
+            ["Int64", "float64", "object", "int64", "float64"]
+        );
+        assert_eq!(dtypes(&pandas_view(batch.clone()).unwrap()), dtypes(&view));
+        // A projection of the fields, as `signet check` reads them.
+        // (`e` is named twice in the metadata: the last entry, `int64`, decides.)
+        let view = plan.apply(batch.project(&[4, 5]).unwrap()).unwrap();
+        assert_eq!(dtypes(&view), ["float64"]);
     }
 
     #[test]

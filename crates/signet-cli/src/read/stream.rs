@@ -21,14 +21,14 @@
 
 use super::open_file;
 use crate::error::CliError;
-use arrow_array::{ArrayRef, RecordBatch, RecordBatchOptions};
+use arrow_array::{RecordBatch, RecordBatchOptions};
 use arrow_csv::reader::{Format as CsvFormat, ReaderBuilder};
 use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_schema::{ArrowError, DataType, Field, Schema as ArrowSchema, SchemaRef};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 use parquet::errors::ParquetError;
-use signet::table::{LABEL_KIND_KEY, PANDAS_DTYPE_KEY};
+use signet::table::{PandasPlan, LABEL_KIND_KEY};
 use signet::types::{ColumnName, Schema, SchemaKind};
 use signet::{pyjson, Value};
 use std::cell::Cell;
@@ -298,8 +298,8 @@ impl Source {
         let arrow_schema = builder.schema().clone();
         let plan = PandasPlan::new(&arrow_schema);
         self.rows_total = u64::try_from(builder.metadata().file_metadata().num_rows()).ok();
-        self.labels = plan.labels(&arrow_schema);
-        let wanted = plan.wanted(&arrow_schema, schema);
+        self.labels = plan_labels(&plan);
+        let wanted = wanted_fields(&plan, schema);
         let reader = if wanted.is_empty() {
             None
         } else {
@@ -339,8 +339,8 @@ impl Source {
             let arrow_schema = probe.schema();
             drop(probe);
             let plan = PandasPlan::new(&arrow_schema);
-            self.labels = plan.labels(&arrow_schema);
-            let wanted = plan.wanted(&arrow_schema, schema);
+            self.labels = plan_labels(&plan);
+            let wanted = wanted_fields(&plan, schema);
             let reader = FileReader::try_new(BufReader::new(open_file(&self.path)?), Some(wanted))
                 .map_err(bad)?;
             let batches = reader.num_batches();
@@ -356,8 +356,8 @@ impl Source {
             let arrow_schema = probe.schema();
             drop(probe);
             let plan = PandasPlan::new(&arrow_schema);
-            self.labels = plan.labels(&arrow_schema);
-            let wanted = plan.wanted(&arrow_schema, schema);
+            self.labels = plan_labels(&plan);
+            let wanted = wanted_fields(&plan, schema);
             let counted = Counting {
                 inner: open_file(&self.path)?,
                 count: self.read.clone(),
@@ -459,131 +459,24 @@ fn input_labels(schema: &Schema) -> Option<Vec<ColumnName>> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// pandas' view of Parquet / Arrow columns
+// The columns of Parquet / Arrow files (pandas' view of them: `signet::table::PandasPlan`)
 
-/// How pandas shows the columns of a Parquet or Arrow file, decided once from its schema.
-struct PandasPlan {
-    index_columns: HashSet<String>,
-    /// Restored pandas dtypes by field name.
-    restored: HashMap<String, String>,
+/// The DataFrame's column labels.
+fn plan_labels(plan: &PandasPlan) -> Vec<ColumnName> {
+    plan.columns().iter().map(|(_, l)| l.clone()).collect()
 }
 
-/// pandas dtypes restored from pandas metadata (`numpy_type`).
-const RESTORED_DTYPES: &[&str] = &[
-    "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64",
-    "boolean", "string", "object",
-];
-
-impl PandasPlan {
-    fn new(schema: &ArrowSchema) -> PandasPlan {
-        let pandas = schema
-            .metadata()
-            .get("pandas")
-            .and_then(|text| pyjson::loads(text).ok());
-        let index_columns = match pandas.as_ref().and_then(|p| p.get("index_columns")) {
-            Some(Value::List(items)) => items
-                .iter()
-                .filter_map(|v| match v {
-                    Value::Str(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .collect(),
-            _ => HashSet::new(),
-        };
-        let mut restored = HashMap::new();
-        if let Some(Value::List(columns)) = pandas.as_ref().and_then(|p| p.get("columns")) {
-            for c in columns {
-                if let (Some(Value::Str(f)), Some(Value::Str(t))) =
-                    (c.get("field_name"), c.get("numpy_type"))
-                {
-                    if RESTORED_DTYPES.contains(&t.as_str()) {
-                        restored.insert(f.clone(), t.clone());
-                    }
-                }
-            }
-        }
-        PandasPlan {
-            index_columns,
-            restored,
-        }
+/// Indices of the file's fields the check reads: the schema's inputs (named), or the first
+/// columns (unnamed).
+fn wanted_fields(plan: &PandasPlan, schema: &Schema) -> Vec<usize> {
+    let columns = plan.columns().iter();
+    match input_labels(schema) {
+        Some(names) => columns
+            .filter(|(_, l)| names.contains(l))
+            .map(|(i, _)| *i)
+            .collect(),
+        None => columns.take(schema.len()).map(|(i, _)| *i).collect(),
     }
-
-    /// The DataFrame's column labels.
-    fn labels(&self, schema: &ArrowSchema) -> Vec<ColumnName> {
-        schema
-            .fields()
-            .iter()
-            .filter(|f| !self.index_columns.contains(f.name()))
-            .map(|f| signet::table::column_label(f))
-            .collect()
-    }
-
-    /// Indices of the file's fields the check reads: the schema's inputs (named), or the
-    /// first columns (unnamed).
-    fn wanted(&self, arrow: &ArrowSchema, schema: &Schema) -> Vec<usize> {
-        let fields: Vec<(usize, ColumnName)> = arrow
-            .fields()
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| !self.index_columns.contains(f.name()))
-            .map(|(i, f)| (i, signet::table::column_label(f)))
-            .collect();
-        match input_labels(schema) {
-            Some(names) => fields
-                .into_iter()
-                .filter(|(_, l)| names.contains(l))
-                .map(|(i, _)| i)
-                .collect(),
-            None => fields
-                .into_iter()
-                .take(schema.len())
-                .map(|(i, _)| i)
-                .collect(),
-        }
-    }
-
-    /// A batch as pandas shows it.
-    fn apply(&self, batch: RecordBatch) -> Result<RecordBatch, ArrowError> {
-        let schema = batch.schema();
-        let mut fields = Vec::new();
-        let mut columns: Vec<ArrayRef> = Vec::new();
-        for (field, column) in schema.fields().iter().zip(batch.columns()) {
-            if self.index_columns.contains(field.name()) {
-                continue;
-            }
-            let mut metadata = field.metadata().clone();
-            let mut column = column.clone();
-            let restored = self
-                .restored
-                .get(field.name())
-                .filter(|t| t.as_str() != "object" || is_text_or_bool(field.data_type()));
-            if metadata.contains_key(PANDAS_DTYPE_KEY) {
-                // Already in signet's conventions.
-            } else if let Some(dtype) = restored {
-                metadata.insert(PANDAS_DTYPE_KEY.to_string(), dtype.clone());
-            } else if column.null_count() > 0 && field.data_type().is_integer() {
-                column = arrow_cast::cast(&column, &DataType::Float64)?;
-            } else if column.null_count() > 0 && field.data_type() == &DataType::Boolean {
-                metadata.insert(PANDAS_DTYPE_KEY.to_string(), "object".to_string());
-            }
-            fields.push(
-                Field::new(field.name(), column.data_type().clone(), true).with_metadata(metadata),
-            );
-            columns.push(column);
-        }
-        RecordBatch::try_new_with_options(
-            Arc::new(ArrowSchema::new(fields)),
-            columns,
-            &RecordBatchOptions::new().with_row_count(Some(batch.num_rows())),
-        )
-    }
-}
-
-fn is_text_or_bool(t: &DataType) -> bool {
-    matches!(
-        t,
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Boolean
-    )
 }
 
 // ---------------------------------------------------------------------------------------------
