@@ -7,14 +7,12 @@
 //! `float`, numpy scalars become Python values, a numpy array becomes a list, datetime strings
 //! are parsed with numpy's `datetime64` rules into a `date` or a `datetime`.
 
+use crate::enforce::nested::{self, is_np_scalar, Leaves};
 use crate::repr::{
     object_repr, param_spec_repr, param_spec_repr_parts, py_class, py_repr, py_set, py_str,
     py_str_of, py_tuple,
 };
-use crate::types::{
-    ColType, DataType, NumpyDtype, ObjectType, ParamSchema, ParamShape, ParamSpec, ParamType,
-    TimeUnit,
-};
+use crate::types::{DataType, NumpyDtype, ParamSchema, ParamShape, ParamSpec, ParamType, TimeUnit};
 use crate::value::Value;
 use crate::SchemaError;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
@@ -87,8 +85,10 @@ fn validate(spec: &ParamSpec, value: &Value, for_default: bool) -> Result<Value,
         ParamShape::Scalar => match spec.dtype() {
             ParamType::Scalar(t) => enforce_scalar(value, *t).map_err(wrap),
             ParamType::Object(o) => {
-                // Validated, but the original value is what MLflow keeps.
-                enforce_object(value, o, true).map_err(wrap)?;
+                // Validated on a copy (MLflow's `deepcopy`); the original value is what MLflow
+                // keeps.
+                nested::enforce_object(&ObjectParam, value.clone(), o, true)
+                    .map_err(|m| wrap(Failure::Mlflow(m)))?;
                 Ok(value.clone())
             }
         },
@@ -169,20 +169,6 @@ fn enforce_element(v: &Value, dtype: &ParamType) -> Result<Value, Failure> {
                 ))
             }
         }
-    }
-}
-
-/// `np.isscalar(v)`.
-fn is_np_scalar(v: &Value) -> bool {
-    match v {
-        Value::Bool(_)
-        | Value::Int(_)
-        | Value::Float(_)
-        | Value::Str(_)
-        | Value::Bytes(_)
-        | Value::Datetime64(..) => true,
-        Value::Numpy(dt, _) => *dt != NumpyDtype::Object,
-        _ => false,
     }
 }
 
@@ -584,122 +570,56 @@ fn to_datetime(v: &Value) -> Result<Value, Failure> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Object params: `_enforce_object` and the nested `_enforce_type` checks (ENFORCEMENT.md §6).
+// Object params: `_enforce_object` and the nested `_enforce_type` checks (ENFORCEMENT.md §6),
+// the rules of `enforce::nested` with accept-or-refuse scalar checks.
 
-/// `_enforce_object(data, obj, required)`: only the top-level message matters, nested failures
-/// are reported per key.
-fn enforce_object(data: &Value, obj: &ObjectType, required: bool) -> Result<(), Failure> {
-    if !required && (matches!(data, Value::None) || matches!(data, Value::Dict(d) if d.is_empty()))
-    {
-        return Ok(());
+/// An Object param's value: only whether `_enforce_object` accepts it matters (MLflow keeps the
+/// original), and every nested failure is reported for its key.
+struct ObjectParam;
+
+impl Leaves for ObjectParam {
+    type Error = String;
+
+    fn mismatch(&self, message: String, _types: Option<(String, String)>) -> String {
+        message
     }
-    let Value::Dict(items) = data else {
-        return Err(Failure::Mlflow(format!(
-            "Failed to enforce schema of '{}' with type '{}'. Expected data to be dictionary, \
-             got {}",
-            py_str_of(data),
-            object_repr(obj),
-            data.type_name()
-        )));
-    };
-    let has_key = |name: &str| {
-        items
-            .iter()
-            .any(|(k, _)| matches!(k, Value::Str(s) if s == name))
-    };
-    let missing: Vec<String> = obj
-        .properties()
-        .iter()
-        .filter(|p| p.required.is_required() && !has_key(&p.name))
-        .map(|p| py_str(&p.name))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Failure::Mlflow(format!(
-            "Missing required properties: {}",
-            py_set(&missing)
-        )));
+
+    fn is_mlflow_exception(&self, _e: &String) -> bool {
+        true
     }
-    let invalid: Vec<String> = items
-        .iter()
-        .filter(|(k, _)| !matches!(k, Value::Str(s) if obj.get(s).is_some()))
-        .map(|(k, _)| py_repr(k))
-        .collect();
-    if !invalid.is_empty() {
-        return Err(Failure::Mlflow(format!(
-            "Invalid properties not defined in the schema found: {}",
-            py_set(&invalid)
-        )));
-    }
-    for (k, v) in items {
-        let Value::Str(name) = k else { continue };
-        let Some(prop) = obj.get(name) else { continue };
-        if !conforms(v, &prop.ty, prop.required.is_required()) {
-            return Err(Failure::Mlflow(format!(
-                "Failed to enforce schema for key `{name}`. Expected type {}, received type {}",
-                prop.ty.type_name(),
-                v.type_name()
-            )));
+
+    /// `None` or a NaN (`pd.NA` and `pd.NaT` are not missing here).
+    fn none_or_nan(&self, v: &Value) -> bool {
+        match v {
+            Value::None => true,
+            Value::Float(f) => f.is_nan(),
+            Value::Numpy(_, inner) => matches!(inner.as_ref(), Value::Float(f) if f.is_nan()),
+            _ => false,
         }
     }
-    Ok(())
-}
 
-fn is_none_or_nan(v: &Value) -> bool {
-    match v {
-        Value::None => true,
-        Value::Float(f) => f.is_nan(),
-        Value::Numpy(_, inner) => matches!(inner.as_ref(), Value::Float(f) if f.is_nan()),
-        _ => false,
-    }
-}
-
-fn is_empty_seq(v: &Value) -> bool {
-    match v {
-        Value::List(l) => l.is_empty(),
-        Value::Ndarray(t) => t.is_empty(),
-        _ => false,
-    }
-}
-
-/// Whether `_enforce_type(v, ty, required)` succeeds.
-fn conforms(v: &Value, ty: &ColType, required: bool) -> bool {
-    match ty {
-        ColType::Any => true,
-        ColType::Scalar(t) => {
-            if !required && is_none_or_nan(v) {
-                return true;
-            }
-            is_np_scalar(v) && column_accepts(std::slice::from_ref(v), *t)
+    fn scalar(&self, v: &Value, t: DataType) -> Result<Value, Option<String>> {
+        if column_accepts(std::slice::from_ref(v), t) {
+            Ok(v.clone())
+        } else {
+            Err(None)
         }
-        ColType::Array(_) | ColType::SparkMLVector => {
-            let item = match ty {
-                ColType::Array(item) => item.as_ref().clone(),
-                _ => ColType::Scalar(DataType::Double),
-            };
-            if (!required || item == ColType::Any) && (matches!(v, Value::None) || is_empty_seq(v))
-            {
-                return true;
+    }
+
+    fn scalar_items(&self, v: Value, t: DataType) -> Result<Value, String> {
+        let accepted = match &v {
+            Value::List(items) => items.is_empty() || column_accepts(items, t),
+            Value::Ndarray(a) => {
+                let items: Vec<Value> = (0..a.len()).map(|i| a.element(i)).collect();
+                items.is_empty() || column_accepts(&items, t)
             }
-            let elements: Vec<Value> = match v {
-                Value::List(items) => items.clone(),
-                Value::Ndarray(t) => (0..t.len()).map(|i| t.element(i)).collect(),
-                _ => return false,
-            };
-            match item {
-                ColType::Scalar(t) => elements.is_empty() || column_accepts(&elements, t),
-                other => elements.iter().all(|e| conforms(e, &other, required)),
-            }
-        }
-        ColType::Object(o) => enforce_object(v, o, required).is_ok(),
-        ColType::Map(value_type) => {
-            if (!required || **value_type == ColType::Any)
-                && (matches!(v, Value::None) || matches!(v, Value::Dict(d) if d.is_empty()))
-            {
-                return true;
-            }
-            let Value::Dict(items) = v else { return false };
-            items.iter().all(|(k, _)| matches!(k, Value::Str(_)))
-                && items.iter().all(|(_, x)| conforms(x, value_type, required))
+            _ => true,
+        };
+        if accepted {
+            Ok(v)
+        } else {
+            // Never shown: the property holding the array is reported instead.
+            Err(format!("Array({}) items refused", t.name()))
         }
     }
 }
@@ -947,7 +867,7 @@ pub fn enforce_params(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::Property;
+    use crate::types::{ObjectType, Property};
 
     fn spec(name: &str, t: DataType, default: Value, shape: ParamShape) -> ParamSpec {
         ParamSpec::new(name, ParamType::Scalar(t), default, shape).unwrap()

@@ -4,6 +4,7 @@
 
 mod columns;
 mod error;
+pub(crate) mod nested;
 mod tensors;
 
 pub use error::{EnforceError, ErrorKind, Location};

@@ -1,30 +1,17 @@
-//! The Array / Object / Map rules of ENFORCEMENT.md §6, applied to JSON values while a request
-//! is parsed (MLflow runs `_enforce_array` / `_enforce_object` / `_enforce_map` at parse time
-//! for composite columns and for `inputs` / `instances` values).
+//! What the Array / Object / Map rules of ENFORCEMENT.md §6 make of JSON values while a
+//! request is parsed (MLflow runs `_enforce_array` / `_enforce_object` / `_enforce_map` at
+//! parse time for composite columns and for `inputs` / `instances` values).
 //!
+//! The rules are [`crate::enforce::nested`]'s; this module supplies the JSON side: a scalar or
+//! an array of scalars read with the safe-cast rules as pandas would type the parsed values.
 //! Errors are the `MlflowException` messages; callers add MLflow's wrappers.
 
 use super::columns::{jtype_of, JType};
+use crate::enforce::nested::{self, is_none_or_nan, Leaves};
 use crate::enforce::Compat;
-use crate::repr::{object_repr, py_set, py_str, py_str_of};
-use crate::types::{ColType, DataType, NumpyDtype, ObjectType};
+use crate::repr::py_str_of;
+use crate::types::{ColType, DataType, NumpyDtype};
 use crate::value::Value;
-
-fn is_none_or_nan(v: &Value) -> bool {
-    matches!(v, Value::None) || matches!(v, Value::Float(f) if f.is_nan())
-}
-
-fn is_scalar(v: &Value) -> bool {
-    matches!(
-        v,
-        Value::Str(_)
-            | Value::Bytes(_)
-            | Value::Int(_)
-            | Value::Float(_)
-            | Value::Bool(_)
-            | Value::Numpy(..)
-    )
-}
 
 /// `_enforce_type`: enforces `v` against a column type with the given required flag.
 pub(crate) fn enforce(
@@ -33,15 +20,47 @@ pub(crate) fn enforce(
     required: bool,
     compat: Compat,
 ) -> Result<Value, String> {
-    match ty {
-        ColType::Scalar(t) => enforce_datatype(v, *t, required),
-        ColType::Array(items) => enforce_array(v, items, required, compat),
-        ColType::SparkMLVector => {
-            enforce_array(v, &ColType::Scalar(DataType::Double), required, compat)
-        }
-        ColType::Object(o) => enforce_object(v, o, required, compat),
-        ColType::Map(values) => enforce_map(v, values, required, compat),
-        ColType::Any => Ok(v),
+    nested::enforce_type(&Json(compat), v, ty, required)
+}
+
+/// Parsed JSON values (no ndarrays, numpy scalars or non-string keys); every failure is an
+/// `MlflowException` message.
+struct Json(Compat);
+
+impl Leaves for Json {
+    type Error = String;
+
+    fn mismatch(&self, message: String, _types: Option<(String, String)>) -> String {
+        message
+    }
+
+    /// Every failure here is one, Strict mode's refusals included.
+    fn is_mlflow_exception(&self, _e: &String) -> bool {
+        true
+    }
+
+    /// An optional Object also passes as NaN (unlike MLflow, which refuses it).
+    fn no_dict(&self, v: &Value, object: bool) -> Result<bool, String> {
+        Ok(matches!(v, Value::None)
+            || matches!(v, Value::Dict(d) if d.is_empty())
+            || (object && matches!(v, Value::Float(f) if f.is_nan())))
+    }
+
+    /// One scalar run through the column rules as a one-element column.
+    fn scalar(&self, v: &Value, t: DataType) -> Result<Value, Option<String>> {
+        enforce_datatype(v, t).ok_or(None)
+    }
+
+    fn scalar_items(&self, v: Value, t: DataType) -> Result<Value, String> {
+        let list = match v {
+            Value::List(l) => l,
+            Value::Ndarray(t) => match t.to_list() {
+                Value::List(l) => l,
+                other => vec![other],
+            },
+            other => return Ok(other),
+        };
+        array_of_scalars(list, t, self.0).map(Value::List)
     }
 }
 
@@ -50,40 +69,27 @@ fn numpy(dt: NumpyDtype, v: Value) -> Value {
     Value::Numpy(dt, Box::new(v))
 }
 
-/// `_enforce_datatype`: one scalar run through the column rules as a one-element column.
-fn enforce_datatype(v: Value, t: DataType, required: bool) -> Result<Value, String> {
-    if !required && is_none_or_nan(&v) {
-        return Ok(Value::None);
-    }
-    if !is_scalar(&v) {
-        return Err(format!("Expected data to be scalar, got {}", v.type_name()));
-    }
-    let fail = || {
-        format!(
-            "Failed to enforce schema of data `{}` with dtype `{}`",
-            py_str_of(&v),
-            t.name()
-        )
-    };
+/// `_enforce_datatype`'s conversion of a scalar: the value, or `None` when MLflow refuses it.
+fn enforce_datatype(v: &Value, t: DataType) -> Option<Value> {
     let zero_one = |v: &Value| matches!(v, Value::Int(0 | 1));
-    let out = match (t, &v) {
+    let out = match (t, v) {
         (DataType::Boolean, Value::Bool(b)) => numpy(NumpyDtype::Bool, Value::Bool(*b)),
         (DataType::Long, Value::Int(i)) if i64::try_from(*i).is_ok() => {
             numpy(NumpyDtype::Int64, Value::Int(*i))
         }
         (DataType::Double, Value::Float(f)) => numpy(NumpyDtype::Float64, Value::Float(*f)),
-        (DataType::Double, Value::Int(i)) if zero_one(&v) => {
+        (DataType::Double, Value::Int(i)) if zero_one(v) => {
             numpy(NumpyDtype::Float64, Value::Float(*i as f64))
         }
-        (DataType::Float, Value::Int(i)) if zero_one(&v) => {
+        (DataType::Float, Value::Int(i)) if zero_one(v) => {
             numpy(NumpyDtype::Float32, Value::Float(*i as f64))
         }
         (DataType::String, Value::Str(_) | Value::Bytes(_)) => v.clone(),
         (DataType::Binary, Value::Str(_) | Value::Bytes(_)) => v.clone(),
         (_, Value::Numpy(..)) => v.clone(),
-        _ => return Err(fail()),
+        _ => return None,
     };
-    Ok(out)
+    Some(out)
 }
 
 /// The numpy dtype text MLflow prints for a DataType target.
@@ -100,41 +106,6 @@ fn incompatible(from: &str, t: DataType, hint: bool) -> String {
         m.push_str(" Hint: the type mismatch is likely caused by missing values. Integer columns in python can not represent missing values and are therefore encoded as floats. The best way to avoid this problem is to infer the model schema based on a realistic data sample (training dataset) that includes missing values. Alternatively, you can declare integer columns as doubles (float64) whenever these columns may have missing values. See `Handling Integers With Missing Values <https://www.mlflow.org/docs/latest/models.html#handling-integers-with-missing-values>`_ for more details.");
     }
     m
-}
-
-/// `_enforce_array`.
-fn enforce_array(
-    v: Value,
-    items: &ColType,
-    required: bool,
-    compat: Compat,
-) -> Result<Value, String> {
-    let empty = matches!(&v, Value::List(l) if l.is_empty())
-        || matches!(&v, Value::Ndarray(t) if t.is_empty());
-    if (!required || matches!(items, ColType::Any)) && (matches!(v, Value::None) || empty) {
-        return Ok(v);
-    }
-    let list = match v {
-        Value::List(l) => l,
-        Value::Ndarray(t) => match t.to_list() {
-            Value::List(l) => l,
-            other => vec![other],
-        },
-        other => {
-            return Err(format!(
-                "Expected data to be list or numpy array, got {}",
-                other.type_name()
-            ))
-        }
-    };
-    match items {
-        ColType::Scalar(t) => array_of_scalars(list, *t, compat).map(Value::List),
-        other => list
-            .into_iter()
-            .map(|x| enforce(x, other, required, compat))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::List),
-    }
 }
 
 /// A list of scalars treated as one pandas column, checked with the safe-cast rules and
@@ -249,95 +220,11 @@ fn array_of_scalars(list: Vec<Value>, t: DataType, compat: Compat) -> Result<Vec
     }
 }
 
-/// `_enforce_object`.
-fn enforce_object(
-    v: Value,
-    o: &ObjectType,
-    required: bool,
-    compat: Compat,
-) -> Result<Value, String> {
-    let empty = matches!(&v, Value::Dict(d) if d.is_empty());
-    if !required && (is_none_or_nan(&v) || empty) {
-        return Ok(v);
-    }
-    let Value::Dict(items) = v else {
-        return Err(format!(
-            "Failed to enforce schema of '{}' with type '{}'. Expected data to be dictionary, got {}",
-            py_str_of(&v),
-            object_repr(o),
-            v.type_name()
-        ));
-    };
-    let key_of = |k: &Value| match k {
-        Value::Str(s) => s.clone(),
-        other => py_str_of(other),
-    };
-    let keys: Vec<String> = items.iter().map(|(k, _)| key_of(k)).collect();
-    let missing: Vec<String> = o
-        .properties()
-        .iter()
-        .filter(|p| p.required.is_required() && !keys.contains(&p.name))
-        .map(|p| py_str(&p.name))
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!("Missing required properties: {}", py_set(&missing)));
-    }
-    let invalid: Vec<String> = keys
-        .iter()
-        .filter(|k| o.get(k).is_none())
-        .map(|k| py_str(k))
-        .collect();
-    if !invalid.is_empty() {
-        return Err(format!(
-            "Invalid properties not defined in the schema found: {}",
-            py_set(&invalid)
-        ));
-    }
-    let mut out = Vec::with_capacity(items.len());
-    for (k, val) in items {
-        let name = key_of(&k);
-        let Some(prop) = o.get(&name) else { continue };
-        let type_name = val.type_name();
-        let enforced = enforce(val, &prop.ty, prop.required.is_required(), compat).map_err(|_| {
-            format!(
-                "Failed to enforce schema for key `{name}`. Expected type {}, received type {type_name}",
-                prop.ty.type_name()
-            )
-        })?;
-        out.push((k, enforced));
-    }
-    Ok(Value::Dict(out))
-}
-
-/// `_enforce_map`.
-fn enforce_map(
-    v: Value,
-    values: &ColType,
-    required: bool,
-    compat: Compat,
-) -> Result<Value, String> {
-    let empty = matches!(&v, Value::Dict(d) if d.is_empty());
-    if (!required || matches!(values, ColType::Any)) && (matches!(v, Value::None) || empty) {
-        return Ok(v);
-    }
-    let Value::Dict(items) = v else {
-        return Err(format!("Expected data to be a dict, got {}", v.type_name()));
-    };
-    if items.iter().any(|(k, _)| !matches!(k, Value::Str(_))) {
-        return Err("Expected all keys in the map type data are string type.".into());
-    }
-    items
-        .into_iter()
-        .map(|(k, x)| Ok((k, enforce(x, values, required, compat)?)))
-        .collect::<Result<Vec<_>, String>>()
-        .map(Value::Dict)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::pyjson::loads;
-    use crate::types::Property;
+    use crate::types::{ObjectType, Property};
 
     fn arr(t: DataType) -> ColType {
         ColType::Array(Box::new(ColType::Scalar(t)))

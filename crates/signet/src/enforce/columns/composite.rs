@@ -1,14 +1,19 @@
 //! ENFORCEMENT.md §6: Array / Object / Map / Any / SparkML vector columns, enforced value by
 //! value (`_enforce_type`), and the column rebuilt from the results as `pd.Series(results)`.
+//!
+//! The Array / Object / Map rules themselves are [`crate::enforce::nested`]'s; this module
+//! supplies what a cell's scalars and arrays of scalars become (§5 applied to one-element and
+//! one-array columns, then `to_numpy`).
 
 use super::build;
 use super::scalar::{self, classify, leaked, Pd};
 use super::Col;
+use crate::enforce::nested::{self, Leaves};
 use crate::enforce::{Compat, EnforceError, ErrorKind};
 use crate::input::{Tensor, TensorData};
-use crate::repr::{coltype_repr, object_repr, py_repr, py_set, py_str, py_str_of};
+use crate::repr::{py_repr, py_str_of};
 use crate::table;
-use crate::types::{ColType, ColumnName, DataType, NumpyDtype, ObjectType, TimeUnit};
+use crate::types::{ColType, ColumnName, DataType, NumpyDtype, TimeUnit};
 use crate::value::Value;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -103,40 +108,6 @@ fn values_column(c: &Col, label: &ColumnName) -> Col {
     build::column(label, &values, true)
 }
 
-/// `_is_none_or_nan`: `None`, a float NaN, `pd.NA`, `pd.NaT`.
-fn is_none_or_nan(v: &Value) -> bool {
-    match v {
-        Value::None | Value::NA | Value::NaT => true,
-        Value::Float(f) => f.is_nan(),
-        Value::Numpy(NumpyDtype::Float16 | NumpyDtype::Float32 | NumpyDtype::Float64, inner) => {
-            matches!(inner.as_ref(), Value::Float(f) if f.is_nan())
-        }
-        _ => false,
-    }
-}
-
-/// `np.isscalar(v)`.
-fn is_np_scalar(v: &Value) -> bool {
-    match v {
-        Value::Bool(_)
-        | Value::Int(_)
-        | Value::Float(_)
-        | Value::Str(_)
-        | Value::Bytes(_)
-        | Value::Datetime64(..) => true,
-        Value::Numpy(dt, _) => *dt != NumpyDtype::Object,
-        _ => false,
-    }
-}
-
-fn is_empty_seq(v: &Value) -> bool {
-    match v {
-        Value::List(l) => l.is_empty(),
-        Value::Ndarray(t) => t.shape.contains(&0),
-        _ => false,
-    }
-}
-
 /// `data is None or data == {}` as Python evaluates it (an ndarray of other than one element
 /// makes the comparison's truth value ambiguous).
 fn none_or_empty_dict(v: &Value) -> Result<bool, EnforceError> {
@@ -157,107 +128,52 @@ fn none_or_empty_dict(v: &Value) -> Result<bool, EnforceError> {
     }
 }
 
-/// `_enforce_type(v, ty, required)`: the value the model receives, or MLflow's failure.
+/// `_enforce_type(v, ty, required)` on one cell: the value the model receives, or MLflow's
+/// failure.
 pub(crate) fn enforce_value(
     v: Value,
     ty: &ColType,
     required: bool,
     compat: Compat,
 ) -> Result<Value, EnforceError> {
-    match ty {
-        ColType::Any => Ok(v),
-        ColType::Scalar(t) => enforce_datatype(v, *t, required, compat),
-        ColType::Array(item) => enforce_array(v, item, required, compat),
-        ColType::SparkMLVector => {
-            enforce_array(v, &ColType::Scalar(DataType::Double), required, compat)
-        }
-        ColType::Object(o) => enforce_object(v, o, required, compat),
-        ColType::Map(value_type) => enforce_map(v, value_type, required, compat),
-    }
+    nested::enforce_type(&Cells(compat), v, ty, required)
 }
 
-/// `_enforce_datatype`: a scalar run through §5 as a one-element column.
-fn enforce_datatype(
-    v: Value,
-    t: DataType,
-    required: bool,
-    compat: Compat,
-) -> Result<Value, EnforceError> {
-    if !required && is_none_or_nan(&v) {
-        return Ok(Value::None);
-    }
-    if !is_np_scalar(&v) {
-        return Err(
-            mismatch(format!("Expected data to be scalar, got {}", v.type_name()))
-                .types(t.name(), v.type_name()),
-        );
-    }
-    let c = build::scalar_column(&v);
-    match scalar::enforce_scalar("", c, t, compat) {
-        Ok(out) => Ok(build::element(&out, 0)),
-        Err(e) if e.exception == "MlflowException" && e.location.row.is_none() => {
-            Err(mismatch(format!(
-                "Failed to enforce schema of data `{}` with dtype `{}`",
-                py_str_of(&v),
-                t.name()
-            ))
-            .types(t.name(), v.type_name()))
-        }
-        Err(e) => Err(e),
-    }
-}
+/// The cells of a DataFrame column: scalars go through §5 as one-element columns, arrays of
+/// scalars as one column each; every failure is an [`EnforceError`].
+struct Cells(Compat);
 
-/// `_enforce_array`.
-fn enforce_array(
-    v: Value,
-    item: &ColType,
-    required: bool,
-    compat: Compat,
-) -> Result<Value, EnforceError> {
-    if (!required || *item == ColType::Any) && (matches!(v, Value::None) || is_empty_seq(&v)) {
-        return Ok(v);
-    }
-    if matches!(&v, Value::Ndarray(t) if !build::consistent(t)) {
-        return Err(mismatch(
-            "ndarray data does not match its shape".to_string(),
-        ));
-    }
-    if !matches!(v, Value::List(_) | Value::Ndarray(_)) {
-        return Err(mismatch(format!(
-            "Expected data to be list or numpy array, got {}",
-            v.type_name()
-        ))
-        .types(format!("Array({})", coltype_repr(item)), v.type_name()));
-    }
-    if let ColType::Scalar(t) = item {
-        return array_of_scalars(v, *t, compat);
-    }
-    match v {
-        Value::List(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for x in items {
-                out.push(enforce_value(x, item, required, compat)?);
-            }
-            Ok(Value::List(out))
+impl Leaves for Cells {
+    type Error = EnforceError;
+
+    fn mismatch(&self, message: String, types: Option<(String, String)>) -> EnforceError {
+        match types {
+            Some((expected, found)) => mismatch(message).types(expected, found),
+            None => mismatch(message),
         }
-        Value::Ndarray(t) => {
-            let mut out = Vec::with_capacity(t.len());
-            for i in 0..t.len() {
-                out.push(enforce_value(
-                    build::tensor_element(&t, i),
-                    item,
-                    required,
-                    compat,
-                )?);
-            }
-            let n = out.len();
-            Ok(Value::Ndarray(Box::new(Tensor {
-                dtype: NumpyDtype::Object,
-                shape: vec![n],
-                data: TensorData::Object(out),
-            })))
+    }
+
+    /// Strict mode's refusals name a row and escape `_enforce_object`'s re-raise.
+    fn is_mlflow_exception(&self, e: &EnforceError) -> bool {
+        e.exception == "MlflowException" && e.location.row.is_none()
+    }
+
+    fn no_dict(&self, v: &Value, _object: bool) -> Result<bool, EnforceError> {
+        none_or_empty_dict(v)
+    }
+
+    /// `_enforce_datatype`: a scalar run through §5 as a one-element column.
+    fn scalar(&self, v: &Value, t: DataType) -> Result<Value, Option<EnforceError>> {
+        let c = build::scalar_column(v);
+        match scalar::enforce_scalar("", c, t, self.0) {
+            Ok(out) => Ok(build::element(&out, 0)),
+            Err(e) if self.is_mlflow_exception(&e) => Err(None),
+            Err(e) => Err(Some(e)),
         }
-        other => Ok(other),
+    }
+
+    fn scalar_items(&self, v: Value, t: DataType) -> Result<Value, EnforceError> {
+        array_of_scalars(v, t, self.0)
     }
 }
 
@@ -562,110 +478,4 @@ fn ndarray_data(dtype: NumpyDtype, items: &[Value], c: &Col) -> ArrayRef {
                 .collect::<Vec<_>>(),
         )),
     }
-}
-
-/// `_enforce_object`: the dict with each property enforced in place.
-fn enforce_object(
-    v: Value,
-    obj: &ObjectType,
-    required: bool,
-    compat: Compat,
-) -> Result<Value, EnforceError> {
-    if !required && none_or_empty_dict(&v)? {
-        return Ok(v);
-    }
-    let Value::Dict(items) = v else {
-        return Err(mismatch(format!(
-            "Failed to enforce schema of '{}' with type '{}'. Expected data to be dictionary, \
-             got {}",
-            py_str_of(&v),
-            object_repr(obj),
-            v.type_name()
-        ))
-        .types(object_repr(obj), v.type_name()));
-    };
-    let has_key = |name: &str| {
-        items
-            .iter()
-            .any(|(k, _)| matches!(k, Value::Str(s) if s == name))
-    };
-    let missing: Vec<String> = obj
-        .properties()
-        .iter()
-        .filter(|p| p.required.is_required() && !has_key(&p.name))
-        .map(|p| py_str(&p.name))
-        .collect();
-    if !missing.is_empty() {
-        return Err(mismatch(format!(
-            "Missing required properties: {}",
-            py_set(&missing)
-        )));
-    }
-    let invalid: Vec<String> = items
-        .iter()
-        .filter(|(k, _)| !matches!(k, Value::Str(s) if obj.get(s).is_some()))
-        .map(|(k, _)| py_repr(k))
-        .collect();
-    if !invalid.is_empty() {
-        return Err(mismatch(format!(
-            "Invalid properties not defined in the schema found: {}",
-            py_set(&invalid)
-        )));
-    }
-    let mut out = Vec::with_capacity(items.len());
-    for (k, x) in items {
-        let prop = match &k {
-            Value::Str(name) => obj.get(name),
-            _ => None,
-        };
-        let Some(prop) = prop else {
-            out.push((k, x));
-            continue;
-        };
-        let received = x.type_name();
-        match enforce_value(x, &prop.ty, prop.required.is_required(), compat) {
-            Ok(y) => out.push((k, y)),
-            Err(e) if e.exception == "MlflowException" && e.location.row.is_none() => {
-                return Err(mismatch(format!(
-                    "Failed to enforce schema for key `{}`. Expected type {}, received type {}",
-                    py_str_of(&k),
-                    prop.ty.type_name(),
-                    received
-                ))
-                .types(prop.ty.type_name(), received))
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(Value::Dict(out))
-}
-
-/// `_enforce_map`.
-fn enforce_map(
-    v: Value,
-    value_type: &ColType,
-    required: bool,
-    compat: Compat,
-) -> Result<Value, EnforceError> {
-    if (!required || *value_type == ColType::Any) && none_or_empty_dict(&v)? {
-        return Ok(v);
-    }
-    let Value::Dict(items) = v else {
-        return Err(
-            mismatch(format!("Expected data to be a dict, got {}", v.type_name())).types(
-                format!("Map(str -> {})", coltype_repr(value_type)),
-                v.type_name(),
-            ),
-        );
-    };
-    if !items.iter().all(|(k, _)| matches!(k, Value::Str(_))) {
-        return Err(mismatch(
-            "Expected all keys in the map type data are string type.".to_string(),
-        ));
-    }
-    let mut out = Vec::with_capacity(items.len());
-    for (k, x) in items {
-        out.push((k, enforce_value(x, value_type, required, compat)?));
-    }
-    Ok(Value::Dict(out))
 }

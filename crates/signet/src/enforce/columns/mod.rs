@@ -10,7 +10,7 @@
 //! A typed column that already has the declared type is passed on as the same Arrow array (an
 //! `Arc` clone); when nothing changes at all, the input record batch itself is returned.
 
-mod build;
+pub(super) mod build;
 mod composite;
 mod normalise;
 mod scalar;
