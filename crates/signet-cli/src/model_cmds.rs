@@ -65,6 +65,15 @@ pub enum CompatArg {
     Mlflow,
 }
 
+impl From<CompatArg> for Compat {
+    fn from(arg: CompatArg) -> Compat {
+        match arg {
+            CompatArg::Strict => Compat::Strict,
+            CompatArg::Mlflow => Compat::Mlflow,
+        }
+    }
+}
+
 /// The program's registry: the model types and flavor loaders the CLI can run.
 pub(crate) fn registry() -> Registry {
     let mut registry = Registry::new();
@@ -281,10 +290,7 @@ fn predict_with(args: &PredictArgs, registry: &Registry) -> Result<(String, u8),
         None => None,
     };
     let mut model = load_model(&args.model, registry).map_err(|e| model_error(&args.model, e))?;
-    let compat = match args.compat {
-        CompatArg::Strict => Compat::Strict,
-        CompatArg::Mlflow => Compat::Mlflow,
-    };
+    let compat: Compat = args.compat.into();
     model.set_compat(compat);
     let parsed = match signet::request::parse_request(
         Some(content_type),

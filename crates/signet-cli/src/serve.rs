@@ -10,7 +10,6 @@ use crate::error::CliError;
 use crate::example_model::{self, ExampleModel};
 use crate::model_cmds::{registry, CompatArg};
 use clap::Args;
-use signet::enforce::Compat;
 use signet::{ModelInput, Value};
 use signet_model::{load_model, ModelError, PyFuncModel};
 use signet_server::{PredictError, Predictor, ServerConfig};
@@ -147,10 +146,7 @@ pub fn run(args: &ServeArgs) -> Result<(String, u8), CliError> {
     let defaults = ServerConfig::default();
     let config = ServerConfig {
         signature: model.signature().cloned(),
-        compat: match args.compat {
-            CompatArg::Strict => Compat::Strict,
-            CompatArg::Mlflow => Compat::Mlflow,
-        },
+        compat: args.compat.into(),
         request_timeout: timeout,
         body_limit: args.max_body_mib.saturating_mul(1 << 20),
         max_concurrency: args.max_concurrency.unwrap_or(defaults.max_concurrency),

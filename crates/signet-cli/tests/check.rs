@@ -386,6 +386,58 @@ fn composite_columns_are_checked_cell_by_cell() {
 }
 
 #[test]
+fn compat_mlflow_reports_only_what_mlflow_refuses() {
+    let dir = scratch_dir("compat");
+    let sig = write(
+        &dir,
+        "signature.json",
+        r#"{"inputs": "[{\"type\": \"string\", \"name\": \"name\", \"required\": true}, {\"type\": \"long\", \"name\": \"sqft\", \"required\": true}]", "outputs": null, "params": null}"#,
+    );
+    // A number in a string column (docs/divergences.md S1): MLflow passes the object column on.
+    let lenient = write(
+        &dir,
+        "lenient.jsonl",
+        "{\"name\": 5, \"sqft\": 1500}\n{\"name\": \"x\", \"sqft\": 1600}\n",
+    );
+    let out = check(&sig, &[&lenient], &[], 1);
+    assert!(out.contains("column name: 1 violation"), "{out}");
+    assert!(out.contains("row 1: 5"), "{out}");
+    let strict = check(&sig, &[&lenient], &["--compat", "strict"], 1);
+    assert_eq!(strict, out);
+    let out = check(&sig, &[&lenient], &["--compat", "mlflow"], 0);
+    assert!(
+        out.contains("lenient.jsonl: 2 rows checked, valid"),
+        "{out}"
+    );
+    // Text in a long column is refused by MLflow too.
+    let refused = write(
+        &dir,
+        "refused.jsonl",
+        "{\"name\": 5, \"sqft\": 1500}\n{\"name\": \"x\", \"sqft\": \"1600\"}\n",
+    );
+    for compat in ["strict", "mlflow"] {
+        let out = check(&sig, &[&refused], &["--compat", compat], 1);
+        assert!(out.contains("column sqft: 1 violation"), "{compat}: {out}");
+        assert!(out.contains("row 2: '1600'"), "{compat}: {out}");
+        assert_eq!(
+            out.contains("column name:"),
+            compat == "strict",
+            "{compat}: {out}"
+        );
+    }
+    // Bad values are usage errors.
+    let out = signet(&[
+        "check",
+        "--signature",
+        &sig,
+        &lenient,
+        "--compat",
+        "lenient",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
 fn max_examples_bounds_the_examples_not_the_count() {
     let dir = scratch_dir("max_examples");
     let sig = house_signature(&dir);

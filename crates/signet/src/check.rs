@@ -19,6 +19,10 @@
 //! Presence (missing required columns, extra columns) is decided once per file by
 //! [`presence`]; [`violations`] checks only the schema columns a batch has.
 //!
+//! [`violations_with`] and [`text_violations_with`] take the mode explicitly: in
+//! [`Compat::Mlflow`] mode only what MLflow's own enforcement refuses is a violation (e.g. an
+//! `object` column of mixed values for a `string` input, docs/divergences.md S1, passes).
+//!
 //! CSV cells are checked by [`text_violations`]: each cell is read as the type the schema
 //! declares for its column (`pd.read_csv(dtype=...)`-style, not by whole-file type inference),
 //! and a cell that cannot be that type is a violation at its row.
@@ -238,8 +242,20 @@ pub fn violations_with(
 ///
 /// Missing cells are [`NA_TEXTS`] (pandas' NA strings, the empty cell). Tensor-based schemas
 /// read each cell as the tensor's dtype (numbers, bools or text) and check shapes with
-/// enforcement.
+/// enforcement. Enforcement runs in [`Compat::Strict`] mode; see [`text_violations_with`].
 pub fn text_violations(schema: &Schema, batch: &RecordBatch, row_offset: usize) -> Vec<Violation> {
+    text_violations_with(schema, batch, row_offset, Compat::Strict)
+}
+
+/// [`text_violations`] with an explicit [`Compat`] mode: the mode of the enforcement that
+/// judges Array / Object / Map cells (once parsed from their JSON text), non-text columns and
+/// tensor columns. Scalar cells are read as their declared type in both modes.
+pub fn text_violations_with(
+    schema: &Schema,
+    batch: &RecordBatch,
+    row_offset: usize,
+    compat: Compat,
+) -> Vec<Violation> {
     let labels = labels_of(batch);
     let mut out = Vec::new();
     match schema.kind() {
@@ -249,16 +265,16 @@ pub fn text_violations(schema: &Schema, batch: &RecordBatch, row_offset: usize) 
                 let col = Column::of(batch, column);
                 let Some(cells) = col.array.as_any().downcast_ref::<StringArray>() else {
                     // Not text after all: check it as typed data.
-                    check_column(spec, &col, row_offset, Compat::Strict, &mut out);
+                    check_column(spec, &col, row_offset, compat, &mut out);
                     continue;
                 };
-                check_text_column(spec, &col, cells, row_offset, &mut out);
+                check_text_column(spec, &col, cells, row_offset, compat, &mut out);
             }
         }
         SchemaKind::Tensors(specs) => {
-            let typed = tensor_text_batch(specs, batch, &labels, row_offset, &mut out);
+            let typed = tensor_text_batch(specs, batch, &labels, row_offset, compat, &mut out);
             if let Some(typed) = typed {
-                check_tensors(schema, specs, &typed, Compat::Strict, row_offset, &mut out);
+                check_tensors(schema, specs, &typed, compat, row_offset, &mut out);
             }
         }
     }
@@ -627,6 +643,7 @@ fn check_text_column(
     col: &Column,
     cells: &StringArray,
     row_offset: usize,
+    compat: Compat,
     out: &mut Vec<Violation>,
 ) {
     let text_at = |i: usize| if cells.is_null(i) { "" } else { cells.value(i) };
@@ -685,7 +702,7 @@ fn check_text_column(
                 name: col.name.clone(),
             };
             let mut found = Vec::new();
-            check_column(spec, &parsed, 0, Compat::Strict, &mut found);
+            check_column(spec, &parsed, 0, compat, &mut found);
             for mut v in found {
                 if let Some(r) = v.row {
                     v.row = Some(row_offset + rows[r]);
@@ -802,12 +819,14 @@ fn pinpoint_rows(
 }
 
 /// CSV cells of the tensor columns read as the tensors' dtypes (cells that cannot be read are
-/// reported, and hold a neutral value); `None` when the frame cannot be built.
+/// reported, and hold a neutral value) in Strict mode; in Mlflow mode read as `pd.read_csv`
+/// infers them, for enforcement's casts to judge. `None` when the frame cannot be built.
 fn tensor_text_batch(
     specs: &[TensorSpec],
     batch: &RecordBatch,
     labels: &[ColumnName],
     row_offset: usize,
+    compat: Compat,
     out: &mut Vec<Violation>,
 ) -> Option<RecordBatch> {
     let named = specs.first().is_some_and(|s| s.name.is_some());
@@ -828,7 +847,10 @@ fn tensor_text_batch(
             arrays.push(col.array.clone());
             continue;
         };
-        let (field, array) = tensor_text_column(spec.dtype, &col, cells, row_offset, out);
+        let (field, array) = match compat {
+            Compat::Strict => tensor_text_column(spec.dtype, &col, cells, row_offset, out),
+            Compat::Mlflow => inferred_text_column(spec.dtype, &col, cells),
+        };
         fields.push(field);
         arrays.push(array);
     }
@@ -954,6 +976,52 @@ fn tensor_text_column(
     (Arc::new(field), array)
 }
 
+/// One CSV column of a numeric or bool tensor as `pd.read_csv` reads it: int64 when every
+/// cell is an integer, float64 when every cell is a number or missing, bool when every cell
+/// is a boolean, otherwise the text. MLflow's casts (Mlflow mode: lossy ones included) then
+/// decide what is refused.
+fn inferred_text_column(
+    dtype: NumpyDtype,
+    col: &Column,
+    cells: &StringArray,
+) -> (Arc<Field>, ArrayRef) {
+    use arrow_array::{BooleanArray, Float64Array, Int64Array};
+    if numeric_arrow_type(dtype).is_none() {
+        return (col.field.clone(), col.array.clone());
+    }
+    let text_at = |i: usize| if cells.is_null(i) { "" } else { cells.value(i) };
+    let n = cells.len();
+    let ints: Option<Vec<i64>> = (0..n)
+        .map(|i| parse_int(text_at(i)).and_then(|v| i64::try_from(v).ok()))
+        .collect();
+    let array: Option<ArrayRef> = if let Some(ints) = ints {
+        Some(Arc::new(Int64Array::from(ints)))
+    } else if let Some(floats) = (0..n)
+        .map(|i| {
+            let text = text_at(i);
+            if NA_TEXTS.contains(&text) {
+                Some(f64::NAN)
+            } else {
+                parse_float(text)
+            }
+        })
+        .collect::<Option<Vec<f64>>>()
+    {
+        Some(Arc::new(Float64Array::from(floats)))
+    } else {
+        (0..n)
+            .map(|i| parse_bool(text_at(i)).map(Some))
+            .collect::<Option<BooleanArray>>()
+            .map(|b| Arc::new(b) as ArrayRef)
+    };
+    let Some(array) = array else {
+        return (col.field.clone(), col.array.clone());
+    };
+    let field = Field::new(col.field.name(), array.data_type().clone(), true)
+        .with_metadata(col.field.metadata().clone());
+    (Arc::new(field), array)
+}
+
 /// The value range of an Arrow integer type (64-bit types: int64's).
 fn int_bounds(t: &ArrowType) -> (i128, i128) {
     match t {
@@ -1051,5 +1119,85 @@ mod tests {
         assert!(typed(DataType::Long, Value::Float(1.5)).is_some());
         assert_eq!(typed(DataType::Integer, Value::Int(5)), None);
         assert!(typed(DataType::Integer, Value::Int(1 << 40)).is_some());
+    }
+
+    fn csv_batch(columns: &[(&str, &[&str])]) -> RecordBatch {
+        RecordBatch::try_from_iter(columns.iter().map(|(name, cells)| {
+            let array: ArrayRef = Arc::new(StringArray::from(cells.to_vec()));
+            (*name, array)
+        }))
+        .unwrap()
+    }
+
+    fn rows(found: &[Violation]) -> Vec<Option<usize>> {
+        found.iter().map(|v| v.row).collect()
+    }
+
+    #[test]
+    fn mlflow_mode_reports_only_what_mlflow_refuses() {
+        // S1: an object column of mixed values for a string input passes in MLflow.
+        let schema = Schema::columns(vec![
+            ColSpec::new("name", DataType::String, true),
+            ColSpec::new("sqft", DataType::Long, true),
+        ])
+        .unwrap();
+        let (name_field, name) = table::object_column("name", &[Value::Int(5), Value::str("x")]);
+        let (sqft_field, sqft) =
+            table::object_column("sqft", &[Value::Int(1500), Value::str("1500")]);
+        let batch = RecordBatch::try_new(
+            Arc::new(ArrowSchema::new(vec![name_field, sqft_field])),
+            vec![name, sqft],
+        )
+        .unwrap();
+        let strict = violations_with(&schema, &batch, 10, Compat::Strict);
+        assert_eq!(strict, violations(&schema, &batch, 10));
+        let columns: Vec<&str> = strict.iter().map(|v| v.column.as_str()).collect();
+        assert_eq!(columns, ["name", "sqft"]);
+        assert_eq!(rows(&strict), [Some(10), Some(11)]);
+        // Text in a long column is refused by MLflow too.
+        let mlflow = violations_with(&schema, &batch, 10, Compat::Mlflow);
+        assert_eq!(mlflow.len(), 1);
+        assert_eq!(
+            (mlflow[0].column.as_str(), mlflow[0].row),
+            ("sqft", Some(11))
+        );
+    }
+
+    #[test]
+    fn csv_checks_take_the_mode() {
+        // S4: an Array(string) cell holding a number passes in MLflow (numpy makes it '1').
+        let schema = crate::json_form::schema_from_json(
+            r#"[{"type": "array", "items": {"type": "string"}, "name": "tags", "required": true}]"#,
+        )
+        .unwrap();
+        let batch = csv_batch(&[("tags", &["[\"a\"]", "[\"a\", 1]", "[1,oops]"])]);
+        let strict = text_violations_with(&schema, &batch, 0, Compat::Strict);
+        assert_eq!(strict, text_violations(&schema, &batch, 0));
+        assert_eq!(rows(&strict), [Some(2), Some(1)]);
+        let mlflow = text_violations_with(&schema, &batch, 0, Compat::Mlflow);
+        assert_eq!(rows(&mlflow), [Some(2)]);
+        assert!(mlflow[0].reason.starts_with("not valid JSON"), "{mlflow:?}");
+
+        // T1: a decimal in an int64 tensor's CSV column is cast with loss by MLflow.
+        let tensors = crate::json_form::schema_from_json(
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-1]}, "name": "x"}]"#,
+        )
+        .unwrap();
+        let batch = csv_batch(&[("x", &["1", "1.5", "2"])]);
+        assert_eq!(
+            rows(&text_violations_with(&tensors, &batch, 0, Compat::Strict)),
+            [Some(1)]
+        );
+        assert!(text_violations_with(&tensors, &batch, 0, Compat::Mlflow).is_empty());
+        // Text that is no number is refused in both modes.
+        let batch = csv_batch(&[("x", &["1", "abc", "2"])]);
+        assert_eq!(
+            rows(&text_violations_with(&tensors, &batch, 0, Compat::Strict)),
+            [Some(1)]
+        );
+        assert_eq!(
+            rows(&text_violations_with(&tensors, &batch, 0, Compat::Mlflow)),
+            [Some(1)]
+        );
     }
 }

@@ -1,10 +1,10 @@
 //! `signet check --signature SRC DATA... [--format text|json] [--max-examples N]
-//! [--batch-size N]`: every violation of a signature's inputs in data files, streamed in
-//! batches.
+//! [--batch-size N] [--compat strict|mlflow]`: every violation of a signature's inputs in data
+//! files, streamed in batches.
 //!
 //! Each file is read batch by batch ([`crate::read::stream`]); each batch is checked with
-//! [`signet::check`] (enforcement's decisions in Strict mode, offending rows pinpointed, CSV
-//! cells read as their declared types); missing required inputs are reported once per file and
+//! [`signet::check`] (enforcement's decisions in the `--compat` mode, Strict by default,
+//! offending rows pinpointed, CSV cells read as their declared types); missing required inputs are reported once per file and
 //! extra columns as a note. The report keeps counts and the first examples per column, so
 //! memory stays bounded whatever the size of the input.
 //!
@@ -15,11 +15,13 @@ mod report;
 mod signature;
 
 use crate::error::CliError;
+use crate::model_cmds::CompatArg;
 use crate::read::stream::{kind_of, Source};
 use clap::{Args, ValueEnum};
 use progress::Progress;
 use report::{FileReport, Report};
-use signet::check::{presence, text_violations, violations};
+use signet::check::{presence, text_violations_with, violations_with};
+use signet::enforce::Compat;
 use signet::types::ColumnName;
 use std::path::PathBuf;
 
@@ -51,6 +53,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = 8192,
           value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub batch_size: u64,
+
+    /// Whose decisions count: `strict` also refuses what MLflow would convert with loss or
+    /// pass on unchecked, `mlflow` reports exactly what MLflow's enforcement refuses.
+    #[arg(long, value_enum, default_value_t = CompatArg::Strict)]
+    pub compat: CompatArg,
 }
 
 /// Report forms.
@@ -89,8 +96,16 @@ pub fn run(args: &CheckArgs) -> Result<(String, u8), CliError> {
         .sum();
     let mut progress = Progress::new(total_bytes);
     let batch_size = usize::try_from(args.batch_size).unwrap_or(8192);
+    let compat: Compat = args.compat.into();
     for path in &args.data {
-        let result = check_file(path, &schema, batch_size, args.max_examples, &mut progress);
+        let result = check_file(
+            path,
+            &schema,
+            batch_size,
+            args.max_examples,
+            compat,
+            &mut progress,
+        );
         match result {
             Ok(file) => report.files.push(file),
             Err(e) => {
@@ -117,6 +132,7 @@ fn check_file(
     schema: &signet::types::Schema,
     batch_size: usize,
     max_examples: usize,
+    compat: Compat,
     progress: &mut Progress,
 ) -> Result<FileReport, CliError> {
     let mut source = Source::open(path, schema, batch_size)?;
@@ -128,9 +144,9 @@ fn check_file(
     let mut offset = 0usize;
     while let Some(batch) = source.next_batch()? {
         let found = if source.is_text() {
-            text_violations(schema, &batch, offset)
+            text_violations_with(schema, &batch, offset, compat)
         } else {
-            violations(schema, &batch, offset)
+            violations_with(schema, &batch, offset, compat)
         };
         file.add(found);
         offset += batch.num_rows();
