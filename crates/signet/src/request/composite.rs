@@ -39,13 +39,6 @@ impl Leaves for Json {
         true
     }
 
-    /// An optional Object also passes as NaN (unlike MLflow, which refuses it).
-    fn no_dict(&self, v: &Value, object: bool) -> Result<bool, String> {
-        Ok(matches!(v, Value::None)
-            || matches!(v, Value::Dict(d) if d.is_empty())
-            || (object && matches!(v, Value::Float(f) if f.is_nan())))
-    }
-
     /// One scalar run through the column rules as a one-element column.
     fn scalar(&self, v: &Value, t: DataType) -> Result<Value, Option<String>> {
         enforce_datatype(v, t).ok_or(None)
