@@ -220,25 +220,31 @@ pub fn save_model_with(
     let predict = |input: ModelInput, params: Option<&Value>| {
         model.predict(&PredictContext::default(), input, params)
     };
-    save_model_dir(path.as_ref(), options, &predict, move |tmp, mlmodel| {
-        write_file(&tmp.join(STATE_FILE), &state)?;
-        mlmodel.add_flavor(
-            PYFUNC_FLAVOR,
-            Yaml::map([
-                ("loader_module", Yaml::str(SIGNET_LOADER_MODULE)),
-                ("data", Yaml::str(STATE_FILE)),
-            ]),
-        );
-        mlmodel.add_flavor(
-            SIGNET_FLAVOR,
-            Yaml::map([
-                ("model_type", Yaml::str(&model_type)),
-                ("data", Yaml::str(STATE_FILE)),
-                ("signet_version", Yaml::str(SIGNET_VERSION)),
-            ]),
-        );
-        Ok(())
-    })
+    save_model_dir(
+        path.as_ref(),
+        options,
+        &predict,
+        move |tmp, mlmodel| {
+            write_file(&tmp.join(STATE_FILE), &state)?;
+            mlmodel.add_flavor(
+                PYFUNC_FLAVOR,
+                Yaml::map([
+                    ("loader_module", Yaml::str(SIGNET_LOADER_MODULE)),
+                    ("data", Yaml::str(STATE_FILE)),
+                ]),
+            );
+            mlmodel.add_flavor(
+                SIGNET_FLAVOR,
+                Yaml::map([
+                    ("model_type", Yaml::str(&model_type)),
+                    ("data", Yaml::str(STATE_FILE)),
+                    ("signet_version", Yaml::str(SIGNET_VERSION)),
+                ]),
+            );
+            Ok(())
+        },
+        |_| Ok(()),
+    )
 }
 
 /// How a model runs on its input example while being saved (to infer the output schema).
@@ -253,12 +259,15 @@ pub type ExamplePredict<'a> =
 /// warning, as in MLflow) or checks the example against the given one; then, inside a
 /// temporary directory that replaces `path` atomically, calls `write_flavor` (which writes the
 /// flavor's artifacts and adds its flavor sections), writes the example files, sets
-/// `model_size_bytes` and writes `MLmodel`.
+/// `model_size_bytes` and writes `MLmodel`, then calls `write_env` for the files MLflow writes
+/// after `MLmodel` and leaves out of `model_size_bytes` (`requirements.txt`, `conda.yaml`,
+/// `python_env.yaml`).
 pub fn save_model_dir(
     path: &Path,
     options: SaveOptions,
     predict: &ExamplePredict<'_>,
     write_flavor: impl FnOnce(&Path, &mut MlModel) -> Result<(), ModelError>,
+    write_env: impl FnOnce(&Path) -> Result<(), ModelError>,
 ) -> Result<SavedModel, ModelError> {
     if crate::dir::exists_non_empty(path) {
         return Err(crate::dir::already_exists(path));
@@ -310,6 +319,7 @@ pub fn save_model_dir(
             &tmp.join(MLMODEL_FILE_NAME),
             mlmodel.to_yaml_string().as_bytes(),
         )?;
+        write_env(tmp)?;
         Ok(mlmodel)
     })?;
     Ok(SavedModel { mlmodel, warnings })

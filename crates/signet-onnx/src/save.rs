@@ -59,51 +59,60 @@ pub fn save_onnx_model(
             .map_err(|e| ModelError::Model(e.to_string()))
     };
     let python = options.python_version;
-    save_model_dir(path.as_ref(), options.model, &predict, |tmp, mlmodel| {
-        write_file(&tmp.join(MODEL_FILE), onnx)?;
-        mlmodel.add_flavor(
-            PYFUNC_FLAVOR,
-            Yaml::map([
-                ("loader_module", Yaml::str("mlflow.onnx")),
-                ("data", Yaml::str(MODEL_FILE)),
-                (
-                    "env",
-                    Yaml::map([
-                        ("conda", Yaml::str("conda.yaml")),
-                        ("virtualenv", Yaml::str("python_env.yaml")),
-                    ]),
-                ),
-                ("python_version", Yaml::str(&python)),
-            ]),
-        );
-        mlmodel.add_flavor(
-            crate::ONNX_FLAVOR,
-            Yaml::map([
-                ("code", Yaml::Null),
-                ("data", Yaml::str(MODEL_FILE)),
-                ("onnx_session_options", Yaml::Null),
-                (
-                    "providers",
-                    Yaml::Seq(PROVIDERS.iter().map(|p| Yaml::str(*p)).collect()),
-                ),
-                ("signet_version", Yaml::str(env!("CARGO_PKG_VERSION"))),
-            ]),
-        );
-        let requirements = python_requirements();
-        write_file(
-            &tmp.join("requirements.txt"),
-            requirements.join("\n").as_bytes(),
-        )?;
-        write_file(
-            &tmp.join("python_env.yaml"),
-            python_env_yaml(&python).as_bytes(),
-        )?;
-        write_file(
-            &tmp.join("conda.yaml"),
-            conda_yaml(&python, &requirements).as_bytes(),
-        )?;
-        Ok(())
-    })
+    save_model_dir(
+        path.as_ref(),
+        options.model,
+        &predict,
+        |tmp, mlmodel| {
+            write_file(&tmp.join(MODEL_FILE), onnx)?;
+            mlmodel.add_flavor(
+                PYFUNC_FLAVOR,
+                Yaml::map([
+                    ("loader_module", Yaml::str("mlflow.onnx")),
+                    ("data", Yaml::str(MODEL_FILE)),
+                    (
+                        "env",
+                        Yaml::map([
+                            ("conda", Yaml::str("conda.yaml")),
+                            ("virtualenv", Yaml::str("python_env.yaml")),
+                        ]),
+                    ),
+                    ("python_version", Yaml::str(&python)),
+                ]),
+            );
+            mlmodel.add_flavor(
+                crate::ONNX_FLAVOR,
+                Yaml::map([
+                    ("code", Yaml::Null),
+                    ("data", Yaml::str(MODEL_FILE)),
+                    ("onnx_session_options", Yaml::Null),
+                    (
+                        "providers",
+                        Yaml::Seq(PROVIDERS.iter().map(|p| Yaml::str(*p)).collect()),
+                    ),
+                    ("signet_version", Yaml::str(env!("CARGO_PKG_VERSION"))),
+                ]),
+            );
+            Ok(())
+        },
+        // After MLmodel, outside `model_size_bytes`, as mlflow.onnx.save_model writes them.
+        |tmp| {
+            let requirements = python_requirements();
+            write_file(
+                &tmp.join("requirements.txt"),
+                requirements.join("\n").as_bytes(),
+            )?;
+            write_file(
+                &tmp.join("python_env.yaml"),
+                python_env_yaml(&python).as_bytes(),
+            )?;
+            write_file(
+                &tmp.join("conda.yaml"),
+                conda_yaml(&python, &requirements).as_bytes(),
+            )?;
+            Ok(())
+        },
+    )
 }
 
 /// What MLflow's onnx flavor needs to load the model (`get_default_pip_requirements`, with

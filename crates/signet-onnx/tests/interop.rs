@@ -15,7 +15,7 @@ use arrow_array::types::Float64Type;
 use arrow_array::ArrayRef;
 use arrow_schema::DataType;
 use signet::{pyjson, signature_to_dict, ModelInput, Tensor, TensorData, Value};
-use signet_model::{load_model, InputExample, Registry, SaveOptions};
+use signet_model::{load_model, InputExample, MlModel, Registry, SaveOptions};
 use signet_onnx::{save_onnx_model, OnnxFlavor, OnnxSaveOptions, ONNX_FLAVOR};
 use std::fs;
 use std::path::Path;
@@ -200,6 +200,15 @@ fn check_model(root: &Path, name: &str, registry: &Registry) -> Vec<String> {
             "onnx-signet/{name}: signet inferred {} but MLflow inferred {}",
             pyjson::dumps(&signet_signature),
             pyjson::dumps(mlflow_signature)
+        ));
+    }
+    // Same files in, same bytes out: `model.onnx` and the example files MLflow counts.
+    let size = |d: &Path| MlModel::load(d).map(|(m, _)| m.model_size_bytes);
+    if size(&dir).ok() != size(&out).ok() {
+        fails.push(format!(
+            "onnx-signet/{name}: model_size_bytes {:?} but MLflow wrote {:?}",
+            size(&out).ok(),
+            size(&dir).ok()
         ));
     }
     let reloaded = load_model(&out, registry).expect("signet reads its own model");
