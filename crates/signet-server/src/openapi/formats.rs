@@ -128,20 +128,29 @@ fn csv_description(cols: &[ColSpec]) -> Option<String> {
     Some(text)
 }
 
-fn named_columns(cols: &[ColSpec], components: &mut Components) -> Formats {
-    let names: Vec<String> = cols
-        .iter()
-        .filter_map(|c| c.name.as_ref().map(|n| n.as_text()))
-        .collect();
-    let required: Vec<&str> = cols
-        .iter()
-        .zip(&names)
+/// The names of named columns, and those of the required ones.
+pub(super) fn names_and_required(cols: &[ColSpec]) -> (Vec<String>, Vec<String>) {
+    let named = || {
+        cols.iter()
+            .filter_map(|c| c.name.as_ref().map(|n| (c, n.as_text())))
+    };
+    let names = named().map(|(_, n)| n).collect();
+    let required = named()
         .filter(|(c, _)| c.is_required())
-        .map(|(_, n)| n.as_str())
+        .map(|(_, n)| n)
         .collect();
+    (names, required)
+}
+
+fn named_columns(cols: &[ColSpec], components: &mut Components) -> Formats {
+    let (names, required) = names_and_required(cols);
     let with_required = |mut v: Value| {
         if !required.is_empty() {
-            set(&mut v, "required", strs(required.iter().copied()));
+            set(
+                &mut v,
+                "required",
+                strs(required.iter().map(String::as_str)),
+            );
         }
         v
     };

@@ -105,16 +105,7 @@ fn output_schema(outputs: Option<&Schema>, components: &mut Components) -> Value
     match outputs.map(Schema::kind) {
         None => obj([("description", s("The model's output."))]),
         Some(SchemaKind::Columns(cols)) if cols[0].name.is_some() => {
-            let names: Vec<String> = cols
-                .iter()
-                .filter_map(|c| c.name.as_ref().map(|n| n.as_text()))
-                .collect();
-            let required: Vec<&str> = cols
-                .iter()
-                .zip(&names)
-                .filter(|(c, _)| c.is_required())
-                .map(|(_, n)| n.as_str())
-                .collect();
+            let (names, required) = super::formats::names_and_required(cols);
             let mut row = obj([
                 ("type", s("object")),
                 ("description", s("One row of model output.")),

@@ -3,7 +3,7 @@
 //! for the [`Value`]s the V2 handlers build.
 
 use chrono::NaiveDateTime;
-use signet::pyjson::float_repr;
+use signet::pyjson::{float_repr, write_str_utf8 as write_str};
 use signet::Value;
 
 /// The compact JSON text of `value`.
@@ -60,26 +60,6 @@ pub(crate) fn write(out: &mut String, value: &Value) {
         }
         Value::Ndarray(t) => write(out, &t.to_list()),
     }
-}
-
-/// A JSON string literal: `"` and `\` escaped, control characters as `\n`, `\t`, ... or
-/// `\u00XX`, everything else kept as UTF-8.
-pub(crate) fn write_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Python's `datetime.isoformat()` (pandas' `Timestamp.isoformat()` for nanoseconds):

@@ -5,6 +5,16 @@ use crate::value::Value;
 
 /// Writes a JSON string literal as `json.dumps` does with `ensure_ascii=True`.
 pub fn write_str(out: &mut String, s: &str) {
+    write_str_with(out, s, true);
+}
+
+/// Writes a JSON string literal as `json.dumps(..., ensure_ascii=False)` (and orjson) do:
+/// non-ASCII text kept as UTF-8, only `"`, `\` and control characters escaped.
+pub fn write_str_utf8(out: &mut String, s: &str) {
+    write_str_with(out, s, false);
+}
+
+fn write_str_with(out: &mut String, s: &str, ensure_ascii: bool) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -15,7 +25,7 @@ pub fn write_str(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+            c if (c as u32) < 0x20 || (ensure_ascii && (c as u32) > 0x7e) => {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
                     out.push_str(&format!("\\u{:04x}", unit));

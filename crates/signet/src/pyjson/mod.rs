@@ -6,6 +6,6 @@ mod dump;
 mod float;
 mod parse;
 
-pub use dump::{dumps, dumps_indent, write_str};
+pub use dump::{dumps, dumps_indent, write_str, write_str_utf8};
 pub use float::float_repr;
 pub use parse::{loads, JsonError};

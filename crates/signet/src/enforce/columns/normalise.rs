@@ -48,17 +48,7 @@ fn not_a_frame(type_name: &str) -> EnforceError {
 
 /// `np.isscalar(v) or v is None`.
 fn is_scalar_or_none(v: &Value) -> bool {
-    match v {
-        Value::None
-        | Value::Bool(_)
-        | Value::Int(_)
-        | Value::Float(_)
-        | Value::Str(_)
-        | Value::Bytes(_)
-        | Value::Datetime64(..) => true,
-        Value::Numpy(dt, _) => *dt != NumpyDtype::Object,
-        _ => false,
-    }
+    matches!(v, Value::None) || crate::enforce::nested::is_np_scalar(v)
 }
 
 /// The column label pandas uses for a dict key.
