@@ -57,7 +57,7 @@ echo "==> MLflow saves models"
 
 echo "==> signet reads them and saves its own"
 # The workspace-wide selection keeps the features (and so the build) of `cargo test --workspace`.
-SIGNET_INTEROP_DIR="$WORK" cargo test --workspace --test interop -- --nocapture
+SIGNET_INTEROP_DIR="$WORK" cargo test --workspace --test interop -- --include-ignored --nocapture
 
 echo "==> MLflow reads signet's models"
 "$VENV/bin/python" tests/interop/check_mlflow.py check-signet "$WORK"
@@ -65,4 +65,4 @@ echo "==> MLflow reads signet's models"
 
 echo "==> the OpenAPI documents through openapi-spec-validator"
 # --workspace for the same reason as above.
-SIGNET_OPENAPI_VALIDATOR="$PWD/$VENV/bin/python" cargo test --workspace --test openapi -- --nocapture
+SIGNET_OPENAPI_VALIDATOR="$PWD/$VENV/bin/python" cargo test --workspace --test openapi -- --include-ignored --nocapture

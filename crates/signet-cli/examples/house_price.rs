@@ -96,7 +96,7 @@ fn ints(values: &[i64]) -> ArrayRef {
 }
 
 fn show_prediction(output: &ModelInput) -> String {
-    String::from_utf8_lossy(&signet::render::predictions_json(output, false)).into_owned()
+    String::from_utf8_lossy(&signet_protocol::render::predictions_json(output, false)).into_owned()
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -292,7 +292,7 @@ fn predict_with(args: &PredictArgs, registry: &Registry) -> Result<(String, u8),
     let mut model = load_model(&args.model, registry).map_err(|e| model_error(&args.model, e))?;
     let compat: Compat = args.compat.into();
     model.set_compat(compat);
-    let parsed = match signet::request::parse_request(
+    let parsed = match signet_protocol::request::parse_request(
         Some(content_type),
         &body,
         model.signature(),
@@ -316,8 +316,11 @@ fn predict_with(args: &PredictArgs, registry: &Registry) -> Result<(String, u8),
 }
 
 fn render(output: &ModelInput, unified_llm: bool) -> String {
-    let mut text = String::from_utf8_lossy(&signet::render::predictions_json(output, unified_llm))
-        .into_owned();
+    let mut text = String::from_utf8_lossy(&signet_protocol::render::predictions_json(
+        output,
+        unified_llm,
+    ))
+    .into_owned();
     text.push('\n');
     text
 }
@@ -326,33 +329,9 @@ fn render(output: &ModelInput, unified_llm: bool) -> String {
 mod tests {
     use super::*;
     use arrow_array::{ArrayRef, Int64Array, RecordBatch};
-    use signet_model::{save_model, InputExample, LoadModel, Model, PredictContext};
+    use signet_model::{save_model, InputExample};
+    use signet_testkit::echo::EchoModel as Echo;
     use std::sync::Arc;
-
-    struct Echo;
-
-    impl Model for Echo {
-        fn model_type(&self) -> &str {
-            "echo"
-        }
-        fn predict(
-            &self,
-            _: &PredictContext,
-            input: ModelInput,
-            _: Option<&Value>,
-        ) -> Result<ModelInput, ModelError> {
-            Ok(input)
-        }
-        fn save_state(&self) -> Result<Vec<u8>, ModelError> {
-            Ok(Vec::new())
-        }
-    }
-
-    impl LoadModel for Echo {
-        fn load_state(_: &[u8], _: &PredictContext) -> Result<Self, ModelError> {
-            Ok(Echo)
-        }
-    }
 
     fn saved_model(root: &Path) -> PathBuf {
         let sqft: ArrayRef = Arc::new(Int64Array::from(vec![1500, 2000]));

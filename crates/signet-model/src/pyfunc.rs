@@ -190,7 +190,7 @@ impl PyFuncModel {
             let schema = signature.and_then(|s| s.inputs.as_ref());
             let message = match schema {
                 Some(schema) => error.wrapped_message(
-                    &signet::render::data_str(&original),
+                    &signet_protocol::render::data_str(&original),
                     &signet::repr::schema_repr(schema),
                 ),
                 None => error.message().to_string(),

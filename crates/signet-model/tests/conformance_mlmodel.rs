@@ -23,56 +23,18 @@
 //!   minus its state file.
 
 use signet::elem::{from_elem, model_input_from_value};
-use signet::{pyjson, signature_to_dict, ModelInput, SignatureDict, Value};
+use signet::{pyjson, signature_to_dict, SignatureDict, Value};
 use signet_model::example::{load_input_example, SavedExample};
 use signet_model::model::STATE_FILE;
-use signet_model::{
-    save_model, InputExample, LoadModel, MlModel, Model, ModelError, PredictContext, Yaml,
-};
+use signet_model::{save_model, InputExample, MlModel, Yaml};
+use signet_testkit::corpus::{cases, Tally};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Size of the cloudpickled echo model in the corpus (`model_size_bytes` of the cases saved
 /// without an example).
 const MLFLOW_PICKLE_SIZE: i128 = 142;
-
-fn conformance_dir() -> PathBuf {
-    let dir =
-        std::env::var("SIGNET_CONFORMANCE_DIR").unwrap_or_else(|_| "../shared/conformance".into());
-    let dir = PathBuf::from(dir);
-    if dir.is_absolute() {
-        dir
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(dir)
-    }
-}
-
-struct Echo;
-
-impl Model for Echo {
-    fn model_type(&self) -> &str {
-        "echo"
-    }
-    fn predict(
-        &self,
-        _: &PredictContext,
-        input: ModelInput,
-        _: Option<&Value>,
-    ) -> Result<ModelInput, ModelError> {
-        Ok(input)
-    }
-    fn save_state(&self) -> Result<Vec<u8>, ModelError> {
-        Ok(b"{}".to_vec())
-    }
-}
-
-impl LoadModel for Echo {
-    fn load_state(_: &[u8], _: &PredictContext) -> Result<Self, ModelError> {
-        Ok(Echo)
-    }
-}
+use signet_testkit::echo::EchoModel as Echo;
 
 fn opt_str(v: Option<&Value>) -> Option<String> {
     match v {
@@ -353,29 +315,23 @@ fn check_writer(id: &str, case: &Value) -> Vec<String> {
 
 #[test]
 fn mlmodel_cases_through_reader_and_writer() {
-    let path = conformance_dir().join("mlmodel.jsonl");
-    let Ok(text) = fs::read_to_string(&path) else {
-        eprintln!("skipped: {} not found", path.display());
-        return;
-    };
-    let mut fails = Vec::new();
+    let mut tally = Tally::new("mlmodel", "");
     let (mut read, mut written) = (0, 0);
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let case = pyjson::loads(line).expect("conformance line is JSON");
-        let id = opt_str(case.get("id")).unwrap_or_default();
-        fails.extend(check_reader(&id, &case));
+    for case in cases("mlmodel") {
+        let mut fails = check_reader(&case.id, &case.value);
         read += 1;
-        if id.starts_with("mlmodel/saved/") {
-            fails.extend(check_writer(&id, &case));
+        if case.id.starts_with("mlmodel/saved/") {
+            fails.extend(check_writer(&case.id, &case.value));
             written += 1;
         }
+        let outcome = if fails.is_empty() {
+            Ok(())
+        } else {
+            Err(fails.join("\n\n"))
+        };
+        tally.record(&case, outcome);
     }
-    eprintln!("mlmodel cases: {read} read, {written} written");
-    assert_eq!(read, 41, "expected the 41 mlmodel cases");
-    assert!(
-        fails.is_empty(),
-        "{} failure(s):\n{}",
-        fails.len(),
-        fails.join("\n\n")
-    );
+    println!("mlmodel cases: {read} read, {written} written");
+    assert!(written > 0, "no mlmodel/saved/... case to write");
+    tally.finish();
 }

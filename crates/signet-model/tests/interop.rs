@@ -19,10 +19,7 @@ use signet::{
     ParamSchema, ParamShape, ParamSpec, ParamType, Schema, Tensor, TensorData, Value,
 };
 use signet_model::example::{load_input_example, load_serving_example};
-use signet_model::{
-    load_model, save_model, InputExample, LoadModel, MlModel, Model, ModelError, PredictContext,
-    Registry, Yaml,
-};
+use signet_model::{load_model, save_model, InputExample, MlModel, ModelError, Registry, Yaml};
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
@@ -42,31 +39,7 @@ fn canonical(v: &Value) -> String {
     }
     pyjson::dumps(&sort(v))
 }
-
-struct Echo;
-
-impl Model for Echo {
-    fn model_type(&self) -> &str {
-        "echo"
-    }
-    fn predict(
-        &self,
-        _: &PredictContext,
-        input: ModelInput,
-        _: Option<&Value>,
-    ) -> Result<ModelInput, ModelError> {
-        Ok(input)
-    }
-    fn save_state(&self) -> Result<Vec<u8>, ModelError> {
-        Ok(Vec::new())
-    }
-}
-
-impl LoadModel for Echo {
-    fn load_state(_: &[u8], _: &PredictContext) -> Result<Self, ModelError> {
-        Ok(Echo)
-    }
-}
+use signet_testkit::echo::EchoModel as Echo;
 
 /// What signet reads from a model directory, in `expected.json` form.
 fn facts(dir: &Path) -> Result<Value, ModelError> {
@@ -307,12 +280,10 @@ fn write_signet_models(root: &Path) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "needs the models of scripts/interop.sh (SIGNET_INTEROP_DIR); the script runs it"]
 fn interop_with_mlflow() {
-    let Ok(root) = std::env::var("SIGNET_INTEROP_DIR") else {
-        eprintln!("skipped: SIGNET_INTEROP_DIR is not set (run scripts/interop.sh)");
-        return;
-    };
-    let root = Path::new(&root);
+    let root = signet_testkit::corpus::interop_dir();
+    let root = root.as_path();
     let mut fails = check_mlflow_models(root);
     fails.extend(write_signet_models(root));
     assert!(

@@ -2,25 +2,10 @@
 //! `mlmodel/saved/...` case of the conformance corpus (`SIGNET_CONFORMANCE_DIR`, default
 //! `../shared/conformance` relative to the workspace root) that has a signature, the block
 //! rendered from the recorded `to_dict()` form must appear verbatim in the recorded file.
-//! Skipped (with a note) when the corpus is not present.
 
-use signet::pyjson;
 use signet::{SignatureDict, Value};
 use signet_model::signature_block;
-use std::path::{Path, PathBuf};
-
-fn conformance_dir() -> PathBuf {
-    let dir =
-        std::env::var("SIGNET_CONFORMANCE_DIR").unwrap_or_else(|_| "../shared/conformance".into());
-    let dir = PathBuf::from(dir);
-    if dir.is_absolute() {
-        dir
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
-            .join(dir)
-    }
-}
+use signet_testkit::corpus::cases;
 
 fn opt_str(v: Option<&Value>) -> Option<String> {
     match v {
@@ -31,15 +16,9 @@ fn opt_str(v: Option<&Value>) -> Option<String> {
 
 #[test]
 fn signature_blocks_match_mlflow() {
-    let path = conformance_dir().join("mlmodel.jsonl");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} not found", path.display());
-        return;
-    };
     let mut checked = 0;
-    for line in text.lines() {
-        let case = pyjson::loads(line).expect("conformance line is JSON");
-        let id = opt_str(case.get("id")).unwrap_or_default();
+    for case in cases("mlmodel") {
+        let (id, case) = (case.id, case.value);
         if !id.starts_with("mlmodel/saved/") {
             continue;
         }
@@ -59,10 +38,6 @@ fn signature_blocks_match_mlflow() {
         );
         checked += 1;
     }
-    assert!(
-        checked > 0,
-        "no saved case with a signature in {}",
-        path.display()
-    );
+    assert!(checked > 0, "no mlmodel/saved/... case with a signature");
     eprintln!("{checked} signature blocks match");
 }

@@ -220,12 +220,10 @@ fn check_model(root: &Path, name: &str, registry: &Registry) -> Vec<String> {
 }
 
 #[test]
+#[ignore = "needs the models of scripts/interop.sh (SIGNET_INTEROP_DIR); the script runs it"]
 fn onnx_interop_with_mlflow() {
-    let Ok(root) = std::env::var("SIGNET_INTEROP_DIR") else {
-        eprintln!("skipped: SIGNET_INTEROP_DIR is not set (run scripts/interop.sh)");
-        return;
-    };
-    let root = Path::new(&root);
+    let root = signet_testkit::corpus::interop_dir();
+    let root = root.as_path();
     let mut registry = Registry::new();
     registry.register_flavor(ONNX_FLAVOR, OnnxFlavor);
     let mut names: Vec<String> = fs::read_dir(root.join("onnx-mlflow"))

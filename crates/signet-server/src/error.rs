@@ -3,8 +3,8 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use signet::request::RequestError;
-use signet::{pyjson, Value};
+pub use signet_protocol::error::MlflowError;
+use signet_protocol::RequestError;
 
 /// The message MLflow sends when the model raised something other than an `MlflowException`.
 pub const UNEXPECTED_ERROR: &str = "Encountered an unexpected error while evaluating the model. Verify that the serialized input Dataframe is compatible with the model for inference.";
@@ -12,77 +12,6 @@ pub const UNEXPECTED_ERROR: &str = "Encountered an unexpected error while evalua
 /// The body of the 504 sent when a request outlives the timeout (plain text, though MLflow
 /// labels it `application/json`).
 pub const TIMEOUT_BODY: &str = "Request processing time exceeded limit";
-
-/// An MLflow exception as the scoring server serializes it (SERVING.md §9).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MlflowError {
-    /// MLflow's error code (`BAD_REQUEST`, `INVALID_PARAMETER_VALUE`, ...).
-    pub error_code: String,
-    /// The message.
-    pub message: String,
-    /// An `error_class` replacing the code's default (`SCHEMA_ENFORCEMENT_FAILED`).
-    pub error_class: Option<&'static str>,
-    /// The `stack_trace` member, when MLflow adds one.
-    pub stack_trace: Option<String>,
-}
-
-impl MlflowError {
-    /// An error with the code's default class and no stack trace.
-    pub fn new(error_code: impl Into<String>, message: impl Into<String>) -> MlflowError {
-        MlflowError {
-            error_code: error_code.into(),
-            message: message.into(),
-            error_class: None,
-            stack_trace: None,
-        }
-    }
-
-    /// HTTP status, default `sqlstate` and default `error_class` of the error code.
-    fn code_info(&self) -> (u16, Option<&'static str>, Option<&'static str>) {
-        match self.error_code.as_str() {
-            "BAD_REQUEST" | "INVALID_PARAMETER_VALUE" => {
-                (400, Some("KAM00"), Some("INVALID_PARAMETER_VALUE"))
-            }
-            "INTERNAL_ERROR" => (500, Some("XXM00"), Some("CLIENT_INTERNAL_ERROR")),
-            "TEMPORARILY_UNAVAILABLE" => (503, Some("XXM00"), Some("CLIENT_INTERNAL_ERROR")),
-            "RESOURCE_DOES_NOT_EXIST" | "NOT_FOUND" | "ENDPOINT_NOT_FOUND" => {
-                (404, Some("KAM00"), Some("RESOURCE_NOT_FOUND"))
-            }
-            "RESOURCE_ALREADY_EXISTS" => (400, Some("KAM00"), Some("RESOURCE_ALREADY_EXISTS")),
-            "PERMISSION_DENIED" => (403, Some("KAM00"), Some("PERMISSION_DENIED")),
-            _ => (500, None, None),
-        }
-    }
-
-    /// The HTTP status MLflow maps the error code to.
-    pub fn status(&self) -> u16 {
-        self.code_info().0
-    }
-
-    /// The JSON body: members in MLflow's order, `json.dumps` separators.
-    pub fn body(&self) -> String {
-        let (_, default_sqlstate, default_class) = self.code_info();
-        let (sqlstate, class) = match self.error_class {
-            Some("SCHEMA_ENFORCEMENT_FAILED") => (Some("KAM01"), Some("SCHEMA_ENFORCEMENT_FAILED")),
-            Some(c) => (default_sqlstate, Some(c)),
-            None => (default_sqlstate, default_class),
-        };
-        let mut members = vec![
-            ("error_code", Value::str(self.error_code.clone())),
-            ("message", Value::str(self.message.clone())),
-        ];
-        if let Some(s) = sqlstate {
-            members.push(("sqlstate", Value::str(s)));
-        }
-        if let Some(c) = class {
-            members.push(("error_class", Value::str(c)));
-        }
-        if let Some(t) = &self.stack_trace {
-            members.push(("stack_trace", Value::str(t.clone())));
-        }
-        pyjson::dumps(&Value::dict(members))
-    }
-}
 
 /// A refused request, whatever refused it.
 #[derive(Debug)]

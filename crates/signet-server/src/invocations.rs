@@ -10,10 +10,10 @@ use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use http_body_util::BodyExt;
 use signet::enforce::{enforce, EnforceError};
-use signet::render::{data_str, predictions_json};
 use signet::repr::schema_repr;
-use signet::request::parse_request;
 use signet::ModelInput;
+use signet_protocol::render::{data_str, predictions_json};
+use signet_protocol::request::parse_request;
 use std::sync::Arc;
 
 /// What MLflow says instead of the enforcement details under `MLFLOW_DISABLE_SCHEMA_DETAILS`.

@@ -5,7 +5,7 @@
 //! `/health`, `/version`, `POST /invocations`), FastAPI's 404 / 405 / 307 pages, MLflow's
 //! error JSON, the 415 / 500 plain-text pages, the per-request timeout (504) and graceful
 //! shutdown. Request parsing, enforcement and response rendering are `signet`'s
-//! ([`signet::request`], [`signet::enforce`], [`signet::render`]); the model is whatever
+//! ([`signet_protocol::request`], [`signet::enforce`], [`signet_protocol::render`]); the model is whatever
 //! implements [`Predictor`].
 //!
 //! Beyond MLflow: a request body limit (413), a bound on concurrent predictions, request logs

@@ -7,10 +7,11 @@ mod common;
 
 use common::{send, start, HttpResponse};
 use signet::json_form::signature_from_value;
-use signet::{pyjson, ModelInput, ModelSignature, Value};
-use signet_server::{PredictError, Predictor, ServerConfig};
+use signet::{pyjson, ModelSignature, Value};
+use signet_server::ServerConfig;
+use signet_testkit::echo::EchoPredictor;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 const JSON: Option<&str> = Some("application/json");
 
@@ -19,23 +20,6 @@ const HOUSES: &str = r#"{"inputs": [{"name": "sqft", "shape": [2], "datatype": "
 
 /// KServe's V2 tensor example.
 const TENSOR: &str = r#"{"inputs": [{"name": "input-0", "shape": [2, 4], "datatype": "FP32", "data": [[1,2,3,4],[5,6,7,8]]}]}"#;
-
-/// The test model: echoes its input, and records the params it received.
-#[derive(Default)]
-struct Echo {
-    params: Mutex<Vec<Option<Value>>>,
-}
-
-impl Predictor for Echo {
-    fn predict(
-        &self,
-        input: ModelInput,
-        params: Option<Value>,
-    ) -> Result<ModelInput, PredictError> {
-        self.params.lock().expect("lock").push(params);
-        Ok(input)
-    }
-}
 
 fn signature(json: &str) -> ModelSignature {
     signature_from_value(&pyjson::loads(json).expect("signature JSON")).expect("signature")
@@ -90,7 +74,7 @@ fn assert_error(r: &HttpResponse, status: u16, message: &str) {
 
 #[tokio::test]
 async fn health_and_server_metadata() {
-    let s = start(Arc::new(Echo::default()), houses_config()).await;
+    let s = start(Arc::new(EchoPredictor::default()), houses_config()).await;
     for path in ["/v2/health/live", "/v2/health/ready"] {
         let r = get(s.addr, path).await;
         assert_eq!(r.status, 200, "{path}");
@@ -115,7 +99,7 @@ async fn health_and_server_metadata() {
 
 #[tokio::test]
 async fn model_metadata_of_a_column_signature() {
-    let s = start(Arc::new(Echo::default()), houses_config()).await;
+    let s = start(Arc::new(EchoPredictor::default()), houses_config()).await;
     let r = get(s.addr, "/v2/models/house_price").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("application/json"));
@@ -137,7 +121,7 @@ async fn model_metadata_of_a_column_signature() {
 
 #[tokio::test]
 async fn model_metadata_of_a_tensor_signature() {
-    let s = start(Arc::new(Echo::default()), tensor_config()).await;
+    let s = start(Arc::new(EchoPredictor::default()), tensor_config()).await;
     let r = get(s.addr, "/v2/models/mnist").await;
     assert_eq!(r.status, 200);
     assert_eq!(
@@ -158,7 +142,7 @@ async fn metadata_without_signature() {
         model_name: "bare".into(),
         ..ServerConfig::default()
     };
-    let s = start(Arc::new(Echo::default()), cfg).await;
+    let s = start(Arc::new(EchoPredictor::default()), cfg).await;
     let r = get(s.addr, "/v2/models/bare").await;
     assert_eq!(r.status, 200);
     assert_eq!(
@@ -170,7 +154,7 @@ async fn metadata_without_signature() {
 
 #[tokio::test]
 async fn infer_a_column_based_request() {
-    let echo = Arc::new(Echo::default());
+    let echo = Arc::new(EchoPredictor::default());
     let s = start(echo.clone(), houses_config()).await;
     let body = HOUSES.replacen('{', r#"{"id": "42", "#, 1);
     let r = post(s.addr, "/v2/models/house_price/infer", &body).await;
@@ -215,7 +199,7 @@ async fn infer_a_column_based_request() {
 
 #[tokio::test]
 async fn request_parameters_are_model_params() {
-    let echo = Arc::new(Echo::default());
+    let echo = Arc::new(EchoPredictor::default());
     let s = start(echo.clone(), houses_config()).await;
     let body = HOUSES.replacen(
         '{',
@@ -246,7 +230,7 @@ async fn request_parameters_are_model_params() {
 
 #[tokio::test]
 async fn infer_a_tensor_request() {
-    let s = start(Arc::new(Echo::default()), tensor_config()).await;
+    let s = start(Arc::new(EchoPredictor::default()), tensor_config()).await;
     let r = post(s.addr, "/v2/models/mnist/infer", TENSOR).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let text = r.text();
@@ -280,7 +264,7 @@ async fn infer_a_tensor_request() {
 
 #[tokio::test]
 async fn refused_inputs_are_400_with_the_enforcement_message() {
-    let s = start(Arc::new(Echo::default()), houses_config()).await;
+    let s = start(Arc::new(EchoPredictor::default()), houses_config()).await;
     // A missing column.
     let body = r#"{"inputs": [{"name": "sqft", "shape": [2], "datatype": "INT64", "data": [1500, 2000]}]}"#;
     let r = post(s.addr, "/v2/models/house_price/infer", body).await;
@@ -312,7 +296,7 @@ async fn refused_inputs_are_400_with_the_enforcement_message() {
 
 #[tokio::test]
 async fn undecodable_requests_are_400() {
-    let s = start(Arc::new(Echo::default()), houses_config()).await;
+    let s = start(Arc::new(EchoPredictor::default()), houses_config()).await;
     let path = "/v2/models/house_price/infer";
     // Shape and data disagree.
     let body = r#"{"inputs": [{"name": "sqft", "shape": [3], "datatype": "INT64", "data": [1500, 2000]}, {"name": "bedrooms", "shape": [2], "datatype": "INT64", "data": [3, 4]}]}"#;
@@ -361,7 +345,7 @@ async fn undecodable_requests_are_400() {
 
 #[tokio::test]
 async fn malformed_json_is_400_then_keeps_serving() {
-    let s = start(Arc::new(Echo::default()), houses_config()).await;
+    let s = start(Arc::new(EchoPredictor::default()), houses_config()).await;
     let path = "/v2/models/house_price/infer";
     let r = post(s.addr, path, r#"{"inputs": [{"name": "sqft""#).await;
     assert_eq!(r.status, 400);
@@ -392,7 +376,7 @@ async fn unknown_models_and_versions_are_404() {
         model_version: Some("3".into()),
         ..houses_config()
     };
-    let s = start(Arc::new(Echo::default()), cfg).await;
+    let s = start(Arc::new(EchoPredictor::default()), cfg).await;
     assert_error(
         &get(s.addr, "/v2/models/nope").await,
         404,

@@ -2,7 +2,7 @@
 //! (`op=enforce_schema`): house_price, mixed20, tensor784, tensor784_ndarray, convert,
 //! convert_i64_01_to_double at 1 / 100 / 10k / 1M rows.
 
-mod fixtures;
+use signet_testkit::workloads as fixtures;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use signet::enforce::{enforce, Compat};

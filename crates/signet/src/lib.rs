@@ -1,19 +1,21 @@
 //! # signet — model signatures for machine-learning models
 //!
 //! This crate owns the *contract* between a model and its data, exactly as MLflow 3.17.2
-//! defines it, and nothing else — no I/O, no async:
+//! defines it ([docs/](../../../docs/README.md)), and the models of Python, numpy and pandas
+//! behaviour the contract needs — no I/O, no HTTP, no async:
 //!
 //! | module | owns |
 //! | --- | --- |
 //! | [`types`] | the type system: DataType, Array/Object/Map/Any, ColSpec, TensorSpec, Schema, ParamSpec, ModelSignature, with MLflow's construction rules and messages |
 //! | [`json_form`] | the signature's JSON form, byte-identical to MLflow's `to_dict()`, and its parsing |
 //! | [`infer`] | `infer_signature`: a signature from sample data |
-//! | [`enforce`] | the check of an input and params against a signature before the model runs |
-//! | [`input`], [`table`], [`value`], [`elem`] | how model inputs are represented: Arrow tables for DataFrames (see [`table`] for the pandas ↔ Arrow mapping), tensors, Python values |
+//! | [`enforce`] | the check of an input and params against a signature before the model runs, and [`enforce::violations`]: every violation of a data batch, row by row |
+//! | [`params`] | inference parameters: validation of a ParamSchema's defaults and of the params sent with a request |
+//! | [`input`], [`table`], [`value`], [`elem`] | how model inputs are represented: Arrow tables for DataFrames (see [`table`] for the pandas ↔ Arrow mapping), tensors, Python values and their tagged-JSON form |
 //! | [`pyjson`], [`repr`] | Python's `json` and `repr` byte for byte, for exact output and messages |
 //!
-//! Model directories, the CLI and the server live in other crates (`signet-model`,
-//! `signet-cli`).
+//! The scoring protocol (request bodies, response rendering) is `signet-protocol`'s; model
+//! directories are `signet-model`'s; the CLI and the server live in their own crates.
 //!
 //! ## The house-price example
 //!
@@ -32,18 +34,16 @@
 //! );
 //! ```
 
-pub mod check;
 pub mod elem;
 pub mod enforce;
 pub mod error;
 pub mod infer;
 pub mod input;
 pub mod json_form;
+pub mod pandas;
 pub mod params;
 pub mod pyjson;
-pub mod render;
 pub mod repr;
-pub mod request;
 pub mod table;
 pub mod types;
 pub mod value;

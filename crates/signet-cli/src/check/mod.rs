@@ -3,7 +3,7 @@
 //! files, streamed in batches.
 //!
 //! Each file is read batch by batch ([`crate::read::stream`]); each batch is checked with
-//! [`signet::check`] (enforcement's decisions in the `--compat` mode, Strict by default,
+//! [`signet::enforce::violations`] (enforcement's decisions in the `--compat` mode, Strict by default,
 //! offending rows pinpointed, CSV cells read as their declared types); missing required inputs are reported once per file and
 //! extra columns as a note. The report keeps counts and the first examples per column, so
 //! memory stays bounded whatever the size of the input.
@@ -20,7 +20,7 @@ use crate::read::stream::{kind_of, Source};
 use clap::{Args, ValueEnum};
 use progress::Progress;
 use report::{FileReport, Report};
-use signet::check::{presence, text_violations_with, violations_with};
+use signet::enforce::violations::{presence, text_violations_with, violations_with};
 use signet::enforce::Compat;
 use signet::types::ColumnName;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! The tallies of a check (bounded: counts and the first few examples per column) and their
 //! human and JSON renderings.
 
-use signet::check::{Presence, Violation};
+use signet::enforce::violations::{Presence, Violation};
 use signet::types::ColumnName;
 use signet::{pyjson, Value};
 

@@ -4,14 +4,14 @@
 //! | --- | --- |
 //! | `.parquet` | `ParquetRecordBatchReader` with a batch size, only the schema's columns decoded |
 //! | `.arrow`, `.ipc`, `.feather` | Arrow IPC file or stream, one record batch at a time (as written), only the schema's columns decoded |
-//! | `.csv` | arrow-csv, every column as text (Utf8; the cells as written), `batch_size` rows at a time |
+//! | `.csv` | [`signet::pandas::csv::TextReader`], every column as text (Utf8; the cells as written), `batch_size` rows at a time |
 //! | `.jsonl` | `batch_size` non-blank lines at a time |
 //!
 //! Parquet and Arrow batches are shown as pandas shows the file (`pd.read_parquet` /
 //! `pd.read_feather`, see [`super::columnar`]): dtypes recorded in pandas' metadata restored,
 //! pandas' index columns dropped, an integer column with nulls as `float64` and a bool column
 //! with nulls as `object` (decided per batch). CSV batches keep the text: the check reads each
-//! cell as its column's declared type ([`signet::check::text_violations`]).
+//! cell as its column's declared type ([`signet::enforce::violations::text_violations`]).
 //!
 //! A JSONL line is a record (a JSON object: one row, its keys the columns, as in a list of
 //! records), a list (a row of positional columns `0`, `1`, ...) or a scalar (column `0`), the
@@ -19,20 +19,21 @@
 //! lacks the key hold `None`, as pandas' NaN), each an `object` column of the JSON values, so
 //! that MLflow's object re-inference types it exactly as `pd.DataFrame(records)` would.
 
+use super::csv::csv_error;
 use super::open_file;
 use crate::error::CliError;
-use arrow_array::{RecordBatch, RecordBatchOptions};
-use arrow_csv::reader::{Format as CsvFormat, ReaderBuilder};
+use arrow_array::{ArrayRef, RecordBatch, RecordBatchOptions, StringArray};
 use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_schema::{ArrowError, DataType, Field, Schema as ArrowSchema, SchemaRef};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 use parquet::errors::ParquetError;
+use signet::pandas::csv::TextReader;
 use signet::table::{PandasPlan, LABEL_KIND_KEY};
 use signet::types::{ColumnName, Schema, SchemaKind};
 use signet::{pyjson, Value};
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -129,11 +130,14 @@ pub struct Source {
     read: Rc<Cell<u64>>,
     rows_done: u64,
     rows_total: Option<u64>,
+    /// CSV: the text columns' schema, and rows per batch.
+    schema_text: Option<SchemaRef>,
+    batch_size: usize,
     inner: Inner,
 }
 
 enum Inner {
-    Csv(Box<arrow_csv::reader::Reader<Counting<File>>>),
+    Csv(Box<TextReader<BufReader<Counting<File>>>>),
     Parquet(Option<ParquetRecordBatchReader>, PandasPlan),
     IpcFile(FileReader<BufReader<File>>, PandasPlan, usize, usize),
     IpcStream(StreamReader<BufReader<Counting<File>>>, PandasPlan),
@@ -156,6 +160,8 @@ impl Source {
             read: read.clone(),
             rows_done: 0,
             rows_total: None,
+            schema_text: None,
+            batch_size,
             inner: Inner::Jsonl(JsonlState::default()),
         };
         match kind {
@@ -229,51 +235,24 @@ impl Source {
     }
 
     fn open_csv(&mut self, file: File, batch_size: usize) -> Result<(), CliError> {
-        let format = CsvFormat::default()
-            .with_header(true)
-            .with_truncated_rows(true);
-        // The header, from its own handle (the batch reader skips it).
-        let mut head = Vec::new();
-        open_file(&self.path)?
-            .take(1 << 20)
-            .read_to_end(&mut head)
-            .map_err(|e| self.bad(format!("cannot read: {e}")))?;
-        let (header, _) = format
-            .infer_schema(std::io::Cursor::new(&head), Some(0))
-            .map_err(|e| self.bad(format!("invalid CSV: {}", strip(&e))))?;
-        if header.fields().is_empty() {
-            return Err(self.bad("no columns to parse (empty CSV file)"));
-        }
-        let names: Vec<String> = header
-            .fields()
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let name = f.name().as_str();
-                if i == 0 {
-                    name.trim_start_matches('\u{feff}').to_string()
-                } else {
-                    name.to_string()
-                }
-            })
-            .collect();
-        let labels = pandas_labels(names.iter().map(String::as_str));
-        let text_schema = Arc::new(ArrowSchema::new(
+        let input = BufReader::with_capacity(
+            1 << 16,
+            Counting {
+                inner: file,
+                count: self.read.clone(),
+            },
+        );
+        let reader = TextReader::new(input).map_err(|e| csv_error(&self.path, &e))?;
+        let labels = reader.labels().to_vec();
+        self.schema_text = Some(Arc::new(ArrowSchema::new(
             labels
                 .iter()
                 .map(|l| Field::new(l, DataType::Utf8, true))
                 .collect::<Vec<_>>(),
-        ));
-        let reader = ReaderBuilder::new(text_schema)
-            .with_format(format)
-            .with_batch_size(batch_size)
-            .build(Counting {
-                inner: file,
-                count: self.read.clone(),
-            })
-            .map_err(|e| self.bad(format!("invalid CSV: {}", strip(&e))))?;
+        )));
         self.labels = labels.into_iter().map(ColumnName::Str).collect();
         self.text = true;
+        self.batch_size = batch_size;
         self.inner = Inner::Csv(Box::new(reader));
         Ok(())
     }
@@ -376,12 +355,26 @@ impl Source {
             CliError::file(&path, format!("not a readable {what}: {}", strip(&e)))
         };
         let batch = match &mut self.inner {
-            Inner::Csv(reader) => match reader.next() {
-                None => None,
-                Some(Ok(b)) => Some(b),
-                Some(Err(e)) => {
-                    return Err(CliError::file(&path, format!("invalid CSV: {}", strip(&e))))
+            Inner::Csv(reader) => match reader.next_rows(self.batch_size) {
+                Ok(None) => None,
+                Ok(Some(rows)) => {
+                    let schema = self
+                        .schema_text
+                        .clone()
+                        .unwrap_or_else(|| Arc::new(ArrowSchema::empty()));
+                    let columns = rows
+                        .columns
+                        .into_iter()
+                        .map(|c| Arc::new(StringArray::from(c)) as ArrayRef)
+                        .collect();
+                    let options = RecordBatchOptions::new().with_row_count(Some(rows.lines.len()));
+                    Some(
+                        RecordBatch::try_new_with_options(schema, columns, &options).map_err(
+                            |e| CliError::file(&path, format!("cannot build a batch: {e}")),
+                        )?,
+                    )
                 }
+                Err(e) => return Err(csv_error(&path, &e)),
             },
             Inner::Parquet(None, _) => None,
             Inner::Parquet(Some(reader), plan) => match reader.next() {
@@ -477,46 +470,6 @@ fn wanted_fields(plan: &PandasPlan, schema: &Schema) -> Vec<usize> {
             .collect(),
         None => columns.take(schema.len()).map(|(i, _)| *i).collect(),
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSV labels
-
-/// Column labels as pandas' C parser makes them from a header row (as `read::csv` does): an
-/// empty cell becomes `Unnamed: <i>`; a repeated label `a` becomes `a.1`, `a.2`, ...
-fn pandas_labels<'a>(header: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    let mut unnamed = Vec::new();
-    for (i, h) in header.enumerate() {
-        if h.is_empty() {
-            names.push(format!("Unnamed: {i}"));
-            unnamed.push(i);
-        } else {
-            names.push(h.to_string());
-        }
-    }
-    let order: Vec<usize> = (0..names.len())
-        .filter(|i| !unnamed.contains(i))
-        .chain(unnamed.iter().copied())
-        .collect();
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for i in order {
-        let old = names[i].clone();
-        let mut col = old.clone();
-        let mut cur = counts.get(&col).copied().unwrap_or(0);
-        while cur > 0 {
-            counts.insert(old.clone(), cur + 1);
-            col = format!("{old}.{cur}");
-            if names.contains(&col) {
-                cur += 1;
-            } else {
-                cur = counts.get(&col).copied().unwrap_or(0);
-            }
-        }
-        names[i] = col.clone();
-        counts.insert(col, cur + 1);
-    }
-    names
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -694,18 +647,5 @@ fn cell<'a>(row: &'a Value, label: &ColumnName) -> Option<&'a Value> {
             Some(scalar)
         }
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_follow_pandas() {
-        assert_eq!(
-            pandas_labels(["a", "", "a", "a.1", "a"].into_iter()),
-            ["a", "Unnamed: 1", "a.2", "a.1", "a.3"]
-        );
     }
 }

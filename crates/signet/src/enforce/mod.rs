@@ -4,8 +4,9 @@
 
 mod columns;
 mod error;
-pub(crate) mod nested;
+pub mod nested;
 mod tensors;
+pub mod violations;
 
 pub use error::{EnforceError, ErrorKind, Location};
 

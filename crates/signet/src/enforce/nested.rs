@@ -16,7 +16,7 @@ use crate::value::Value;
 
 /// What a caller of the shared rules supplies: its failure type, its scalar conversions and
 /// the details in which it departs from the defaults.
-pub(crate) trait Leaves {
+pub trait Leaves {
     /// The caller's failure.
     type Error;
 
@@ -51,7 +51,7 @@ pub(crate) trait Leaves {
 }
 
 /// `_enforce_type(v, ty, required)`: the value the model receives, or the caller's failure.
-pub(crate) fn enforce_type<L: Leaves>(
+pub fn enforce_type<L: Leaves>(
     l: &L,
     v: Value,
     ty: &ColType,
@@ -68,7 +68,7 @@ pub(crate) fn enforce_type<L: Leaves>(
 }
 
 /// `_is_none_or_nan`: `None`, a float NaN, `pd.NA`, `pd.NaT`.
-pub(crate) fn is_none_or_nan(v: &Value) -> bool {
+pub fn is_none_or_nan(v: &Value) -> bool {
     match v {
         Value::None | Value::NA | Value::NaT => true,
         Value::Float(f) => f.is_nan(),

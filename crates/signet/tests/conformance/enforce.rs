@@ -7,11 +7,11 @@
 //! part of signet's model inputs, so an expected input's `index` is not compared; the corpus
 //! writes numpy scalars in results as plain values, and so does the comparison.
 
-use crate::convert::normalize_sets;
 use signet::elem;
 use signet::enforce::{enforce, Compat};
 use signet::json_form::signature_from_value;
 use signet::{pyjson, Value};
+use signet_testkit::messages::normalize_sets;
 
 fn opt_str(v: Option<&Value>) -> Option<&str> {
     match v {

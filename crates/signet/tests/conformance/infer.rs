@@ -1,8 +1,8 @@
 //! `infer` cases: `infer_signature(input, output, params)` against MLflow's result.
 
-use crate::convert;
 use signet::infer::infer_signature_with_warnings;
 use signet::{signature_to_dict, Value};
+use signet_testkit::values as convert;
 
 fn show(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("null")
@@ -54,7 +54,8 @@ pub fn check(case: &Value) -> Result<(), String> {
         (Some(_), _, Err(e)) => Err(format!("expected a signature, got error: {e}")),
         (None, Some(Value::Str(msg)), Err(e)) => {
             if e.message() == msg
-                || convert::normalize_sets(e.message()) == convert::normalize_sets(msg)
+                || signet_testkit::messages::normalize_sets(e.message())
+                    == signet_testkit::messages::normalize_sets(msg)
             {
                 Ok(())
             } else {

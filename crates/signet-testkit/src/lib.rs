@@ -1,0 +1,17 @@
+//! # signet-testkit — what signet's test suites and benches share
+//!
+//! A dev-dependency of every crate's tests; never a dependency of a shipped crate.
+//!
+//! | module | owns |
+//! | --- | --- |
+//! | [`corpus`] | the conformance corpus: where it is (failing loudly when it is not), its cases, the known-gaps account of a replay |
+//! | [`echo`] | models that return their input: a `signet-model` Model and a `signet-server` Predictor |
+//! | [`values`] | the corpus' Values and params as signet model inputs and Python values |
+//! | [`messages`] | MLflow messages and error bodies compared modulo set order and stack traces |
+//! | [`workloads`] | the benchmark cases of `../shared/bench`, built as signet inputs and request bodies |
+
+pub mod corpus;
+pub mod echo;
+pub mod messages;
+pub mod values;
+pub mod workloads;

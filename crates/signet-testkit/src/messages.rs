@@ -1,0 +1,197 @@
+//! Comparing MLflow's messages and bodies with signet's modulo what changes from one Python
+//! process to the next: the order of Python sets (and of lists MLflow builds from a set), and
+//! stack traces.
+
+use signet::Value;
+
+/// Index just past the quoted string starting at `chars[i]` (a `'` or `"`), honouring
+/// backslash escapes; `chars.len()` when it never closes.
+fn skip_quoted(chars: &[char], i: usize) -> usize {
+    let q = chars[i];
+    let mut j = i + 1;
+    while j < chars.len() {
+        match chars[j] {
+            '\\' => j += 2,
+            c if c == q => return j + 1,
+            _ => j += 1,
+        }
+    }
+    chars.len()
+}
+
+/// Splits a Python container's inside at its top-level `,` (outside quotes and brackets),
+/// each part trimmed.
+pub fn split_top(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let (mut parts, mut depth, mut start, mut i) = (Vec::new(), 0i32, 0usize, 0usize);
+    while i < chars.len() {
+        match chars[i] {
+            '\'' | '"' => {
+                i = skip_quoted(&chars, i);
+                continue;
+            }
+            '{' | '[' | '(' => depth += 1,
+            '}' | ']' | ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(
+                    chars[start..i]
+                        .iter()
+                        .collect::<String>()
+                        .trim()
+                        .to_string(),
+                );
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let last: String = chars[start..].iter().collect();
+    if !last.trim().is_empty() || !parts.is_empty() {
+        parts.push(last.trim().to_string());
+    }
+    parts
+}
+
+/// Whether `s` has a `:` outside quotes and brackets (a dict item rather than a set item).
+fn has_top_level_colon(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    let (mut depth, mut i) = (0i32, 0usize);
+    while i < chars.len() {
+        match chars[i] {
+            '\'' | '"' => {
+                i = skip_quoted(&chars, i);
+                continue;
+            }
+            '{' | '[' | '(' => depth += 1,
+            '}' | ']' | ')' => depth -= 1,
+            ':' if depth == 0 => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Sorts the items of every Python set rendering (`{'b', 'a'}`: braces whose items hold no
+/// top-level `:`), recursively, so that messages compare modulo set order.
+pub fn normalize_sets(msg: &str) -> String {
+    let chars: Vec<char> = msg.chars().collect();
+    let mut out = String::with_capacity(msg.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '{' {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let (mut depth, mut j) = (0i32, i);
+        let mut end = None;
+        while j < chars.len() {
+            match chars[j] {
+                '\'' | '"' => {
+                    j = skip_quoted(&chars, j);
+                    continue;
+                }
+                '{' | '[' | '(' => depth += 1,
+                '}' | ']' | ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(j);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        let Some(end) = end else {
+            out.extend(&chars[i..]);
+            break;
+        };
+        let inner: String = chars[i + 1..end].iter().collect();
+        let mut parts: Vec<String> = split_top(&inner)
+            .iter()
+            .map(|p| normalize_sets(p))
+            .collect();
+        if !parts.iter().any(|p| has_top_level_colon(p)) {
+            parts.sort();
+        }
+        out.push('{');
+        out.push_str(&parts.join(", "));
+        out.push('}');
+        i = end + 1;
+    }
+    out
+}
+
+/// Sorts the items of the `Note that there were extra inputs: [...]` list (MLflow builds it
+/// from a set, so its order is arbitrary).
+pub fn normalize_extras(msg: &str) -> String {
+    const NOTE: &str = "Note that there were extra inputs: [";
+    let Some(start) = msg.find(NOTE) else {
+        return msg.to_string();
+    };
+    let from = start + NOTE.len();
+    let Some(len) = msg[from..].find("].") else {
+        return msg.to_string();
+    };
+    let mut items = split_top(&msg[from..from + len]);
+    items.sort();
+    format!("{}{}{}", &msg[..from], items.join(", "), &msg[from + len..])
+}
+
+/// Whether two messages are the same modulo set order and the order of the extra-inputs list.
+pub fn same_message(want: &str, have: &str) -> bool {
+    want == have
+        || normalize_sets(want) == normalize_sets(have)
+        || normalize_extras(&normalize_sets(want)) == normalize_extras(&normalize_sets(have))
+}
+
+/// An error body made comparable: a top-level `stack_trace` value becomes `"<omitted>"` (signet
+/// runs no Python) and the `message` is normalised as [`same_message`] compares.
+pub fn normalize_body(v: Value) -> Value {
+    match v {
+        Value::Dict(items) => Value::Dict(
+            items
+                .into_iter()
+                .map(|(k, v)| match (&k, v) {
+                    (Value::Str(s), _) if s == "stack_trace" => (k, Value::str("<omitted>")),
+                    (Value::Str(s), Value::Str(m)) if s == "message" => {
+                        (k, Value::Str(normalize_extras(&normalize_sets(&m))))
+                    }
+                    (_, v) => (k, v),
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_compare_modulo_order() {
+        let cases = [
+            ("{'b', 'a'}", "{'a', 'b'}"),
+            ("x {'b, c', 'a'} y", "x {'a', 'b, c'} y"),
+            ("{'k': {'z', 'y'}, 'a': 1}", "{'k': {'y', 'z'}, 'a': 1}"),
+            (r"{'it\'s', 'a'}", r"{'a', 'it\'s'}"),
+            ("{}", "{}"),
+            ("unclosed {'b', 'a'", "unclosed {'b', 'a'"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize_sets(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn extra_inputs_compare_modulo_order() {
+        let a = "Model is missing inputs ['x']. Note that there were extra inputs: ['c', 'a'].";
+        let b = "Model is missing inputs ['x']. Note that there were extra inputs: ['a', 'c'].";
+        assert!(same_message(a, b));
+        assert!(!same_message(a, "Model is missing inputs ['y']."));
+    }
+}

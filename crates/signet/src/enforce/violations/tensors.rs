@@ -1,0 +1,312 @@
+//! Tensor inputs: which rows of a refused tensor are the cause.
+
+use super::*;
+
+/// Tensor-based schemas: each named tensor's column (or the whole frame, for an unnamed
+/// tensor) is enforced; a refused one is pinpointed by enforcing its rows one by one (each
+/// row of a DataFrame column is cast on its own, ENFORCEMENT.md §7.4). When every row fails
+/// alone too, the problem is the column's type or shape: one column-level violation.
+pub(super) fn check_tensors(
+    schema: &Schema,
+    specs: &[TensorSpec],
+    batch: &RecordBatch,
+    compat: Compat,
+    row_offset: usize,
+    out: &mut Vec<Violation>,
+) {
+    if batch.num_rows() == 0 {
+        return;
+    }
+    let labels = labels_of(batch);
+    if !schema.has_input_names() {
+        let Ok(sig) = ModelSignature::new(Some(schema.clone()), None, None) else {
+            return;
+        };
+        pinpoint_rows(&sig, batch, None, row_offset, compat, out);
+        return;
+    }
+    for spec in specs {
+        let Some(name) = spec.name.as_deref() else {
+            continue;
+        };
+        let Some(i) = labels
+            .iter()
+            .position(|l| matches!(l, ColumnName::Str(s) if s == name))
+        else {
+            continue;
+        };
+        let col = Column::of(batch, i);
+        let (Ok(one), Some(frame)) = (Schema::tensors(vec![spec.clone()]), col.frame()) else {
+            continue;
+        };
+        let Ok(sig) = ModelSignature::new(Some(one), None, None) else {
+            continue;
+        };
+        pinpoint_rows(&sig, &frame, Some(&col), row_offset, compat, out);
+    }
+}
+
+/// Enforces `frame`; when refused, enforces each row alone and reports the rows that fail,
+/// or one column-level violation when all of them (or none) do.
+pub(super) fn pinpoint_rows(
+    sig: &ModelSignature,
+    frame: &RecordBatch,
+    col: Option<&Column>,
+    row_offset: usize,
+    compat: Compat,
+    out: &mut Vec<Violation>,
+) {
+    let Err(refusal) = verdict(sig, frame.clone(), compat) else {
+        return;
+    };
+    let name = match col {
+        Some(c) => c.name.clone(),
+        None => refusal
+            .location
+            .column
+            .clone()
+            .unwrap_or_else(|| "(input)".into()),
+    };
+    let message: Arc<str> = Arc::from(refusal.message());
+    let shared = refusal.location.row.is_none().then(|| message.clone());
+    let rows = frame.num_rows();
+    let mut failed = Vec::new();
+    if rows > 1 {
+        for i in 0..rows {
+            if let Err(e) = verdict(sig, frame.slice(i, 1), compat) {
+                failed.push((i, e));
+            }
+        }
+    }
+    if failed.is_empty() || failed.len() == rows {
+        out.push(column_level(&name, message.to_string(), shared));
+        return;
+    }
+    let values = col.map(|c| table::object_values(&c.field, c.array.as_ref()));
+    for (i, e) in failed {
+        out.push(Violation {
+            column: name.clone(),
+            row: Some(row_offset + i),
+            value: values.as_ref().and_then(|v| v.get(i)).map(show),
+            reason: without_row(&e),
+            refusal: shared.clone(),
+        });
+    }
+}
+
+/// CSV cells of the tensor columns read as the tensors' dtypes (cells that cannot be read are
+/// reported, and hold a neutral value) in Strict mode; in Mlflow mode read as `pd.read_csv`
+/// infers them, for enforcement's casts to judge. `None` when the frame cannot be built.
+pub(super) fn tensor_text_batch(
+    specs: &[TensorSpec],
+    batch: &RecordBatch,
+    labels: &[ColumnName],
+    row_offset: usize,
+    compat: Compat,
+    out: &mut Vec<Violation>,
+) -> Option<RecordBatch> {
+    let named = specs.first().is_some_and(|s| s.name.is_some());
+    let mut fields = Vec::new();
+    let mut arrays = Vec::new();
+    for (i, label) in labels.iter().enumerate() {
+        let spec = if named {
+            specs
+                .iter()
+                .find(|s| matches!((&s.name, label), (Some(n), ColumnName::Str(l)) if n == l))
+        } else {
+            specs.first()
+        };
+        let col = Column::of(batch, i);
+        let (Some(spec), Some(cells)) = (spec, col.array.as_any().downcast_ref::<StringArray>())
+        else {
+            fields.push(col.field.clone());
+            arrays.push(col.array.clone());
+            continue;
+        };
+        let (field, array) = match compat {
+            Compat::Strict => tensor_text_column(spec.dtype, &col, cells, row_offset, out),
+            Compat::Mlflow => inferred_text_column(spec.dtype, &col, cells),
+        };
+        fields.push(field);
+        arrays.push(array);
+    }
+    RecordBatch::try_new_with_options(
+        Arc::new(ArrowSchema::new(fields)),
+        arrays,
+        &RecordBatchOptions::new().with_row_count(Some(batch.num_rows())),
+    )
+    .ok()
+}
+
+/// The Arrow type of a numeric or bool numpy dtype.
+pub(super) fn numeric_arrow_type(dtype: NumpyDtype) -> Option<ArrowType> {
+    Some(match dtype.name().as_str() {
+        "bool" => ArrowType::Boolean,
+        "int8" => ArrowType::Int8,
+        "int16" => ArrowType::Int16,
+        "int32" => ArrowType::Int32,
+        "int64" => ArrowType::Int64,
+        "uint8" => ArrowType::UInt8,
+        "uint16" => ArrowType::UInt16,
+        "uint32" => ArrowType::UInt32,
+        "uint64" => ArrowType::UInt64,
+        "float16" => ArrowType::Float16,
+        "float32" => ArrowType::Float32,
+        "float64" => ArrowType::Float64,
+        _ => return None,
+    })
+}
+
+/// One CSV column read as a tensor dtype: numbers and bools parsed (and range-checked) into
+/// exactly that dtype; text and other dtypes keep the text.
+pub(super) fn tensor_text_column(
+    dtype: NumpyDtype,
+    col: &Column,
+    cells: &StringArray,
+    row_offset: usize,
+    out: &mut Vec<Violation>,
+) -> (Arc<Field>, ArrayRef) {
+    use arrow_array::{BooleanArray, Float64Array, Int64Array, UInt64Array};
+    let Some(target) = numeric_arrow_type(dtype) else {
+        return (col.field.clone(), col.array.clone());
+    };
+    let text_at = |i: usize| if cells.is_null(i) { "" } else { cells.value(i) };
+    let name = dtype.name();
+    let mut bad = |i: usize, reason: String| {
+        out.push(Violation {
+            column: col.name.clone(),
+            row: Some(row_offset + i),
+            value: Some(text_at(i).to_string()),
+            reason,
+            refusal: None,
+        })
+    };
+    // Parsed at full width first; cells that cannot be the dtype hold 0 / false.
+    let wide: ArrayRef = match &target {
+        ArrowType::Boolean => Arc::new(
+            (0..cells.len())
+                .map(|i| {
+                    Some(parse_bool(text_at(i)).unwrap_or_else(|| {
+                        bad(i, format!("not a {name} value"));
+                        false
+                    }))
+                })
+                .collect::<BooleanArray>(),
+        ),
+        ArrowType::UInt64 => Arc::new(
+            (0..cells.len())
+                .map(|i| match parse_int(text_at(i)).map(u64::try_from) {
+                    Some(Ok(v)) => Some(v),
+                    Some(Err(_)) => {
+                        bad(i, format!("out of the {name} range"));
+                        Some(0)
+                    }
+                    None => {
+                        bad(i, format!("not an integer ({name} tensor)"));
+                        Some(0)
+                    }
+                })
+                .collect::<UInt64Array>(),
+        ),
+        t if t.is_integer() => {
+            let (lo, hi) = int_bounds(t);
+            Arc::new(
+                (0..cells.len())
+                    .map(|i| match parse_int(text_at(i)) {
+                        Some(v) if (lo..=hi).contains(&v) => Some(v as i64),
+                        Some(_) => {
+                            bad(i, format!("out of the {name} range"));
+                            Some(0)
+                        }
+                        None => {
+                            bad(i, format!("not an integer ({name} tensor)"));
+                            Some(0)
+                        }
+                    })
+                    .collect::<Int64Array>(),
+            )
+        }
+        _ => Arc::new(
+            (0..cells.len())
+                .map(|i| {
+                    let text = text_at(i);
+                    if NA_TEXTS.contains(&text) {
+                        return Some(f64::NAN);
+                    }
+                    Some(parse_float(text).unwrap_or_else(|| {
+                        bad(i, format!("not a number ({name} tensor)"));
+                        0.0
+                    }))
+                })
+                .collect::<Float64Array>(),
+        ),
+    };
+    let array = if wide.data_type() == &target {
+        wide
+    } else {
+        // In range by construction (floats may round, as numpy's cast does).
+        arrow_cast::cast(&wide, &target).unwrap_or(wide)
+    };
+    let field = Field::new(col.field.name(), array.data_type().clone(), true)
+        .with_metadata(col.field.metadata().clone());
+    (Arc::new(field), array)
+}
+
+/// One CSV column of a numeric or bool tensor as `pd.read_csv` reads it: int64 when every
+/// cell is an integer, float64 when every cell is a number or missing, bool when every cell
+/// is a boolean, otherwise the text. MLflow's casts (Mlflow mode: lossy ones included) then
+/// decide what is refused.
+pub(super) fn inferred_text_column(
+    dtype: NumpyDtype,
+    col: &Column,
+    cells: &StringArray,
+) -> (Arc<Field>, ArrayRef) {
+    use arrow_array::{BooleanArray, Float64Array, Int64Array};
+    if numeric_arrow_type(dtype).is_none() {
+        return (col.field.clone(), col.array.clone());
+    }
+    let text_at = |i: usize| if cells.is_null(i) { "" } else { cells.value(i) };
+    let n = cells.len();
+    let ints: Option<Vec<i64>> = (0..n)
+        .map(|i| parse_int(text_at(i)).and_then(|v| i64::try_from(v).ok()))
+        .collect();
+    let array: Option<ArrayRef> = if let Some(ints) = ints {
+        Some(Arc::new(Int64Array::from(ints)))
+    } else if let Some(floats) = (0..n)
+        .map(|i| {
+            let text = text_at(i);
+            if NA_TEXTS.contains(&text) {
+                Some(f64::NAN)
+            } else {
+                parse_float(text)
+            }
+        })
+        .collect::<Option<Vec<f64>>>()
+    {
+        Some(Arc::new(Float64Array::from(floats)))
+    } else {
+        (0..n)
+            .map(|i| parse_bool(text_at(i)).map(Some))
+            .collect::<Option<BooleanArray>>()
+            .map(|b| Arc::new(b) as ArrayRef)
+    };
+    let Some(array) = array else {
+        return (col.field.clone(), col.array.clone());
+    };
+    let field = Field::new(col.field.name(), array.data_type().clone(), true)
+        .with_metadata(col.field.metadata().clone());
+    (Arc::new(field), array)
+}
+
+/// The value range of an Arrow integer type (64-bit types: int64's).
+pub(super) fn int_bounds(t: &ArrowType) -> (i128, i128) {
+    match t {
+        ArrowType::Int8 => (i8::MIN as i128, i8::MAX as i128),
+        ArrowType::Int16 => (i16::MIN as i128, i16::MAX as i128),
+        ArrowType::Int32 => (i32::MIN as i128, i32::MAX as i128),
+        ArrowType::UInt8 => (0, u8::MAX as i128),
+        ArrowType::UInt16 => (0, u16::MAX as i128),
+        ArrowType::UInt32 => (0, u32::MAX as i128),
+        _ => (i64::MIN as i128, i64::MAX as i128),
+    }
+}

@@ -1,0 +1,186 @@
+//! `pd.read_csv` with its default options, the one home of pandas' CSV rules in signet: the
+//! C tokenizer ([`tokenizer`]), missing-value strings and cell parsers ([`cells`]), header
+//! labels ([`labels`]) and column typing ([`typing`]).
+//!
+//! [`TextReader`] streams a file's rows as text, [`read_csv`] reads a whole text into a
+//! DataFrame typed as pandas types it. The scoring server (`text/csv` bodies), `signet infer`
+//! and `signet check` all read CSV through here.
+
+pub mod cells;
+pub mod labels;
+pub mod tokenizer;
+pub mod typing;
+
+pub use cells::{is_na, parse_bool, parse_float, parse_int, NA_VALUES};
+pub use labels::header_labels;
+pub use tokenizer::{Record, Records};
+pub use typing::{classify, natural_column, type_column, Natural};
+
+use arrow_array::{RecordBatch, RecordBatchOptions};
+use arrow_schema::Schema as ArrowSchema;
+use std::fmt;
+use std::io::BufRead;
+use std::sync::Arc;
+
+/// Why a CSV text could not be read, with pandas' message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CsvError {
+    /// The text is empty: pandas' `EmptyDataError` (`No columns to parse from file`).
+    Empty,
+    /// pandas' `ParserError` message (`Error tokenizing data. C error: ...`) or a decoding
+    /// error, and the 1-based line it is about.
+    Parse {
+        /// pandas' message.
+        message: String,
+        /// The 1-based line of the text.
+        line: usize,
+    },
+    /// The input could not be read.
+    Io(String),
+}
+
+impl fmt::Display for CsvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CsvError::Empty => f.write_str("No columns to parse from file"),
+            CsvError::Parse { message, .. } => f.write_str(message),
+            CsvError::Io(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for CsvError {}
+
+impl CsvError {
+    /// The 1-based line a parse error is about.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            CsvError::Parse { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+/// Rows of text cells, column by column.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextRows {
+    /// One vector of cells per column (the header's width); a row shorter than the header
+    /// has `None` in the missing columns. Cells are as written (NA strings included).
+    pub columns: Vec<Vec<Option<String>>>,
+    /// The 1-based line each row starts on.
+    pub lines: Vec<usize>,
+}
+
+impl TextRows {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+/// A CSV text read row by row: the header's labels first, then the rows in batches.
+pub struct TextReader<R> {
+    records: Records<R>,
+    labels: Vec<String>,
+    /// Leading fields of each row that form pandas' implicit index (the first data row is
+    /// wider than the header).
+    index_fields: Option<usize>,
+}
+
+impl<R: BufRead> TextReader<R> {
+    /// Reads the header. An empty text is [`CsvError::Empty`].
+    pub fn new(input: R) -> Result<TextReader<R>, CsvError> {
+        let mut records = Records::new(input);
+        let header = records.next_record()?.ok_or(CsvError::Empty)?;
+        let labels = header_labels(header.fields.iter().map(String::as_str));
+        Ok(TextReader {
+            records,
+            labels,
+            index_fields: None,
+        })
+    }
+
+    /// The column labels, as pandas makes them from the header.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Bytes of the input read so far.
+    pub fn consumed(&self) -> u64 {
+        self.records.consumed()
+    }
+
+    /// Up to `max` more rows (`None` at the end of the text).
+    ///
+    /// A row wider than the header (and than the implicit index the first row set up) is
+    /// refused with pandas' `Expected N fields in line L, saw M` message.
+    pub fn next_rows(&mut self, max: usize) -> Result<Option<TextRows>, CsvError> {
+        let width = self.labels.len();
+        let mut rows = TextRows {
+            columns: vec![Vec::new(); width],
+            lines: Vec::new(),
+        };
+        while rows.len() < max {
+            let Some(record) = self.records.next_record()? else {
+                break;
+            };
+            let skip = *self
+                .index_fields
+                .get_or_insert(record.fields.len().saturating_sub(width));
+            let expected = width + skip;
+            if record.fields.len() > expected {
+                return Err(CsvError::Parse {
+                    message: format!(
+                        "Error tokenizing data. C error: Expected {expected} fields in line {}, saw {}\n",
+                        record.line,
+                        record.fields.len()
+                    ),
+                    line: record.line,
+                });
+            }
+            let mut fields = record.fields.into_iter().skip(skip);
+            for column in rows.columns.iter_mut() {
+                column.push(fields.next());
+            }
+            rows.lines.push(record.line);
+        }
+        Ok((!rows.is_empty()).then_some(rows))
+    }
+}
+
+/// `pd.read_csv(text)`: every row, each column typed as pandas types it ([`type_column`]).
+pub fn read_csv<R: BufRead>(input: R) -> Result<RecordBatch, CsvError> {
+    let mut reader = TextReader::new(input)?;
+    let mut all = TextRows {
+        columns: vec![Vec::new(); reader.labels().len()],
+        lines: Vec::new(),
+    };
+    while let Some(rows) = reader.next_rows(1 << 16)? {
+        for (column, more) in all.columns.iter_mut().zip(rows.columns) {
+            column.extend(more);
+        }
+        all.lines.extend(rows.lines);
+    }
+    let mut fields = Vec::with_capacity(all.columns.len());
+    let mut arrays = Vec::with_capacity(all.columns.len());
+    for (label, cells) in reader.labels().iter().zip(&all.columns) {
+        let cells: Vec<Option<&str>> = cells
+            .iter()
+            .map(|c| c.as_deref().filter(|c| !is_na(c)))
+            .collect();
+        let (field, array) = type_column(label, &cells);
+        fields.push(field);
+        arrays.push(array);
+    }
+    RecordBatch::try_new_with_options(
+        Arc::new(ArrowSchema::new(fields)),
+        arrays,
+        &RecordBatchOptions::new().with_row_count(Some(all.len())),
+    )
+    .map_err(|e| CsvError::Io(format!("cannot build the table: {e}")))
+}
