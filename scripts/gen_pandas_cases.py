@@ -85,6 +85,12 @@ CASES = [
     ("int/beyond-u64-with-missing", "a\n18446744073709551616\n\n"),
     ("int/beyond-u64-with-missing-cell", "a,b\n18446744073709551616,1\n,2\n"),
     ("int/u64-with-missing-cell", "a,b\n18446744073709551615,1\n,2\n"),
+    ("int/u64-with-NA", "a,b\n18446744073709551615,1\nNA,2\n"),
+    ("int/beyond-i64-with-NA", "a,b\n9223372036854775808,1\nNA,2\n"),
+    ("int/beyond-u64-with-NA", "a,b\n18446744073709551616,1\nNA,2\n"),
+    ("int/beyond-u64-with-text", "a\n18446744073709551616\nx\n"),
+    ("int/beyond-u64-with-True", "a\n18446744073709551616\nTrue\n"),
+    ("int/i64-with-NA", "a,b\n9223372036854775807,1\nNA,2\n"),
     ("int/with-missing-cell", "a,b\n1,1\n,2\n"),
     ("int/with-text", "a\n1\nx\n"),
     ("int/underscore", "a\n1_000\n"),
@@ -194,6 +200,22 @@ CASES = [
     ("mixed/all-empty-column", "a,b\n,1\n,2\n"),
     ("mixed/all-na-strings-column", "a,b\nNA,1\nnull,2\n"),
 ]
+
+
+def _random_headers(n=24, seed=20261206):
+    """Headers mixing repeated names, `name.k` look-alikes and empty cells (de-dup order)."""
+    import random
+
+    rng = random.Random(seed)
+    toks = ["a", "a.1", "a.2", "", "a.1.1", "Unnamed: 1", "b"]
+    out = []
+    for i in range(n):
+        h = [rng.choice(toks) for _ in range(rng.randint(3, 7))]
+        out.append((f"header/dup/random-{i:02}", ",".join(h) + "\n" + ",".join(["1"] * len(h)) + "\n"))
+    return out
+
+
+CASES += _random_headers()
 
 
 def cell(v):
