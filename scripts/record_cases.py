@@ -561,10 +561,13 @@ for t in ("integer", "long", "float", "double"):
     serve(f"scalar-inputs/{t}/bare-scalar-unnamed", unnamed, json.dumps({"inputs": 5}))
     serve(f"scalar-inputs/{t}/list-unnamed", unnamed, json.dumps({"inputs": [5, 6]}))
     serve(f"scalar-inputs/{t}/instances-dict", one, json.dumps({"instances": [{"a": 1}]}))
-    enforce(f"scalar-inputs/{t}/dict-scalar", one, {"a": 1})
-    enforce(f"scalar-inputs/{t}/dict-np-int64-scalar", one, {"a": np.int64(1)})
+    # 7, not 1: MLflow lets an int64 column of only 0/1 values become float/double.
+    enforce(f"scalar-inputs/{t}/dict-scalar", one, {"a": 7})
+    enforce(f"scalar-inputs/{t}/dict-scalar-one", one, {"a": 1})
+    enforce(f"scalar-inputs/{t}/dict-np-int64-scalar", one, {"a": np.int64(7)})
     enforce(f"scalar-inputs/{t}/bare-int", unnamed, 5)
-    enforce(f"scalar-inputs/{t}/dict-np-int32-scalar", one, {"a": np.int32(1)})
+    enforce(f"scalar-inputs/{t}/dict-np-int32-scalar", one, {"a": np.int32(7)})
+    enforce(f"scalar-inputs/{t}/dict-list", one, {"a": [7, 8]})
     enforce(f"scalar-inputs/{t}/dict-float-scalar", one, {"a": 1.5})
 
 # 3. pandas Timestamp as a param default -------------------------------------------------------
