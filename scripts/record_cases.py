@@ -576,8 +576,7 @@ for label, default in (("timestamp", TS), ("timestamp-midnight", pd.Timestamp("2
                        ("timestamp-micros", pd.Timestamp("2024-01-02 03:04:05.123456")),
                        ("datetime", dt.datetime(2024, 1, 2, 3, 4, 5)),
                        ("np-datetime64", np.datetime64("2024-01-02T03:04:05")),
-                       ("timestamp-list", [TS, TS]),
-                       ("timestamp-utc", pd.Timestamp("2024-01-02 03:04:05", tz="UTC"))):
+                       ("timestamp-list", [TS, TS])):
     infer(f"param-timestamp/{label}", pd.DataFrame({"x": [1]}), None, {"p": default})
 for label, default in (("timestamp", TS), ("timestamp-midnight", pd.Timestamp("2024-01-02")),
                        ("timestamp-micros", pd.Timestamp("2024-01-02 03:04:05.123456")),
