@@ -16,7 +16,7 @@ import yaml
 N_RANDOM = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 rng = random.Random(20260517)
 
-# Strings from MODEL_FORMAT.md §3 and PyYAML's resolver / analyzer corner cases.
+# Strings from docs/model-directory.md#yaml-bytes and PyYAML's resolver / analyzer corner cases.
 EDGE = [
     "", "~", "null", "Null", "NULL", "nULL", "yes", "Yes", "YES", "yEs", "no", "on", "On", "off",
     "OFF", "true", "True", "TRUE", "tRue", "false", "y", "n", "Y", "1234", "012", "08", "0",
