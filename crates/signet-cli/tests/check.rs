@@ -561,11 +561,20 @@ fn bad_data_paths_exit_2() {
         &bad_json,
         "invalid JSON on line 2",
     );
-    let ragged = write(&dir, "ragged.csv", "sqft,bedrooms\n1,2,3\n");
+    // A row wider than the first one: pandas' "Expected 2 fields in line 3, saw 3". (A first
+    // row wider than the header is pandas' implicit index, which reads.)
+    let ragged = write(&dir, "ragged.csv", "sqft,bedrooms\n1,2\n3,4,5\n");
     assert_error(
         &["check", "--signature", &sig, &ragged],
         &ragged,
-        "invalid CSV",
+        "invalid CSV: line 3: Error tokenizing data. C error: Expected 2 fields in line 3, saw 3",
+    );
+    // A quoted field that never closes, refused as pandas refuses it.
+    let open_quote = write(&dir, "open_quote.csv", "sqft,bedrooms\n1,\"2\n");
+    assert_error(
+        &["check", "--signature", &sig, &open_quote],
+        &open_quote,
+        "invalid CSV: line 2: Error tokenizing data. C error: EOF inside string starting at row 1",
     );
     // No DATA at all is a usage error.
     let out = signet(&["check", "--signature", &sig]);

@@ -321,6 +321,19 @@ fn corrupt_arrow_ipc() {
 }
 
 #[test]
+fn unterminated_quote_csv() {
+    // pd.read_csv refuses it: "EOF inside string starting at row 1" (0-based line).
+    let path = scratch("open_quote.csv");
+    std::fs::write(&path, b"sqft,bed\n1,\"2\n").expect("write");
+    let p = path.to_str().expect("utf-8");
+    assert_file_error(
+        &["infer", p],
+        "open_quote.csv",
+        "invalid CSV: line 2: Error tokenizing data. C error: EOF inside string starting at row 1",
+    );
+}
+
+#[test]
 fn non_utf8_csv() {
     let path = scratch("latin1.csv");
     std::fs::write(&path, b"city,n\ncaf\xe9,1\n").expect("write");

@@ -1,6 +1,6 @@
 //! Input examples: `input_example.json`, `serving_input_example.json` and
 //! `saved_input_example_info`, written and read as MLflow 3.17.2's `_Example` and
-//! `Model.load_input_example` do (MODEL_FORMAT.md §6–§8).
+//! `Model.load_input_example` do (docs/model-directory.md#saved-input-example-info, #input-example-json, #serving-input-example).
 //!
 //! [`SavedExample::new`] classifies an example ([`ModelInput`] plus optional params, MLflow's
 //! `(data, params)` tuple) and renders both files byte for byte:

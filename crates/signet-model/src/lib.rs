@@ -1,7 +1,7 @@
 //! # signet-model — MLflow model directories
 //!
 //! This crate owns MLflow model directories as MLflow 3.17.2 writes and reads them
-//! (MODEL_FORMAT.md), and the models signet runs from them:
+//! (docs/model-directory.md), and the models signet runs from them:
 //!
 //! | module | owns |
 //! | --- | --- |

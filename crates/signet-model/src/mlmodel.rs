@@ -1,5 +1,5 @@
 //! The `MLmodel` file: [`MlModel`], read and written as MLflow 3.17.2's `mlflow.models.Model`
-//! reads and writes it (MODEL_FORMAT.md §2, §5, §6, §10).
+//! reads and writes it (docs/model-directory.md#mlmodel-keys, #signature-block, #saved-input-example-info, #loading).
 //!
 //! * Reading ([`MlModel::from_yaml_str`], [`MlModel::load`]) is `Model.load`: the YAML is read
 //!   with `safe_load` semantics ([`crate::yaml::load`]); a `signature` mapping is parsed with
@@ -86,7 +86,7 @@ impl Default for MlModel {
     }
 }
 
-/// `saved_input_example_info` in typed form (MODEL_FORMAT.md §6).
+/// `saved_input_example_info` in typed form (docs/model-directory.md#saved-input-example-info).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExampleInfo {
     /// `artifact_path`: the example file, relative to the model directory.
@@ -279,7 +279,7 @@ impl MlModel {
     }
 
     /// `Model.load(path)`: `path` is the model directory or the `MLmodel` file itself
-    /// (MODEL_FORMAT.md §10). Returns the description and the model directory.
+    /// (docs/model-directory.md#loading). Returns the description and the model directory.
     pub fn load(path: impl AsRef<Path>) -> Result<(MlModel, PathBuf), ModelError> {
         let (file, dir) = mlmodel_path(path.as_ref())?;
         let text = std::fs::read_to_string(&file)

@@ -1,6 +1,6 @@
 //! The YAML form of MLmodel files: a small document model ([`Yaml`]) and an emitter that writes
 //! what PyYAML 6's `yaml.safe_dump(doc, default_flow_style=False)` writes, byte for byte
-//! (MODEL_FORMAT.md §3).
+//! (docs/model-directory.md#yaml-bytes).
 //!
 //! The emitter is a port of the parts of PyYAML's `Emitter` that `safe_dump` exercises: block
 //! mappings (keys sorted by code point) and sequences, `{}`/`[]` for empty collections, and
@@ -139,7 +139,7 @@ pub fn to_string(doc: &Yaml) -> String {
     e.out
 }
 
-/// The `signature:` block of an MLmodel file for a signature's dict form (MODEL_FORMAT.md §5),
+/// The `signature:` block of an MLmodel file for a signature's dict form (docs/model-directory.md#signature-block),
 /// ending with a newline:
 ///
 /// ```

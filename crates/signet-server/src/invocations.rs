@@ -1,5 +1,5 @@
 //! `POST /invocations`: body read → [`parse_request`] → [`enforce`] → the predictor →
-//! [`predictions_json`], with every failure turned into MLflow's response (SERVING.md §3–§9).
+//! [`predictions_json`], with every failure turned into MLflow's response (docs/serving.md).
 
 use crate::error::{respond, ApiError, MlflowError};
 use crate::predictor::PredictError;

@@ -1,7 +1,7 @@
 //! # signet-server — an MLflow 3.17.2-compatible scoring server
 //!
 //! This crate owns the HTTP side of model serving, byte for byte as MLflow 3.17.2's FastAPI
-//! scoring server answers (`/work/shared/spec/SERVING.md` §2–§9): the routes (`/ping`,
+//! scoring server answers (docs/serving.md): the routes (`/ping`,
 //! `/health`, `/version`, `POST /invocations`), FastAPI's 404 / 405 / 307 pages, MLflow's
 //! error JSON, the 415 / 500 plain-text pages, the per-request timeout (504) and graceful
 //! shutdown. Request parsing, enforcement and response rendering are `signet`'s

@@ -18,7 +18,7 @@ pub trait Predictor: Send + Sync + 'static {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PredictError {
     /// The model raised an `MlflowException`: the response keeps its `error_code` (and so its
-    /// HTTP status, `sqlstate` and `error_class`, SERVING.md §9) and wraps the message as
+    /// HTTP status, `sqlstate` and `error_class`, docs/serving.md#error-responses) and wraps the message as
     /// `Failed to predict data '<data>'. \nError: <message>`.
     Mlflow {
         /// MLflow's error code (`INTERNAL_ERROR`, `INVALID_PARAMETER_VALUE`, ...).

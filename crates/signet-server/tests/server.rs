@@ -40,7 +40,7 @@ impl Predictor for Model {
     }
 }
 
-/// `a: long, b: string`, params `k: long = 1` (SERVING.md §10).
+/// `a: long, b: string`, params `k: long = 1` (docs/serving.md#reference-requests).
 fn signature() -> ModelSignature {
     let v = pyjson::loads(
         r#"{"inputs": "[{\"type\": \"long\", \"name\": \"a\", \"required\": true}, {\"type\": \"string\", \"name\": \"b\", \"required\": true}]", "outputs": null, "params": "[{\"name\": \"k\", \"default\": 1, \"shape\": null, \"type\": \"long\"}]"}"#,
@@ -163,7 +163,7 @@ async fn prediction_and_mlflow_errors() {
     let r = send(s.addr, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.text(), r#"{"predictions": [{"a": 1, "b": "x"}]}"#);
-    // SERVING.md §10 row 3: the exact body, members in MLflow's order.
+    // docs/serving.md#reference-requests, second row: the exact body, members in MLflow's order.
     let r = send(
         s.addr,
         "POST",

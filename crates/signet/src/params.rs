@@ -1,7 +1,7 @@
 //! Validation of parameter values against a [`ParamSpec`] (MLflow's
 //! `ParamSpec.validate_type_and_shape` and `_enforce_param_datatype`), used for defaults when a
 //! spec is built and for the caller's params at inference time ([`enforce_params`],
-//! ENFORCEMENT.md §8).
+//! docs/enforcement.md#params).
 //!
 //! Values are converted as MLflow converts them: an `int` for a `double` param becomes a
 //! `float`, numpy scalars become Python values, a numpy array becomes a list, datetime strings
@@ -570,7 +570,7 @@ fn to_datetime(v: &Value) -> Result<Value, Failure> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Object params: `_enforce_object` and the nested `_enforce_type` checks (ENFORCEMENT.md §6),
+// Object params: `_enforce_object` and the nested `_enforce_type` checks (docs/enforcement.md#composite-columns),
 // the rules of `enforce::nested` with accept-or-refuse scalar checks.
 
 /// An Object param's value: only whether `_enforce_object` accepts it matters (MLflow keeps the
@@ -719,7 +719,7 @@ fn numeric_text(s: &str) -> bool {
     !t.is_empty() && t.parse::<f64>().is_ok()
 }
 
-/// ENFORCEMENT.md §5 for `pd.Series(values)` against `t`: accepted (possibly converted) or not.
+/// docs/enforcement.md#safe-conversion for `pd.Series(values)` against `t`: accepted (possibly converted) or not.
 fn column_accepts(values: &[Value], t: DataType) -> bool {
     let all_zero_one = || {
         values.iter().all(|v| {
@@ -771,7 +771,7 @@ fn column_accepts(values: &[Value], t: DataType) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Inference-time enforcement.
 
-/// Inference-time params enforcement (`_enforce_params_schema`, ENFORCEMENT.md §8).
+/// Inference-time params enforcement (`_enforce_params_schema`, docs/enforcement.md#params).
 ///
 /// Returns the params the model receives (a dict, or `None` passed through when there is no
 /// params schema) and the warnings MLflow logs. Errors carry MLflow's exact message
@@ -873,7 +873,7 @@ mod tests {
         ParamSpec::new(name, ParamType::Scalar(t), default, shape).unwrap()
     }
 
-    /// ENFORCEMENT.md §11's params schema.
+    /// a params schema with one param of each kind (docs/enforcement.md#params).
     fn schema() -> ParamSchema {
         let obj = ObjectType::new(vec![Property::new("a", DataType::Long, true)]).unwrap();
         ParamSchema::new(vec![

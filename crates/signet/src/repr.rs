@@ -339,7 +339,7 @@ pub fn py_set(items: &[String]) -> String {
 }
 
 /// `repr()` of a column type: `long`, `Array(long)`, `{a: long (required)}`,
-/// `Map(str -> DataType.double)`, `Any`, `SparkML vector` (SIGNATURES.md §2.3).
+/// `Map(str -> DataType.double)`, `Any`, `SparkML vector` (docs/types.md#type-reprs).
 pub fn coltype_repr(t: &ColType) -> String {
     match t {
         ColType::Scalar(d) => d.name().to_string(),

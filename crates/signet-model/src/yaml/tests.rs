@@ -1,4 +1,4 @@
-//! The examples of MODEL_FORMAT.md §3, §5 and §11, copied verbatim.
+//! The examples of docs/model-directory.md#yaml-bytes, #signature-block, #reference-files, copied verbatim.
 
 use super::*;
 
@@ -21,7 +21,7 @@ fn kv(value: &str) -> String {
 
 #[test]
 fn signature_block_folds_long_inputs() {
-    // MODEL_FORMAT.md §3 and §11.1.
+    // docs/model-directory.md#yaml-bytes, #reference-files.
     let dict = sig(
         Some(
             r#"[{"type": "long", "name": "sqft", "required": true}, {"type": "string", "name": "city", "required": true}]"#,
@@ -40,7 +40,7 @@ fn signature_block_folds_long_inputs() {
 
 #[test]
 fn signature_block_with_params() {
-    // MODEL_FORMAT.md §11.2.
+    // docs/model-directory.md#reference-files.
     let dict = sig(
         Some(r#"[{"type": "long", "name": "a", "required": true}]"#),
         Some(r#"[{"type": "long", "name": "a", "required": true}]"#),
@@ -56,7 +56,7 @@ fn signature_block_with_params() {
 
 #[test]
 fn signature_block_tensors() {
-    // MODEL_FORMAT.md §11.4: the inputs line is 86 characters long, yet unbroken: no space
+    // docs/model-directory.md#reference-files: the inputs line is 86 characters long, yet unbroken: no space
     // is reached once the column is past 80.
     let dict = sig(
         Some(r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}}]"#),
@@ -81,7 +81,7 @@ fn signature_block_all_null() {
 
 #[test]
 fn whole_mlmodel_file() {
-    // MODEL_FORMAT.md §11.1, the complete file.
+    // docs/model-directory.md#reference-files, the complete file.
     let python_function = Yaml::map([
         ("cloudpickle_version", Yaml::str("3.1.3")),
         ("code", Yaml::Null),
@@ -164,7 +164,7 @@ utc_time_created: '2026-11-26 04:05:09.547476'
 
 #[test]
 fn onnx_providers_sequence_is_not_indented() {
-    // MODEL_FORMAT.md §3 / §11.3.
+    // docs/model-directory.md#yaml-bytes, #reference-files.
     let doc = Yaml::map([(
         "onnx",
         Yaml::map([

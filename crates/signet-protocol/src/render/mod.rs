@@ -45,7 +45,8 @@ use signet::repr::py_str;
 /// ```
 /// use std::sync::Arc;
 /// use arrow_array::{ArrayRef, Int64Array, RecordBatch};
-/// use signet::{render::data_str, ModelInput};
+/// use signet::ModelInput;
+/// use signet_protocol::render::data_str;
 ///
 /// let sqft: ArrayRef = Arc::new(Int64Array::from(vec![1500]));
 /// let batch = RecordBatch::try_from_iter([("sqft", sqft)]).unwrap();

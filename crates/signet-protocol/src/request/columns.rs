@@ -1,6 +1,6 @@
 //! Table construction for `dataframe_split` / `dataframe_records`: per-column builders fed cell
 //! by cell (from the byte scanner or from a parsed [`Value`]), pandas' column typing of JSON
-//! values (SERVING.md §5.3), and MLflow's schema cast (§5.5) straight into Arrow arrays.
+//! values (docs/serving.md#json-column-typing), and MLflow's schema cast (§5.5) straight into Arrow arrays.
 //!
 //! A column that only ever receives integers (or only floats) is kept as a plain `Vec<i64>`
 //! (`Vec<f64>`) and handed to Arrow without copying; any other mix falls back to a compact
@@ -313,7 +313,7 @@ impl ColumnBuilder {
         (0..self.len()).map(move |i| self.get(i))
     }
 
-    /// pandas' dtype for this column of JSON values (SERVING.md §5.3).
+    /// pandas' dtype for this column of JSON values (docs/serving.md#json-column-typing).
     pub fn jtype(&self) -> JType {
         let f = self.flags | self.fast_flags();
         if self.len() == 0 || f & F_NESTED != 0 {

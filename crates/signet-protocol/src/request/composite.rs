@@ -1,4 +1,4 @@
-//! What the Array / Object / Map rules of ENFORCEMENT.md §6 make of JSON values while a
+//! What the Array / Object / Map rules of docs/enforcement.md#composite-columns make of JSON values while a
 //! request is parsed (MLflow runs `_enforce_array` / `_enforce_object` / `_enforce_map` at
 //! parse time for composite columns and for `inputs` / `instances` values).
 //!

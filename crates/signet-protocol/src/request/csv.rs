@@ -1,4 +1,4 @@
-//! `text/csv` requests (SERVING.md §6): `pd.read_csv(body, dtype=schema's dtype map)`. The
+//! `text/csv` requests (docs/serving.md#csv): `pd.read_csv(body, dtype=schema's dtype map)`. The
 //! text is read by [`signet::pandas::csv`] (tokenizer, NA strings, labels, natural typing);
 //! this module adds the handling of the user `dtype` map MLflow builds from the schema.
 
@@ -88,7 +88,7 @@ fn dtype_map(schema: &Schema) -> Result<Vec<(ColumnName, UserDtype)>, RequestErr
 /// The dtype name pandas' messages give a naturally typed column (`object` for text).
 fn natural_name(n: &Natural) -> &'static str {
     match n {
-        Natural::Str => "object",
+        Natural::Str | Natural::RawStr => "object",
         other => other.dtype(),
     }
 }
@@ -219,7 +219,7 @@ fn with_dtype(
                     }
                     b.into_iter().map(|x| x.map_or(f64::NAN, |v| v as u8 as f64)).collect()
                 }
-                Natural::Str | Natural::BigInt(_) => {
+                Natural::Str | Natural::RawStr | Natural::BigInt(_) => {
                     for t in tokens.iter().flatten() {
                         pyconv::py_float_from_str(t).map_err(|e| fail(e.1))?;
                     }

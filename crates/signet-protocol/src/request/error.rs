@@ -13,7 +13,7 @@ pub const TEXT_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
 /// A scoring request that could not be turned into model input.
 ///
 /// `status`, `content_type` and [`RequestError::body`] are the response MLflow 3.17.2's scoring
-/// server sends (SERVING.md §9): a JSON object
+/// server sends (docs/serving.md#error-responses): a JSON object
 /// `{"error_code": ..., "message": ..., "sqlstate": ..., "error_class": ...[, "stack_trace": ...]}`
 /// for MLflow errors, or the bare text for the 415 / 500 pages (`error_code` is `None` then).
 #[derive(Clone, Debug, PartialEq, Eq)]

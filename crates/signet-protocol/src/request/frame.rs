@@ -1,4 +1,4 @@
-//! `dataframe_split` and `dataframe_records` (SERVING.md §5.1–§5.3, §5.5): MLflow's
+//! `dataframe_split` and `dataframe_records` (docs/serving.md#dataframe-split, #dataframe-records, #json-column-typing, #schema-cast): MLflow's
 //! `dataframe_from_parsed_json` followed by `cast_df_types_according_to_schema`.
 //!
 //! Two readers feed the same column builders: [`split_fast`] / [`records_fast`] read the common

@@ -1,5 +1,5 @@
 //! Scoring requests: the body of a `POST /invocations` turned into model input and params
-//! exactly as MLflow 3.17.2's scoring server does it (SERVING.md §3–§7), without HTTP.
+//! exactly as MLflow 3.17.2's scoring server does it (docs/serving.md#content-type, #json-envelope, #json-payload, #csv, #parquet), without HTTP.
 //!
 //! [`parse_request`] takes the `Content-Type` header, the raw body and the model's signature
 //! and returns a [`ParsedRequest`] (what goes to `PyFuncModel.predict`, before enforcement) or

@@ -1,4 +1,4 @@
-//! `application/vnd.apache.parquet` requests (SERVING.md §7): the body read as `pd.read_parquet`
+//! `application/vnd.apache.parquet` requests (docs/serving.md#parquet): the body read as `pd.read_parquet`
 //! reads it (pyarrow's `Table.to_pandas()`), with no schema-driven casting.
 
 use super::RequestError;

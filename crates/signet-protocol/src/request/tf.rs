@@ -1,4 +1,4 @@
-//! The `inputs` and `instances` request formats (SERVING.md §5.4): MLflow's
+//! The `inputs` and `instances` request formats (docs/serving.md#inputs-and-instances): MLflow's
 //! `_cast_schema_type`, `convert_data_type` and `parse_instances_data`.
 
 use super::composite;

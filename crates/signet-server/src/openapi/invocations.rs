@@ -20,7 +20,7 @@ const FORMAT_KEYS: [&str; 4] = [
     "inputs",
 ];
 
-/// The keys of the unified LLM form (SERVING.md §4.3).
+/// The keys of the unified LLM form (docs/serving.md#unified-llm-form).
 const LLM_KEYS: [&str; 3] = ["messages", "prompt", "input"];
 
 /// The `/invocations` path item of a model with these `inputs` and `outputs`; the schemas it
@@ -80,7 +80,7 @@ pub(super) fn invocations_path(
     path_item(inputs, request_refs, formats.csv, formats.examples)
 }
 
-/// The unified LLM form (SERVING.md §4.3).
+/// The unified LLM form (docs/serving.md#unified-llm-form).
 fn llm_request_schema() -> Value {
     obj([
         ("type", s("object")),

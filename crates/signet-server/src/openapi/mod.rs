@@ -2,8 +2,8 @@
 //! signature.
 //!
 //! [`document`] is a pure function of the signature: every request format `/invocations`
-//! accepts (SERVING.md §3–§7) is described with the model's real columns, types, required
-//! flags, tensor shapes and params, and so are the responses (SERVING.md §8–§9), the small
+//! accepts (docs/serving.md#content-type, #json-envelope, #json-payload, #csv, #parquet) is described with the model's real columns, types, required
+//! flags, tensor shapes and params, and so are the responses (docs/serving.md#predictions, #error-responses), the small
 //! routes and the V2 inference routes (as the `v2` module answers them). The router renders the
 //! document once, when it is built.
 //!

@@ -48,7 +48,7 @@ pub struct Enforced {
 }
 
 /// Checks `input` and `params` against `signature` and returns what the model receives
-/// (ENFORCEMENT.md §1).
+/// (docs/enforcement.md#order-of-operations).
 ///
 /// * No input schema (or no signature at all): the input reaches the model untouched.
 /// * Input schema present: column-based schemas go through §2–§6, tensor-based ones through

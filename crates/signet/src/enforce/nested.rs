@@ -1,4 +1,4 @@
-//! MLflow's `_enforce_type` on one value (ENFORCEMENT.md §6), written once: the Array / Object /
+//! MLflow's `_enforce_type` on one value (docs/enforcement.md#composite-columns), written once: the Array / Object /
 //! Map rules — when an optional value counts as absent, the container checks, the property and
 //! key checks, how a nested failure is reported — with their exact messages.
 //!

@@ -1,5 +1,5 @@
 //! Signature inference from sample data (`mlflow.models.infer_signature`), with MLflow's exact
-//! results (SIGNATURES.md §8–§10).
+//! results (docs/inference.md#inputs-outputs-and-params, #dispatch, #params-inference).
 //!
 //! * [`infer_signature`] / [`infer_signature_with_warnings`]: inputs and outputs are inferred
 //!   independently with [`infer_schema`]; when that fails the part becomes the unnamed

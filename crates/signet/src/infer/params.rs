@@ -159,11 +159,13 @@ fn depth(v: &Value) -> usize {
     }
 }
 
-/// `DataType.check_type(DataType.datetime, v)`.
+/// `DataType.check_type(DataType.datetime, v)`: an exact type check against `datetime.date`,
+/// `datetime.datetime` and `numpy.datetime64`, so a `pandas.Timestamp` (a `datetime`
+/// subclass) is not one (`conformance/cases/infer.jsonl`, `param-timestamp`).
 fn is_datetime(v: &Value) -> bool {
     matches!(
         v,
-        Value::Date(_) | Value::DateTime(_) | Value::Datetime64(..) | Value::Timestamp(_)
+        Value::Date(_) | Value::DateTime(_) | Value::Datetime64(..)
     )
 }
 

@@ -175,7 +175,7 @@ fn signature_level_rules() {
     assert_eq!(got.warnings, vec![INTEGER_COLUMNS_HINT.to_string()]);
 }
 
-/// Rows of the inference table of SIGNATURES.md §9.4 that the corpus does not cover.
+/// Rows of the cases of docs/inference.md#dispatch and #pandas-columns that the corpus does not cover.
 #[test]
 fn spec_inference_table() {
     let cases: &[(&str, &str)] = &[

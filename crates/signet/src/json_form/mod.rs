@@ -3,7 +3,7 @@
 //!
 //! Serialisation goes through [`Value`] trees written by [`crate::pyjson::dumps`] (Python's
 //! `json.dumps` defaults); parsing decodes with [`crate::pyjson::loads`] and replays MLflow's
-//! `from_json_dict` logic, quirks included (SIGNATURES.md §2–§7).
+//! `from_json_dict` logic, quirks included (docs/types.md).
 
 mod read;
 mod write;

@@ -327,7 +327,12 @@ pub(crate) fn build(label: &ColumnName, values: &[Value], kind: Inferred) -> Col
 /// The one-element column `pd.Series(v)` makes of a numpy-scalar-like value (its numpy dtype
 /// kept for numpy scalars).
 pub(crate) fn scalar_column(v: &Value) -> Col {
-    let label = ColumnName::Str(String::new());
+    labelled_scalar_column(&ColumnName::Str(String::new()), v)
+}
+
+/// [`scalar_column`] with a label: the column `pd.DataFrame([{label: v}])` makes of one value.
+pub(crate) fn labelled_scalar_column(label: &ColumnName, v: &Value) -> Col {
+    let label = label.clone();
     let array: ArrayRef = match v {
         Value::Numpy(dt, inner) => match numpy_array(*dt, inner) {
             Some(a) => a,

@@ -1,4 +1,4 @@
-//! ENFORCEMENT.md §6: Array / Object / Map / Any / SparkML vector columns, enforced value by
+//! docs/enforcement.md#composite-columns: Array / Object / Map / Any / SparkML vector columns, enforced value by
 //! value (`_enforce_type`), and the column rebuilt from the results as `pd.Series(results)`.
 //!
 //! The Array / Object / Map rules themselves are [`crate::enforce::nested`]'s; this module

@@ -1,4 +1,4 @@
-//! Column-based schemas (ENFORCEMENT.md §2–§6): the input normalised to a table, columns
+//! Column-based schemas (docs/enforcement.md#normalising-column-input, #column-presence, #unnamed-columns, #safe-conversion, #composite-columns): the input normalised to a table, columns
 //! selected and reordered, each column converted by the safe-cast rules.
 //!
 //! * [`normalise`]: §2, any input → a DataFrame (an Arrow table) as pandas builds it;

@@ -1,4 +1,4 @@
-//! ENFORCEMENT.md §2: any model input turned into the DataFrame a column-based schema needs,
+//! docs/enforcement.md#normalising-column-input: any model input turned into the DataFrame a column-based schema needs,
 //! as MLflow's `_enforce_schema` builds it with pandas' constructors.
 
 use super::build;
@@ -310,7 +310,12 @@ fn dict_frame(items: Vec<(Value, Value)>, specs: &[ColSpec]) -> Result<Frame, En
     if one_row {
         let cols = items
             .iter()
-            .map(|(k, v)| build::column(&key_label(k), std::slice::from_ref(v), true))
+            .map(|(k, v)| match v {
+                // `pd.DataFrame([d])` keeps a numpy scalar's dtype (an `np.int32` stays
+                // int32; conformance/cases `scalar-inputs`).
+                Value::Numpy(..) => build::labelled_scalar_column(&key_label(k), v),
+                _ => build::column(&key_label(k), std::slice::from_ref(v), true),
+            })
             .collect();
         return Ok(Frame {
             cols,

@@ -1,4 +1,4 @@
-//! ENFORCEMENT.md §5: one column against a scalar [`DataType`] (`_enforce_mlflow_datatype`).
+//! docs/enforcement.md#safe-conversion: one column against a scalar [`DataType`] (`_enforce_mlflow_datatype`).
 //!
 //! The column is an Arrow array typed by the [`crate::table`] conventions. Typed columns are
 //! decided from their Arrow type alone (a column already of the target type is returned as the

@@ -1,4 +1,4 @@
-//! The core check of one array against one TensorSpec (ENFORCEMENT.md §7.1): shape, then
+//! The core check of one array against one TensorSpec (docs/enforcement.md#tensor-check): shape, then
 //! dtype, never a cast.
 
 use crate::enforce::{Compat, EnforceError, ErrorKind};

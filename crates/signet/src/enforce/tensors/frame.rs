@@ -1,4 +1,4 @@
-//! DataFrames against tensor specs (ENFORCEMENT.md §7.2 and §7.4): one column turned into a
+//! DataFrames against tensor specs (docs/enforcement.md#unnamed-tensor, #dataframe-to-tensor): one column turned into a
 //! tensor (scalars cast, lists stacked and cast, arrays stacked), or a whole frame's values.
 
 use super::cast::{self, CastFailure};

@@ -1,4 +1,4 @@
-//! Tensor-based schemas (ENFORCEMENT.md §7): dtype and shape checks, named tensors, and
+//! Tensor-based schemas (docs/enforcement.md#tensors): dtype and shape checks, named tensors, and
 //! DataFrame columns turned into tensors.
 //!
 //! * An unnamed spec takes an ndarray or sparse matrix (checked, never cast), or a DataFrame

@@ -1,4 +1,4 @@
-//! Tensor enforcement rules (ENFORCEMENT.md §7, executed cases 65–90) in both modes.
+//! Tensor enforcement rules (docs/enforcement.md#tensors) in both modes.
 
 use crate::elem::{model_input_from_value, model_input_to_value};
 use crate::enforce::{enforce, Compat, EnforceError, Enforced, ErrorKind};

@@ -119,7 +119,7 @@ impl Presence {
     }
 }
 
-/// Checks which inputs of `schema` the data's column `labels` provide (ENFORCEMENT.md §3/§4):
+/// Checks which inputs of `schema` the data's column `labels` provide (docs/enforcement.md#column-presence, #unnamed-columns):
 /// missing required names, extra names and MLflow's messages about them.
 pub fn presence(schema: &Schema, labels: &[ColumnName]) -> Presence {
     let list = |names: &[ColumnName]| {

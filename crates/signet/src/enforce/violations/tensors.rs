@@ -4,7 +4,7 @@ use super::*;
 
 /// Tensor-based schemas: each named tensor's column (or the whole frame, for an unnamed
 /// tensor) is enforced; a refused one is pinpointed by enforcing its rows one by one (each
-/// row of a DataFrame column is cast on its own, ENFORCEMENT.md §7.4). When every row fails
+/// row of a DataFrame column is cast on its own, docs/enforcement.md#dataframe-to-tensor). When every row fails
 /// alone too, the problem is the column's type or shape: one column-level violation.
 pub(super) fn check_tensors(
     schema: &Schema,

@@ -46,12 +46,14 @@ pub fn parse_float(cell: &str) -> Option<f64> {
     t.parse().ok()
 }
 
-/// pandas' default `true_values` / `false_values`.
+/// pandas' boolean spellings: `true` / `false` in any case (`tRuE` too), nothing else.
 pub fn parse_bool(cell: &str) -> Option<bool> {
-    match cell {
-        "True" | "TRUE" | "true" => Some(true),
-        "False" | "FALSE" | "false" => Some(false),
-        _ => None,
+    if cell.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if cell.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -74,7 +76,9 @@ mod tests {
         assert_eq!(parse_float("INF"), Some(f64::INFINITY));
         assert_eq!(parse_float("1_000"), None);
         assert_eq!(parse_bool("TRUE"), Some(true));
+        assert_eq!(parse_bool("tRuE"), Some(true));
         assert_eq!(parse_bool("yes"), None);
+        assert_eq!(parse_bool(" True"), None);
         assert!(is_na("") && is_na("<NA>") && is_na("-nan") && !is_na(" NA") && !is_na("NAN"));
     }
 }

@@ -169,10 +169,7 @@ pub fn read_csv<R: BufRead>(input: R) -> Result<RecordBatch, CsvError> {
     let mut fields = Vec::with_capacity(all.columns.len());
     let mut arrays = Vec::with_capacity(all.columns.len());
     for (label, cells) in reader.labels().iter().zip(&all.columns) {
-        let cells: Vec<Option<&str>> = cells
-            .iter()
-            .map(|c| c.as_deref().filter(|c| !is_na(c)))
-            .collect();
+        let cells: Vec<Option<&str>> = cells.iter().map(|c| c.as_deref()).collect();
         let (field, array) = type_column(label, &cells);
         fields.push(field);
         arrays.push(array);

@@ -71,6 +71,8 @@ impl<R: BufRead> Records<R> {
         let mut fields: Vec<String> = Vec::new();
         let mut field: Vec<u8> = Vec::new();
         let mut has_content = false;
+        // Only spaces and tabs so far, no delimiter, no quote: a line pandas skips as blank.
+        let mut only_blank = true;
         let mut field_started = false;
         let mut in_quotes = false;
         let mut quote_line = 0usize;
@@ -92,7 +94,7 @@ impl<R: BufRead> Records<R> {
                         line: quote_line,
                     });
                 }
-                if !has_content {
+                if !has_content || only_blank {
                     return Ok(None);
                 }
                 fields.push(text(field, self.line)?);
@@ -137,29 +139,34 @@ impl<R: BufRead> Records<R> {
                         in_quotes = true;
                         field_started = true;
                         has_content = true;
+                        only_blank = false;
                         quote_line = self.line;
                     }
                     b',' => {
                         fields.push(text(std::mem::take(&mut field), self.line)?);
                         field_started = false;
                         has_content = true;
+                        only_blank = false;
                     }
                     b'\n' | b'\r' => {
                         self.line += 1;
                         self.after_cr = b == b'\r';
-                        if has_content {
+                        if has_content && !only_blank {
                             finished = true;
                             break;
                         }
                         field.clear();
                         fields.clear();
                         field_started = false;
+                        has_content = false;
+                        only_blank = true;
                         start_line = self.line;
                     }
                     other => {
                         field.push(other);
                         field_started = true;
                         has_content = true;
+                        only_blank &= other == b' ' || other == b'\t';
                     }
                 }
             }
@@ -222,6 +229,11 @@ mod tests {
             ("a,b\r\n1,2\r\n", &[&["a", "b"], &["1", "2"]]),
             ("a,b\r1,2", &[&["a", "b"], &["1", "2"]]),
             ("a\n\n\n1\n", &[&["a"], &["1"]]),
+            (
+                "a,b\n1,2\n  \n\t\n3,4\n",
+                &[&["a", "b"], &["1", "2"], &["3", "4"]],
+            ),
+            ("a\n 1\n", &[&["a"], &[" 1"]]),
             ("a\n\"x,y\"\n", &[&["a"], &["x,y"]]),
             ("a\n\"x\"\"y\"\n", &[&["a"], &["x\"y"]]),
             ("a\n\"x\ny\"\n", &[&["a"], &["x\ny"]]),

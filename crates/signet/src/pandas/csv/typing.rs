@@ -3,12 +3,12 @@
 //!
 //! In order: all cells missing → `float64` (NaN); integers → `int64`, else `uint64` (none
 //! negative), else an `object` column of Python ints (some beyond `uint64` or below `int64`),
-//! else `str` (`uint64`-range values mixed with negatives); an integer column with missing
-//! cells → `float64`; numbers → `float64` (but `str` when one of them is an integer beyond the
+//! else `str` (`uint64`-range values mixed with negatives); an `int64` column with missing
+//! cells → `float64`, a `uint64` one → `str` keeping the missing cells' text; numbers → `float64` (but `str` when one of them is an integer beyond the
 //! 64-bit range); `True`/`False` spellings → `bool` (with missing cells an `object` column of
 //! bools and NaN); anything else → `str`. A column with no rows is an empty `object` column.
 
-use super::cells::{parse_bool, parse_float, parse_int};
+use super::cells::{is_na, parse_bool, parse_float, parse_int};
 use crate::table::{object_column, PANDAS_DTYPE_KEY};
 use crate::value::Value;
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray, UInt64Array};
@@ -20,11 +20,9 @@ fn plain(label: &str, array: ArrayRef) -> (Field, ArrayRef) {
     (Field::new(label, array.data_type().clone(), true), array)
 }
 
-fn strings(label: &str, cells: &[Option<&str>]) -> (Field, ArrayRef) {
-    plain(
-        label,
-        Arc::new(cells.iter().copied().collect::<StringArray>()),
-    )
+fn strings(label: &str, cells: &[Option<&str>], keep_na: bool) -> (Field, ArrayRef) {
+    let texts = cells.iter().map(|c| c.filter(|c| keep_na || !is_na(c)));
+    plain(label, Arc::new(texts.collect::<StringArray>()))
 }
 
 fn in_64_bits(i: i128) -> bool {
@@ -46,8 +44,11 @@ pub enum Natural {
     Bool(Vec<bool>),
     /// `object` of bools and NaN (`None`).
     BoolNa(Vec<Option<bool>>),
-    /// `str` (the cells themselves).
+    /// `str` (the cells themselves, missing values as NaN).
     Str,
+    /// `str` with missing-value spellings kept as text: pandas' answer for integers beyond
+    /// `int64` mixed with missing cells.
+    RawStr,
 }
 
 impl Natural {
@@ -59,7 +60,7 @@ impl Natural {
             Natural::Float(_) => "float64",
             Natural::Bool(_) => "bool",
             Natural::BigInt(_) | Natural::BoolNa(_) => "object",
-            Natural::Str => "str",
+            Natural::Str | Natural::RawStr => "str",
         }
     }
 }
@@ -67,13 +68,28 @@ impl Natural {
 fn float_values(cells: &[Option<&str>]) -> Vec<f64> {
     cells
         .iter()
-        .map(|c| c.and_then(parse_float).unwrap_or(f64::NAN))
+        .map(|c| {
+            c.filter(|c| !is_na(c))
+                .and_then(parse_float)
+                .unwrap_or(f64::NAN)
+        })
         .collect()
 }
 
-/// The dtype pandas gives a column of at least one cell (`None` = a missing cell).
+/// Whether a cell is missing: absent (a short row) or an NA spelling.
+fn missing(cell: &Option<&str>) -> bool {
+    cell.is_none_or(is_na)
+}
+
+/// The dtype pandas gives a column of at least one cell (`None` = a field the row lacks; NA
+/// spellings are recognised here).
 pub fn classify(cells: &[Option<&str>]) -> Natural {
-    let present: Vec<&str> = cells.iter().flatten().copied().collect();
+    let present: Vec<&str> = cells
+        .iter()
+        .filter(|c| !missing(c))
+        .flatten()
+        .copied()
+        .collect();
     if present.is_empty() {
         return Natural::Float(float_values(cells));
     }
@@ -81,8 +97,20 @@ pub fn classify(cells: &[Option<&str>]) -> Natural {
     let ints: Option<Vec<i128>> = present.iter().map(|c| parse_int(c)).collect();
     if let Some(ints) = ints {
         let all_64 = ints.iter().all(|i| in_64_bits(*i));
-        if has_missing && all_64 {
-            return Natural::Float(float_values(cells));
+        if has_missing {
+            if ints.iter().all(|i| i64::try_from(*i).is_ok()) {
+                return Natural::Float(float_values(cells));
+            }
+            return if all_64 {
+                Natural::RawStr
+            } else {
+                Natural::BigInt(
+                    cells
+                        .iter()
+                        .map(|c| c.filter(|c| !is_na(c)).and_then(parse_int))
+                        .collect(),
+                )
+            };
         }
         if let Ok(v) = ints
             .iter()
@@ -114,7 +142,10 @@ pub fn classify(cells: &[Option<&str>]) -> Natural {
         return Natural::Float(float_values(cells));
     }
     if present.iter().all(|c| parse_bool(c).is_some()) {
-        let bools: Vec<Option<bool>> = cells.iter().map(|c| c.and_then(parse_bool)).collect();
+        let bools: Vec<Option<bool>> = cells
+            .iter()
+            .map(|c| c.filter(|c| !is_na(c)).and_then(parse_bool))
+            .collect();
         if has_missing {
             return Natural::BoolNa(bools);
         }
@@ -123,24 +154,26 @@ pub fn classify(cells: &[Option<&str>]) -> Natural {
     Natural::Str
 }
 
-/// The column of `cells` (`None` = a missing cell) labelled `label`, typed as pandas types it.
+/// The column of `cells` (`None` = a field the row lacks; NA spellings are missing values)
+/// labelled `label`, typed as pandas types it.
 pub fn type_column(label: &str, cells: &[Option<&str>]) -> (Field, ArrayRef) {
     if cells.is_empty() {
         let metadata = HashMap::from([(PANDAS_DTYPE_KEY.to_string(), "object".to_string())]);
-        let (field, array) = strings(label, cells);
+        let (field, array) = strings(label, cells, false);
         return (field.with_metadata(metadata), array);
     }
     natural_column(label, classify(cells), cells)
 }
 
-/// The Arrow column of a classified column (`cells` are its cells, for [`Natural::Str`]).
+/// The Arrow column of a classified column (`cells` are its cells, for the text dtypes).
 pub fn natural_column(label: &str, natural: Natural, cells: &[Option<&str>]) -> (Field, ArrayRef) {
     match natural {
         Natural::Int(v) => plain(label, Arc::new(Int64Array::from(v))),
         Natural::UInt(v) => plain(label, Arc::new(UInt64Array::from(v))),
         Natural::Float(v) => plain(label, Arc::new(Float64Array::from(v))),
         Natural::Bool(v) => plain(label, Arc::new(BooleanArray::from(v))),
-        Natural::Str => strings(label, cells),
+        Natural::Str => strings(label, cells, false),
+        Natural::RawStr => strings(label, cells, true),
         Natural::BigInt(v) => {
             let values: Vec<Value> = v
                 .into_iter()
