@@ -33,6 +33,7 @@
 //! ```
 
 pub mod check;
+pub mod diff;
 pub mod elem;
 pub mod enforce;
 pub mod error;
