@@ -48,3 +48,62 @@ pub fn run(args: &DiffArgs) -> Result<(String, u8), CliError> {
     };
     Ok((text, u8::from(report.is_breaking())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model_with_inputs(root: &Path, name: &str, extra: &str) -> PathBuf {
+        let src =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/models/house_price/MLmodel");
+        let text = std::fs::read_to_string(src).unwrap();
+        let text = text.replace(
+            r#"{"type": "long", "name":
+    "bedrooms", "required": true}]'"#,
+            &format!(r#"{{"type": "long", "name": "bedrooms", "required": true}}{extra}]'"#),
+        );
+        let dir = root.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("MLmodel"), text).unwrap();
+        dir
+    }
+
+    #[test]
+    fn exit_codes_and_formats() {
+        let root = std::env::temp_dir().join(format!("signet-cli-diff-{}", std::process::id()));
+        let old = model_with_inputs(&root, "old", "");
+        let same = model_with_inputs(&root, "same", "");
+        let new = model_with_inputs(
+            &root,
+            "new",
+            r#", {"type": "long", "name": "baths", "required": true}"#,
+        );
+        let args = |a: &Path, b: &Path, format| DiffArgs {
+            old: a.to_path_buf(),
+            new: b.to_path_buf(),
+            format,
+        };
+        let (text, code) = run(&args(&old, &same, DiffFormat::Text)).unwrap();
+        assert_eq!(
+            (text.as_str(), code),
+            ("no changes: the signatures are identical\n", 0)
+        );
+        let (text, code) = run(&args(&old, &new, DiffFormat::Text)).unwrap();
+        assert_eq!(code, 1);
+        assert!(
+            text.starts_with("BREAKING    inputs baths added: long (required)\n"),
+            "{text}"
+        );
+        let (json, code) = run(&args(&new, &old, DiffFormat::Json)).unwrap();
+        assert_eq!(code, 0);
+        assert!(json.starts_with(r#"{"breaking": false, "changes": [{"section": "inputs", "item": "baths", "kind": "removed""#), "{json}");
+        let err = run(&args(&old, &root.join("missing"), DiffFormat::Text)).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string()
+                .contains("Could not find an \"MLmodel\" configuration file"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
