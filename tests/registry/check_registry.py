@@ -5,7 +5,7 @@
                                                  signature, the logged model READY
   check_registry.py log-python NAME ALIAS OUT    mlflow.onnx.log_model(..., registered_model_name)
                                                  then the alias; writes a request body and
-                                                 onnxruntime's predictions into OUT
+                                                 MLflow's predictions into OUT
   check_registry.py versions NAME                prints the number of versions of NAME
   check_registry.py logged-model-status ID       prints a logged model's status
 """
@@ -17,7 +17,6 @@ import sys
 import mlflow
 import numpy as np
 import onnx
-import onnxruntime
 import pandas as pd
 from mlflow import MlflowClient
 
@@ -29,12 +28,6 @@ SIG_OUTPUTS = '[{"type": "double", "name": "price", "required": true}]'
 def fail(msg):
     print(f"FAIL: {msg}", file=sys.stderr)
     sys.exit(1)
-
-
-def onnx_predict(df):
-    sess = onnxruntime.InferenceSession(os.path.join(HOUSE, "model.onnx"))
-    feeds = {i.name: df[[i.name]].to_numpy() if i.shape[-1] == 1 else df.to_numpy() for i in sess.get_inputs()}
-    return [np.asarray(o).ravel().tolist() for o in sess.run(None, feeds)]
 
 
 def load_signet(name, version):
@@ -50,15 +43,18 @@ def load_signet(name, version):
     print(f"get_model_info({uri}).signature inputs={sig['inputs']}")
     client = MlflowClient()
     mv = client.get_model_version(name, version)
-    lm = client.get_logged_model(mv.model_id)
-    if str(lm.status) not in ("LOGGED_MODEL_READY", "LoggedModelStatus.READY", "READY"):
+    if not mv.source.startswith("models:/m-"):
+        fail(f"version source {mv.source}")
+    model_id = mv.source[len("models:/"):]
+    lm = client.get_logged_model(model_id)
+    if str(lm.status) != "READY":
         fail(f"logged model status {lm.status}")
-    if info.model_uuid != mv.model_id:
-        fail(f"model_uuid {info.model_uuid} != model id {mv.model_id}")
+    if info.model_uuid != model_id or info.model_id != model_id:
+        fail(f"model_uuid {info.model_uuid} / model_id {info.model_id} != {model_id}")
     tag = json.loads(lm.tags.get("mlflow.modelVersions", "[]"))
     if {"name": name, "version": str(version)} not in tag:
         fail(f"mlflow.modelVersions tag {tag}")
-    print(f"logged model {mv.model_id}: {lm.status}, mlflow.modelVersions={tag}")
+    print(f"logged model {model_id}: {lm.status}, mlflow.modelVersions={tag}")
 
 
 def log_python(name, alias, out):
@@ -71,9 +67,9 @@ def log_python(name, alias, out):
     df = pd.DataFrame({"sqft": [1200, 2500, 3100], "bedrooms": [2, 4, 5]})
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "request.json"), "w") as f:
-        json.dump({"dataframe_split": df.to_dict(orient="split") | {"index": None}}, f)
+        json.dump({"dataframe_split": {"columns": list(df.columns), "data": df.values.tolist()}}, f)
     pred = mlflow.pyfunc.load_model(f"models:/{name}@{alias}").predict(df)
-    values = pred["price"].tolist() if hasattr(pred, "columns") else np.asarray(pred).ravel().tolist()
+    values = pred.iloc[:, 0].tolist() if hasattr(pred, "columns") else np.asarray(pred).ravel().tolist()
     with open(os.path.join(out, "expected.json"), "w") as f:
         json.dump(values, f)
     print(f"python logged {info.model_uri} as {name} v{info.registered_model_version} @{alias}")

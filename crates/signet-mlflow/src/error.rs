@@ -134,10 +134,16 @@ impl fmt::Display for MlflowError {
             MlflowError::Transport { call, uri, message } => {
                 write!(f, "{call} ({uri}) failed: {message}")
             }
-            MlflowError::BadResponse { call, uri, message } => write!(
-                f,
-                "{call} ({uri}) answered something that is not MLflow's API (is this an MLflow tracking server?): {message}"
-            ),
+            MlflowError::BadResponse { call, uri, message } => {
+                f.write_str(call)?;
+                if !uri.is_empty() {
+                    write!(f, " ({uri})")?;
+                }
+                write!(
+                    f,
+                    " answered something that is not MLflow's API (is this an MLflow tracking server?): {message}"
+                )
+            }
             MlflowError::Uri { uri, message } => write!(f, "{uri}: {message}"),
             MlflowError::Io { path, message } => write!(f, "{}: {message}", path.display()),
             MlflowError::Config(m) | MlflowError::Other(m) => f.write_str(m),

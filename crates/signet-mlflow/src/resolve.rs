@@ -76,8 +76,9 @@ impl<'a> Resolver<'a> {
             return Ok(p);
         }
         let client = self.client()?;
-        let located = self.locate(client, uri, &parsed)?;
         let server_dir = self.cache.join(server_key(client.config().tracking()?));
+        let cached = |key: &Path| server_dir.join(key).join("MLmodel").is_file();
+        let located = self.locate(client, uri, &parsed, &cached)?;
         let dest = server_dir.join(&located.key);
         if dest.join("MLmodel").is_file() {
             return Ok(dest);
@@ -99,14 +100,21 @@ impl<'a> Resolver<'a> {
         client: &Client,
         uri: &str,
         parsed: &ModelUri,
+        cached: &dyn Fn(&Path) -> bool,
     ) -> Result<Located, MlflowError> {
         let in_registry = |name: &str, version: String| -> Result<Located, MlflowError> {
-            let artifact_uri = client.version_download_uri(name, &version)?;
+            let key = Path::new("registry")
+                .join(safe_component(name, uri)?)
+                .join(&version);
+            // A registered version never changes: a cached copy needs no further call.
+            let artifact_uri = if cached(&key) {
+                String::new()
+            } else {
+                client.version_download_uri(name, &version)?
+            };
             Ok(Located {
                 artifact_uri,
-                key: Path::new("registry")
-                    .join(safe_component(name, uri)?)
-                    .join(&version),
+                key,
                 registered: Some((name.to_string(), version)),
             })
         };
