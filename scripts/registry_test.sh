@@ -166,9 +166,9 @@ admin_password = signet-admin-pw1
 authorization_function = mlflow.server.auth:authenticate_request_basic_auth
 INI
 mkdir -p "$WORK/auth"
-export MLFLOW_AUTH_CONFIG_PATH="$WORK/auth.ini"
+export MLFLOW_AUTH_CONFIG_PATH="$WORK/auth.ini" MLFLOW_FLASK_SERVER_SECRET_KEY="signet-registry-test-$$"
 start_server "$WORK/auth" "$APORT" --app-name basic-auth
-unset MLFLOW_AUTH_CONFIG_PATH
+unset MLFLOW_AUTH_CONFIG_PATH MLFLOW_FLASK_SERVER_SECRET_KEY
 wait_up "http://127.0.0.1:$APORT" "$WORK/auth/server.log"
 MLFLOW_TRACKING_URI="http://127.0.0.1:$APORT" MLFLOW_TRACKING_USERNAME=admin MLFLOW_TRACKING_PASSWORD=signet-admin-pw1 \
     "$SIGNET" log examples/models/house_price --register-as hp_auth >"$WORK/auth.txt"

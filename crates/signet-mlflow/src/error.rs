@@ -127,6 +127,8 @@ impl fmt::Display for MlflowError {
                 f.write_str(auth_hint(*status))?;
                 if body.trim().is_empty() {
                     Ok(())
+                } else if matches!(status, 401 | 403) {
+                    write!(f, ": {body}")
                 } else {
                     write!(f, "; the response is not MLflow's (is this an MLflow tracking server?): {body}")
                 }

@@ -178,7 +178,7 @@ fn log_register_alias_and_resolve_every_uri_form() {
         .to_string();
     assert!(
         e.contains("GET /api/2.0/mlflow/registered-models/alias")
-            && e.contains("failed with HTTP 404: RESOURCE_DOES_NOT_EXIST"),
+            && e.contains("failed with HTTP 400: INVALID_PARAMETER_VALUE: Registered model alias nope not found."),
         "{e}"
     );
     let e = r
