@@ -23,12 +23,18 @@ pub enum Server {
     Registry,
 }
 
+/// A hook called before each retry with (retry number, wait, reason).
+pub type RetryHook = dyn Fn(u32, Duration, &str) + Send + Sync;
+
+/// Sends one attempt of a request: the agent and the `Authorization` header value.
+pub type SendFn<'a> = dyn FnMut(&Agent, Option<&str>) -> Result<Response<Body>, ureq::Error> + 'a;
+
 /// A blocking MLflow REST client.
 pub struct Client {
     config: Config,
     agent: Agent,
     /// Called with (attempt, wait, reason) before each retry; used for progress messages.
-    on_retry: Option<Box<dyn Fn(u32, Duration, &str) + Send + Sync>>,
+    on_retry: Option<Box<RetryHook>>,
 }
 
 /// The HTTP method of a call.
@@ -131,7 +137,7 @@ impl Client {
         method: Method,
         url: &str,
         call: &str,
-        send: &mut dyn FnMut(&Agent, Option<&str>) -> Result<Response<Body>, ureq::Error>,
+        send: &mut SendFn,
     ) -> Result<Response<Body>, MlflowError> {
         let policy: &RetryPolicy = &self.config.retry;
         let auth = self.auth_header();

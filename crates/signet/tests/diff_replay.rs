@@ -4,7 +4,9 @@
 //! verdict, the replay's verdict and the expected verdict must all agree. Output changes are
 //! replayed the other way: predictions valid for NEW's outputs must be valid under OLD's.
 
-use arrow_array::{ArrayRef, Float32Array, Int32Array, RecordBatch, StringArray};
+use arrow_array::{
+    ArrayRef, Float32Array, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray,
+};
 use signet::diff::{diff_signatures, Severity};
 use signet::enforce::{enforce, Compat};
 use signet::request::parse_request;
@@ -36,6 +38,8 @@ struct Case {
     typed: fn() -> Vec<ModelInput>,
     /// Prediction bodies valid for NEW's outputs (for output changes).
     responses: &'static [&'static str],
+    /// Typed predictions valid for NEW's outputs.
+    typed_out: fn() -> Vec<ModelInput>,
     expect: Verdict,
 }
 
@@ -80,6 +84,13 @@ fn table(cols: Vec<(&str, ArrayRef)>) -> ModelInput {
     ModelInput::Table(RecordBatch::try_from_iter(cols).unwrap())
 }
 
+fn int64_table(name: &str) -> ModelInput {
+    table(vec![(
+        name,
+        Arc::new(Int64Array::from(vec![5, 7])) as ArrayRef,
+    )])
+}
+
 fn tensor_f32(rows: usize, cols: usize) -> ModelInput {
     let data: Vec<f32> = (0..rows * cols).map(|i| i as f32 + 0.5).collect();
     ModelInput::Tensor(Tensor {
@@ -105,6 +116,27 @@ fn cases() -> Vec<Case> {
         requests,
         typed: none,
         responses: &[],
+        typed_out: none,
+        expect,
+    };
+    let typed_and_json = |name, old: Sig, new: Sig, requests, typed: fn() -> Vec<ModelInput>, expect| Case {
+        name,
+        old,
+        new,
+        requests,
+        typed,
+        responses: &[],
+        typed_out: none,
+        expect,
+    };
+    let out_typed = |name, old: Sig, new: Sig, responses, typed_out: fn() -> Vec<ModelInput>, expect| Case {
+        name,
+        old,
+        new,
+        requests: &[],
+        typed: none,
+        responses,
+        typed_out,
         expect,
     };
     let out = |name, old: Sig, new: Sig, responses, expect| Case {
@@ -114,6 +146,7 @@ fn cases() -> Vec<Case> {
         requests: &[],
         typed: none,
         responses,
+        typed_out: none,
         expect,
     };
     let typed = |name, old: Sig, new: Sig, typed: fn() -> Vec<ModelInput>, expect| Case {
@@ -123,6 +156,7 @@ fn cases() -> Vec<Case> {
         requests: &[],
         typed,
         responses: &[],
+        typed_out: none,
         expect,
     };
     vec![
@@ -133,10 +167,10 @@ fn cases() -> Vec<Case> {
         c("column removed", (Some(AB_LONG), None, None), (Some(A_LONG), None, None), &[REC_AB], Compatible),
         c("required to optional", (Some(A_LONG), None, None), (Some(A_LONG_OPT), None, None), &[REC_A], Compatible),
         c("optional to required", (Some(A_B_OPT), None, None), (Some(AB_LONG), None, None), &[REC_A, REC_AB], Breaking),
-        c("long to integer", (Some(A_LONG), None, None), (Some(r#"[{"type": "integer", "name": "a", "required": true}]"#), None, None), &[REC_A], Breaking),
-        c("double to long", (Some(r#"[{"type": "double", "name": "a", "required": true}]"#), None, None), (Some(A_LONG), None, None), &[r#"{"dataframe_records": [{"a": 1.5}]}"#], Breaking),
-        c("long to double (int64 is not safely converted)", (Some(A_LONG), None, None), (Some(r#"[{"type": "double", "name": "a", "required": true}]"#), None, None), &[REC_A], Breaking),
-        c("long to string", (Some(A_LONG), None, None), (Some(r#"[{"type": "string", "name": "a", "required": true}]"#), None, None), &[REC_A], Breaking),
+        typed_and_json("long to integer", (Some(A_LONG), None, None), (Some(r#"[{"type": "integer", "name": "a", "required": true}]"#), None, None), &[REC_A], || vec![int64_table("a")], Breaking),
+        typed_and_json("double to long", (Some(r#"[{"type": "double", "name": "a", "required": true}]"#), None, None), (Some(A_LONG), None, None), &[r#"{"dataframe_records": [{"a": 1.5}]}"#], || vec![table(vec![("a", Arc::new(Float64Array::from(vec![1.5])) as ArrayRef)])], Breaking),
+        typed_and_json("long to double (int64 is not safely converted)", (Some(A_LONG), None, None), (Some(r#"[{"type": "double", "name": "a", "required": true}]"#), None, None), &[REC_A], || vec![int64_table("a")], Breaking),
+        typed_and_json("long to string", (Some(A_LONG), None, None), (Some(r#"[{"type": "string", "name": "a", "required": true}]"#), None, None), &[REC_A], || vec![int64_table("a")], Breaking),
         typed("string to binary", (Some(r#"[{"type": "string", "name": "s", "required": true}]"#), None, None), (Some(r#"[{"type": "binary", "name": "s", "required": true}]"#), None, None), || vec![table(vec![("s", Arc::new(StringArray::from(vec!["x", "yz"])) as ArrayRef)])], Compatible),
         c("long to any", (Some(A_LONG), None, None), (Some(r#"[{"type": "any", "name": "a", "required": true}]"#), None, None), &[REC_A], Compatible),
         c("renamed required column (guess)", (Some(A_LONG), None, None), (Some(r#"[{"type": "long", "name": "z", "required": true}]"#), None, None), &[REC_A], Breaking),
@@ -157,7 +191,7 @@ fn cases() -> Vec<Case> {
         // --- whole schemas ---
         c("input schema removed", (Some(A_LONG), None, None), (None, Some(A_LONG), None), &[REC_A], Compatible),
         c("input schema added", (None, Some(A_LONG), None), (Some(A_LONG), Some(A_LONG), None), &[r#"{"dataframe_records": [{"z": "free text"}]}"#], Breaking),
-        c("columns to tensors", (Some(A_LONG), None, None), (Some(r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 1]}}]"#), None, None), &[REC_A], Breaking),
+        typed_and_json("columns to tensors", (Some(r#"[{"type": "string", "name": "a", "required": true}]"#), None, None), (Some(r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 1]}}]"#), None, None), &[r#"{"dataframe_records": [{"a": "x"}]}"#], || vec![table(vec![("a", Arc::new(StringArray::from(vec!["x"])) as ArrayRef)])], Breaking),
         // --- tensors ---
         c("tensor shape widened", (Some(r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 4]}}]"#), None, None), (Some(r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, -1]}}]"#), None, None), &[r#"{"inputs": [[1, 2, 3, 4]]}"#], Compatible),
         c("tensor shape narrowed", (Some(r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, -1]}}]"#), None, None), (Some(r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 4]}}]"#), None, None), &[ r#"{"inputs": [[1, 2, 3, 4]]}"#, r#"{"inputs": [[1, 2, 3]]}"#, ], Breaking),
@@ -175,7 +209,7 @@ fn cases() -> Vec<Case> {
         // --- outputs (predictions of NEW checked against OLD's promise) ---
         out("output removed", (Some(A_LONG), Some(r#"[{"type": "double", "name": "p", "required": true}, {"type": "double", "name": "q", "required": true}]"#), None), (Some(A_LONG), Some(r#"[{"type": "double", "name": "p", "required": true}]"#), None), &[r#"{"dataframe_records": [{"p": 1.5}]}"#], Breaking),
         out("output added", (Some(A_LONG), Some(r#"[{"type": "double", "name": "p", "required": true}]"#), None), (Some(A_LONG), Some(r#"[{"type": "double", "name": "p", "required": true}, {"type": "double", "name": "q", "required": true}]"#), None), &[r#"{"dataframe_records": [{"p": 1.5, "q": 2.5}]}"#], Compatible),
-        out("output long to double", (Some(A_LONG), Some(r#"[{"type": "long", "name": "p", "required": true}]"#), None), (Some(A_LONG), Some(r#"[{"type": "double", "name": "p", "required": true}]"#), None), &[r#"{"dataframe_records": [{"p": 1.5}]}"#], Breaking),
+        out_typed("output long to double", (Some(A_LONG), Some(r#"[{"type": "long", "name": "p", "required": true}]"#), None), (Some(A_LONG), Some(r#"[{"type": "double", "name": "p", "required": true}]"#), None), &[r#"{"dataframe_records": [{"p": 1.5}]}"#], || vec![table(vec![("p", Arc::new(Float64Array::from(vec![1.5])) as ArrayRef)])], Breaking),
         out("output required to optional", (Some(A_LONG), Some(r#"[{"type": "double", "name": "p", "required": true}, {"type": "double", "name": "q", "required": true}]"#), None), (Some(A_LONG), Some(r#"[{"type": "double", "name": "p", "required": true}, {"type": "double", "name": "q", "required": false}]"#), None), &[ r#"{"dataframe_records": [{"p": 1.5, "q": 2.5}]}"#, r#"{"dataframe_records": [{"p": 1.5}]}"#, ], Breaking),
         out("output optional to required", (Some(A_LONG), Some(r#"[{"type": "double", "name": "p", "required": true}, {"type": "double", "name": "q", "required": false}]"#), None), (Some(A_LONG), Some(r#"[{"type": "double", "name": "p", "required": true}, {"type": "double", "name": "q", "required": true}]"#), None), &[r#"{"dataframe_records": [{"p": 1.5, "q": 2.5}]}"#], Compatible),
 
@@ -198,7 +232,8 @@ fn every_classification_matches_a_replay_through_mlflow_enforcement() {
         };
         // Every replayed request must be valid for OLD, and there must be some.
         let typed = (case.typed)();
-        let total = case.requests.len() + typed.len() + case.responses.len();
+        let total =
+            case.requests.len() + typed.len() + case.responses.len() + (case.typed_out)().len();
         assert!(total > 0, "{}: nothing to replay", case.name);
         let mut refused = Vec::new();
         for body in case.requests {
@@ -227,6 +262,17 @@ fn every_classification_matches_a_replay_through_mlflow_enforcement() {
             }
             if let Err(e) = passes_json(old_out.as_ref(), body) {
                 refused.push(format!("prediction {body}: {e}"));
+            }
+        }
+        for output in (case.typed_out)() {
+            if let Err(e) = passes_typed(new_out.as_ref(), output.clone()) {
+                panic!(
+                    "{}: typed prediction not valid for NEW's outputs: {e}",
+                    case.name
+                );
+            }
+            if let Err(e) = passes_typed(old_out.as_ref(), output) {
+                refused.push(format!("typed prediction: {e}"));
             }
         }
         let replay_verdict = if refused.is_empty() {
