@@ -2,12 +2,14 @@
 //! against them, show, run and serve MLflow models. Thin glue over the library crates.
 
 mod check;
+mod diff_cmd;
 mod error;
 mod example_model;
 mod infer;
 mod model_cmds;
 mod package;
 mod read;
+mod registry_cmds;
 mod serve;
 
 use clap::error::ErrorKind;
@@ -43,6 +45,14 @@ enum Command {
     /// Package an ONNX file as an MLflow model (loadable by `mlflow.pyfunc.load_model`), with
     /// a signature inferred from an input example and the model's own outputs.
     Package(package::PackageArgs),
+    /// Compare two models' signatures and classify every change as breaking or compatible
+    /// for existing callers (exit code 0: compatible, 1: breaking, 2: error). OLD and NEW are
+    /// paths or model URIs (models:/name@alias, models:/name/3, runs:/ID/model, ...).
+    Diff(diff_cmd::DiffArgs),
+    /// Log a model directory to an MLflow tracking server (as mlflow.<flavor>.log_model
+    /// does), optionally register it and set an alias; prints models:/m-... and
+    /// models:/NAME/VERSION.
+    Log(registry_cmds::LogArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +78,8 @@ fn main() -> ExitCode {
         Command::Predict(args) => model_cmds::predict(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Package(args) => package::run(&args),
+        Command::Diff(args) => diff_cmd::run(&args),
+        Command::Log(args) => registry_cmds::log(&args),
     };
     match result.and_then(|(out, code)| write_stdout(&out).map(|()| code)) {
         Ok(code) => ExitCode::from(code),

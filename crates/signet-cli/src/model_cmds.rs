@@ -32,14 +32,16 @@ use std::path::{Path, PathBuf};
 /// Arguments of `signet show`.
 #[derive(Args)]
 pub struct ShowArgs {
-    /// The model: a model directory or its MLmodel file.
+    /// The model: a model directory, its MLmodel file or a model URI (models:/name@alias,
+    /// models:/name/3, runs:/ID/model, ...).
     pub model: PathBuf,
 }
 
 /// Arguments of `signet predict`.
 #[derive(Args)]
 pub struct PredictArgs {
-    /// The model: a model directory or its MLmodel file.
+    /// The model: a model directory, its MLmodel file or a model URI (models:/name@alias,
+    /// models:/name/3, runs:/ID/model, ...).
     pub model: PathBuf,
 
     /// The input, as a scoring request body: .json (`{"dataframe_split": ...}`,
@@ -87,7 +89,8 @@ fn model_error(path: &Path, e: ModelError) -> CliError {
 
 /// Runs `signet show`: the text to print and the exit code.
 pub fn show(args: &ShowArgs) -> Result<(String, u8), CliError> {
-    let (model, dir) = MlModel::load(&args.model).map_err(|e| model_error(&args.model, e))?;
+    let local = crate::registry_cmds::resolve_model(&args.model)?;
+    let (model, dir) = MlModel::load(&local).map_err(|e| model_error(&args.model, e))?;
     let mut out = String::new();
     let _ = writeln!(out, "model: {}", dir.display());
     let text = |y: &Yaml| match y {
@@ -289,7 +292,8 @@ fn predict_with(args: &PredictArgs, registry: &Registry) -> Result<(String, u8),
         )),
         None => None,
     };
-    let mut model = load_model(&args.model, registry).map_err(|e| model_error(&args.model, e))?;
+    let local = crate::registry_cmds::resolve_model(&args.model)?;
+    let mut model = load_model(&local, registry).map_err(|e| model_error(&args.model, e))?;
     let compat: Compat = args.compat.into();
     model.set_compat(compat);
     let parsed = match signet_protocol::request::parse_request(

@@ -20,7 +20,8 @@ use std::time::Duration;
 /// Arguments of `signet serve`.
 #[derive(Args)]
 pub struct ServeArgs {
-    /// The model: a model directory or its MLmodel file. Without one, the example model built
+    /// The model: a model directory, its MLmodel file or a model URI (models:/name@alias,
+    /// ...). Without one, the example model built
     /// into the binary is served (`examples/models/house_price`: sqft, bedrooms → price).
     pub model: Option<PathBuf>,
 
@@ -115,9 +116,9 @@ pub fn run(args: &ServeArgs) -> Result<(String, u8), CliError> {
     };
     let (model, shown, name) = match &args.model {
         Some(path) => (
-            load(path)?,
+            load(&crate::registry_cmds::resolve_model(path)?)?,
             path.display().to_string(),
-            default_model_name(path),
+            crate::registry_cmds::uri_model_name(path).unwrap_or_else(|| default_model_name(path)),
         ),
         None => {
             // Loaded into memory; the extracted files are removed again right here.

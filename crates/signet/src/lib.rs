@@ -34,6 +34,7 @@
 //! );
 //! ```
 
+pub mod diff;
 pub mod elem;
 pub mod enforce;
 pub mod error;
