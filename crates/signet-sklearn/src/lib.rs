@@ -1,0 +1,33 @@
+//! scikit-learn models served natively: estimators rebuilt from a skops file (via
+//! `signet-skops`, never executing or unpickling anything), predicting as scikit-learn 1.9
+//! does, behind MLflow's `sklearn` flavor.
+//!
+//! Modules:
+//! * [`flavor`] — [`SklearnFlavor`] (the `FlavorLoader`), [`SklearnModel`], outputs as numpy
+//!   arrays (class labels with `classes_`' dtype);
+//! * [`estimator`] — the [`Estimator`] trait, [`Output`], [`Classes`], [`build`] (class name
+//!   to estimator; unsupported classes are refused with the supported list);
+//! * [`frame`] — [`Frame`]/[`Matrix`]: the input as sklearn sees a DataFrame or array;
+//! * [`compose`] — `Pipeline`, `ColumnTransformer`, identity `FunctionTransformer`;
+//! * [`preprocess`] — `StandardScaler`, `MinMaxScaler`, `SimpleImputer`;
+//! * [`encoders`] — `OneHotEncoder`, `OrdinalEncoder`;
+//! * [`linear`] — `LinearRegression`, `Ridge`, `Lasso`, `ElasticNet`, `LogisticRegression`;
+//! * [`tree`] — the `Tree`, `DecisionTree*`, `RandomForest*`, `ExtraTrees*`;
+//! * [`gb`] — `GradientBoosting*`;
+//! * `error` — [`SklearnError`].
+
+pub mod compose;
+pub mod encoders;
+mod error;
+pub mod estimator;
+pub mod flavor;
+pub mod frame;
+pub mod gb;
+pub mod linear;
+pub mod preprocess;
+pub mod tree;
+
+pub use error::SklearnError;
+pub use estimator::{build, Classes, Estimator, Method, Output, SUPPORTED};
+pub use flavor::{SklearnFlavor, SklearnModel, SKLEARN_FLAVOR};
+pub use frame::{Frame, Matrix};

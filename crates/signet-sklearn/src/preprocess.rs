@@ -1,0 +1,311 @@
+//! Scalers and imputers: `StandardScaler`, `MinMaxScaler`, `SimpleImputer` (transform as
+//! sklearn 1.9 does; NaN passes through the scalers).
+
+use crate::error::SklearnError;
+use crate::estimator::{feature_names, n_features, prepare, Estimator};
+use crate::frame::{Cell, Column, Frame};
+use signet_skops::{Json, Node, NodeKind};
+
+/// An optional per-feature vector (`None` when the attribute is `None`).
+fn opt_vec(node: &Node, name: &str, n: usize) -> Result<Option<Vec<f64>>, SklearnError> {
+    node.opt(name)
+        .map(|a| a.f64_shaped(&[n]))
+        .transpose()
+        .map_err(Into::into)
+}
+
+fn width(node: &Node) -> Result<usize, SklearnError> {
+    n_features(node)?.ok_or_else(|| node.error("n_features_in_ is missing").into())
+}
+
+/// `StandardScaler`: `(x - mean_) / scale_`.
+#[derive(Debug)]
+pub struct StandardScaler {
+    names: Option<Vec<String>>,
+    n: usize,
+    mean: Option<Vec<f64>>,
+    scale: Option<Vec<f64>>,
+}
+
+impl StandardScaler {
+    /// Reads a fitted scaler.
+    pub fn load(node: &Node) -> Result<StandardScaler, SklearnError> {
+        let n = width(node)?;
+        Ok(StandardScaler {
+            names: feature_names(node)?,
+            n,
+            mean: opt_vec(node, "mean_", n)?.filter(|_| {
+                node.get("with_mean")
+                    .map_or(Ok(true), Node::bool)
+                    .unwrap_or(true)
+            }),
+            scale: opt_vec(node, "scale_", n)?.filter(|_| {
+                node.get("with_std")
+                    .map_or(Ok(true), Node::bool)
+                    .unwrap_or(true)
+            }),
+        })
+    }
+}
+
+fn map_columns(x: &Frame, f: impl Fn(usize, f64) -> f64) -> Result<Frame, SklearnError> {
+    let columns = x
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(j, c)| {
+            Ok(Column::Num(
+                c.to_f64()?.into_iter().map(|v| f(j, v)).collect(),
+            ))
+        })
+        .collect::<Result<_, SklearnError>>()?;
+    Ok(Frame {
+        names: None,
+        columns,
+        rows: x.rows,
+    })
+}
+
+impl Estimator for StandardScaler {
+    fn class(&self) -> &str {
+        "StandardScaler"
+    }
+    fn is_transformer(&self) -> bool {
+        true
+    }
+    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
+        let x = prepare(x, &self.names, Some(self.n), "StandardScaler")?;
+        map_columns(&x, |j, v| {
+            let v = self.mean.as_ref().map_or(v, |m| v - m[j]);
+            self.scale.as_ref().map_or(v, |s| v / s[j])
+        })
+    }
+}
+
+/// `MinMaxScaler`: `x * scale_ + min_`, clipped to `feature_range` when `clip`.
+#[derive(Debug)]
+pub struct MinMaxScaler {
+    names: Option<Vec<String>>,
+    n: usize,
+    scale: Vec<f64>,
+    min: Vec<f64>,
+    clip: Option<(f64, f64)>,
+}
+
+impl MinMaxScaler {
+    /// Reads a fitted scaler.
+    pub fn load(node: &Node) -> Result<MinMaxScaler, SklearnError> {
+        let n = width(node)?;
+        let clip = match node.get("clip") {
+            Some(c) if c.bool()? => {
+                let r = node.attr("feature_range")?.f64_array()?.0;
+                match r.as_slice() {
+                    [lo, hi] => Some((*lo, *hi)),
+                    _ => return Err(node.error("feature_range is not a pair").into()),
+                }
+            }
+            _ => None,
+        };
+        Ok(MinMaxScaler {
+            names: feature_names(node)?,
+            n,
+            scale: node.attr("scale_")?.f64_shaped(&[n])?,
+            min: node.attr("min_")?.f64_shaped(&[n])?,
+            clip,
+        })
+    }
+}
+
+impl Estimator for MinMaxScaler {
+    fn class(&self) -> &str {
+        "MinMaxScaler"
+    }
+    fn is_transformer(&self) -> bool {
+        true
+    }
+    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
+        let x = prepare(x, &self.names, Some(self.n), "MinMaxScaler")?;
+        map_columns(&x, |j, v| {
+            let v = v * self.scale[j] + self.min[j];
+            match self.clip {
+                Some((lo, hi)) if !v.is_nan() => v.clamp(lo, hi),
+                _ => v,
+            }
+        })
+    }
+}
+
+/// What `SimpleImputer.missing_values` is.
+#[derive(Clone, Debug, PartialEq)]
+enum Missing {
+    /// `np.nan` or `None`: NaN, None and pd.NA cells.
+    Nan,
+    /// A number.
+    Num(f64),
+    /// A string.
+    Str(String),
+}
+
+/// `SimpleImputer` (numeric or object statistics; `add_indicator` is refused).
+#[derive(Debug)]
+pub struct SimpleImputer {
+    names: Option<Vec<String>>,
+    n: usize,
+    missing: Missing,
+    /// The statistic of each feature (`Missing` when none was observed).
+    statistics: Vec<Cell>,
+    numeric: bool,
+    keep_empty: bool,
+}
+
+impl SimpleImputer {
+    /// Reads a fitted imputer.
+    pub fn load(node: &Node) -> Result<SimpleImputer, SklearnError> {
+        let n = width(node)?;
+        if node.get("add_indicator").map(Node::bool).transpose()? == Some(true) {
+            return Err(node
+                .error("SimpleImputer(add_indicator=True) is not implemented by signet")
+                .into());
+        }
+        let mv = node.attr("missing_values")?;
+        let missing = match mv.json() {
+            Some(Json::Null) => Missing::Nan,
+            Some(Json::Float(f)) if f.is_nan() => Missing::Nan,
+            Some(Json::Float(f)) => Missing::Num(*f),
+            Some(Json::Int(i)) => Missing::Num(*i as f64),
+            Some(Json::Str(s)) => Missing::Str(s.clone()),
+            _ => match mv.f64() {
+                Ok(f) if f.is_nan() => Missing::Nan,
+                Ok(f) => Missing::Num(f),
+                Err(_) => {
+                    return Err(mv
+                        .error(format!("unsupported missing_values {}", mv.describe()))
+                        .into())
+                }
+            },
+        };
+        let stats = node.attr("statistics_")?;
+        let (statistics, numeric) = match &stats.kind {
+            NodeKind::ObjectArray { items, .. } => (
+                items
+                    .iter()
+                    .map(|i| match i.json() {
+                        Some(Json::Str(s)) => Ok(Cell::Str(s.clone())),
+                        Some(Json::Null) => Ok(Cell::Missing),
+                        _ => i.f64().map(|f| {
+                            if f.is_nan() {
+                                Cell::Missing
+                            } else {
+                                Cell::Num(f)
+                            }
+                        }),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+                false,
+            ),
+            _ => (
+                stats
+                    .f64_shaped(&[n])?
+                    .into_iter()
+                    .map(|f| {
+                        if f.is_nan() {
+                            Cell::Missing
+                        } else {
+                            Cell::Num(f)
+                        }
+                    })
+                    .collect(),
+                true,
+            ),
+        };
+        if statistics.len() != n {
+            return Err(stats
+                .error(format!("{} statistics for {n} features", statistics.len()))
+                .into());
+        }
+        Ok(SimpleImputer {
+            names: feature_names(node)?,
+            n,
+            missing,
+            statistics,
+            numeric,
+            keep_empty: node
+                .get("keep_empty_features")
+                .map(Node::bool)
+                .transpose()?
+                .unwrap_or(false),
+        })
+    }
+
+    fn is_missing(&self, c: &Cell) -> bool {
+        match (&self.missing, c) {
+            (Missing::Nan, Cell::Missing) => true,
+            (Missing::Num(m), Cell::Num(v)) => v == m,
+            (Missing::Str(m), Cell::Str(v)) => v == m,
+            _ => false,
+        }
+    }
+}
+
+impl Estimator for SimpleImputer {
+    fn class(&self) -> &str {
+        "SimpleImputer"
+    }
+    fn is_transformer(&self) -> bool {
+        true
+    }
+    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
+        let x = prepare(x, &self.names, Some(self.n), "SimpleImputer")?;
+        let mut columns = Vec::with_capacity(self.n);
+        for (j, col) in x.columns.iter().enumerate() {
+            let stat = &self.statistics[j];
+            let empty = matches!(stat, Cell::Missing);
+            if empty && !self.keep_empty {
+                continue; // sklearn drops features without any observed value
+            }
+            let fill = if empty && self.numeric {
+                Cell::Num(0.0)
+            } else {
+                stat.clone()
+            };
+            if self.numeric {
+                let fill = fill.to_f64()?;
+                let v = col.to_f64()?;
+                columns.push(Column::Num(
+                    v.into_iter()
+                        .map(|val| {
+                            let cell = if val.is_nan() {
+                                Cell::Missing
+                            } else {
+                                Cell::Num(val)
+                            };
+                            if self.is_missing(&cell) {
+                                fill
+                            } else {
+                                val
+                            }
+                        })
+                        .collect(),
+                ));
+            } else {
+                columns.push(Column::Obj(
+                    (0..x.rows)
+                        .map(|i| {
+                            let c = col.cell(i);
+                            if self.is_missing(&c) {
+                                fill.clone()
+                            } else {
+                                c
+                            }
+                        })
+                        .collect(),
+                ));
+            }
+        }
+        Ok(Frame {
+            names: None,
+            columns,
+            rows: x.rows,
+        })
+    }
+}
