@@ -48,18 +48,30 @@ from sklearn.ensemble import (  # noqa: E402
     RandomForestClassifier,
     RandomForestRegressor,
 )
+from sklearn.ensemble import (  # noqa: E402
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+)
 from sklearn.impute import SimpleImputer  # noqa: E402
+from sklearn.naive_bayes import GaussianNB  # noqa: E402
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor  # noqa: E402
+from sklearn.svm import LinearSVC, LinearSVR  # noqa: E402
 from sklearn.linear_model import (  # noqa: E402
     ElasticNet,
     Lasso,
     LinearRegression,
     LogisticRegression,
     Ridge,
+    SGDClassifier,
+    SGDRegressor,
 )
 from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
 from sklearn.preprocessing import (  # noqa: E402
+    MaxAbsScaler,
     MinMaxScaler,
+    Normalizer,
     OneHotEncoder,
+    RobustScaler,
     OrdinalEncoder,
     StandardScaler,
 )
@@ -142,6 +154,21 @@ def house_preprocessor(sparse=True):
     )
 
 
+def coded_frame(n, seed, nan=False):
+    """Numeric features plus an integer-coded categorical one (codes 0..5; 7 is unseen)."""
+    df = numeric_frame(n, seed, nan=nan)
+    r = np.random.RandomState(seed + 100)
+    df["code"] = r.randint(0, 6, n).astype(np.float64)
+    return df
+
+
+X_coded = coded_frame(N, 6)
+X_coded_test = coded_frame(12, 7, nan=True)
+X_coded_test.loc[0, "code"] = 7.0  # a category unseen during fit
+X_coded_test.loc[1, "code"] = np.nan
+y_coded = y_reg + np.where(X_coded["code"].isin([1.0, 4.0]), 5.0, 0.0)
+
+
 def cases():
     """(name, model, X_train, y_train, X_test, predict_fn)."""
     yield "standard_scaler_linear_regression", make_pipeline(StandardScaler(), LinearRegression()), X_num, y_reg, X_num_test, "predict"
@@ -167,6 +194,25 @@ def cases():
     yield "gradient_boosting_binary_proba", GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0), X_num, y_bin, X_num_test, "predict_proba"
     yield "gradient_boosting_multiclass", GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=0), X_num, y_str, X_num_test, "predict"
     yield "gradient_boosting_multiclass_proba", GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=0), X_num, y_str, X_num_test, "predict_proba"
+    yield "hist_gb_regressor_nan", HistGradientBoostingRegressor(max_iter=30, random_state=0), X_num, y_reg, X_num_test_nan, "predict"
+    yield "hist_gb_regressor_categorical", HistGradientBoostingRegressor(max_iter=30, categorical_features=[4], random_state=0), X_coded, y_coded, X_coded_test, "predict"
+    yield "hist_gb_poisson", HistGradientBoostingRegressor(loss="poisson", max_iter=20, random_state=0), X_num, np.abs(y_reg), X_num_test_nan, "predict"
+    yield "hist_gb_binary_proba", HistGradientBoostingClassifier(max_iter=20, random_state=0), X_num, y_bin, X_num_test_nan, "predict_proba"
+    yield "hist_gb_multiclass", HistGradientBoostingClassifier(max_iter=20, random_state=0), X_num, y_str, X_num_test_nan, "predict"
+    yield "hist_gb_multiclass_proba", HistGradientBoostingClassifier(max_iter=20, categorical_features=[4], random_state=0), X_coded, y_str, X_coded_test, "predict_proba"
+    yield "knn_classifier", make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=5)), X_num, y_str, X_num_test, "predict"
+    yield "knn_classifier_distance_proba", KNeighborsClassifier(n_neighbors=7, weights="distance"), X_num, y_str, X_num_test, "predict_proba"
+    yield "knn_regressor_manhattan", KNeighborsRegressor(n_neighbors=4, metric="manhattan"), X_num, y_reg, X_num_test, "predict"
+    yield "knn_regressor_distance", KNeighborsRegressor(n_neighbors=4, weights="distance"), X_num, y_reg, X_num_test, "predict"
+    yield "gaussian_nb", GaussianNB(), X_num, y_str, X_num_test, "predict"
+    yield "gaussian_nb_proba", GaussianNB(), X_num, y_str, X_num_test, "predict_proba"
+    yield "gaussian_nb_log_proba", GaussianNB(), X_num, y_bin, X_num_test, "predict_log_proba"
+    yield "sgd_classifier_log_proba", make_pipeline(StandardScaler(), SGDClassifier(loss="log_loss", random_state=0)), X_num, y_str, X_num_test, "predict_proba"
+    yield "sgd_classifier_hinge", make_pipeline(StandardScaler(), SGDClassifier(random_state=0)), X_num, y_bin, X_num_test, "predict"
+    yield "sgd_regressor", make_pipeline(StandardScaler(), SGDRegressor(random_state=0)), X_num, y_reg, X_num_test, "predict"
+    yield "linear_svc", make_pipeline(RobustScaler(), LinearSVC(random_state=0)), X_num, y_str, X_num_test, "predict"
+    yield "linear_svr", make_pipeline(MaxAbsScaler(), LinearSVR(random_state=0, max_iter=5000)), X_num, y_reg, X_num_test, "predict"
+    yield "normalizer_ridge", make_pipeline(Normalizer(), Ridge()), X_num, y_reg, X_num_test, "predict"
     # The issue's pipeline: ColumnTransformer(SimpleImputer+StandardScaler, OneHotEncoder) + LogisticRegression.
     yield "column_transformer_logistic", Pipeline([("pre", house_preprocessor()), ("clf", LogisticRegression(max_iter=500))]), X_house, y_price_class, X_house_test, "predict"
     yield "column_transformer_logistic_proba", Pipeline([("pre", house_preprocessor()), ("clf", LogisticRegression(max_iter=500))]), X_house, y_price_class, X_house_test, "predict_proba"

@@ -4,7 +4,7 @@
 
 use crate::error::SklearnError;
 use crate::frame::{Frame, Matrix};
-use crate::{compose, encoders, gb, linear, preprocess, tree};
+use crate::{compose, encoders, gb, hgb, linear, neighbors, preprocess, tree};
 use signet::NumpyDtype;
 use signet_skops::{ArrayData, Json, Node, NodeKind};
 
@@ -192,6 +192,18 @@ pub const SUPPORTED: &[&str] = &[
     "sklearn.linear_model._coordinate_descent.Lasso",
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.linear_model._ridge.Ridge",
+    "sklearn.linear_model._stochastic_gradient.SGDClassifier",
+    "sklearn.linear_model._stochastic_gradient.SGDRegressor",
+    "sklearn.svm._classes.LinearSVC",
+    "sklearn.svm._classes.LinearSVR",
+    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor",
+    "sklearn.preprocessing._data.RobustScaler",
+    "sklearn.preprocessing._data.MaxAbsScaler",
+    "sklearn.preprocessing._data.Normalizer",
+    "sklearn.naive_bayes.GaussianNB",
+    "sklearn.neighbors._classification.KNeighborsClassifier",
+    "sklearn.neighbors._regression.KNeighborsRegressor",
     "sklearn.pipeline.Pipeline",
     "sklearn.preprocessing._function_transformer.FunctionTransformer",
     "sklearn.preprocessing._data.MinMaxScaler",
@@ -226,10 +238,22 @@ pub fn build(node: &Node) -> Result<Box<dyn Estimator>, SklearnError> {
         "SimpleImputer" => Box::new(preprocess::SimpleImputer::load(node)?),
         "OneHotEncoder" => Box::new(encoders::OneHotEncoder::load(node)?),
         "OrdinalEncoder" => Box::new(encoders::OrdinalEncoder::load(node)?),
-        "LinearRegression" | "Ridge" | "Lasso" | "ElasticNet" => {
+        "LinearRegression" | "Ridge" | "Lasso" | "ElasticNet" | "SGDRegressor" | "LinearSVR" => {
             Box::new(linear::LinearModel::load(node)?)
         }
-        "LogisticRegression" => Box::new(linear::LogisticRegression::load(node)?),
+        "LogisticRegression" | "SGDClassifier" | "LinearSVC" => {
+            Box::new(linear::LogisticRegression::load(node)?)
+        }
+        "HistGradientBoostingClassifier" | "HistGradientBoostingRegressor" => {
+            Box::new(hgb::HistGradientBoosting::load(node)?)
+        }
+        "RobustScaler" => Box::new(preprocess::RobustScaler::load(node)?),
+        "MaxAbsScaler" => Box::new(preprocess::MaxAbsScaler::load(node)?),
+        "Normalizer" => Box::new(preprocess::Normalizer::load(node)?),
+        "GaussianNB" => Box::new(neighbors::GaussianNB::load(node)?),
+        "KNeighborsClassifier" | "KNeighborsRegressor" => {
+            Box::new(neighbors::KNeighbors::load(node)?)
+        }
         "DecisionTreeClassifier" | "DecisionTreeRegressor" => {
             Box::new(tree::DecisionTree::load(node)?)
         }

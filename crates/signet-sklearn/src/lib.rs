@@ -9,11 +9,15 @@
 //!   to estimator; unsupported classes are refused with the supported list);
 //! * [`frame`] — [`Frame`]/[`Matrix`]: the input as sklearn sees a DataFrame or array;
 //! * [`compose`] — `Pipeline`, `ColumnTransformer`, identity `FunctionTransformer`;
-//! * [`preprocess`] — `StandardScaler`, `MinMaxScaler`, `SimpleImputer`;
+//! * [`preprocess`] — `StandardScaler`, `MinMaxScaler`, `RobustScaler`, `MaxAbsScaler`,
+//!   `Normalizer`, `SimpleImputer`;
 //! * [`encoders`] — `OneHotEncoder`, `OrdinalEncoder`;
-//! * [`linear`] — `LinearRegression`, `Ridge`, `Lasso`, `ElasticNet`, `LogisticRegression`;
+//! * [`linear`] — `LinearRegression`, `Ridge`, `Lasso`, `ElasticNet`, `SGDRegressor`,
+//!   `LinearSVR`, `LogisticRegression`, `SGDClassifier`, `LinearSVC`;
+//! * [`neighbors`] — `KNeighborsClassifier`/`Regressor`, `GaussianNB`;
 //! * [`tree`] — the `Tree`, `DecisionTree*`, `RandomForest*`, `ExtraTrees*`;
 //! * [`gb`] — `GradientBoosting*`;
+//! * [`hgb`] — `HistGradientBoosting*` (missing values, categorical splits);
 //! * `error` — [`SklearnError`].
 
 pub mod compose;
@@ -23,7 +27,9 @@ pub mod estimator;
 pub mod flavor;
 pub mod frame;
 pub mod gb;
+pub mod hgb;
 pub mod linear;
+pub mod neighbors;
 pub mod preprocess;
 pub mod tree;
 

@@ -1,6 +1,7 @@
-//! Linear models: `LinearRegression`, `Ridge`, `Lasso`, `ElasticNet` (`X @ coef_.T +
-//! intercept_`) and `LogisticRegression` (binary: logistic of one score; multinomial:
-//! softmax), predicting as sklearn 1.9 does.
+//! Linear models: `LinearRegression`, `Ridge`, `Lasso`, `ElasticNet`, `SGDRegressor`,
+//! `LinearSVR` (`X @ coef_.T + intercept_`) and the linear classifiers `LogisticRegression`
+//! (binary: logistic of one score; multinomial: softmax), `SGDClassifier` (log loss: normalised
+//! one-vs-rest logistic) and `LinearSVC`, predicting as sklearn 1.9 does.
 
 use crate::error::SklearnError;
 use crate::estimator::{
@@ -68,7 +69,7 @@ fn scores(x: &Matrix, coef: &Matrix, intercept: &[f64]) -> Matrix {
     }
 }
 
-/// `LinearRegression`, `Ridge`, `Lasso`, `ElasticNet`.
+/// `LinearRegression`, `Ridge`, `Lasso`, `ElasticNet`, `SGDRegressor`, `LinearSVR`.
 #[derive(Debug)]
 pub struct LinearModel {
     class: String,
@@ -118,9 +119,22 @@ impl Estimator for LinearModel {
     }
 }
 
-/// `LogisticRegression`.
+/// How a linear classifier turns scores into probabilities.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Proba {
+    /// `LogisticRegression`: logistic (binary) or softmax (multinomial).
+    Logistic,
+    /// `SGDClassifier(loss="log_loss")`: one-vs-rest logistic, normalised.
+    OneVsRest,
+    /// No `predict_proba` (`LinearSVC`, `SGDClassifier` with other losses).
+    None,
+}
+
+/// `LogisticRegression`, `SGDClassifier`, `LinearSVC`: scores `X @ coef_.T + intercept_`.
 #[derive(Debug)]
 pub struct LogisticRegression {
+    class: String,
+    proba: Proba,
     names: Option<Vec<String>>,
     coef: Matrix,
     intercept: Vec<f64>,
@@ -143,7 +157,14 @@ impl LogisticRegression {
                 .into());
         }
         let _ = n_features(node)?;
+        let proba = match node.class.as_str() {
+            "LogisticRegression" => Proba::Logistic,
+            "SGDClassifier" if node.attr("loss")?.str()? == "log_loss" => Proba::OneVsRest,
+            _ => Proba::None,
+        };
         Ok(LogisticRegression {
+            class: node.class.clone(),
+            proba,
             names: feature_names(node)?,
             intercept: read_intercept(node, coef.rows)?,
             coef,
@@ -154,14 +175,21 @@ impl LogisticRegression {
 
 impl Estimator for LogisticRegression {
     fn class(&self) -> &str {
-        "LogisticRegression"
+        &self.class
     }
-    fn supports(&self, _method: Method) -> bool {
-        true
+    fn supports(&self, method: Method) -> bool {
+        method == Method::Predict || self.proba != Proba::None
     }
     fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.coef.cols), "LogisticRegression")?
-            .to_finite_matrix("LogisticRegression")?;
+        if !self.supports(method) {
+            return Err(SklearnError::new(format!(
+                "'{}' object has no attribute '{}'",
+                self.class,
+                method.name()
+            )));
+        }
+        let x = prepare(x, &self.names, Some(self.coef.cols), &self.class)?
+            .to_finite_matrix(&self.class)?;
         let s = scores(&x, &self.coef, &self.intercept);
         let binary = s.cols == 1;
         match method {
@@ -188,6 +216,15 @@ impl Estimator for LogisticRegression {
                         cols: 2,
                         data,
                     }
+                } else if self.proba == Proba::OneVsRest {
+                    let mut m = s;
+                    for i in 0..m.rows {
+                        let row = &mut m.data[i * m.cols..(i + 1) * m.cols];
+                        row.iter_mut().for_each(|v| *v = expit(*v));
+                        let sum: f64 = row.iter().sum();
+                        row.iter_mut().for_each(|v| *v /= sum);
+                    }
+                    m
                 } else {
                     let mut m = s;
                     softmax(&mut m);

@@ -309,3 +309,120 @@ impl Estimator for SimpleImputer {
         })
     }
 }
+
+/// `RobustScaler`: `(x - center_) / scale_` (each optional).
+#[derive(Debug)]
+pub struct RobustScaler {
+    names: Option<Vec<String>>,
+    n: usize,
+    center: Option<Vec<f64>>,
+    scale: Option<Vec<f64>>,
+}
+
+impl RobustScaler {
+    /// Reads a fitted scaler.
+    pub fn load(node: &Node) -> Result<RobustScaler, SklearnError> {
+        let n = width(node)?;
+        Ok(RobustScaler {
+            names: feature_names(node)?,
+            n,
+            center: opt_vec(node, "center_", n)?,
+            scale: opt_vec(node, "scale_", n)?,
+        })
+    }
+}
+
+impl Estimator for RobustScaler {
+    fn class(&self) -> &str {
+        "RobustScaler"
+    }
+    fn is_transformer(&self) -> bool {
+        true
+    }
+    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
+        let x = prepare(x, &self.names, Some(self.n), "RobustScaler")?;
+        map_columns(&x, |j, v| {
+            let v = self.center.as_ref().map_or(v, |c| v - c[j]);
+            self.scale.as_ref().map_or(v, |s| v / s[j])
+        })
+    }
+}
+
+/// `MaxAbsScaler`: `x / scale_`.
+#[derive(Debug)]
+pub struct MaxAbsScaler {
+    names: Option<Vec<String>>,
+    scale: Vec<f64>,
+}
+
+impl MaxAbsScaler {
+    /// Reads a fitted scaler.
+    pub fn load(node: &Node) -> Result<MaxAbsScaler, SklearnError> {
+        let n = width(node)?;
+        Ok(MaxAbsScaler {
+            names: feature_names(node)?,
+            scale: node.attr("scale_")?.f64_shaped(&[n])?,
+        })
+    }
+}
+
+impl Estimator for MaxAbsScaler {
+    fn class(&self) -> &str {
+        "MaxAbsScaler"
+    }
+    fn is_transformer(&self) -> bool {
+        true
+    }
+    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
+        let x = prepare(x, &self.names, Some(self.scale.len()), "MaxAbsScaler")?;
+        map_columns(&x, |j, v| v / self.scale[j])
+    }
+}
+
+/// `Normalizer`: each row divided by its `l1`, `l2` or `max` norm (zero norms left alone).
+#[derive(Debug)]
+pub struct Normalizer {
+    names: Option<Vec<String>>,
+    n: usize,
+    norm: String,
+}
+
+impl Normalizer {
+    /// Reads a fitted normalizer.
+    pub fn load(node: &Node) -> Result<Normalizer, SklearnError> {
+        let norm = node.attr("norm")?.str()?.to_string();
+        if !matches!(norm.as_str(), "l1" | "l2" | "max") {
+            return Err(node.error(format!("unknown norm '{norm}'")).into());
+        }
+        Ok(Normalizer {
+            names: feature_names(node)?,
+            n: width(node)?,
+            norm,
+        })
+    }
+}
+
+impl Estimator for Normalizer {
+    fn class(&self) -> &str {
+        "Normalizer"
+    }
+    fn is_transformer(&self) -> bool {
+        true
+    }
+    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
+        let mut m =
+            prepare(x, &self.names, Some(self.n), "Normalizer")?.to_finite_matrix("Normalizer")?;
+        for i in 0..m.rows {
+            let row = &mut m.data[i * m.cols..(i + 1) * m.cols];
+            let norm = match self.norm.as_str() {
+                "l1" => row.iter().map(|v| v.abs()).sum::<f64>(),
+                "max" => row.iter().fold(0.0f64, |a, v| a.max(v.abs())),
+                _ => row.iter().map(|v| v * v).sum::<f64>().sqrt(),
+            };
+            if norm != 0.0 {
+                row.iter_mut().for_each(|v| *v /= norm);
+            }
+        }
+        Ok(m.into_frame())
+    }
+}
