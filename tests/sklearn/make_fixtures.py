@@ -55,7 +55,7 @@ from sklearn.ensemble import (  # noqa: E402
 from sklearn.impute import SimpleImputer  # noqa: E402
 from sklearn.naive_bayes import GaussianNB  # noqa: E402
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor  # noqa: E402
-from sklearn.svm import LinearSVC, LinearSVR  # noqa: E402
+from sklearn.svm import SVC, SVR, LinearSVC, LinearSVR  # noqa: E402
 from sklearn.linear_model import (  # noqa: E402
     ElasticNet,
     Lasso,
@@ -212,6 +212,13 @@ def cases():
     yield "sgd_regressor", make_pipeline(StandardScaler(), SGDRegressor(random_state=0)), X_num, y_reg, X_num_test, "predict"
     yield "linear_svc", make_pipeline(RobustScaler(), LinearSVC(random_state=0)), X_num, y_str, X_num_test, "predict"
     yield "linear_svr", make_pipeline(MaxAbsScaler(), LinearSVR(random_state=0, max_iter=5000)), X_num, y_reg, X_num_test, "predict"
+    yield "svc_rbf", make_pipeline(StandardScaler(), SVC()), X_num, y_str, X_num_test, "predict"
+    yield "svc_rbf_proba", make_pipeline(StandardScaler(), SVC(probability=True, random_state=0)), X_num, y_str, X_num_test, "predict_proba"
+    yield "svc_binary_proba_poly", make_pipeline(StandardScaler(), SVC(kernel="poly", degree=2, probability=True, random_state=0)), X_num, y_bin, X_num_test, "predict_proba"
+    yield "svc_linear", make_pipeline(StandardScaler(), SVC(kernel="linear")), X_num, y_bin, X_num_test, "predict"
+    yield "svc_sigmoid", make_pipeline(StandardScaler(), SVC(kernel="sigmoid", gamma=0.1)), X_num, y_str, X_num_test, "predict"
+    yield "svr_rbf", make_pipeline(StandardScaler(), SVR(C=10.0)), X_num, y_reg, X_num_test, "predict"
+    yield "svr_poly", make_pipeline(StandardScaler(), SVR(kernel="poly", degree=3, coef0=1.0)), X_num, y_reg, X_num_test, "predict"
     yield "normalizer_ridge", make_pipeline(Normalizer(), Ridge()), X_num, y_reg, X_num_test, "predict"
     # The pipeline: ColumnTransformer(SimpleImputer+StandardScaler, OneHotEncoder) + LogisticRegression.
     yield "column_transformer_logistic", Pipeline([("pre", house_preprocessor()), ("clf", LogisticRegression(max_iter=500))]), X_house, y_price_class, X_house_test, "predict"

@@ -168,6 +168,8 @@ impl Estimator for OneHotEncoder {
     fn is_transformer(&self) -> bool {
         true
     }
+    // Each row sets the output column its category picks, so a range loop reads best.
+    #[allow(clippy::needless_range_loop)]
     fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
         let x = prepare(x, &self.names, Some(self.categories.len()), "OneHotEncoder")?;
         let mut columns = Vec::new();

@@ -4,7 +4,7 @@
 
 use crate::error::SklearnError;
 use crate::frame::{Frame, Matrix};
-use crate::{compose, encoders, gb, hgb, linear, neighbors, preprocess, tree};
+use crate::{compose, encoders, gb, hgb, linear, neighbors, preprocess, svm, tree};
 use signet::NumpyDtype;
 use signet_skops::{ArrayData, Json, Node, NodeKind};
 
@@ -195,6 +195,8 @@ pub const SUPPORTED: &[&str] = &[
     "sklearn.linear_model._stochastic_gradient.SGDClassifier",
     "sklearn.linear_model._stochastic_gradient.SGDRegressor",
     "sklearn.svm._classes.LinearSVC",
+    "sklearn.svm._classes.SVC",
+    "sklearn.svm._classes.SVR",
     "sklearn.svm._classes.LinearSVR",
     "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
     "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor",
@@ -251,6 +253,7 @@ pub fn build(node: &Node) -> Result<Box<dyn Estimator>, SklearnError> {
         "MaxAbsScaler" => Box::new(preprocess::MaxAbsScaler::load(node)?),
         "Normalizer" => Box::new(preprocess::Normalizer::load(node)?),
         "GaussianNB" => Box::new(neighbors::GaussianNB::load(node)?),
+        "SVC" | "SVR" => Box::new(svm::Svm::load(node)?),
         "KNeighborsClassifier" | "KNeighborsRegressor" => {
             Box::new(neighbors::KNeighbors::load(node)?)
         }

@@ -16,6 +16,7 @@
 //!   `LinearSVR`, `LogisticRegression`, `SGDClassifier`, `LinearSVC`;
 //! * [`neighbors`] — `KNeighborsClassifier`/`Regressor`, `GaussianNB`;
 //! * [`tree`] — the `Tree`, `DecisionTree*`, `RandomForest*`, `ExtraTrees*`;
+//! * [`svm`] — `SVC` (votes; `probability=True`), `SVR`; linear, poly, rbf, sigmoid kernels;
 //! * [`gb`] — `GradientBoosting*`;
 //! * [`hgb`] — `HistGradientBoosting*` (missing values, categorical splits);
 //! * `error` — [`SklearnError`].
@@ -31,6 +32,7 @@ pub mod hgb;
 pub mod linear;
 pub mod neighbors;
 pub mod preprocess;
+pub mod svm;
 pub mod tree;
 
 pub use error::SklearnError;

@@ -23,13 +23,13 @@ impl Metric {
                 .iter()
                 .zip(b)
                 .fold(0.0f64, |m, (x, y)| m.max((x - y).abs())),
-            Metric::Minkowski(p) if p == 2.0 => a
+            Metric::Minkowski(2.0) => a
                 .iter()
                 .zip(b)
                 .map(|(x, y)| (x - y) * (x - y))
                 .sum::<f64>()
                 .sqrt(),
-            Metric::Minkowski(p) if p == 1.0 => a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum(),
+            Metric::Minkowski(1.0) => a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum(),
             Metric::Minkowski(p) => a
                 .iter()
                 .zip(b)
@@ -263,14 +263,14 @@ impl GaussianNB {
             .collect();
         for r in 0..x.rows {
             let row = x.row(r);
-            for i in 0..c {
+            for (i, norm) in norms.iter().enumerate() {
                 let sq: f64 = row
                     .iter()
                     .zip(self.theta.row(i))
                     .zip(self.var.row(i))
                     .map(|((x, t), v)| (x - t) * (x - t) / v)
                     .sum();
-                data.push(self.log_prior[i] + (norms[i] - 0.5 * sq));
+                data.push(self.log_prior[i] + (norm - 0.5 * sq));
             }
         }
         Matrix {
