@@ -220,10 +220,11 @@ pub const SUPPORTED: &[&str] = &[
 pub fn build(node: &Node) -> Result<Box<dyn Estimator>, SklearnError> {
     let name = node.type_name();
     if !matches!(node.kind, NodeKind::Object { .. }) || !SUPPORTED.contains(&name.as_str()) {
-        let short: Vec<&str> = SUPPORTED
+        let mut short: Vec<&str> = SUPPORTED
             .iter()
             .map(|s| s.rsplit('.').next().unwrap_or(s))
             .collect();
+        short.sort_unstable();
         return Err(SklearnError::new(format!(
             "at {}: signet does not implement {} ({name}); supported estimators: {}",
             node.display_path(),
