@@ -322,7 +322,10 @@ pub fn parse_npy(bytes: &[u8]) -> Result<NdArray, NpyError> {
                     _ => return err("unsupported structured dtype (nested or shaped fields)"),
                 }
             }
-            let stride = plains.iter().map(|(_, p)| p.size).sum();
+            let stride = plains
+                .iter()
+                .try_fold(0usize, |a, (_, p)| a.checked_add(p.size))
+                .ok_or_else(|| NpyError("structured dtype too wide".into()))?;
             check_len(body, count, stride)?;
             let mut columns = Vec::new();
             let mut offset = 0;
@@ -628,6 +631,11 @@ mod tests {
         assert!(e(&bad).starts_with("bad .npy header"), "{}", e(&bad));
         assert!(e(b"\x93NUMPY\x09\x00\x00\x00").contains("version 9"));
         assert!(e(&npy("'<f8'", false, "(4611686018427387904, 4)", &[])).contains("overflow"));
+        let wide = "[('a', '|V18446744073709551615'), ('b', '|V2')]";
+        assert_eq!(
+            e(&npy(wide, false, "(1,)", &[])),
+            "structured dtype too wide"
+        );
     }
 
     #[test]

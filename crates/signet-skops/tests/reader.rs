@@ -82,23 +82,38 @@ fn reads_the_tree_of_an_estimator() {
     let (schema, members) = scaler();
     let file = SkopsFile::from_bytes(&zip_of(&schema, &members), "m.skops", &[]).unwrap();
     let root = &file.root;
-    assert_eq!(root.type_name(), "sklearn.preprocessing._data.StandardScaler");
+    assert_eq!(
+        root.type_name(),
+        "sklearn.preprocessing._data.StandardScaler"
+    );
     assert_eq!(root.attr("n_features_in_").unwrap().i64().unwrap(), 2);
     assert!(root.attr("with_mean").unwrap().bool().unwrap());
     // The same __id__ is the same node (skops' memo).
     assert_eq!(root.attr("copy").unwrap().json(), Some(&Json::Bool(true)));
     let mean = root.attr("mean_").unwrap();
     assert_eq!(mean.path, "mean_");
-    assert_eq!(*mean.ndarray().unwrap().data, ArrayData::F64(vec![1.0, 2.0]));
-    assert_eq!(root.lookup("scale_").unwrap().f64_shaped(&[2]).unwrap(), vec![0.5, 4.0]);
+    assert_eq!(
+        *mean.ndarray().unwrap().data,
+        ArrayData::F64(vec![1.0, 2.0])
+    );
+    assert_eq!(
+        root.lookup("scale_").unwrap().f64_shaped(&[2]).unwrap(),
+        vec![0.5, 4.0]
+    );
     assert!(matches!(root.attr("missing").unwrap().json(), Some(Json::Float(f)) if f.is_nan()));
     assert!(matches!(root.kind, NodeKind::Object { .. }));
     // The raw schema is there for readers that walk the JSON themselves.
     assert_eq!(file.schema["content"]["content"]["mean_"]["file"], "1.npy");
     let e = root.attr("var_").unwrap_err();
-    assert_eq!(e.to_string(), "at <root>: StandardScaler has no attribute `var_`");
+    assert_eq!(
+        e.to_string(),
+        "at <root>: StandardScaler has no attribute `var_`"
+    );
     let e = mean.str().unwrap_err();
-    assert!(e.to_string().starts_with("at mean_: expected a string"), "{e}");
+    assert!(
+        e.to_string().starts_with("at mean_: expected a string"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -106,13 +121,25 @@ fn refuses_untrusted_types_naming_them_and_their_node() {
     let schema = object(
         "Pipeline",
         "sklearn.pipeline",
-        vec![("memory", object("system", "os", vec![])), ("f", json!({"__class__": "eval", "__module__": "builtins", "__loader__": "FunctionNode", "__id__": 5}))],
+        vec![
+            ("memory", object("system", "os", vec![])),
+            (
+                "f",
+                json!({"__class__": "eval", "__module__": "builtins", "__loader__": "FunctionNode", "__id__": 5}),
+            ),
+        ],
     );
     let bytes = zip_of(&schema, &[]);
     let e = SkopsFile::from_bytes(&bytes, "evil.skops", &[]).unwrap_err();
     let msg = e.to_string();
-    assert!(msg.starts_with("evil.skops: untrusted types: builtins.eval (at f), os.system (at memory)"), "{msg}");
-    assert!(msg.contains("skops_trusted_types=[\"builtins.eval\", \"os.system\"]"), "{msg}");
+    assert!(
+        msg.starts_with("evil.skops: untrusted types: builtins.eval (at f), os.system (at memory)"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("skops_trusted_types=[\"builtins.eval\", \"os.system\"]"),
+        "{msg}"
+    );
     // Trusting them (MLflow's skops_trusted_types) lets the file be read as data.
     let trusted = vec!["os.system".to_string(), "builtins.eval".to_string()];
     let file = SkopsFile::from_bytes(&bytes, "evil.skops", &trusted).unwrap();
@@ -126,12 +153,23 @@ fn trees_need_trust_as_in_skops() {
         "content": {"__class__": "dict", "__module__": "builtins", "__loader__": "DictNode", "content": {},
                     "key_types": {"__class__": "list", "__module__": "builtins", "__loader__": "ListNode", "content": []}},
         "__id__": 9});
-    let schema = object("DecisionTreeRegressor", "sklearn.tree._classes", vec![("tree_", tree)]);
+    let schema = object(
+        "DecisionTreeRegressor",
+        "sklearn.tree._classes",
+        vec![("tree_", tree)],
+    );
     let bytes = zip_of(&schema, &[]);
     let e = SkopsFile::from_bytes(&bytes, "t.skops", &[]).unwrap_err();
-    assert!(e.message.starts_with("untrusted types: sklearn.tree._tree.Tree (at tree_)"), "{e}");
+    assert!(
+        e.message
+            .starts_with("untrusted types: sklearn.tree._tree.Tree (at tree_)"),
+        "{e}"
+    );
     let ok = SkopsFile::from_bytes(&bytes, "t.skops", &["sklearn.tree._tree.Tree".into()]).unwrap();
-    assert!(matches!(ok.root.attr("tree_").unwrap().kind, NodeKind::Reduce { .. }));
+    assert!(matches!(
+        ok.root.attr("tree_").unwrap().kind,
+        NodeKind::Reduce { .. }
+    ));
 }
 
 #[test]
@@ -139,7 +177,11 @@ fn refuses_truncated_zips_without_panicking() {
     let (schema, members) = scaler();
     let bytes = zip_of(&schema, &members);
     let e = SkopsFile::from_bytes(&bytes[..bytes.len() - 10], "cut.skops", &[]).unwrap_err();
-    assert!(e.to_string().starts_with("cut.skops: not a readable zip archive (truncated or not a skops file)"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("cut.skops: not a readable zip archive (truncated or not a skops file)"),
+        "{e}"
+    );
     for n in (0..bytes.len()).step_by(7) {
         assert!(SkopsFile::from_bytes(&bytes[..n], "cut.skops", &[]).is_err());
     }
@@ -155,17 +197,34 @@ fn refuses_bad_npy_headers_naming_node_and_member() {
     assert!(e.message.starts_with("truncated .npy header"), "{e}");
     members[1].1 = npy("|O", "(2,)", &[0; 16]);
     let e = SkopsFile::from_bytes(&zip_of(&schema, &members), "m.skops", &[]).unwrap_err();
-    assert!(e.message.contains("pickle, which signet never reads"), "{e}");
+    assert!(
+        e.message.contains("pickle, which signet never reads"),
+        "{e}"
+    );
     members.pop();
     let e = SkopsFile::from_bytes(&zip_of(&schema, &members), "m.skops", &[]).unwrap_err();
-    assert!(e.to_string().starts_with("m.skops: at scale_ (member 2.npy): cannot open it"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("m.skops: at scale_ (member 2.npy): cannot open it"),
+        "{e}"
+    );
 }
 
 #[test]
 fn refuses_unknown_loaders_old_protocols_and_bad_schemas() {
-    let mut schema = object("X", "sklearn.x", vec![("a", json!({"__class__": "x", "__module__": "m", "__loader__": "PickleNode"}))]);
+    let mut schema = object(
+        "X",
+        "sklearn.x",
+        vec![(
+            "a",
+            json!({"__class__": "x", "__module__": "m", "__loader__": "PickleNode"}),
+        )],
+    );
     let e = SkopsFile::from_bytes(&zip_of(&schema, &[]), "m.skops", &[]).unwrap_err();
-    assert_eq!(e.to_string(), "m.skops: at a: unknown loader PickleNode for type m.x (skops 0.16 does not define it)");
+    assert_eq!(
+        e.to_string(),
+        "m.skops: at a: unknown loader PickleNode for type m.x (skops 0.16 does not define it)"
+    );
     schema["protocol"] = json!(1);
     let e = SkopsFile::from_bytes(&zip_of(&schema, &[]), "m.skops", &[]).unwrap_err();
     assert!(e.to_string().contains("saved with skops protocol 1"), "{e}");
@@ -176,5 +235,8 @@ fn refuses_unknown_loaders_old_protocols_and_bad_schemas() {
     assert_eq!(e.to_string(), "m.skops: at schema.json: not a JSON object");
     let no_class = json!({"__module__": "m", "__loader__": "ObjectNode", "protocol": 2});
     let e = SkopsFile::from_bytes(&zip_of(&no_class, &[]), "m.skops", &[]).unwrap_err();
-    assert_eq!(e.to_string(), "m.skops: at <root>: the node has no string `__class__`");
+    assert_eq!(
+        e.to_string(),
+        "m.skops: at <root>: the node has no string `__class__`"
+    );
 }
