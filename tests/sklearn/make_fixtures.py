@@ -13,6 +13,8 @@ DIR/<name>/expected.json:
 * `untrusted`: `skops.io.get_untrusted_types(file=model.skops)` (signet's audit must agree);
 * `predict_fn`.
 
+DIR/readers/ holds files for the skops reader alone (LightGBM's sklearn wrapper).
+
 A case also writes DIR/<name>/refusals.json when sklearn refuses some input (unknown
 category with handle_unknown="error"): a `dataframe_split` request body and sklearn's message.
 Inputs include missing values (NaN in numeric columns), categories unseen during fit and
@@ -262,6 +264,27 @@ def encode(a):
     return {"dtype": str(a.dtype), "shape": list(a.shape), "data": data}
 
 
+def lightgbm_wrapper(out):
+    """DIR/readers/lgbm_classifier.skops: LightGBM's sklearn wrapper as skops saves it, for the
+    reader (the LightGBM engine reads `_Booster._handle` and `_le` from the tree)."""
+    import lightgbm
+
+    os.makedirs(os.path.join(out, "readers"), exist_ok=True)
+    model = lightgbm.LGBMClassifier(n_estimators=3, verbose=-1).fit(X_num, y_str)
+    blob = skops.io.dumps(model)
+    with open(os.path.join(out, "readers", "lgbm_classifier.skops"), "wb") as f:
+        f.write(blob)
+    with open(os.path.join(out, "readers", "lgbm_classifier.json"), "w") as f:
+        json.dump(
+            {
+                "untrusted": sorted(skops.io.get_untrusted_types(data=blob)),
+                "booster": model.booster_.model_to_string(),
+                "classes": model._le.classes_.tolist(),
+            },
+            f,
+        )
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     names = []
@@ -311,6 +334,7 @@ def main(out):
                         indent=1,
                     )
         names.append(name)
+    lightgbm_wrapper(out)
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(names, f, indent=1)
     print(f"{len(names)} sklearn fixtures written to {out}")
