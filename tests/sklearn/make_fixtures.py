@@ -69,10 +69,12 @@ from sklearn.linear_model import (  # noqa: E402
 )
 from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
 from sklearn.preprocessing import (  # noqa: E402
+    KBinsDiscretizer,
     MaxAbsScaler,
     MinMaxScaler,
     Normalizer,
     OneHotEncoder,
+    PolynomialFeatures,
     RobustScaler,
     OrdinalEncoder,
     StandardScaler,
@@ -221,6 +223,10 @@ def cases():
     yield "svc_sigmoid", make_pipeline(StandardScaler(), SVC(kernel="sigmoid", gamma=0.1)), X_num, y_str, X_num_test, "predict"
     yield "svr_rbf", make_pipeline(StandardScaler(), SVR(C=10.0)), X_num, y_reg, X_num_test, "predict"
     yield "svr_poly", make_pipeline(StandardScaler(), SVR(kernel="poly", degree=3, coef0=1.0)), X_num, y_reg, X_num_test, "predict"
+    yield "polynomial_ridge", make_pipeline(PolynomialFeatures(degree=3), StandardScaler(), Ridge()), X_num, y_reg, X_num_test, "predict"
+    yield "polynomial_interaction_linear", make_pipeline(PolynomialFeatures(degree=2, interaction_only=True, include_bias=False), LinearRegression()), X_num, y_reg, X_num_test, "predict"
+    yield "kbins_onehot_logistic", make_pipeline(KBinsDiscretizer(n_bins=4, quantile_method="averaged_inverted_cdf"), LogisticRegression()), X_num, y_str, X_num_test, "predict_proba"
+    yield "kbins_ordinal_uniform_ridge", make_pipeline(KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="uniform"), Ridge()), X_num, y_reg, X_num_test, "predict"
     yield "normalizer_ridge", make_pipeline(Normalizer(), Ridge()), X_num, y_reg, X_num_test, "predict"
     # The pipeline: ColumnTransformer(SimpleImputer+StandardScaler, OneHotEncoder) + LogisticRegression.
     yield "column_transformer_logistic", Pipeline([("pre", house_preprocessor()), ("clf", LogisticRegression(max_iter=500))]), X_house, y_price_class, X_house_test, "predict"

@@ -4,7 +4,7 @@
 
 use crate::error::SklearnError;
 use crate::frame::{Frame, Matrix};
-use crate::{compose, encoders, gb, hgb, linear, neighbors, preprocess, svm, tree};
+use crate::{compose, encoders, features, gb, hgb, linear, neighbors, preprocess, svm, tree};
 use signet::NumpyDtype;
 use signet_skops::{ArrayData, Json, Node, NodeKind};
 
@@ -201,6 +201,8 @@ pub const SUPPORTED: &[&str] = &[
     "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
     "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor",
     "sklearn.preprocessing._data.RobustScaler",
+    "sklearn.preprocessing._polynomial.PolynomialFeatures",
+    "sklearn.preprocessing._discretization.KBinsDiscretizer",
     "sklearn.preprocessing._data.MaxAbsScaler",
     "sklearn.preprocessing._data.Normalizer",
     "sklearn.naive_bayes.GaussianNB",
@@ -254,6 +256,8 @@ pub fn build(node: &Node) -> Result<Box<dyn Estimator>, SklearnError> {
         "MaxAbsScaler" => Box::new(preprocess::MaxAbsScaler::load(node)?),
         "Normalizer" => Box::new(preprocess::Normalizer::load(node)?),
         "GaussianNB" => Box::new(neighbors::GaussianNB::load(node)?),
+        "PolynomialFeatures" => Box::new(features::PolynomialFeatures::load(node)?),
+        "KBinsDiscretizer" => Box::new(features::KBinsDiscretizer::load(node)?),
         "SVC" | "SVR" => Box::new(svm::Svm::load(node)?),
         "KNeighborsClassifier" | "KNeighborsRegressor" => {
             Box::new(neighbors::KNeighbors::load(node)?)

@@ -12,6 +12,7 @@
 //! * [`preprocess`] — `StandardScaler`, `MinMaxScaler`, `RobustScaler`, `MaxAbsScaler`,
 //!   `Normalizer`, `SimpleImputer`;
 //! * [`encoders`] — `OneHotEncoder`, `OrdinalEncoder`;
+//! * [`features`] — `PolynomialFeatures`, `KBinsDiscretizer`;
 //! * [`linear`] — `LinearRegression`, `Ridge`, `Lasso`, `ElasticNet`, `SGDRegressor`,
 //!   `LinearSVR`, `LogisticRegression`, `SGDClassifier`, `LinearSVC`;
 //! * [`neighbors`] — `KNeighborsClassifier`/`Regressor`, `GaussianNB`;
@@ -25,6 +26,7 @@ pub mod compose;
 pub mod encoders;
 mod error;
 pub mod estimator;
+pub mod features;
 pub mod flavor;
 pub mod frame;
 pub mod gb;

@@ -229,11 +229,15 @@ fn sklearn_models_predict_as_mlflow_does() {
 #[ignore = "needs fixtures from real scikit-learn, LightGBM and skops; run scripts/sklearn_fixtures.sh"]
 fn skops_reader_reads_the_lightgbm_sklearn_wrapper() {
     let dir = fixtures().join("readers");
-    let expected =
-        pyjson::loads(&std::fs::read_to_string(dir.join("lgbm_classifier.json")).expect("lgbm_classifier.json"))
-            .unwrap();
+    let expected = pyjson::loads(
+        &std::fs::read_to_string(dir.join("lgbm_classifier.json")).expect("lgbm_classifier.json"),
+    )
+    .unwrap();
     let untrusted: Vec<String> = match member(&expected, "untrusted") {
-        Value::List(items) => items.iter().map(|i| pyjson::dumps(i).trim_matches('"').to_string()).collect(),
+        Value::List(items) => items
+            .iter()
+            .map(|i| pyjson::dumps(i).trim_matches('"').to_string())
+            .collect(),
         _ => panic!("untrusted"),
     };
     let path = dir.join("lgbm_classifier.skops");
@@ -244,11 +248,25 @@ fn skops_reader_reads_the_lightgbm_sklearn_wrapper() {
     let file = SkopsFile::open(&path, &untrusted).unwrap();
     let ours: Vec<String> = untrusted_types(&file.root, &[]).into_keys().collect();
     assert_eq!(ours, untrusted);
-    let handle = file.root.lookup("_Booster/_handle").expect("_Booster._handle").str().unwrap();
-    let Value::Str(booster) = member(&expected, "booster") else { panic!("booster") };
+    let handle = file
+        .root
+        .lookup("_Booster/_handle")
+        .expect("_Booster._handle")
+        .str()
+        .unwrap();
+    let Value::Str(booster) = member(&expected, "booster") else {
+        panic!("booster")
+    };
     assert_eq!(handle, booster.as_str());
-    let classes = signet_sklearn::Classes::from_node(file.root.lookup("_le/classes_").expect("_le.classes_")).unwrap();
-    let Value::List(want) = member(&expected, "classes") else { panic!("classes") };
-    let want: Vec<String> = want.iter().map(|v| pyjson::dumps(v).trim_matches('"').to_string()).collect();
+    let classes =
+        signet_sklearn::Classes::from_node(file.root.lookup("_le/classes_").expect("_le.classes_"))
+            .unwrap();
+    let Value::List(want) = member(&expected, "classes") else {
+        panic!("classes")
+    };
+    let want: Vec<String> = want
+        .iter()
+        .map(|v| pyjson::dumps(v).trim_matches('"').to_string())
+        .collect();
     assert_eq!(classes, signet_sklearn::Classes::Str(want, true));
 }
