@@ -252,6 +252,19 @@ def cases():
         remainder="drop",
     )
     yield "onehot_drop_first_minmax_lasso", Pipeline([("pre", dropped), ("reg", Lasso(alpha=0.5))]), X_house, y_price, X_house_test, "predict"
+    rare = ColumnTransformer(
+        [
+            ("onehot", OneHotEncoder(max_categories=3, handle_unknown="infrequent_if_exist", sparse_output=False), ["neighborhood"]),
+            ("ordinal", OrdinalEncoder(max_categories=2, handle_unknown="use_encoded_value", unknown_value=-1), ["style"]),
+            ("num", SimpleImputer(), ["sqft", "age"]),
+        ]
+    )
+    yield "infrequent_categories_ridge", Pipeline([("pre", rare), ("reg", Ridge())]), X_house, y_price, X_house_test, "predict"
+    rare_ignore = ColumnTransformer(
+        [("onehot", OneHotEncoder(min_frequency=60, handle_unknown="ignore"), ["neighborhood", "style"])],
+        remainder="passthrough",
+    )
+    yield "infrequent_ignore_tree", Pipeline([("pre", rare_ignore), ("tree", DecisionTreeRegressor(max_depth=4, random_state=0))]), X_house, y_price, X_house_test, "predict"
     strict = ColumnTransformer(
         [
             ("onehot", OneHotEncoder(handle_unknown="error"), ["neighborhood"]),

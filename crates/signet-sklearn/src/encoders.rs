@@ -1,6 +1,7 @@
 //! Categorical encoders: `OneHotEncoder` (`handle_unknown` error/ignore/warn, `drop`) and
-//! `OrdinalEncoder` (`handle_unknown` error/use_encoded_value, `encoded_missing_value`).
-//! Infrequent-category grouping is refused at load time.
+//! `OrdinalEncoder` (`handle_unknown` error/use_encoded_value, `encoded_missing_value`), both
+//! with infrequent-category grouping (`min_frequency`/`max_categories`,
+//! `handle_unknown="infrequent_if_exist"`).
 
 use crate::error::SklearnError;
 use crate::estimator::{feature_names, prepare, Estimator};
@@ -94,18 +95,58 @@ fn unknown_error(unknown: &mut Vec<Cell>, column: usize) -> SklearnError {
     ))
 }
 
-fn refuse_infrequent(node: &Node) -> Result<(), SklearnError> {
-    if node
+/// The infrequent-category grouping of one feature (`min_frequency`/`max_categories`).
+#[derive(Clone, Debug)]
+struct Infrequent {
+    /// The first infrequent category (where unknown values go when they may).
+    first: usize,
+    /// Category index to output index (`_default_to_infrequent_mappings`).
+    mapping: Vec<usize>,
+}
+
+/// `_infrequent_indices` and `_default_to_infrequent_mappings`, per feature.
+fn read_infrequent(
+    node: &Node,
+    categories: &[Vec<Cat>],
+) -> Result<Vec<Option<Infrequent>>, SklearnError> {
+    let enabled = node
         .get("_infrequent_enabled")
         .map(Node::bool)
         .transpose()?
-        == Some(true)
-    {
+        == Some(true);
+    if !enabled {
+        return Ok(vec![None; categories.len()]);
+    }
+    let indices = node.attr("_infrequent_indices")?.list()?;
+    let mappings = node.attr("_default_to_infrequent_mappings")?.list()?;
+    if indices.len() != categories.len() || mappings.len() != categories.len() {
         return Err(node
-            .error(format!("{} with infrequent categories (min_frequency/max_categories) is not implemented by signet", node.class))
+            .error("the infrequent categories do not match categories_")
             .into());
     }
-    Ok(())
+    let mut out = Vec::with_capacity(categories.len());
+    for ((idx, map), cats) in indices.iter().zip(mappings).zip(categories) {
+        if idx.is_none() || map.is_none() {
+            out.push(None);
+            continue;
+        }
+        let idx = idx.i64_array()?;
+        let mapping = map.i64_array()?;
+        let first = idx.first().copied().unwrap_or(-1);
+        let width = cats.len() - idx.len() + 1;
+        if first < 0
+            || first as usize >= cats.len()
+            || mapping.len() != cats.len()
+            || mapping.iter().any(|&m| m < 0 || m as usize >= width)
+        {
+            return Err(map.error("inconsistent infrequent category mapping").into());
+        }
+        out.push(Some(Infrequent {
+            first: first as usize,
+            mapping: mapping.into_iter().map(|m| m as usize).collect(),
+        }));
+    }
+    Ok(out)
 }
 
 fn str_attr(node: &Node, name: &str) -> Result<String, SklearnError> {
@@ -119,13 +160,16 @@ pub struct OneHotEncoder {
     categories: Vec<Vec<Cat>>,
     drop: Vec<Option<usize>>,
     error_on_unknown: bool,
+    infrequent: Vec<Option<Infrequent>>,
+    /// `handle_unknown` is `infrequent_if_exist` or `warn`: unknowns join the infrequent group.
+    unknown_to_infrequent: bool,
 }
 
 impl OneHotEncoder {
     /// Reads a fitted encoder.
     pub fn load(node: &Node) -> Result<OneHotEncoder, SklearnError> {
-        refuse_infrequent(node)?;
         let categories = read_categories(node)?;
+        let infrequent = read_infrequent(node, &categories)?;
         let drop = match node.opt("drop_idx_") {
             None => vec![None; categories.len()],
             Some(d) => match &d.kind {
@@ -151,12 +195,19 @@ impl OneHotEncoder {
                 .error("drop_idx_ and categories_ differ in length")
                 .into());
         }
+        if infrequent.iter().any(Option::is_some) && drop.iter().any(Option::is_some) {
+            return Err(node
+                .error("OneHotEncoder with both drop and infrequent categories is not implemented by signet")
+                .into());
+        }
         let handle = str_attr(node, "handle_unknown")?;
         Ok(OneHotEncoder {
             names: feature_names(node)?,
             error_on_unknown: handle == "error",
+            unknown_to_infrequent: matches!(handle.as_str(), "infrequent_if_exist" | "warn"),
             categories,
             drop,
+            infrequent,
         })
     }
 }
@@ -174,12 +225,27 @@ impl Estimator for OneHotEncoder {
         let x = prepare(x, &self.names, Some(self.categories.len()), "OneHotEncoder")?;
         let mut columns = Vec::new();
         for (j, (cats, drop)) in self.categories.iter().zip(&self.drop).enumerate() {
-            let width = cats.len() - usize::from(drop.is_some());
+            let inf = self.infrequent[j].as_ref();
+            let width = match inf {
+                Some(f) => f.mapping.iter().max().map_or(0, |m| m + 1),
+                None => cats.len() - usize::from(drop.is_some()),
+            };
             let mut out = vec![vec![0.0; x.rows]; width];
             let mut unknown = Vec::new();
             for i in 0..x.rows {
                 let cell = x.columns[j].cell(i);
-                match find(cats, &cell) {
+                let found = match (find(cats, &cell), inf) {
+                    (None, Some(f)) if self.unknown_to_infrequent => Some(f.first),
+                    (k, _) => k,
+                };
+                let found = match (found, inf) {
+                    (Some(k), Some(f)) => {
+                        out[f.mapping[k]][i] = 1.0;
+                        continue;
+                    }
+                    (k, _) => k,
+                };
+                match found {
                     Some(k) if Some(k) == *drop => {}
                     Some(k) => {
                         let pos = match drop {
@@ -209,6 +275,7 @@ impl Estimator for OneHotEncoder {
 pub struct OrdinalEncoder {
     names: Option<Vec<String>>,
     categories: Vec<Vec<Cat>>,
+    infrequent: Vec<Option<Infrequent>>,
     unknown_value: Option<f64>,
     encoded_missing: f64,
 }
@@ -216,7 +283,8 @@ pub struct OrdinalEncoder {
 impl OrdinalEncoder {
     /// Reads a fitted encoder.
     pub fn load(node: &Node) -> Result<OrdinalEncoder, SklearnError> {
-        refuse_infrequent(node)?;
+        let categories = read_categories(node)?;
+        let infrequent = read_infrequent(node, &categories)?;
         let handle = str_attr(node, "handle_unknown")?;
         let unknown_value = if handle == "use_encoded_value" {
             Some(node.attr("unknown_value")?.f64()?)
@@ -225,7 +293,8 @@ impl OrdinalEncoder {
         };
         Ok(OrdinalEncoder {
             names: feature_names(node)?,
-            categories: read_categories(node)?,
+            categories,
+            infrequent,
             unknown_value,
             encoded_missing: node
                 .opt("encoded_missing_value")
@@ -258,7 +327,10 @@ impl Estimator for OrdinalEncoder {
                 let cell = x.columns[j].cell(i);
                 out.push(match find(cats, &cell) {
                     Some(_) if cell == Cell::Missing => self.encoded_missing,
-                    Some(k) => k as f64,
+                    Some(k) => match &self.infrequent[j] {
+                        Some(f) => f.mapping[k] as f64,
+                        None => k as f64,
+                    },
                     None => {
                         unknown.push(cell);
                         self.unknown_value.unwrap_or(f64::NAN)
