@@ -79,7 +79,10 @@ impl From<CompatArg> for Compat {
 pub(crate) fn registry() -> Registry {
     let mut registry = Registry::new();
     registry.register_flavor(signet_onnx::ONNX_FLAVOR, signet_onnx::OnnxFlavor);
-    registry.register_flavor(signet_sklearn::SKLEARN_FLAVOR, signet_sklearn::SklearnFlavor);
+    registry.register_flavor(
+        signet_sklearn::SKLEARN_FLAVOR,
+        signet_sklearn::SklearnFlavor,
+    );
     registry
 }
 

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! scikit-learn models served natively: estimators rebuilt from a skops file (via
 //! `signet-skops`, never executing or unpickling anything), predicting as scikit-learn 1.9
 //! does, behind MLflow's `sklearn` flavor.

@@ -31,19 +31,25 @@ impl StandardScaler {
     /// Reads a fitted scaler.
     pub fn load(node: &Node) -> Result<StandardScaler, SklearnError> {
         let n = width(node)?;
+        // sklearn subtracts mean_ only when with_mean; scale_ is None without with_std.
+        let flag = |name: &str| -> Result<bool, SklearnError> {
+            Ok(node.get(name).map(Node::bool).transpose()?.unwrap_or(true))
+        };
+        let mean = if flag("with_mean")? {
+            opt_vec(node, "mean_", n)?
+        } else {
+            None
+        };
+        let scale = if flag("with_std")? {
+            opt_vec(node, "scale_", n)?
+        } else {
+            None
+        };
         Ok(StandardScaler {
             names: feature_names(node)?,
             n,
-            mean: opt_vec(node, "mean_", n)?.filter(|_| {
-                node.get("with_mean")
-                    .map_or(Ok(true), Node::bool)
-                    .unwrap_or(true)
-            }),
-            scale: opt_vec(node, "scale_", n)?.filter(|_| {
-                node.get("with_std")
-                    .map_or(Ok(true), Node::bool)
-                    .unwrap_or(true)
-            }),
+            mean,
+            scale,
         })
     }
 }

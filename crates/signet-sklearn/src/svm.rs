@@ -220,6 +220,8 @@ impl Svm {
         best
     }
 
+    // libsvm's pairwise loops, kept as written there.
+    #[allow(clippy::needless_range_loop)]
     fn probabilities(&self, dec: &[f64], a: &[f64], b: &[f64]) -> Vec<f64> {
         let k = self.n_support.len();
         let min_prob = 1e-7;

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! A reader for skops files: scikit-learn objects saved as data (`skops.io.dump`, MLflow 3's
 //! default `serialization_format: skops`). Nothing in a file is ever executed or unpickled:
 //! the zip's `schema.json` becomes a typed [`Node`] tree and its `.npy` members become
