@@ -8,8 +8,16 @@ use std::io::Write;
 use zip::write::SimpleFileOptions;
 
 fn zip_of(schema: &Value, members: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    zip_with(schema, members, zip::CompressionMethod::Stored)
+}
+
+fn zip_with(
+    schema: &Value,
+    members: &[(&str, Vec<u8>)],
+    method: zip::CompressionMethod,
+) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let opts = SimpleFileOptions::default().compression_method(method);
     for (name, bytes) in members {
         w.start_file(*name, opts).unwrap();
         w.write_all(bytes).unwrap();
@@ -113,6 +121,18 @@ fn reads_the_tree_of_an_estimator() {
     assert!(
         e.to_string().starts_with("at mean_: expected a string"),
         "{e}"
+    );
+}
+
+#[test]
+fn reads_deflated_members() {
+    // skops writes stored members; `skops.io.dump(..., compression=ZIP_DEFLATED)` deflates them.
+    let (schema, members) = scaler();
+    let bytes = zip_with(&schema, &members, zip::CompressionMethod::Deflated);
+    let file = SkopsFile::from_bytes(&bytes, "m.skops", &[]).unwrap();
+    assert_eq!(
+        file.root.attr("scale_").unwrap().f64_shaped(&[2]).unwrap(),
+        vec![0.5, 4.0]
     );
 }
 
