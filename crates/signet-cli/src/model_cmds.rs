@@ -13,7 +13,8 @@
 //!   data '...' with schema '...'. Error: ...`, or the scoring server's message for a body it
 //!   cannot read); usage, I/O and model-loading errors exit with 2.
 //!
-//! The CLI registers the ONNX engine (`onnx` flavor) and no Rust model type; for other models
+//! The CLI registers the ONNX engine (`onnx` flavor), the native scikit-learn engine (`sklearn`
+//! flavor, skops files) and no Rust model type; for other models
 //! it explains which flavor it cannot run. Programs embedding signet-model register their own
 //! types.
 
@@ -80,6 +81,10 @@ impl From<CompatArg> for Compat {
 pub(crate) fn registry() -> Registry {
     let mut registry = Registry::new();
     registry.register_flavor(signet_onnx::ONNX_FLAVOR, signet_onnx::OnnxFlavor);
+    registry.register_flavor(
+        signet_sklearn::SKLEARN_FLAVOR,
+        signet_sklearn::SklearnFlavor,
+    );
     registry
 }
 

@@ -1,0 +1,370 @@
+//! The [`Estimator`] trait every rebuilt estimator implements, its outputs ([`Output`],
+//! [`Classes`]) and [`build`]: the skops node of a supported class to its estimator; any other
+//! class is refused at load time with the list of supported ones.
+
+use crate::error::SklearnError;
+use crate::frame::{Frame, Matrix};
+use crate::{compose, encoders, features, gb, hgb, linear, neighbors, preprocess, svm, tree};
+use signet::NumpyDtype;
+use signet_skops::{ArrayData, Json, Node, NodeKind};
+
+/// A prediction method of MLflow's `pyfunc_predict_fn`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `predict`.
+    Predict,
+    /// `predict_proba`.
+    PredictProba,
+    /// `predict_log_proba`.
+    PredictLogProba,
+}
+
+impl Method {
+    /// The method's Python name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Predict => "predict",
+            Method::PredictProba => "predict_proba",
+            Method::PredictLogProba => "predict_log_proba",
+        }
+    }
+}
+
+/// A classifier's `classes_`, with the numpy dtype predictions of labels have.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Classes {
+    /// Integer labels (`int64`, `int32`, ...).
+    Int(Vec<i64>, NumpyDtype),
+    /// Float labels.
+    Float(Vec<f64>),
+    /// Boolean labels.
+    Bool(Vec<bool>),
+    /// String labels; `object` says the array is `object` (else numpy `str`).
+    Str(Vec<String>, bool),
+}
+
+impl Classes {
+    /// Reads `classes_`.
+    pub fn from_node(node: &Node) -> Result<Classes, SklearnError> {
+        match &node.kind {
+            NodeKind::NdArray { array, .. } => Ok(match &*array.data {
+                ArrayData::Int(v) => Classes::Int(
+                    v.clone(),
+                    match array.descr.get(1..) {
+                        Some("i4") => NumpyDtype::Int32,
+                        Some("i2") => NumpyDtype::Int16,
+                        Some("i1") => NumpyDtype::Int8,
+                        _ => NumpyDtype::Int64,
+                    },
+                ),
+                ArrayData::UInt(v) => {
+                    Classes::Int(v.iter().map(|&x| x as i64).collect(), NumpyDtype::UInt64)
+                }
+                ArrayData::F64(v) => Classes::Float(v.clone()),
+                ArrayData::F32(v) => Classes::Float(v.iter().map(|&x| f64::from(x)).collect()),
+                ArrayData::Bool(v) => Classes::Bool(v.clone()),
+                ArrayData::Str(v) => Classes::Str(v.clone(), false),
+                _ => return Err(node.error("unsupported classes_ dtype").into()),
+            }),
+            NodeKind::ObjectArray { items, .. } => {
+                let strs: Option<Vec<String>> = items
+                    .iter()
+                    .map(|i| match i.json() {
+                        Some(Json::Str(s)) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                match strs {
+                    Some(s) => Ok(Classes::Str(s, true)),
+                    None => Err(node
+                        .error("signet reads object classes_ of strings only")
+                        .into()),
+                }
+            }
+            _ => Err(node
+                .error(format!("classes_ is {}", node.describe()))
+                .into()),
+        }
+    }
+
+    /// The number of classes.
+    pub fn len(&self) -> usize {
+        match self {
+            Classes::Int(v, _) => v.len(),
+            Classes::Float(v) => v.len(),
+            Classes::Bool(v) => v.len(),
+            Classes::Str(v, _) => v.len(),
+        }
+    }
+
+    /// Whether there is no class.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What a prediction method returns.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// Floats of some shape (regression values, probabilities).
+    Values {
+        /// The values, C order.
+        data: Vec<f64>,
+        /// The shape.
+        shape: Vec<usize>,
+    },
+    /// Class labels: indices into `classes`.
+    Labels {
+        /// The label index of each row.
+        index: Vec<usize>,
+        /// The classes.
+        classes: Classes,
+    },
+}
+
+impl Output {
+    /// A 1-D float output.
+    pub fn column(data: Vec<f64>) -> Output {
+        let n = data.len();
+        Output::Values {
+            data,
+            shape: vec![n],
+        }
+    }
+
+    /// A 2-D float output.
+    pub fn matrix(m: Matrix) -> Output {
+        Output::Values {
+            shape: vec![m.rows, m.cols],
+            data: m.data,
+        }
+    }
+}
+
+/// A rebuilt scikit-learn estimator or transformer.
+pub trait Estimator: Send + Sync + std::fmt::Debug {
+    /// The sklearn class name.
+    fn class(&self) -> &str;
+
+    /// Whether `transform` is available.
+    fn is_transformer(&self) -> bool {
+        false
+    }
+
+    /// Whether `method` is available.
+    fn supports(&self, method: Method) -> bool {
+        let _ = method;
+        false
+    }
+
+    /// `transform(X)`.
+    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
+        let _ = x;
+        Err(SklearnError::new(format!(
+            "{} has no transform",
+            self.class()
+        )))
+    }
+
+    /// `predict(X)`, `predict_proba(X)` or `predict_log_proba(X)`.
+    fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
+        let _ = x;
+        Err(SklearnError::new(format!(
+            "'{}' object has no attribute '{}'",
+            self.class(),
+            method.name()
+        )))
+    }
+}
+
+/// The sklearn classes signet rebuilds (module path and class).
+pub const SUPPORTED: &[&str] = &[
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.ensemble._forest.ExtraTreesClassifier",
+    "sklearn.ensemble._forest.ExtraTreesRegressor",
+    "sklearn.ensemble._forest.RandomForestClassifier",
+    "sklearn.ensemble._forest.RandomForestRegressor",
+    "sklearn.ensemble._gb.GradientBoostingClassifier",
+    "sklearn.ensemble._gb.GradientBoostingRegressor",
+    "sklearn.impute._base.SimpleImputer",
+    "sklearn.linear_model._base.LinearRegression",
+    "sklearn.linear_model._coordinate_descent.ElasticNet",
+    "sklearn.linear_model._coordinate_descent.Lasso",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.linear_model._ridge.Ridge",
+    "sklearn.linear_model._stochastic_gradient.SGDClassifier",
+    "sklearn.linear_model._stochastic_gradient.SGDRegressor",
+    "sklearn.svm._classes.LinearSVC",
+    "sklearn.svm._classes.SVC",
+    "sklearn.svm._classes.SVR",
+    "sklearn.svm._classes.LinearSVR",
+    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor",
+    "sklearn.preprocessing._data.RobustScaler",
+    "sklearn.preprocessing._polynomial.PolynomialFeatures",
+    "sklearn.preprocessing._discretization.KBinsDiscretizer",
+    "sklearn.preprocessing._data.MaxAbsScaler",
+    "sklearn.preprocessing._data.Normalizer",
+    "sklearn.naive_bayes.GaussianNB",
+    "sklearn.neighbors._classification.KNeighborsClassifier",
+    "sklearn.neighbors._regression.KNeighborsRegressor",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._function_transformer.FunctionTransformer",
+    "sklearn.preprocessing._data.MinMaxScaler",
+    "sklearn.preprocessing._data.StandardScaler",
+    "sklearn.preprocessing._encoders.OneHotEncoder",
+    "sklearn.preprocessing._encoders.OrdinalEncoder",
+    "sklearn.tree._classes.DecisionTreeClassifier",
+    "sklearn.tree._classes.DecisionTreeRegressor",
+];
+
+/// Rebuilds the estimator a skops node holds.
+pub fn build(node: &Node) -> Result<Box<dyn Estimator>, SklearnError> {
+    let name = node.type_name();
+    if !matches!(node.kind, NodeKind::Object { .. }) || !SUPPORTED.contains(&name.as_str()) {
+        let mut short: Vec<&str> = SUPPORTED
+            .iter()
+            .map(|s| s.rsplit('.').next().unwrap_or(s))
+            .collect();
+        short.sort_unstable();
+        return Err(SklearnError::new(format!(
+            "at {}: signet does not implement {} ({name}); supported estimators: {}",
+            node.display_path(),
+            node.class,
+            short.join(", ")
+        )));
+    }
+    Ok(match node.class.as_str() {
+        "Pipeline" => Box::new(compose::Pipeline::load(node)?),
+        "ColumnTransformer" => Box::new(compose::ColumnTransformer::load(node)?),
+        "FunctionTransformer" => Box::new(compose::Identity::load(node)?),
+        "StandardScaler" => Box::new(preprocess::StandardScaler::load(node)?),
+        "MinMaxScaler" => Box::new(preprocess::MinMaxScaler::load(node)?),
+        "SimpleImputer" => Box::new(preprocess::SimpleImputer::load(node)?),
+        "OneHotEncoder" => Box::new(encoders::OneHotEncoder::load(node)?),
+        "OrdinalEncoder" => Box::new(encoders::OrdinalEncoder::load(node)?),
+        "LinearRegression" | "Ridge" | "Lasso" | "ElasticNet" | "SGDRegressor" | "LinearSVR" => {
+            Box::new(linear::LinearModel::load(node)?)
+        }
+        "LogisticRegression" | "SGDClassifier" | "LinearSVC" => {
+            Box::new(linear::LogisticRegression::load(node)?)
+        }
+        "HistGradientBoostingClassifier" | "HistGradientBoostingRegressor" => {
+            Box::new(hgb::HistGradientBoosting::load(node)?)
+        }
+        "RobustScaler" => Box::new(preprocess::RobustScaler::load(node)?),
+        "MaxAbsScaler" => Box::new(preprocess::MaxAbsScaler::load(node)?),
+        "Normalizer" => Box::new(preprocess::Normalizer::load(node)?),
+        "GaussianNB" => Box::new(neighbors::GaussianNB::load(node)?),
+        "PolynomialFeatures" => Box::new(features::PolynomialFeatures::load(node)?),
+        "KBinsDiscretizer" => Box::new(features::KBinsDiscretizer::load(node)?),
+        "SVC" | "SVR" => Box::new(svm::Svm::load(node)?),
+        "KNeighborsClassifier" | "KNeighborsRegressor" => {
+            Box::new(neighbors::KNeighbors::load(node)?)
+        }
+        "DecisionTreeClassifier" | "DecisionTreeRegressor" => {
+            Box::new(tree::DecisionTree::load(node)?)
+        }
+        "RandomForestClassifier"
+        | "RandomForestRegressor"
+        | "ExtraTreesClassifier"
+        | "ExtraTreesRegressor" => Box::new(tree::Forest::load(node)?),
+        "GradientBoostingClassifier" | "GradientBoostingRegressor" => {
+            Box::new(gb::GradientBoosting::load(node)?)
+        }
+        _ => unreachable!("SUPPORTED lists only the classes matched above"),
+    })
+}
+
+/// `feature_names_in_` of a fitted estimator, when it was fitted on a DataFrame.
+pub fn feature_names(node: &Node) -> Result<Option<Vec<String>>, SklearnError> {
+    let Some(n) = node.opt("feature_names_in_") else {
+        return Ok(None);
+    };
+    match &n.kind {
+        NodeKind::ObjectArray { items, .. } => Ok(Some(
+            items
+                .iter()
+                .map(|i| i.str().map(str::to_string))
+                .collect::<Result<_, _>>()?,
+        )),
+        NodeKind::NdArray { array, .. } => match &*array.data {
+            ArrayData::Str(v) => Ok(Some(v.clone())),
+            _ => Err(n
+                .error("feature_names_in_ is not an array of strings")
+                .into()),
+        },
+        _ => Err(n.error("feature_names_in_ is not an array").into()),
+    }
+}
+
+/// Aligns a DataFrame input to `feature_names_in_` and checks `n_features_in_`.
+pub fn prepare(
+    x: Frame,
+    names: &Option<Vec<String>>,
+    n_features: Option<usize>,
+    class: &str,
+) -> Result<Frame, SklearnError> {
+    let x = match names {
+        Some(names) => x.align(names, class)?,
+        None => x,
+    };
+    if let Some(n) = n_features {
+        x.check_width(n, class)?;
+    }
+    Ok(x)
+}
+
+/// `n_features_in_` when present.
+pub fn n_features(node: &Node) -> Result<Option<usize>, SklearnError> {
+    node.opt("n_features_in_")
+        .map(|n| n.i64().map(|v| v as usize))
+        .transpose()
+        .map_err(Into::into)
+}
+
+/// Row-wise softmax as sklearn's `extmath.softmax`.
+pub fn softmax(m: &mut Matrix) {
+    for i in 0..m.rows {
+        let row = &mut m.data[i * m.cols..(i + 1) * m.cols];
+        let max = row.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let mut sum = 0.0;
+        for v in row.iter_mut() {
+            *v = (*v - max).exp();
+            sum += *v;
+        }
+        for v in row.iter_mut() {
+            *v /= sum;
+        }
+    }
+}
+
+/// The index of the first maximum of each row (numpy's `argmax`; NaN wins as in numpy).
+pub fn argmax_rows(m: &Matrix) -> Vec<usize> {
+    (0..m.rows)
+        .map(|i| {
+            let row = m.row(i);
+            let mut best = 0;
+            for (j, &v) in row.iter().enumerate() {
+                if row[best].is_nan() {
+                    break;
+                }
+                if v.is_nan() || v > row[best] {
+                    best = j;
+                }
+            }
+            best
+        })
+        .collect()
+}
+
+/// Probabilities for `predict_proba`/`predict_log_proba` of a classifier.
+pub fn proba_output(m: Matrix, method: Method) -> Output {
+    let mut out = Output::matrix(m);
+    if method == Method::PredictLogProba {
+        if let Output::Values { data, .. } = &mut out {
+            data.iter_mut().for_each(|v| *v = v.ln());
+        }
+    }
+    out
+}

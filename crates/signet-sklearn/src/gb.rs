@@ -1,0 +1,221 @@
+//! `GradientBoostingRegressor` and `GradientBoostingClassifier` (log loss): the initial raw
+//! prediction from `init_` (`DummyRegressor`/`DummyClassifier(strategy="prior")` or `"zero"`),
+//! plus `learning_rate` times each stage's regression trees, then the loss's inverse link.
+
+use crate::error::SklearnError;
+use crate::estimator::{
+    argmax_rows, feature_names, prepare, proba_output, softmax, Classes, Estimator, Method, Output,
+};
+use crate::frame::{Frame, Matrix};
+use crate::linear::expit;
+use crate::tree::Tree;
+use signet_skops::{Json, Node, NodeKind};
+
+/// `scipy.special.logit` (its accurate form near 0.5).
+fn logit(x: f64) -> f64 {
+    if !(0.3..=0.65).contains(&x) {
+        (x / (1.0 - x)).ln()
+    } else {
+        let s = 2.0 * (x - 0.5);
+        s.ln_1p() - (-s).ln_1p()
+    }
+}
+
+/// A fitted gradient-boosting model.
+#[derive(Debug)]
+pub struct GradientBoosting {
+    class: String,
+    names: Option<Vec<String>>,
+    n_features: usize,
+    /// `stages[i][k]`.
+    stages: Vec<Vec<Tree>>,
+    learning_rate: f64,
+    /// The initial raw prediction (one per tree column).
+    init: Vec<f64>,
+    classes: Option<Classes>,
+}
+
+impl GradientBoosting {
+    /// Reads a fitted model.
+    pub fn load(node: &Node) -> Result<GradientBoosting, SklearnError> {
+        let classifier = node.class.ends_with("Classifier");
+        let est = node.attr("estimators_")?;
+        let NodeKind::ObjectArray { items, shape } = &est.kind else {
+            return Err(est
+                .error(format!("estimators_ is {}", est.describe()))
+                .into());
+        };
+        let shape = shape.i64_array()?;
+        let [n_stages, k] = shape.as_slice() else {
+            return Err(est.error(format!("estimators_ has shape {shape:?}")).into());
+        };
+        let (n_stages, k) = (*n_stages as usize, *k as usize);
+        // A 2-D object array is saved as `tolist()`: one list per stage.
+        let mut flat = Vec::with_capacity(n_stages * k);
+        for item in items {
+            match item.items() {
+                Some(row) if item.loader == "ListNode" => flat.extend(row.iter()),
+                _ => flat.push(item),
+            }
+        }
+        let items = flat;
+        if k == 0 || items.len() != n_stages * k {
+            return Err(est.error("estimators_ does not match its shape").into());
+        }
+        let mut stages = Vec::with_capacity(n_stages);
+        for chunk in items.chunks(k) {
+            stages.push(
+                chunk
+                    .iter()
+                    .map(|t| Tree::load((*t).attr("tree_")?))
+                    .collect::<Result<Vec<_>, _>>()?,
+            );
+        }
+        let n_features = stages
+            .first()
+            .and_then(|s| s.first())
+            .map(|t| t.n_features)
+            .ok_or_else(|| est.error("no stage"))?;
+        if stages.iter().flatten().any(|t| t.n_features != n_features) {
+            return Err(est
+                .error("the trees disagree on the number of features")
+                .into());
+        }
+        let classes = if classifier {
+            let loss = node.attr("loss")?.str()?;
+            if loss != "log_loss" {
+                return Err(node
+                    .error(format!(
+                        "GradientBoostingClassifier(loss='{loss}') is not implemented by signet"
+                    ))
+                    .into());
+            }
+            Some(Classes::from_node(node.attr("classes_")?)?)
+        } else {
+            None
+        };
+        let init_node = node.attr("init_")?;
+        let init = match init_node.json() {
+            Some(Json::Str(s)) if s == "zero" => vec![0.0; k],
+            _ if init_node.class == "DummyRegressor" => {
+                let c = init_node.attr("constant_")?.f64_array()?.0;
+                match c.as_slice() {
+                    [v] if k == 1 => vec![*v],
+                    _ => return Err(init_node.error("constant_ is not a single value").into()),
+                }
+            }
+            _ if init_node.class == "DummyClassifier" => {
+                let strategy = init_node.attr("strategy")?.str()?;
+                if strategy != "prior" {
+                    return Err(init_node.error(format!("DummyClassifier(strategy='{strategy}') as init is not implemented by signet")).into());
+                }
+                let prior = init_node.attr("class_prior_")?.f64_array()?.0;
+                let eps = f64::EPSILON;
+                let clip = |p: f64| p.clamp(eps, 1.0 - eps);
+                match (k, prior.as_slice()) {
+                    (1, [_, p1]) => vec![logit(clip(*p1))],
+                    (k, p) if p.len() == k && k > 2 => {
+                        let logs: Vec<f64> = p.iter().map(|&v| clip(v).ln()).collect();
+                        let mean = logs.iter().sum::<f64>() / k as f64;
+                        logs.iter().map(|l| l - mean).collect()
+                    }
+                    _ => {
+                        return Err(init_node
+                            .error("class_prior_ does not match the classes")
+                            .into())
+                    }
+                }
+            }
+            _ => {
+                return Err(init_node
+                    .error(format!(
+                        "a custom init estimator ({}) is not implemented by signet",
+                        init_node.type_name()
+                    ))
+                    .into())
+            }
+        };
+        Ok(GradientBoosting {
+            class: node.class.clone(),
+            names: feature_names(node)?,
+            n_features,
+            stages,
+            learning_rate: node.attr("learning_rate")?.f64()?,
+            init,
+            classes,
+        })
+    }
+
+    fn raw(&self, x: &Matrix) -> Matrix {
+        let k = self.init.len();
+        let mut data = Vec::with_capacity(x.rows * k);
+        for i in 0..x.rows {
+            let row = x.row(i);
+            let mut r = self.init.clone();
+            for stage in &self.stages {
+                for (j, t) in stage.iter().enumerate() {
+                    r[j] += self.learning_rate * t.value(t.apply(row))[0];
+                }
+            }
+            data.extend(r);
+        }
+        Matrix {
+            rows: x.rows,
+            cols: k,
+            data,
+        }
+    }
+}
+
+impl Estimator for GradientBoosting {
+    fn class(&self) -> &str {
+        &self.class
+    }
+    fn supports(&self, method: Method) -> bool {
+        method == Method::Predict || self.classes.is_some()
+    }
+    fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
+        let x = prepare(x, &self.names, Some(self.n_features), &self.class)?
+            .to_finite_matrix(&self.class)?;
+        let raw = self.raw(&x);
+        let Some(classes) = &self.classes else {
+            if method != Method::Predict {
+                return Err(SklearnError::new(format!(
+                    "'{}' object has no attribute '{}'",
+                    self.class,
+                    method.name()
+                )));
+            }
+            return Ok(Output::column(raw.data));
+        };
+        let binary = raw.cols == 1;
+        if method == Method::Predict {
+            let index = if binary {
+                raw.data.iter().map(|&v| usize::from(v >= 0.0)).collect()
+            } else {
+                argmax_rows(&raw)
+            };
+            return Ok(Output::Labels {
+                index,
+                classes: classes.clone(),
+            });
+        }
+        let p = if binary {
+            let mut data = Vec::with_capacity(raw.rows * 2);
+            for &v in &raw.data {
+                let e = expit(v);
+                data.extend([1.0 - e, e]);
+            }
+            Matrix {
+                rows: raw.rows,
+                cols: 2,
+                data,
+            }
+        } else {
+            let mut m = raw;
+            softmax(&mut m);
+            m
+        };
+        Ok(proba_output(p, method))
+    }
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# scikit-learn models as MLflow 3.17.2 saves them (skops), served natively by signet-sklearn.
+#
+#   bash scripts/sklearn_fixtures.sh [DIR]
+#
+# 1. tests/sklearn/make_fixtures.py DIR: trains estimators and pipelines with the pinned
+#    scikit-learn, saves each with `mlflow.sklearn.save_model` (skops) and records MLflow's
+#    pyfunc predictions, skops' untrusted types and sklearn's refusals (under a minute);
+# 2. cargo test -p signet-sklearn --test fixtures -- --ignored with SIGNET_SKLEARN_FIXTURES=DIR:
+#    signet loads every model through the `sklearn` flavor and must predict the same (1e-6
+#    relative for floats, equal labels, same dtype and shape).
+# DIR defaults to a temporary directory removed afterwards. Uses .venv-interop (created and
+# filled by scripts/interop.sh); installs the pinned packages this needs when missing.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+VENV=.venv-interop
+PYTHON=${PYTHON:-python3}
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "==> creating $VENV"
+    "$PYTHON" -m venv "$VENV"
+    echo '*' > "$VENV/.gitignore"
+fi
+if ! "$VENV/bin/python" -c "
+import sys, mlflow, sklearn, skops
+sys.exit(not (mlflow.__version__ == '3.17.2' and sklearn.__version__ == '1.9.1' and skops.__version__ == '0.16.0'))
+" 2>/dev/null; then
+    echo "==> installing mlflow==3.17.2 scikit-learn==1.9.1 skops==0.16.0 into $VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        mlflow==3.17.2 scikit-learn==1.9.1 skops==0.16.0
+fi
+
+if [ $# -ge 1 ]; then
+    OUT=$1
+    mkdir -p "$OUT"
+else
+    OUT=$(mktemp -d)
+    trap 'rm -rf "$OUT"' EXIT
+fi
+export MLFLOW_TRACKING_URI="file://$OUT/mlruns"
+export PYTHONWARNINGS=ignore
+
+echo "==> scikit-learn models saved by MLflow (skops) into $OUT"
+"$VENV/bin/python" tests/sklearn/make_fixtures.py "$OUT"
+
+echo "==> signet-sklearn predicts as MLflow does"
+SIGNET_SKLEARN_FIXTURES="$OUT" cargo test -p signet-sklearn --test fixtures -- --ignored --nocapture
