@@ -7,7 +7,8 @@
 #
 # Creates .venv-interop (ignored by git: the venv holds a `.gitignore` of its own) with
 # `pip install mlflow==3.17.2` when it is missing or holds another MLflow, adds
-# `onnx onnxruntime skl2onnx scikit-learn` and `openapi-spec-validator` to it when missing,
+# `onnx onnxruntime skl2onnx scikit-learn`, `xgboost lightgbm skops Flask-WTF` and
+# `openapi-spec-validator` to it when missing (all pinned),
 # then runs
 #   1. tests/interop/check_mlflow.py write-mlflow DIR  (MLflow saves models of many kinds)
 #      tests/interop/check_onnx.py write-mlflow DIR    (MLflow saves ONNX exports of sklearn
@@ -20,6 +21,10 @@
 #   4. cargo test --workspace --test openapi             (the server's /openapi.json documents
 #      through openapi-spec-validator, real request and response bodies through their schemas;
 #      SIGNET_OPENAPI_VALIDATOR=$PWD/.venv-interop/bin/python)
+#   5. scripts/sklearn_fixtures.sh                       (sklearn models saved by MLflow as skops,
+#      predicted natively as MLflow's pyfunc predicts them)
+#   6. scripts/registry_test.sh                          (log, register, resolve and diff against
+#      a real `mlflow server`)
 # Any mismatch fails the script. Needs python3 (3.10+) with venv and pip, and the packages
 # MLflow depends on from PyPI (first run only). PYTHON overrides the interpreter.
 set -euo pipefail
@@ -40,6 +45,11 @@ if ! "$VENV/bin/python" -c "import onnx, onnxruntime, skl2onnx, sklearn" 2>/dev/
     echo "==> adding onnx, onnxruntime, skl2onnx, scikit-learn to $VENV"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
         onnx==1.23.2 onnxruntime==1.32.0 skl2onnx==1.20.0 scikit-learn==1.9.1
+fi
+if ! "$VENV/bin/python" -c "import xgboost, lightgbm, skops, flask_wtf" 2>/dev/null; then
+    echo "==> adding xgboost, lightgbm, skops, Flask-WTF to $VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        xgboost==3.2.0 lightgbm==4.7.0 skops==0.16.0 Flask-WTF==1.3.0
 fi
 if ! "$VENV/bin/python" -c "import openapi_spec_validator, jsonschema" 2>/dev/null; then
     echo "==> adding openapi-spec-validator to $VENV"
@@ -66,3 +76,9 @@ echo "==> MLflow reads signet's models"
 echo "==> the OpenAPI documents through openapi-spec-validator"
 # --workspace for the same reason as above.
 SIGNET_OPENAPI_VALIDATOR="$PWD/$VENV/bin/python" cargo test --workspace --test openapi -- --include-ignored --nocapture
+
+echo "==> scikit-learn models saved by MLflow (skops), run natively"
+bash scripts/sklearn_fixtures.sh
+
+echo "==> the registry against a real mlflow server"
+bash scripts/registry_test.sh

@@ -5,7 +5,7 @@
 #
 # Starts `mlflow server` from .venv-interop on a free loopback port (SQLite and artifacts in a
 # temp dir, --serve-artifacts being the default), then
-#   1. cargo test -p signet-mlflow --test live_server -- --ignored  (SIGNET_MLFLOW_URI)
+#   1. cargo test --workspace --test live_server -- --ignored  (SIGNET_MLFLOW_URI)
 #   2. signet log → registry → MLflow Python: pyfunc.load_model("models:/NAME/1"),
 #      get_model_info's signature, the logged model READY with its mlflow.modelVersions tag
 #   3. MLflow Python → registry → signet: mlflow.onnx.log_model(registered_model_name=...),
@@ -73,8 +73,10 @@ expect_fail() { # CODE LOGFILE PATTERN -- command...
     echo "ok: exit $got: $(cat "$log.out" "$log" | grep -m1 -- "$pattern")"
 }
 
-echo "==> cargo build -p signet-cli"
-cargo build -p signet-cli
+# The test build of the workspace (what `cargo test --workspace` built) holds the binary; a
+# `-p signet-cli` build would resolve other features and rebuild every dependency.
+echo "==> cargo test --workspace --no-run (the signet binary)"
+cargo test --workspace --no-run -q
 SIGNET="$PWD/target/debug/signet"
 
 PORT=$(free_port)
@@ -84,7 +86,7 @@ wait_up "$MLFLOW_TRACKING_URI" "$WORK/server/server.log"
 echo "==> mlflow server at $MLFLOW_TRACKING_URI"
 
 echo "==> 1. Rust tests against the server"
-SIGNET_MLFLOW_URI="$MLFLOW_TRACKING_URI" cargo test -p signet-mlflow --test live_server -- --ignored --test-threads=1
+SIGNET_MLFLOW_URI="$MLFLOW_TRACKING_URI" cargo test --workspace --test live_server -- --ignored --test-threads=1
 
 echo "==> 2. signet log -> registry -> MLflow Python"
 "$SIGNET" log examples/models/house_price --name model --experiment signet-logged --new-run \

@@ -6,7 +6,7 @@
 # 1. tests/sklearn/make_fixtures.py DIR: trains estimators and pipelines with the pinned
 #    scikit-learn, saves each with `mlflow.sklearn.save_model` (skops) and records MLflow's
 #    pyfunc predictions, skops' untrusted types and sklearn's refusals (under a minute);
-# 2. cargo test -p signet-sklearn --test fixtures -- --ignored with SIGNET_SKLEARN_FIXTURES=DIR:
+# 2. cargo test --workspace --test sklearn_fixtures -- --ignored with SIGNET_SKLEARN_FIXTURES=DIR:
 #    signet loads every model through the `sklearn` flavor and must predict the same (1e-6
 #    relative for floats, equal labels, same dtype and shape).
 # DIR defaults to a temporary directory removed afterwards. Uses .venv-interop (created and
@@ -44,4 +44,4 @@ echo "==> scikit-learn models saved by MLflow (skops) into $OUT"
 "$VENV/bin/python" tests/sklearn/make_fixtures.py "$OUT"
 
 echo "==> signet-sklearn predicts as MLflow does"
-SIGNET_SKLEARN_FIXTURES="$OUT" cargo test -p signet-sklearn --test fixtures -- --ignored --nocapture
+SIGNET_SKLEARN_FIXTURES="$OUT" cargo test --workspace --test sklearn_fixtures -- --ignored --nocapture
