@@ -1,8 +1,10 @@
 //! End-to-end tests of `signet check`.
 
+mod common;
+use common::*;
+
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::Arc;
 
 /// The house-price signature (`sqft: long, bedrooms: long`) in its dict form.
@@ -36,21 +38,6 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write scratch file");
     path.to_str().expect("utf-8 path").to_string()
-}
-
-fn signet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_signet"))
-        .args(args)
-        .output()
-        .expect("run signet")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Runs `signet check --signature sig data... extra...`, asserts the exit code and returns

@@ -1,38 +1,20 @@
 //! End-to-end tests of the `signet` binary.
 
+mod common;
+use common::*;
+
 use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::Arc;
 
 /// The exact one-line output for the shipped example (README, task brief).
 const HOUSE_PRICES: &str = "{\"inputs\": \"[{\\\"type\\\": \\\"long\\\", \\\"name\\\": \\\"sqft\\\", \\\"required\\\": true}, {\\\"type\\\": \\\"long\\\", \\\"name\\\": \\\"bedrooms\\\", \\\"required\\\": true}]\", \"outputs\": null, \"params\": null}\n";
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// A fresh scratch file path for one test.
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("signet-cli-tests");
     std::fs::create_dir_all(&dir).expect("scratch dir");
     dir.join(name)
-}
-
-fn signet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_signet"))
-        .args(args)
-        .current_dir(workspace())
-        .output()
-        .expect("run signet")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Runs `signet infer <path> [extra]` and returns stdout, asserting success.

@@ -1,12 +1,10 @@
 //! End-to-end tests of the model commands of the `signet` binary: `package`, `show` and
 //! `predict`, on the shipped ONNX house-price model.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::{Path, PathBuf};
 
 /// A fresh (absent) path for one test.
 fn scratch(name: &str) -> PathBuf {
@@ -16,14 +14,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&path);
     let _ = std::fs::remove_file(&path);
     path
-}
-
-fn signet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_signet"))
-        .args(args)
-        .current_dir(workspace())
-        .output()
-        .expect("run signet")
 }
 
 fn text(bytes: &[u8]) -> String {
