@@ -103,11 +103,12 @@ def record(name, flavor, model_dir, x, library, df, call, extra=None):
     print(f"  {name}: {flavor} {x.shape} ({status})", flush=True)
 
 
-def save_xgb(name, model, df_train, fmt="ubj"):
+def save_xgb(name, model, df_train, fmt="ubj", signature=True):
     d = os.path.join(OUT, name)
     os.makedirs(d, exist_ok=True)
     mlflow.xgboost.save_model(
-        model, os.path.join(d, "model"), model_format=fmt, signature=infer_signature(df_train),
+        model, os.path.join(d, "model"), model_format=fmt,
+        signature=infer_signature(df_train) if signature else None,
         pip_requirements=[f"xgboost=={xgb.__version__}"],
     )
     return os.path.join(d, "model")
@@ -168,7 +169,8 @@ def xgb_cases():
     # wide and deep
     xgb_booster("xgb_wide", "binary:logistic", "bin", df=numeric_frame(400, 500, prefix="w"), rounds=30)
     t = time.time()
-    xgb_booster("xgb_deep", "reg:squarederror", "reg", {"max_depth": 12, "eta": 0.05}, rounds=1000, df=numeric_frame(1500, 10))
+    xgb_booster("xgb_deep", "reg:squarederror", "reg", {"max_depth": 12, "eta": 0.05, "max_bin": 64, "nthread": 1},
+                rounds=1000, df=numeric_frame(500, 8))
     print(f"    (deep xgboost: {time.time() - t:.1f}s)")
 
 
@@ -218,27 +220,41 @@ def xgb_sklearn_cases():
     lib = m.get_booster().inplace_predict(test)
     record("xgb_sk_categorical", "xgboost", path, xgb_codes(test), lib, test,
            {"api": "sklearn", "labels": describe(m.predict(test))})
-    # unseen category: XGBoost refuses
+    # without a signature the category DataFrame reaches XGBoost (MLflow's enforcement refuses
+    # category columns against the inferred string schema, recorded above)
+    path = save_xgb("xgb_sk_categorical_nosig", m, cat, signature=False)
+    record("xgb_sk_categorical_nosig", "xgboost", path, xgb_codes(test), lib, test,
+           {"api": "sklearn", "labels": describe(m.predict(test))})
+    # unseen categories. XGBoost 3.2 recodes them with a lower_bound over the sorted training
+    # categories: "purple" silently becomes "red" (the next one up); "zzz" (past the last) is
+    # refused. signet reproduces both.
     unseen = test.copy()
     unseen["color"] = pd.Categorical(unseen["color"].astype(object).fillna("purple"))
-    d = os.path.join(OUT, "xgb_sk_categorical_unseen")
-    os.makedirs(d, exist_ok=True)
-    import shutil
-    shutil.copytree(path, os.path.join(d, "model"))
+    lib = m.get_booster().inplace_predict(unseen)
+    path = save_xgb("xgb_sk_categorical_unseen", m, cat, signature=False)
+    recoded = unseen.copy()
+    recoded["color"] = pd.Categorical(recoded["color"].astype(object).replace("purple", "red"),
+                                      categories=cat["color"].cat.categories)
+    record("xgb_sk_categorical_unseen", "xgboost", path, xgb_codes(recoded), lib, unseen,
+           {"api": "sklearn", "labels": describe(m.predict(unseen))})
+    past = test.copy()
+    past["color"] = pd.Categorical(past["color"].astype(object).fillna("zzz"))
     try:
-        lib = m.get_booster().inplace_predict(unseen)
-    except Exception as e:  # noqa: BLE001
-        lib = np.zeros(0, np.float32)
-        print(f"    unseen category refused by xgboost: {str(e).splitlines()[0][:100]}")
-    record("xgb_sk_categorical_unseen", "xgboost", os.path.join(d, "model"), np.zeros((0, 3)), lib, unseen,
+        m.get_booster().inplace_predict(past)
+        raise SystemExit("xgboost accepted a category past the last training category")
+    except ValueError as e:
+        print(f"    category past the last refused by xgboost: {str(e).splitlines()[0][:100]}")
+    path = save_xgb("xgb_sk_categorical_refused", m, cat, signature=False)
+    record("xgb_sk_categorical_refused", "xgboost", path, np.zeros((0, 3)), np.zeros(0, np.float32), past,
            {"api": "sklearn", "library_refused": True})
 
 
 # ---------------------------------------------------------------- LightGBM boosters
-def save_lgb(name, bst, df_train):
+def save_lgb(name, bst, df_train, signature=True):
     d = os.path.join(OUT, name)
     os.makedirs(d, exist_ok=True)
-    mlflow.lightgbm.save_model(bst, os.path.join(d, "model"), signature=infer_signature(df_train),
+    mlflow.lightgbm.save_model(bst, os.path.join(d, "model"),
+                               signature=infer_signature(df_train) if signature else None,
                                pip_requirements=[f"lightgbm=={lgb.__version__}"])
     return os.path.join(d, "model")
 
@@ -299,8 +315,9 @@ def lgb_cases():
     lgb_booster("lgb_early_stopping", {"objective": "binary", "learning_rate": 0.3}, "bin", valid=True)
     lgb_booster("lgb_wide", {"objective": "binary"}, "bin", df=numeric_frame(400, 500, prefix="w"), rounds=30)
     t = time.time()
-    lgb_booster("lgb_deep", {"objective": "regression", "max_depth": 12, "num_leaves": 200, "learning_rate": 0.05},
-                "reg", df=numeric_frame(1500, 10), rounds=1000)
+    lgb_booster("lgb_deep", {"objective": "regression", "max_depth": 12, "num_leaves": 200, "learning_rate": 0.05,
+                             "max_bin": 63, "num_threads": 1, "min_data_in_leaf": 2},
+                "reg", df=numeric_frame(500, 8), rounds=1000)
     print(f"    (deep lightgbm: {time.time() - t:.1f}s)")
     # categorical
     n = 800
@@ -323,6 +340,9 @@ def lgb_cases():
                                    categories=["teal", "purple", "red", "green", "blue"])
     record("lgb_categorical", "lightgbm", path, lgb_codes(test, loaded), loaded.predict(test), test,
            {"api": "booster", "trained_prediction": describe(bst.predict(test))})
+    path = save_lgb("lgb_categorical_nosig", bst, cat, signature=False)
+    record("lgb_categorical_nosig", "lightgbm", path, lgb_codes(test, loaded), loaded.predict(test), test,
+           {"api": "booster"})
 
 
 if __name__ == "__main__":

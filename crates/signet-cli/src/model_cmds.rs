@@ -78,6 +78,8 @@ impl From<CompatArg> for Compat {
 pub(crate) fn registry() -> Registry {
     let mut registry = Registry::new();
     registry.register_flavor(signet_onnx::ONNX_FLAVOR, signet_onnx::OnnxFlavor);
+    registry.register_flavor(signet_trees::XGBOOST_FLAVOR, signet_trees::XgboostFlavor);
+    registry.register_flavor(signet_trees::LIGHTGBM_FLAVOR, signet_trees::LightGbmFlavor);
     registry
 }
 

@@ -186,22 +186,7 @@ pub fn xgboost_matrix(
                 Some(train) => d
                     .values
                     .iter()
-                    .map(|v| {
-                        let pos = match (train, v) {
-                            (Categories::Strings(s), CatValue::Str(v)) => s.iter().position(|x| x == v),
-                            (Categories::Numbers(n), CatValue::Num(v)) => n.iter().position(|x| x == v),
-                            _ => None,
-                        };
-                        pos.map(|p| p as f32).ok_or_else(|| {
-                            let shown = match v {
-                                CatValue::Str(s) => s.clone(),
-                                CatValue::Num(n) => n.to_string(),
-                            };
-                            TreeError::input(format!(
-                                "Found a category not in the training set for the {j}th (0-based) column: `{shown}`"
-                            ))
-                        })
-                    })
+                    .map(|v| xgboost_recode(train, v, j).map(|c| c as f32))
                     .collect::<Result<_, _>>()?,
                 None => (0..d.values.len()).map(|i| i as f32).collect(),
             };
@@ -216,6 +201,46 @@ pub fn xgboost_matrix(
         return Err(bad_dtype(&bad));
     }
     Ok((out, rows))
+}
+
+/// XGBoost 3.2's recoding of one input category (`encoder/ordinal.h`, `Recode` with
+/// `SearchSorted`): a `lower_bound` over the training categories in sorted order (strings
+/// compared as signed bytes), *without* an equality check — so an unseen category becomes the
+/// next training category up, and only one past the last is refused, with XGBoost's message.
+fn xgboost_recode(train: &Categories, v: &CatValue, column: usize) -> Result<usize, TreeError> {
+    fn signed(s: &str) -> impl Iterator<Item = i8> + '_ {
+        s.bytes().map(|b| b as i8)
+    }
+    let found = match (train, v) {
+        (Categories::Strings(t), CatValue::Str(needle)) => {
+            let mut idx: Vec<usize> = (0..t.len()).collect();
+            idx.sort_by(|a, b| signed(&t[*a]).cmp(signed(&t[*b])));
+            idx.into_iter()
+                .find(|i| signed(&t[*i]).cmp(signed(needle)) != std::cmp::Ordering::Less)
+        }
+        (Categories::Numbers(t), CatValue::Num(needle)) => {
+            let mut idx: Vec<usize> = (0..t.len()).collect();
+            idx.sort_by(|a, b| t[*a].total_cmp(&t[*b]));
+            idx.into_iter().find(|i| !(t[*i] < *needle))
+        }
+        _ => {
+            return Err(TreeError::input(format!(
+                "Invalid new DataFrame input for the: {column}th feature (0-based). The data type \
+                 doesn't match the one used in the training dataset. Both should be either \
+                 numeric or categorical. For a categorical feature, the index type must match \
+                 between the training and test set."
+            )))
+        }
+    };
+    found.ok_or_else(|| {
+        let shown = match v {
+            CatValue::Str(s) => s.clone(),
+            CatValue::Num(n) => n.to_string(),
+        };
+        TreeError::input(format!(
+            "Found a category not in the training set for the {column}th (0-based) column: `{shown}`"
+        ))
+    })
 }
 
 /// The LightGBM feature matrix (`f64`, NaN missing) and its row count.

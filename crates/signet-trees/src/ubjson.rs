@@ -277,7 +277,9 @@ mod tests {
         doc.extend_from_slice(&(1i64 << 60).to_be_bytes());
         let e = parse(&doc, "m.ubj").unwrap_err();
         assert!(
-            e.to_string().starts_with("m.ubj: byte 21: typed array of"),
+            e.to_string().starts_with(
+                "m.ubj: byte 24: typed array of 1152921504606846976 elements exceeds the file size"
+            ),
             "{e}"
         );
         let e = parse(b"{L\x00\x00", "m.ubj").unwrap_err();
