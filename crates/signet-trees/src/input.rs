@@ -221,7 +221,8 @@ fn xgboost_recode(train: &Categories, v: &CatValue, column: usize) -> Result<usi
         (Categories::Numbers(t), CatValue::Num(needle)) => {
             let mut idx: Vec<usize> = (0..t.len()).collect();
             idx.sort_by(|a, b| t[*a].total_cmp(&t[*b]));
-            idx.into_iter().find(|i| !(t[*i] < *needle))
+            idx.into_iter()
+                .find(|i| t[*i].partial_cmp(needle) != Some(std::cmp::Ordering::Less))
         }
         _ => {
             return Err(TreeError::input(format!(

@@ -137,13 +137,11 @@ impl<T: Copy> Tree<T> {
         let n = nodes.len();
         let mut seen = vec![false; n];
         let mut stack = vec![0usize];
-        let mut reached = 0usize;
         while let Some(i) = stack.pop() {
             if seen[i] {
                 return Err(format!("node {i} is reached twice (not a tree)"));
             }
             seen[i] = true;
-            reached += 1;
             let node = &nodes[i];
             if node.is_leaf() {
                 continue;
@@ -164,7 +162,6 @@ impl<T: Copy> Tree<T> {
                 stack.push(child as usize);
             }
         }
-        let _ = reached;
         Ok(Tree { nodes, cat_sets })
     }
 

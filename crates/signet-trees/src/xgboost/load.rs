@@ -277,12 +277,7 @@ fn tree(t: &At<'_>, num_feature: usize) -> Result<Tree<f32>, TreeError> {
                 .ok()
                 .zip(usize::try_from(size).ok())
                 .and_then(|(b, s)| cats.get(b..b.checked_add(s)?))
-                .map(|c| {
-                    c.iter()
-                        .map(|x| u32::try_from(*x).ok())
-                        .collect::<Option<_>>()
-                })
-                .flatten();
+                .and_then(|c| c.iter().map(|x| u32::try_from(*x).ok()).collect());
             let members = members
                 .ok_or_else(|| cats_at.error(format!("bad category segment for node {nid}")))?;
             let slot = usize::try_from(nid)

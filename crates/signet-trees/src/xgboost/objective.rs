@@ -51,7 +51,9 @@ impl Objective {
         match self {
             Objective::Logistic => {
                 const RT_EPS: f32 = 1e-6;
-                let v = v.max(RT_EPS).min(1.0 - RT_EPS);
+                // common::Max / common::Min: `a > b ? a : b`, `a < b ? a : b` (NaN -> the bound).
+                let v = if v > RT_EPS { v } else { RT_EPS };
+                let v = if v < 1.0 - RT_EPS { v } else { 1.0 - RT_EPS };
                 -(1.0f32 / v - 1.0f32).ln()
             }
             Objective::Exp { log_link: true } => v.ln(),
