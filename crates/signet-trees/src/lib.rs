@@ -13,6 +13,7 @@
 //! | [`tree`] | the shared flat tree: node arrays, categorical bitsets, checked once at load |
 //! | [`xgboost`] | XGBoost models: gbtree, dart, gblinear, objectives, categories |
 //! | [`lightgbm`] | LightGBM text models: decision types, categorical bitsets, linear trees, objectives |
+//! | [`parallel`] | row-parallel batches on scoped threads |
 //! | [`input`] | MLflow model inputs (tables, tensors) into the dense matrices the evaluators read |
 //! | [`flavor`] | the `xgboost` and `lightgbm` MLflow flavors with MLflow 3.17.2's pyfunc semantics |
 
@@ -21,6 +22,7 @@ pub mod flavor;
 pub mod input;
 pub mod json;
 pub mod lightgbm;
+pub mod parallel;
 pub mod tree;
 pub mod ubjson;
 pub mod value;

@@ -286,3 +286,29 @@ fn lightgbm_truncated_and_corrupt_never_panic() {
         }
     }
 }
+
+#[test]
+fn parallel_batches_equal_row_by_row() {
+    let m = xgboost::Model::load(&data("tiny_xgb.json")).unwrap();
+    let b = lightgbm::Booster::load(&data("tiny.lgb")).unwrap();
+    let rows = 3 * signet_trees::parallel::MIN_PARALLEL_ROWS + 7;
+    let x32: Vec<f32> = (0..rows * 2)
+        .map(|i| {
+            if i % 11 == 0 {
+                f32::NAN
+            } else {
+                ((i * 37) % 9) as f32 * 0.5 - 1.0
+            }
+        })
+        .collect();
+    let x64: Vec<f64> = x32.iter().map(|v| f64::from(*v)).collect();
+    let o = Options::default();
+    let batch = m.predict(&x32, rows, &o).unwrap();
+    let lbatch = b.predict(&x64, rows, None, false).unwrap();
+    for r in 0..rows {
+        let one = m.predict(&x32[r * 2..r * 2 + 2], 1, &o).unwrap();
+        assert_eq!(batch[r].to_bits(), one[0].to_bits(), "xgboost row {r}");
+        let lone = b.predict(&x64[r * 2..r * 2 + 2], 1, None, false).unwrap();
+        assert_eq!(lbatch[r].to_bits(), lone[0].to_bits(), "lightgbm row {r}");
+    }
+}

@@ -165,29 +165,30 @@ impl Booster {
             _ => total,
         };
         let mut out = vec![0f64; rows * k];
-        let mut buf = vec![0f64; nf];
-        for r in 0..rows {
-            for (b, v) in buf.iter_mut().zip(&x[r * nf..(r + 1) * nf]) {
-                *b = if v.is_nan() || v.abs() > ZERO_THRESHOLD {
-                    *v
-                } else {
-                    0.0
-                };
-            }
-            let o = &mut out[r * k..(r + 1) * k];
-            for i in 0..iters {
-                for (c, slot) in o.iter_mut().enumerate() {
-                    let (tree, lin) = &self.trees[i * k + c];
-                    *slot += Self::tree_value(tree, lin.as_ref(), &buf);
+        crate::parallel::for_row_chunks(x, nf, &mut out, k, |xc, oc| {
+            let mut buf = vec![0f64; nf];
+            for (row, o) in xc.chunks_exact(nf).zip(oc.chunks_exact_mut(k)) {
+                for (b, v) in buf.iter_mut().zip(row) {
+                    *b = if v.is_nan() || v.abs() > ZERO_THRESHOLD {
+                        *v
+                    } else {
+                        0.0
+                    };
+                }
+                for i in 0..iters {
+                    for (c, slot) in o.iter_mut().enumerate() {
+                        let (tree, lin) = &self.trees[i * k + c];
+                        *slot += Self::tree_value(tree, lin.as_ref(), &buf);
+                    }
+                }
+                if self.average_output && iters > 0 {
+                    o.iter_mut().for_each(|v| *v /= iters as f64);
+                }
+                if !raw_score {
+                    self.objective.convert(o);
                 }
             }
-            if self.average_output && iters > 0 {
-                o.iter_mut().for_each(|v| *v /= iters as f64);
-            }
-            if !raw_score {
-                self.objective.convert(o);
-            }
-        }
+        });
         Ok(out)
     }
 }

@@ -74,25 +74,25 @@ impl Model {
                     )));
                 }
                 let (t0, t1) = (ens.iteration_indptr[begin], ens.iteration_indptr[end]);
-                for r in 0..rows {
-                    let row = &x[r * nf..(r + 1) * nf];
-                    let o = &mut out[r * g..(r + 1) * g];
-                    for t in t0..t1 {
-                        let tree = &ens.trees[t];
-                        let grp = ens.tree_info[t];
-                        let leaf = tree
-                            .walk(|n| go_left(n, row[n.feature as usize], &tree.cat_sets))
-                            .value;
-                        match &ens.weight_drop {
-                            None => o[grp] += leaf,
-                            Some(w) if opts.inplace => {
-                                let b = self.base_margin[grp];
-                                o[grp] += ((b + leaf) - b) * w[t];
+                crate::parallel::for_row_chunks(x, nf, &mut out, g, |xc, oc| {
+                    for (row, o) in xc.chunks_exact(nf).zip(oc.chunks_exact_mut(g)) {
+                        for t in t0..t1 {
+                            let tree = &ens.trees[t];
+                            let grp = ens.tree_info[t];
+                            let leaf = tree
+                                .walk(|n| go_left(n, row[n.feature as usize], &tree.cat_sets))
+                                .value;
+                            match &ens.weight_drop {
+                                None => o[grp] += leaf,
+                                Some(w) if opts.inplace => {
+                                    let b = self.base_margin[grp];
+                                    o[grp] += ((b + leaf) - b) * w[t];
+                                }
+                                Some(w) => o[grp] += leaf * w[t],
                             }
-                            Some(w) => o[grp] += leaf * w[t],
                         }
                     }
-                }
+                });
             }
             Booster::Linear { weights } => {
                 let bias = &weights[nf * g..];
