@@ -151,10 +151,10 @@ impl Booster {
         raw_score: bool,
     ) -> Result<Vec<f64>, TreeError> {
         let nf = self.num_features;
-        if x.len() != rows * nf {
+        if rows.checked_mul(nf) != Some(x.len()) {
             return Err(TreeError::input(format!(
                 "expected {rows} rows of {nf} features ({} values), got {} values",
-                rows * nf,
+                rows.saturating_mul(nf),
                 x.len()
             )));
         }

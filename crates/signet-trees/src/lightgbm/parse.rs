@@ -140,7 +140,9 @@ pub fn parse(text: &str, file: &str) -> Result<Booster, TreeError> {
     if per_iter == 0 {
         return Err(ctx.err(header.start, "num_tree_per_iteration", "must be positive"));
     }
-    let num_features = max_feature_idx + 1;
+    let num_features = max_feature_idx
+        .checked_add(1)
+        .ok_or_else(|| ctx.err(header.start, "max_feature_idx", "out of range"))?;
     let objective = match header.find("objective") {
         Some((line, v)) => Objective::parse(v).map_err(|m| ctx.err(line, "objective", m))?,
         None => Objective::Identity,
@@ -210,7 +212,10 @@ fn tree(
     let right: Vec<i64> = ctx.array(b, "right_child", n_int)?;
     let mut sets = CatSets::default();
     if num_cat > 0 {
-        let bounds: Vec<usize> = ctx.array(b, "cat_boundaries", num_cat + 1)?;
+        let n_bounds = num_cat
+            .checked_add(1)
+            .ok_or_else(|| ctx.err(b.start, "num_cat", "out of range"))?;
+        let bounds: Vec<usize> = ctx.array(b, "cat_boundaries", n_bounds)?;
         let total = *bounds.last().unwrap_or(&0);
         let words: Vec<u32> = ctx.array(b, "cat_threshold", total)?;
         for w in bounds.windows(2) {
@@ -278,7 +283,10 @@ fn tree(
     let linear = if is_linear {
         let leaf_const: Vec<f64> = ctx.array(b, "leaf_const", num_leaves)?;
         let num_feat: Vec<usize> = ctx.array(b, "num_features", num_leaves)?;
-        let total: usize = num_feat.iter().sum();
+        let total = num_feat
+            .iter()
+            .try_fold(0usize, |a, n| a.checked_add(*n))
+            .ok_or_else(|| ctx.err(b.start, "num_features", "out of range"))?;
         let feats: Vec<u32> = ctx.array(b, "leaf_features", total)?;
         let coeffs: Vec<f64> = ctx.array(b, "leaf_coeff", total)?;
         if let Some(f) = feats.iter().find(|f| **f as usize >= num_features) {

@@ -23,7 +23,11 @@ pub fn from_value(doc: &Value, file: &str) -> Result<Model, TreeError> {
     if num_target > 1 && num_class > 1 {
         return Err(mparam.error("multi-target multi-class models are not supported"));
     }
-    let groups = num_class.max(1) * num_target;
+    let groups = num_class
+        .max(1)
+        .checked_mul(num_target)
+        .filter(|g| *g <= 1 << 20)
+        .ok_or_else(|| mparam.error("num_class / num_target out of range"))?;
     let obj_at = learner.get("objective")?.get("name")?;
     let objective_name = obj_at.str()?.to_string();
     let objective = Objective::from_name(&objective_name).ok_or_else(|| {
@@ -105,7 +109,11 @@ pub fn from_value(doc: &Value, file: &str) -> Result<Model, TreeError> {
             let m = gb.get("model")?;
             let wa = m.get("weights")?;
             let weights = wa.f32s()?;
-            if weights.len() != (num_feature + 1) * groups {
+            if num_feature
+                .checked_add(1)
+                .and_then(|n| n.checked_mul(groups))
+                != Some(weights.len())
+            {
                 return Err(wa.error(format!(
                     "{} weights for {num_feature} features and {groups} outputs",
                     weights.len()

@@ -51,10 +51,10 @@ impl Model {
     /// returns `rows * output_width` values.
     pub fn predict(&self, x: &[f32], rows: usize, opts: &Options) -> Result<Vec<f32>, TreeError> {
         let nf = self.num_feature;
-        if x.len() != rows * nf {
+        if rows.checked_mul(nf) != Some(x.len()) {
             return Err(TreeError::input(format!(
                 "expected {rows} rows of {nf} features ({} values), got {} values",
-                rows * nf,
+                rows.saturating_mul(nf),
                 x.len()
             )));
         }
