@@ -19,6 +19,9 @@ use crate::tree::{CatSets, Node, Tree, CATEGORICAL, DEFAULT_LEFT, MISSING_NAN, M
 use objective::Objective;
 use std::path::Path;
 
+/// Rows per block in batch prediction.
+const BLOCK_ROWS: usize = 64;
+
 /// LightGBM's `kZeroThreshold` (`1e-35f`, as a double).
 pub const ZERO_THRESHOLD: f64 = 1e-35f32 as f64;
 
@@ -166,9 +169,15 @@ impl Booster {
         };
         let mut out = vec![0f64; rows * k];
         crate::parallel::for_row_chunks(x, nf, &mut out, k, |xc, oc| {
-            let mut buf = vec![0f64; nf];
-            for (row, o) in xc.chunks_exact(nf).zip(oc.chunks_exact_mut(k)) {
-                for (b, v) in buf.iter_mut().zip(row) {
+            // Blocks of rows, tree-major inside a block; each row still adds its trees in
+            // LightGBM's order (iteration, then class), so no result bit changes.
+            let mut buf = vec![0f64; nf * BLOCK_ROWS];
+            for (xb, ob) in xc
+                .chunks(nf * BLOCK_ROWS)
+                .zip(oc.chunks_mut(k * BLOCK_ROWS))
+            {
+                let buf = &mut buf[..xb.len()];
+                for (b, v) in buf.iter_mut().zip(xb) {
                     *b = if v.is_nan() || v.abs() > ZERO_THRESHOLD {
                         *v
                     } else {
@@ -176,16 +185,20 @@ impl Booster {
                     };
                 }
                 for i in 0..iters {
-                    for (c, slot) in o.iter_mut().enumerate() {
+                    for c in 0..k {
                         let (tree, lin) = &self.trees[i * k + c];
-                        *slot += Self::tree_value(tree, lin.as_ref(), &buf);
+                        for (row, o) in buf.chunks_exact(nf).zip(ob.chunks_exact_mut(k)) {
+                            o[c] += Self::tree_value(tree, lin.as_ref(), row);
+                        }
                     }
                 }
-                if self.average_output && iters > 0 {
-                    o.iter_mut().for_each(|v| *v /= iters as f64);
-                }
-                if !raw_score {
-                    self.objective.convert(o);
+                for o in ob.chunks_exact_mut(k) {
+                    if self.average_output && iters > 0 {
+                        o.iter_mut().for_each(|v| *v /= iters as f64);
+                    }
+                    if !raw_score {
+                        self.objective.convert(o);
+                    }
                 }
             }
         });

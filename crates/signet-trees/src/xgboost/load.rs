@@ -12,6 +12,11 @@ pub fn from_value(doc: &Value, file: &str) -> Result<Model, TreeError> {
     let learner = root.get("learner")?;
     let mparam = learner.get("learner_model_param")?;
     let num_feature = mparam.get("num_feature")?.count()?;
+    if num_feature == 0 {
+        return Err(mparam
+            .get("num_feature")?
+            .error("the model has no features"));
+    }
     let num_class = match mparam.opt("num_class")? {
         Some(v) => v.count()?,
         None => 0,

@@ -8,6 +8,9 @@ use super::{Booster, Model};
 use crate::error::TreeError;
 use crate::tree::{CatSets, Node, CATEGORICAL, DEFAULT_LEFT};
 
+/// Rows per block in batch prediction.
+const BLOCK_ROWS: usize = 64;
+
 /// How to predict.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Options {
@@ -75,20 +78,27 @@ impl Model {
                 }
                 let (t0, t1) = (ens.iteration_indptr[begin], ens.iteration_indptr[end]);
                 crate::parallel::for_row_chunks(x, nf, &mut out, g, |xc, oc| {
-                    for (row, o) in xc.chunks_exact(nf).zip(oc.chunks_exact_mut(g)) {
+                    // Blocks of rows, tree-major inside a block (the tree stays in cache);
+                    // each row still adds the trees in order, so no result bit changes.
+                    let blocks = xc
+                        .chunks(nf * BLOCK_ROWS)
+                        .zip(oc.chunks_mut(g * BLOCK_ROWS));
+                    for (xb, ob) in blocks {
                         for t in t0..t1 {
                             let tree = &ens.trees[t];
                             let grp = ens.tree_info[t];
-                            let leaf = tree
-                                .walk(|n| go_left(n, row[n.feature as usize], &tree.cat_sets))
-                                .value;
-                            match &ens.weight_drop {
-                                None => o[grp] += leaf,
-                                Some(w) if opts.inplace => {
-                                    let b = self.base_margin[grp];
-                                    o[grp] += ((b + leaf) - b) * w[t];
+                            for (row, o) in xb.chunks_exact(nf).zip(ob.chunks_exact_mut(g)) {
+                                let leaf = tree
+                                    .walk(|n| go_left(n, row[n.feature as usize], &tree.cat_sets))
+                                    .value;
+                                match &ens.weight_drop {
+                                    None => o[grp] += leaf,
+                                    Some(w) if opts.inplace => {
+                                        let b = self.base_margin[grp];
+                                        o[grp] += ((b + leaf) - b) * w[t];
+                                    }
+                                    Some(w) => o[grp] += leaf * w[t],
                                 }
-                                Some(w) => o[grp] += leaf * w[t],
                             }
                         }
                     }
