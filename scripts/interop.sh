@@ -23,7 +23,9 @@
 #      SIGNET_OPENAPI_VALIDATOR=$PWD/.venv-interop/bin/python)
 #   5. scripts/sklearn_fixtures.sh                       (sklearn models saved by MLflow as skops,
 #      predicted natively as MLflow's pyfunc predicts them)
-#   6. scripts/registry_test.sh                          (log, register, resolve and diff against
+#   6. scripts/trees_fixtures.sh                         (xgboost/lightgbm models saved by MLflow,
+#      predicted natively, bit for bit as the libraries predict)
+#   7. scripts/registry_test.sh                          (log, register, resolve and diff against
 #      a real `mlflow server`)
 # Any mismatch fails the script. Needs python3 (3.10+) with venv and pip, and the packages
 # MLflow depends on from PyPI (first run only). PYTHON overrides the interpreter.
@@ -79,6 +81,9 @@ SIGNET_OPENAPI_VALIDATOR="$PWD/$VENV/bin/python" cargo test --workspace --test o
 
 echo "==> scikit-learn models saved by MLflow (skops), run natively"
 bash scripts/sklearn_fixtures.sh
+
+echo "==> xgboost and lightgbm models saved by MLflow, run natively"
+bash scripts/trees_fixtures.sh
 
 echo "==> the registry against a real mlflow server"
 bash scripts/registry_test.sh

@@ -85,6 +85,8 @@ pub(crate) fn registry() -> Registry {
         signet_sklearn::SKLEARN_FLAVOR,
         signet_sklearn::SklearnFlavor,
     );
+    registry.register_flavor(signet_trees::XGBOOST_FLAVOR, signet_trees::XgboostFlavor);
+    registry.register_flavor(signet_trees::LIGHTGBM_FLAVOR, signet_trees::LightGbmFlavor);
     registry
 }
 

@@ -1,0 +1,58 @@
+//! signet-trees prediction speed on the models and data of `tests/trees/bench_libraries.py`
+//! (run by `scripts/trees_bench.sh`, which compares with the libraries' own predict):
+//! a single row, and batches of 10k and 1M rows, for XGBoost and LightGBM.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use signet_trees::{lightgbm, xgboost};
+use std::hint::black_box;
+use std::path::PathBuf;
+
+const F: usize = 30;
+
+fn dir() -> PathBuf {
+    PathBuf::from(std::env::var("SIGNET_TREES_BENCH_DIR").expect(
+        "SIGNET_TREES_BENCH_DIR is not set: run scripts/trees_bench.sh, which makes the models",
+    ))
+}
+
+fn read<T: Copy, const N: usize>(name: &str, from: fn([u8; N]) -> T) -> Vec<T> {
+    let bytes = std::fs::read(dir().join(name)).expect("benchmark data missing");
+    bytes
+        .chunks_exact(N)
+        .map(|c| from(c.try_into().expect("chunk")))
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let xgb = xgboost::Model::load(&dir().join("xgb.ubj")).expect("xgb.ubj");
+    let lgb = lightgbm::Booster::load(&dir().join("lgb.txt")).expect("lgb.txt");
+    let x32: Vec<f32> = read("x32.bin", f32::from_le_bytes);
+    let x64: Vec<f64> = read("x64.bin", f64::from_le_bytes);
+    let opts = xgboost::predict::Options::default();
+    let mut g = c.benchmark_group("trees");
+    g.bench_function("xgb_single", |b| {
+        b.iter(|| xgb.predict(black_box(&x32[..F]), 1, &opts).unwrap())
+    });
+    g.bench_function("lgb_single", |b| {
+        b.iter(|| lgb.predict(black_box(&x64[..F]), 1, None, false).unwrap())
+    });
+    g.sample_size(10);
+    for (rows, name) in [(10_000usize, "10k"), (1_000_000, "1m")] {
+        g.bench_function(format!("xgb_{name}"), |b| {
+            b.iter(|| {
+                xgb.predict(black_box(&x32[..rows * F]), rows, &opts)
+                    .unwrap()
+            })
+        });
+        g.bench_function(format!("lgb_{name}"), |b| {
+            b.iter(|| {
+                lgb.predict(black_box(&x64[..rows * F]), rows, None, false)
+                    .unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

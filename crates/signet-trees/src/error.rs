@@ -1,0 +1,48 @@
+//! The one error type of this crate: every failure names the file and where in it (a byte
+//! offset or a key path) it happened.
+
+use std::fmt;
+
+/// A model file could not be read, or a prediction could not be made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeError {
+    /// The file (or `<memory>` for text given directly).
+    pub file: String,
+    /// Where: `byte 1234`, `line 12`, or a key path such as `learner.objective.name`;
+    /// empty when the error is not about a place in a file (e.g. bad input data).
+    pub at: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl TreeError {
+    /// An error at a place in a file.
+    pub fn at(file: &str, at: impl Into<String>, message: impl Into<String>) -> Self {
+        TreeError {
+            file: file.to_string(),
+            at: at.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An error about prediction input (no file position).
+    pub fn input(message: impl Into<String>) -> Self {
+        TreeError {
+            file: String::new(),
+            at: String::new(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for TreeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.file.is_empty(), self.at.is_empty()) {
+            (true, _) => write!(f, "{}", self.message),
+            (false, true) => write!(f, "{}: {}", self.file, self.message),
+            (false, false) => write!(f, "{}: {}: {}", self.file, self.at, self.message),
+        }
+    }
+}
+
+impl std::error::Error for TreeError {}

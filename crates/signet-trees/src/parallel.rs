@@ -1,0 +1,29 @@
+//! Row-parallel batch prediction on scoped threads (no thread pool, no dependency): rows are
+//! independent, so splitting them changes no result bit.
+
+/// Batches smaller than this run on the calling thread.
+pub const MIN_PARALLEL_ROWS: usize = 4096;
+
+/// Calls `f(x_rows, out_rows)` on contiguous row chunks of `x` (`nf` values a row) and `out`
+/// (`width` values a row), on up to `std::thread::available_parallelism()` threads.
+pub fn for_row_chunks<T: Sync, O: Send>(
+    x: &[T],
+    nf: usize,
+    out: &mut [O],
+    width: usize,
+    f: impl Fn(&[T], &mut [O]) + Sync,
+) {
+    let rows = out.len().checked_div(width).unwrap_or(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || rows < MIN_PARALLEL_ROWS || nf == 0 || width == 0 {
+        f(x, out);
+        return;
+    }
+    let chunk = rows.div_ceil(threads);
+    std::thread::scope(|s| {
+        for (xc, oc) in x.chunks(chunk * nf).zip(out.chunks_mut(chunk * width)) {
+            let f = &f;
+            s.spawn(move || f(xc, oc));
+        }
+    });
+}
