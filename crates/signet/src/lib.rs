@@ -11,6 +11,9 @@
 //! | [`infer`] | `infer_signature`: a signature from sample data |
 //! | [`enforce`] | the check of an input and params against a signature before the model runs, and [`enforce::violations`]: every violation of a data batch, row by row |
 //! | [`params`] | inference parameters: validation of a ParamSchema's defaults and of the params sent with a request |
+//! | [`diff`] | what changed between two signatures, each change classified breaking or compatible for existing callers (docs/signature-compatibility.md) |
+//! | [`error`] | [`SchemaError`]: the error of schema construction, parsing and inference, with MLflow's exception class and message |
+//! | [`pandas`] | `pd.read_csv`'s rules: the C tokenizer, NA strings, header labels, column typing |
 //! | [`input`], [`table`], [`value`], [`elem`] | how model inputs are represented: Arrow tables for DataFrames (see [`table`] for the pandas ↔ Arrow mapping), tensors, Python values and their tagged-JSON form |
 //! | [`pyjson`], [`repr`] | Python's `json` and `repr` byte for byte, for exact output and messages |
 //!
