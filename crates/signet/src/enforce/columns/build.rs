@@ -332,34 +332,44 @@ pub(crate) fn scalar_column(v: &Value) -> Col {
 
 /// [`scalar_column`] with a label: the column `pd.DataFrame([{label: v}])` makes of one value.
 pub(crate) fn labelled_scalar_column(label: &ColumnName, v: &Value) -> Col {
+    repeated_scalar_column(label, v, 1)
+}
+
+/// The column of `rows` copies of a numpy-scalar-like value, its numpy dtype kept: what pandas
+/// makes of a numpy scalar broadcast beside a list (`pd.DataFrame({"a": np.int32(1), "b":
+/// [2, 3]})`) or alone (`pd.DataFrame([np.int32(5)])`).
+pub(crate) fn repeated_scalar_column(label: &ColumnName, v: &Value, rows: usize) -> Col {
     let label = label.clone();
     let array: ArrayRef = match v {
-        Value::Numpy(dt, inner) => match numpy_array(*dt, inner) {
+        Value::Numpy(dt, inner) => match numpy_array(*dt, inner, rows) {
             Some(a) => a,
-            None => return column(&label, std::slice::from_ref(v), true),
+            None => return column(&label, &vec![v.clone(); rows], true),
         },
         Value::Datetime64(d, unit) => {
             let us = d.and_utc();
             match unit {
                 TimeUnit::Nano => Arc::new(TimestampNanosecondArray::from(vec![
-                    us.timestamp_nanos_opt()
+                    us.timestamp_nanos_opt();
+                    rows
                 ])),
-                TimeUnit::Micro => {
-                    Arc::new(TimestampMicrosecondArray::from(vec![us.timestamp_micros()]))
-                }
-                TimeUnit::Milli => {
-                    Arc::new(TimestampMillisecondArray::from(vec![us.timestamp_millis()]))
-                }
-                _ => Arc::new(TimestampSecondArray::from(vec![us.timestamp()])),
+                TimeUnit::Micro => Arc::new(TimestampMicrosecondArray::from(vec![
+                    us.timestamp_micros();
+                    rows
+                ])),
+                TimeUnit::Milli => Arc::new(TimestampMillisecondArray::from(vec![
+                    us.timestamp_millis();
+                    rows
+                ])),
+                _ => Arc::new(TimestampSecondArray::from(vec![us.timestamp(); rows])),
             }
         }
-        Value::Bytes(b) => Arc::new(BinaryArray::from_vec(vec![b.as_slice()])),
-        other => return column(&label, std::slice::from_ref(other), true),
+        Value::Bytes(b) => Arc::new(BinaryArray::from_vec(vec![b.as_slice(); rows])),
+        other => return column(&label, &vec![other.clone(); rows], true),
     };
     col(&label, array, &[])
 }
 
-fn numpy_array(dt: NumpyDtype, inner: &Value) -> Option<ArrayRef> {
+fn numpy_array(dt: NumpyDtype, inner: &Value, n: usize) -> Option<ArrayRef> {
     use NumpyDtype as D;
     let i = match inner {
         Value::Int(i) => Some(*i),
@@ -372,18 +382,18 @@ fn numpy_array(dt: NumpyDtype, inner: &Value) -> Option<ArrayRef> {
         _ => None,
     };
     Some(match dt {
-        D::Bool => Arc::new(BooleanArray::from(vec![inner.is_truthy()])),
-        D::Int8 => Arc::new(Int8Array::from(vec![i8::try_from(i?).ok()?])),
-        D::Int16 => Arc::new(Int16Array::from(vec![i16::try_from(i?).ok()?])),
-        D::Int32 => Arc::new(Int32Array::from(vec![i32::try_from(i?).ok()?])),
-        D::Int64 => Arc::new(Int64Array::from(vec![i64::try_from(i?).ok()?])),
-        D::UInt8 => Arc::new(UInt8Array::from(vec![u8::try_from(i?).ok()?])),
-        D::UInt16 => Arc::new(UInt16Array::from(vec![u16::try_from(i?).ok()?])),
-        D::UInt32 => Arc::new(UInt32Array::from(vec![u32::try_from(i?).ok()?])),
-        D::UInt64 => Arc::new(UInt64Array::from(vec![u64::try_from(i?).ok()?])),
-        D::Float16 => Arc::new(elem::float16_array(&[Some(f?)])),
-        D::Float32 => Arc::new(Float32Array::from(vec![f? as f32])),
-        D::Float64 => Arc::new(Float64Array::from(vec![f?])),
+        D::Bool => Arc::new(BooleanArray::from(vec![inner.is_truthy(); n])),
+        D::Int8 => Arc::new(Int8Array::from(vec![i8::try_from(i?).ok()?; n])),
+        D::Int16 => Arc::new(Int16Array::from(vec![i16::try_from(i?).ok()?; n])),
+        D::Int32 => Arc::new(Int32Array::from(vec![i32::try_from(i?).ok()?; n])),
+        D::Int64 => Arc::new(Int64Array::from(vec![i64::try_from(i?).ok()?; n])),
+        D::UInt8 => Arc::new(UInt8Array::from(vec![u8::try_from(i?).ok()?; n])),
+        D::UInt16 => Arc::new(UInt16Array::from(vec![u16::try_from(i?).ok()?; n])),
+        D::UInt32 => Arc::new(UInt32Array::from(vec![u32::try_from(i?).ok()?; n])),
+        D::UInt64 => Arc::new(UInt64Array::from(vec![u64::try_from(i?).ok()?; n])),
+        D::Float16 => Arc::new(elem::float16_array(&vec![Some(f?); n])),
+        D::Float32 => Arc::new(Float32Array::from(vec![f? as f32; n])),
+        D::Float64 => Arc::new(Float64Array::from(vec![f?; n])),
         _ => return None,
     })
 }

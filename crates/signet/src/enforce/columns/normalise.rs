@@ -119,6 +119,13 @@ pub(crate) fn normalise(input: ModelInput, specs: &[ColSpec]) -> Result<Frame, E
 fn value_frame(v: Value, specs: &[ColSpec]) -> Result<Frame, EnforceError> {
     match v {
         Value::None => Err(not_a_frame("NoneType")),
+        // `pd.DataFrame([v])`: a numpy scalar keeps its dtype (conformance/cases
+        // `scalar-inputs/*/bare-scalar-unnamed`).
+        v @ Value::Numpy(..) => Ok(Frame {
+            cols: vec![build::labelled_scalar_column(&ColumnName::Int(0), &v)],
+            rows: 1,
+            batch: None,
+        }),
         v if is_scalar_or_none(&v) => Ok(Frame {
             cols: vec![build::column(&ColumnName::Int(0), &[v], true)],
             rows: 1,
@@ -413,6 +420,7 @@ fn dict_frame(items: Vec<(Value, Value)>, specs: &[ColSpec]) -> Result<Frame, En
                 TensorData::Arrow(a) => build::arrow_column(&label, a),
                 TensorData::Object(v) => build::column(&label, &v, false),
             },
+            Part::Scalar(s @ Value::Numpy(..)) => build::repeated_scalar_column(&label, &s, rows),
             Part::Scalar(s) => build::column(&label, &vec![s; rows], true),
             Part::Keyed(_) => build::object_col(&label, &[]),
         })
