@@ -1499,13 +1499,35 @@ pub(crate) fn finish_table(
 ) -> Result<RecordBatch, RequestError> {
     let targets = targets(labels, schema);
     let rows = t.rows;
+    // MLflow casts in the schema's order (`cast_df_types_according_to_schema` zips
+    // `input_names()`), so of several failing columns the first in the schema is reported.
+    let names = schema
+        .filter(|s| s.has_input_names())
+        .map(|s| s.input_names());
+    let rank = |i: usize, label: &ColumnName| match &names {
+        Some(names) => names.iter().position(|n| n == label).unwrap_or(usize::MAX),
+        None => i,
+    };
     let mut fields = Vec::with_capacity(labels.len());
     let mut arrays = Vec::with_capacity(labels.len());
-    for ((col, label), target) in t.cols.into_iter().zip(labels).zip(targets) {
+    let mut first_error: Option<(usize, RequestError)> = None;
+    for (i, ((col, label), target)) in t.cols.into_iter().zip(labels).zip(targets).enumerate() {
         let ctx = Ctx { label, compat };
-        let (f, a) = col.finish(&ctx, target)?;
-        fields.push(f);
-        arrays.push(a);
+        match col.finish(&ctx, target) {
+            Ok((f, a)) => {
+                fields.push(f);
+                arrays.push(a);
+            }
+            Err(e) => {
+                let r = rank(i, label);
+                if first_error.as_ref().is_none_or(|(best, _)| r < *best) {
+                    first_error = Some((r, e));
+                }
+            }
+        }
+    }
+    if let Some((_, e)) = first_error {
+        return Err(e);
     }
     batch(fields, arrays, rows)
 }
