@@ -358,6 +358,56 @@ pub fn argmax_rows(m: &Matrix) -> Vec<usize> {
         .collect()
 }
 
+/// A classifier's answer from its class probabilities (one column per class): the labels of
+/// the first maximum for `predict`, else the probabilities (or their log).
+pub fn classifier_output(p: Matrix, classes: &Classes, method: Method) -> Output {
+    if method == Method::Predict {
+        Output::Labels {
+            index: argmax_rows(&p),
+            classes: classes.clone(),
+        }
+    } else {
+        proba_output(p, method)
+    }
+}
+
+/// A gradient-boosted classifier's answer from its raw scores: one column is the binary
+/// logit (class 1 when `positive(score)`; probabilities `[1 - expit, expit]`), more columns
+/// are per-class scores (argmax; softmax probabilities).
+pub fn boosted_classifier_output(
+    raw: Matrix,
+    classes: &Classes,
+    method: Method,
+    positive: impl Fn(f64) -> bool,
+) -> Output {
+    let binary = raw.cols == 1;
+    if method == Method::Predict && binary {
+        return Output::Labels {
+            index: raw.data.iter().map(|&v| usize::from(positive(v))).collect(),
+            classes: classes.clone(),
+        };
+    }
+    let p = if binary {
+        let mut data = Vec::with_capacity(raw.rows * 2);
+        for &v in &raw.data {
+            let e = crate::linear::expit(v);
+            data.extend([1.0 - e, e]);
+        }
+        Matrix {
+            rows: raw.rows,
+            cols: 2,
+            data,
+        }
+    } else {
+        let mut m = raw;
+        if method != Method::Predict {
+            softmax(&mut m);
+        }
+        m
+    };
+    classifier_output(p, classes, method)
+}
+
 /// Probabilities for `predict_proba`/`predict_log_proba` of a classifier.
 pub fn proba_output(m: Matrix, method: Method) -> Output {
     let mut out = Output::matrix(m);

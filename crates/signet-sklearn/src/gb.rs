@@ -4,10 +4,9 @@
 
 use crate::error::SklearnError;
 use crate::estimator::{
-    argmax_rows, feature_names, prepare, proba_output, softmax, Classes, Estimator, Method, Output,
+    boosted_classifier_output, feature_names, prepare, Classes, Estimator, Method, Output,
 };
 use crate::frame::{Frame, Matrix};
-use crate::linear::expit;
 use crate::tree::Tree;
 use signet_skops::{Json, Node, NodeKind};
 
@@ -188,34 +187,8 @@ impl Estimator for GradientBoosting {
             }
             return Ok(Output::column(raw.data));
         };
-        let binary = raw.cols == 1;
-        if method == Method::Predict {
-            let index = if binary {
-                raw.data.iter().map(|&v| usize::from(v >= 0.0)).collect()
-            } else {
-                argmax_rows(&raw)
-            };
-            return Ok(Output::Labels {
-                index,
-                classes: classes.clone(),
-            });
-        }
-        let p = if binary {
-            let mut data = Vec::with_capacity(raw.rows * 2);
-            for &v in &raw.data {
-                let e = expit(v);
-                data.extend([1.0 - e, e]);
-            }
-            Matrix {
-                rows: raw.rows,
-                cols: 2,
-                data,
-            }
-        } else {
-            let mut m = raw;
-            softmax(&mut m);
-            m
-        };
-        Ok(proba_output(p, method))
+        Ok(boosted_classifier_output(raw, classes, method, |v| {
+            v >= 0.0
+        }))
     }
 }

@@ -7,11 +7,10 @@
 use crate::encoders::OrdinalEncoder;
 use crate::error::SklearnError;
 use crate::estimator::{
-    argmax_rows, feature_names, n_features, prepare, proba_output, softmax, Classes, Estimator,
-    Method, Output,
+    boosted_classifier_output, feature_names, n_features, prepare, Classes, Estimator, Method,
+    Output,
 };
 use crate::frame::{Frame, Matrix};
-use crate::linear::expit;
 use signet_skops::{ArrayData, Node, NodeKind};
 
 /// A 256-bit bitset (8 × u32), as sklearn's `_bitset`.
@@ -392,34 +391,6 @@ impl Estimator for HistGradientBoosting {
             }
             return Ok(Output::column(v));
         };
-        let binary = raw.cols == 1;
-        if method == Method::Predict {
-            let index = if binary {
-                raw.data.iter().map(|&v| usize::from(v > 0.0)).collect()
-            } else {
-                argmax_rows(&raw)
-            };
-            return Ok(Output::Labels {
-                index,
-                classes: classes.clone(),
-            });
-        }
-        let p = if binary {
-            let mut data = Vec::with_capacity(raw.rows * 2);
-            for &v in &raw.data {
-                let e = expit(v);
-                data.extend([1.0 - e, e]);
-            }
-            Matrix {
-                rows: raw.rows,
-                cols: 2,
-                data,
-            }
-        } else {
-            let mut m = raw;
-            softmax(&mut m);
-            m
-        };
-        Ok(proba_output(p, method))
+        Ok(boosted_classifier_output(raw, classes, method, |v| v > 0.0))
     }
 }

@@ -4,7 +4,8 @@
 
 use crate::error::SklearnError;
 use crate::estimator::{
-    argmax_rows, feature_names, prepare, proba_output, Classes, Estimator, Method, Output,
+    argmax_rows, classifier_output, feature_names, prepare, proba_output, Classes, Estimator,
+    Method, Output,
 };
 use crate::frame::{Frame, Matrix};
 use signet_skops::{Json, Node};
@@ -191,14 +192,7 @@ impl Estimator for KNeighbors {
                     let sum: f64 = row.iter().sum();
                     row.iter_mut().for_each(|v| *v /= sum);
                 }
-                if method == Method::Predict {
-                    Ok(Output::Labels {
-                        index: argmax_rows(&p),
-                        classes: classes.clone(),
-                    })
-                } else {
-                    Ok(proba_output(p, method))
-                }
+                Ok(classifier_output(p, classes, method))
             }
         }
     }

@@ -5,7 +5,7 @@
 
 use crate::error::SklearnError;
 use crate::estimator::{
-    argmax_rows, feature_names, prepare, proba_output, Classes, Estimator, Method, Output,
+    classifier_output, feature_names, prepare, Classes, Estimator, Method, Output,
 };
 use crate::frame::{Frame, Matrix};
 use signet_skops::{Node, NodeKind};
@@ -229,14 +229,7 @@ impl Estimator for DecisionTree {
                 for i in 0..x.rows {
                     self.proba_row(x.row(i), k, &mut p.data[i * k..(i + 1) * k]);
                 }
-                if method == Method::Predict {
-                    Ok(Output::Labels {
-                        index: argmax_rows(&p),
-                        classes: classes.clone(),
-                    })
-                } else {
-                    Ok(proba_output(p, method))
-                }
+                Ok(classifier_output(p, classes, method))
             }
         }
     }
@@ -342,14 +335,7 @@ impl Estimator for Forest {
                     }
                     out.iter_mut().for_each(|o| *o /= n);
                 }
-                if method == Method::Predict {
-                    Ok(Output::Labels {
-                        index: argmax_rows(&p),
-                        classes: classes.clone(),
-                    })
-                } else {
-                    Ok(proba_output(p, method))
-                }
+                Ok(classifier_output(p, classes, method))
             }
         }
     }
