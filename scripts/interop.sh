@@ -5,10 +5,8 @@
 #
 #   bash scripts/interop.sh
 #
-# Creates .venv-interop (ignored by git: the venv holds a `.gitignore` of its own) with
-# `pip install mlflow==3.17.2` when it is missing or holds another MLflow, adds
-# `onnx onnxruntime skl2onnx scikit-learn`, `xgboost lightgbm skops Flask-WTF` and
-# `openapi-spec-validator` to it when missing (all pinned),
+# Creates .venv-interop (ignored by git: the venv holds a `.gitignore` of its own) with the
+# pinned packages of scripts/requirements-interop.txt (scripts/venv.sh),
 # then runs
 #   1. tests/interop/check_mlflow.py write-mlflow DIR  (MLflow saves models of many kinds)
 #      tests/interop/check_onnx.py write-mlflow DIR    (MLflow saves ONNX exports of sklearn
@@ -32,31 +30,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-VENV=.venv-interop
-PYTHON=${PYTHON:-python3}
-MLFLOW_VERSION=3.17.2
-
-if ! "$VENV/bin/python" -c "import mlflow, sys; sys.exit(mlflow.__version__ != '$MLFLOW_VERSION')" 2>/dev/null; then
-    echo "==> creating $VENV (pip install mlflow==$MLFLOW_VERSION)"
-    rm -rf "$VENV"
-    "$PYTHON" -m venv "$VENV"
-    echo '*' > "$VENV/.gitignore"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "mlflow==$MLFLOW_VERSION"
-fi
-if ! "$VENV/bin/python" -c "import onnx, onnxruntime, skl2onnx, sklearn" 2>/dev/null; then
-    echo "==> adding onnx, onnxruntime, skl2onnx, scikit-learn to $VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        onnx==1.23.2 onnxruntime==1.32.0 skl2onnx==1.20.0 scikit-learn==1.9.1
-fi
-if ! "$VENV/bin/python" -c "import xgboost, lightgbm, skops, flask_wtf" 2>/dev/null; then
-    echo "==> adding xgboost, lightgbm, skops, Flask-WTF to $VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        xgboost==3.2.0 lightgbm==4.7.0 skops==0.16.0 Flask-WTF==1.3.0
-fi
-if ! "$VENV/bin/python" -c "import openapi_spec_validator, jsonschema" 2>/dev/null; then
-    echo "==> adding openapi-spec-validator to $VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check openapi-spec-validator==0.9.0
-fi
+source scripts/venv.sh
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

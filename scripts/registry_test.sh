@@ -20,17 +20,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-VENV=${VENV:-.venv-interop}
-PY="$PWD/$VENV/bin/python"
+source scripts/venv.sh
 MLFLOW_BIN="$PWD/$VENV/bin/mlflow"
-if ! "$PY" -c "import mlflow, sys; sys.exit(mlflow.__version__ != '3.17.2')" 2>/dev/null; then
-    echo "registry_test: $VENV has no mlflow 3.17.2: run scripts/interop.sh first" >&2
-    exit 2
-fi
-if ! "$PY" -c "import flask_wtf" 2>/dev/null; then
-    echo "==> adding Flask-WTF==1.3.0 (mlflow[auth]) to $VENV"
-    "$PY" -m pip install --quiet --disable-pip-version-check "Flask-WTF==1.3.0"
-fi
 
 START=$(date +%s)
 WORK=$(mktemp -d)

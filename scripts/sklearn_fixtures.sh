@@ -14,21 +14,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-VENV=.venv-interop
-PYTHON=${PYTHON:-python3}
-if [ ! -x "$VENV/bin/python" ]; then
-    echo "==> creating $VENV"
-    "$PYTHON" -m venv "$VENV"
-    echo '*' > "$VENV/.gitignore"
-fi
-if ! "$VENV/bin/python" -c "
-import sys, mlflow, sklearn, skops
-sys.exit(not (mlflow.__version__ == '3.17.2' and sklearn.__version__ == '1.9.1' and skops.__version__ == '0.16.0'))
-" 2>/dev/null; then
-    echo "==> installing mlflow==3.17.2 scikit-learn==1.9.1 skops==0.16.0 into $VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        mlflow==3.17.2 scikit-learn==1.9.1 skops==0.16.0
-fi
+source scripts/venv.sh
 
 if [ $# -ge 1 ]; then
     OUT=$1

@@ -15,21 +15,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-VENV=.venv-interop
-PYTHON=${PYTHON:-python3}
-if [ ! -x "$VENV/bin/python" ]; then
-    echo "==> creating $VENV"
-    "$PYTHON" -m venv "$VENV"
-    echo '*' > "$VENV/.gitignore"
-fi
-if ! "$VENV/bin/python" -c "
-import sys, mlflow, xgboost, lightgbm, pyarrow
-sys.exit(not (mlflow.__version__ == '3.17.2' and xgboost.__version__ == '3.2.0' and lightgbm.__version__ == '4.7.0'))
-" 2>/dev/null; then
-    echo "==> installing mlflow==3.17.2 xgboost==3.2.0 lightgbm==4.7.0 into $VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        mlflow==3.17.2 xgboost==3.2.0 lightgbm==4.7.0 pyarrow
-fi
+source scripts/venv.sh
 
 if [ $# -ge 1 ]; then
     DIR=$1

@@ -267,8 +267,26 @@ pub(crate) fn datetime_nanos(v: &Value) -> Option<i64> {
 }
 
 /// A column with the dtype pandas infers for `values` (see [`infer`]).
+///
+/// Values that are all numpy scalars of one numeric dtype keep it, as pandas keeps it
+/// (`pd.DataFrame([{"a": np.int32(7)}])` is int32, so is a numpy scalar broadcast beside a
+/// list; conformance/cases `scalar-inputs`).
 pub(crate) fn column(label: &ColumnName, values: &[Value], numeric: bool) -> Col {
+    if let Some(array) = shared_numpy_dtype(values).and_then(|dt| numpy_array(dt, values)) {
+        return col(label, array, &[]);
+    }
     build(label, values, infer(values, numeric))
+}
+
+/// The dtype every value is a numpy scalar of, if there is one.
+fn shared_numpy_dtype(values: &[Value]) -> Option<NumpyDtype> {
+    let Some(Value::Numpy(first, _)) = values.first() else {
+        return None;
+    };
+    values
+        .iter()
+        .all(|v| matches!(v, Value::Numpy(dt, _) if dt == first))
+        .then_some(*first)
 }
 
 /// A column of `values` typed as `kind` (values that do not fit are written as missing).
@@ -327,73 +345,77 @@ pub(crate) fn build(label: &ColumnName, values: &[Value], kind: Inferred) -> Col
 /// The one-element column `pd.Series(v)` makes of a numpy-scalar-like value (its numpy dtype
 /// kept for numpy scalars).
 pub(crate) fn scalar_column(v: &Value) -> Col {
-    labelled_scalar_column(&ColumnName::Str(String::new()), v)
-}
-
-/// [`scalar_column`] with a label: the column `pd.DataFrame([{label: v}])` makes of one value.
-pub(crate) fn labelled_scalar_column(label: &ColumnName, v: &Value) -> Col {
-    repeated_scalar_column(label, v, 1)
-}
-
-/// The column of `rows` copies of a numpy-scalar-like value, its numpy dtype kept: what pandas
-/// makes of a numpy scalar broadcast beside a list (`pd.DataFrame({"a": np.int32(1), "b":
-/// [2, 3]})`) or alone (`pd.DataFrame([np.int32(5)])`).
-pub(crate) fn repeated_scalar_column(label: &ColumnName, v: &Value, rows: usize) -> Col {
-    let label = label.clone();
+    let label = ColumnName::Str(String::new());
     let array: ArrayRef = match v {
-        Value::Numpy(dt, inner) => match numpy_array(*dt, inner, rows) {
-            Some(a) => a,
-            None => return column(&label, &vec![v.clone(); rows], true),
-        },
+        Value::Numpy(..) => return column(&label, std::slice::from_ref(v), true),
         Value::Datetime64(d, unit) => {
             let us = d.and_utc();
             match unit {
                 TimeUnit::Nano => Arc::new(TimestampNanosecondArray::from(vec![
-                    us.timestamp_nanos_opt();
-                    rows
+                    us.timestamp_nanos_opt()
                 ])),
-                TimeUnit::Micro => Arc::new(TimestampMicrosecondArray::from(vec![
-                    us.timestamp_micros();
-                    rows
-                ])),
-                TimeUnit::Milli => Arc::new(TimestampMillisecondArray::from(vec![
-                    us.timestamp_millis();
-                    rows
-                ])),
-                _ => Arc::new(TimestampSecondArray::from(vec![us.timestamp(); rows])),
+                TimeUnit::Micro => {
+                    Arc::new(TimestampMicrosecondArray::from(vec![us.timestamp_micros()]))
+                }
+                TimeUnit::Milli => {
+                    Arc::new(TimestampMillisecondArray::from(vec![us.timestamp_millis()]))
+                }
+                _ => Arc::new(TimestampSecondArray::from(vec![us.timestamp()])),
             }
         }
-        Value::Bytes(b) => Arc::new(BinaryArray::from_vec(vec![b.as_slice(); rows])),
-        other => return column(&label, &vec![other.clone(); rows], true),
+        Value::Bytes(b) => Arc::new(BinaryArray::from_vec(vec![b.as_slice()])),
+        other => return column(&label, std::slice::from_ref(other), true),
     };
     col(&label, array, &[])
 }
 
-fn numpy_array(dt: NumpyDtype, inner: &Value, n: usize) -> Option<ArrayRef> {
+/// The array of numpy scalars of dtype `dt` (`None` when one does not fit it, or for a dtype
+/// that is not numeric).
+fn numpy_array(dt: NumpyDtype, values: &[Value]) -> Option<ArrayRef> {
     use NumpyDtype as D;
-    let i = match inner {
-        Value::Int(i) => Some(*i),
-        Value::Bool(b) => Some(*b as i128),
+    let inner = |v: &Value| match v {
+        Value::Numpy(_, inner) => Some(inner.as_ref().clone()),
         _ => None,
     };
-    let f = match inner {
-        Value::Float(f) => Some(*f),
-        Value::Int(i) => Some(*i as f64),
+    let int = |v: &Value| match inner(v)? {
+        Value::Int(i) => Some(i),
+        Value::Bool(b) => Some(b as i128),
         _ => None,
     };
+    let float = |v: &Value| match inner(v)? {
+        Value::Float(f) => Some(f),
+        Value::Int(i) => Some(i as f64),
+        _ => None,
+    };
+    fn ints<T: TryFrom<i128>>(
+        values: &[Value],
+        int: impl Fn(&Value) -> Option<i128>,
+    ) -> Option<Vec<T>> {
+        values.iter().map(|v| T::try_from(int(v)?).ok()).collect()
+    }
+    let floats = || values.iter().map(float).collect::<Option<Vec<f64>>>();
     Some(match dt {
-        D::Bool => Arc::new(BooleanArray::from(vec![inner.is_truthy(); n])),
-        D::Int8 => Arc::new(Int8Array::from(vec![i8::try_from(i?).ok()?; n])),
-        D::Int16 => Arc::new(Int16Array::from(vec![i16::try_from(i?).ok()?; n])),
-        D::Int32 => Arc::new(Int32Array::from(vec![i32::try_from(i?).ok()?; n])),
-        D::Int64 => Arc::new(Int64Array::from(vec![i64::try_from(i?).ok()?; n])),
-        D::UInt8 => Arc::new(UInt8Array::from(vec![u8::try_from(i?).ok()?; n])),
-        D::UInt16 => Arc::new(UInt16Array::from(vec![u16::try_from(i?).ok()?; n])),
-        D::UInt32 => Arc::new(UInt32Array::from(vec![u32::try_from(i?).ok()?; n])),
-        D::UInt64 => Arc::new(UInt64Array::from(vec![u64::try_from(i?).ok()?; n])),
-        D::Float16 => Arc::new(elem::float16_array(&vec![Some(f?); n])),
-        D::Float32 => Arc::new(Float32Array::from(vec![f? as f32; n])),
-        D::Float64 => Arc::new(Float64Array::from(vec![f?; n])),
+        D::Bool => Arc::new(BooleanArray::from(
+            values
+                .iter()
+                .map(|v| inner(v).is_some_and(|i| i.is_truthy()))
+                .collect::<Vec<_>>(),
+        )),
+        D::Int8 => Arc::new(Int8Array::from(ints::<i8>(values, int)?)),
+        D::Int16 => Arc::new(Int16Array::from(ints::<i16>(values, int)?)),
+        D::Int32 => Arc::new(Int32Array::from(ints::<i32>(values, int)?)),
+        D::Int64 => Arc::new(Int64Array::from(ints::<i64>(values, int)?)),
+        D::UInt8 => Arc::new(UInt8Array::from(ints::<u8>(values, int)?)),
+        D::UInt16 => Arc::new(UInt16Array::from(ints::<u16>(values, int)?)),
+        D::UInt32 => Arc::new(UInt32Array::from(ints::<u32>(values, int)?)),
+        D::UInt64 => Arc::new(UInt64Array::from(ints::<u64>(values, int)?)),
+        D::Float16 => Arc::new(elem::float16_array(
+            &floats()?.into_iter().map(Some).collect::<Vec<_>>(),
+        )),
+        D::Float32 => Arc::new(Float32Array::from(
+            floats()?.into_iter().map(|f| f as f32).collect::<Vec<_>>(),
+        )),
+        D::Float64 => Arc::new(Float64Array::from(floats()?)),
         _ => return None,
     })
 }

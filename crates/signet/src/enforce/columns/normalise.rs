@@ -119,13 +119,6 @@ pub(crate) fn normalise(input: ModelInput, specs: &[ColSpec]) -> Result<Frame, E
 fn value_frame(v: Value, specs: &[ColSpec]) -> Result<Frame, EnforceError> {
     match v {
         Value::None => Err(not_a_frame("NoneType")),
-        // `pd.DataFrame([v])`: a numpy scalar keeps its dtype (conformance/cases
-        // `scalar-inputs/*/bare-scalar-unnamed`).
-        v @ Value::Numpy(..) => Ok(Frame {
-            cols: vec![build::labelled_scalar_column(&ColumnName::Int(0), &v)],
-            rows: 1,
-            batch: None,
-        }),
         v if is_scalar_or_none(&v) => Ok(Frame {
             cols: vec![build::column(&ColumnName::Int(0), &[v], true)],
             rows: 1,
@@ -317,12 +310,7 @@ fn dict_frame(items: Vec<(Value, Value)>, specs: &[ColSpec]) -> Result<Frame, En
     if one_row {
         let cols = items
             .iter()
-            .map(|(k, v)| match v {
-                // `pd.DataFrame([d])` keeps a numpy scalar's dtype (an `np.int32` stays
-                // int32; conformance/cases `scalar-inputs`).
-                Value::Numpy(..) => build::labelled_scalar_column(&key_label(k), v),
-                _ => build::column(&key_label(k), std::slice::from_ref(v), true),
-            })
+            .map(|(k, v)| build::column(&key_label(k), std::slice::from_ref(v), true))
             .collect();
         return Ok(Frame {
             cols,
@@ -420,7 +408,6 @@ fn dict_frame(items: Vec<(Value, Value)>, specs: &[ColSpec]) -> Result<Frame, En
                 TensorData::Arrow(a) => build::arrow_column(&label, a),
                 TensorData::Object(v) => build::column(&label, &v, false),
             },
-            Part::Scalar(s @ Value::Numpy(..)) => build::repeated_scalar_column(&label, &s, rows),
             Part::Scalar(s) => build::column(&label, &vec![s; rows], true),
             Part::Keyed(_) => build::object_col(&label, &[]),
         })

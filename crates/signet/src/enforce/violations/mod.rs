@@ -74,8 +74,7 @@ use columns::*;
 use tensors::*;
 use text::*;
 
-use crate::pandas::csv::NA_VALUES as NA_TEXTS;
-use crate::pandas::csv::{parse_bool, parse_float, parse_int};
+use crate::pandas::csv::{is_na, parse_bool, parse_float, parse_int};
 
 /// One problem found in the data.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -230,7 +230,7 @@ pub(super) fn tensor_text_column(
             (0..cells.len())
                 .map(|i| {
                     let text = text_at(i);
-                    if NA_TEXTS.contains(&text) {
+                    if is_na(text) {
                         return Some(f64::NAN);
                     }
                     Some(parse_float(text).unwrap_or_else(|| {
@@ -275,7 +275,7 @@ pub(super) fn inferred_text_column(
     } else if let Some(floats) = (0..n)
         .map(|i| {
             let text = text_at(i);
-            if NA_TEXTS.contains(&text) {
+            if is_na(text) {
                 Some(f64::NAN)
             } else {
                 parse_float(text)

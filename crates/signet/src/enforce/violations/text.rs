@@ -14,7 +14,7 @@ pub(super) fn has_zone(text: &str) -> bool {
 
 /// Why CSV cell `text` cannot be a value of scalar type `t` (`None`: it can).
 pub(super) fn text_cell_problem(t: DataType, text: &str) -> Option<String> {
-    let missing = NA_TEXTS.contains(&text);
+    let missing = is_na(text);
     match t {
         DataType::Long | DataType::Integer => {
             if missing {
@@ -94,7 +94,7 @@ pub(super) fn check_text_column(
             let mut rows = Vec::with_capacity(cells.len());
             for i in 0..cells.len() {
                 let text = text_at(i);
-                if NA_TEXTS.contains(&text) {
+                if is_na(text) {
                     values.push(Value::None);
                     rows.push(i);
                     continue;

@@ -1,0 +1,19 @@
+# Sourced by the scripts that run real Python libraries: makes sure .venv-interop exists and
+# holds exactly the pins of scripts/requirements-interop.txt (reinstalled when that file
+# changes), then sets VENV and PY. Needs python3 (3.10+) with venv and PyPI; PYTHON overrides
+# the interpreter.
+VENV=.venv-interop
+PY="$PWD/$VENV/bin/python"
+_REQS=scripts/requirements-interop.txt
+_STAMP="$VENV/.requirements.sha256"
+_want=$(sha256sum "$_REQS" | cut -d' ' -f1)
+if [ ! -x "$PY" ]; then
+    echo "==> creating $VENV"
+    "${PYTHON:-python3}" -m venv "$VENV"
+    echo '*' > "$VENV/.gitignore"
+fi
+if [ "$(cat "$_STAMP" 2>/dev/null)" != "$_want" ]; then
+    echo "==> installing $_REQS into $VENV"
+    "$PY" -m pip install --quiet --disable-pip-version-check -r "$_REQS"
+    echo "$_want" > "$_STAMP"
+fi
