@@ -100,3 +100,18 @@ pub(super) fn text_content(schema: Value) -> Value {
 pub(super) fn response(description: &str, content: Value) -> Value {
     obj([("description", s(description)), ("content", content)])
 }
+
+/// `{"type": "string"}`.
+pub(super) fn string() -> Value {
+    obj([("type", s("string"))])
+}
+
+/// An object schema with these `properties`, of which `required` are required (the key is left
+/// out when none are).
+pub(super) fn object<const N: usize>(properties: [(&str, Value); N], required: &[&str]) -> Value {
+    let mut schema = obj([("type", s("object")), ("properties", obj(properties))]);
+    if !required.is_empty() {
+        set(&mut schema, "required", strs(required.iter().copied()));
+    }
+    schema
+}

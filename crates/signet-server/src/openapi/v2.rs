@@ -2,7 +2,8 @@
 //! MLflow model): their path items and the `V2*` schemas.
 
 use super::builders::{
-    any_of, array_of, described, json_content, obj, reference, response, s, set, strs, Components,
+    any_of, array_of, described, json_content, obj, object, reference, response, s, set, string,
+    strs, Components,
 };
 use signet::types::{Schema, SchemaKind};
 use signet::Value;
@@ -41,31 +42,35 @@ pub(super) fn v2_input_names(schema: &Schema) -> Vec<String> {
 /// request inputs' names.
 pub(super) fn v2_components(components: &mut Components, input_names: Option<Vec<String>>) {
     let datatype = || obj([("type", s("string")), ("enum", strs(V2_DATATYPES))]);
-    let shape = || array_of(obj([("type", s("integer")), ("minimum", Value::Int(0))]));
-    let content_type = |description: &str| {
-        obj([(
-            "content_type",
-            obj([("type", s("string")), ("description", s(description))]),
-        )])
+    let shape = |minimum: i128| {
+        array_of(obj([
+            ("type", s("integer")),
+            ("minimum", Value::Int(minimum)),
+        ]))
     };
-    let tensor_parameters = || {
-        obj([
-            ("type", s("object")),
-            (
-                "properties",
-                content_type(
-                    "How the tensor is decoded: `np`, `str`, `base64`, `datetime`, `pd_json`.",
-                ),
-            ),
-        ])
-    };
+    let content_type =
+        |description: &str| object([("content_type", described(string(), description))], &[]);
+    let tensor_parameters =
+        || content_type("How the tensor is decoded: `np`, `str`, `base64`, `datetime`, `pd_json`.");
     let input_name = match input_names {
         Some(names) => obj([
             ("type", s("string")),
             ("description", s("One of the model's input names.")),
             ("enum", strs(names)),
         ]),
-        None => obj([("type", s("string"))]),
+        None => string(),
+    };
+    let tensor = |name: Value| {
+        object(
+            [
+                ("name", name),
+                ("shape", shape(0)),
+                ("datatype", datatype()),
+                ("parameters", tensor_parameters()),
+                ("data", reference("V2TensorData")),
+            ],
+            &["name", "shape", "datatype", "data"],
+        )
     };
     components.add(
         "V2TensorData",
@@ -74,43 +79,30 @@ pub(super) fn v2_components(components: &mut Components, input_names: Option<Vec
             "The tensor's elements in row-major order, flat or nested by `shape`; the element count must match the shape.",
         ),
     );
-    components.add(
-        "V2RequestInput",
-        obj([
-            ("type", s("object")),
-            (
-                "properties",
-                obj([
-                    ("name", input_name),
-                    ("shape", shape()),
-                    ("datatype", datatype()),
-                    ("parameters", tensor_parameters()),
-                    ("data", reference("V2TensorData")),
-                ]),
-            ),
-            ("required", strs(["name", "shape", "datatype", "data"])),
-        ]),
-    );
+    components.add("V2RequestInput", tensor(input_name));
     components.add(
         "V2RequestOutput",
-        obj([
-            ("type", s("object")),
+        object(
+            [
+                ("name", string()),
+                ("parameters", obj([("type", s("object"))])),
+            ],
+            &["name"],
+        ),
+    );
+    let mut request_parameters = object(
+        [
             (
-                "properties",
-                obj([
-                    ("name", obj([("type", s("string"))])),
-                    ("parameters", obj([("type", s("object"))])),
-                ]),
+                "content_type",
+                described(
+                    string(),
+                    "How the whole request is decoded: `pd` (a DataFrame), `dict` (named tensors), `np` (one tensor), `str`; default from the signature.",
+                ),
             ),
-            ("required", strs(["name"])),
-        ]),
+            ("headers", obj([("type", s("object"))])),
+        ],
+        &[],
     );
-    let mut request_parameters = obj([("type", s("object"))]);
-    let mut props = content_type(
-        "How the whole request is decoded: `pd` (a DataFrame), `dict` (named tensors), `np` (one tensor), `str`; default from the signature.",
-    );
-    set(&mut props, "headers", obj([("type", s("object"))]));
-    set(&mut request_parameters, "properties", props);
     set(
         &mut request_parameters,
         "additionalProperties",
@@ -121,145 +113,81 @@ pub(super) fn v2_components(components: &mut Components, input_names: Option<Vec
     );
     components.add(
         "V2InferenceRequest",
-        obj([
-            ("type", s("object")),
-            (
-                "properties",
-                obj([
-                    ("id", obj([("type", s("string"))])),
-                    ("parameters", request_parameters),
-                    (
-                        "inputs",
-                        obj([
-                            ("type", s("array")),
-                            ("items", reference("V2RequestInput")),
-                            ("minItems", Value::Int(1)),
-                        ]),
-                    ),
-                    ("outputs", array_of(reference("V2RequestOutput"))),
-                ]),
-            ),
-            ("required", strs(["inputs"])),
-        ]),
+        object(
+            [
+                ("id", string()),
+                ("parameters", request_parameters),
+                (
+                    "inputs",
+                    obj([
+                        ("type", s("array")),
+                        ("items", reference("V2RequestInput")),
+                        ("minItems", Value::Int(1)),
+                    ]),
+                ),
+                ("outputs", array_of(reference("V2RequestOutput"))),
+            ],
+            &["inputs"],
+        ),
     );
-    components.add(
-        "V2ResponseOutput",
-        obj([
-            ("type", s("object")),
-            (
-                "properties",
-                obj([
-                    ("name", obj([("type", s("string"))])),
-                    ("shape", shape()),
-                    ("datatype", datatype()),
-                    ("parameters", tensor_parameters()),
-                    ("data", reference("V2TensorData")),
-                ]),
-            ),
-            ("required", strs(["name", "shape", "datatype", "data"])),
-        ]),
-    );
+    components.add("V2ResponseOutput", tensor(string()));
     components.add(
         "V2InferenceResponse",
-        obj([
-            ("type", s("object")),
-            (
-                "properties",
-                obj([
-                    ("model_name", obj([("type", s("string"))])),
-                    ("model_version", obj([("type", s("string"))])),
-                    (
-                        "id",
-                        described(
-                            obj([("type", s("string"))]),
-                            "The request's `id`, else a generated one.",
-                        ),
-                    ),
-                    (
-                        "parameters",
-                        obj([
-                            ("type", s("object")),
-                            ("properties", content_type("How the output was encoded.")),
-                        ]),
-                    ),
-                    ("outputs", array_of(reference("V2ResponseOutput"))),
-                ]),
-            ),
-            ("required", strs(["model_name", "id", "outputs"])),
-        ]),
+        object(
+            [
+                ("model_name", string()),
+                ("model_version", string()),
+                (
+                    "id",
+                    described(string(), "The request's `id`, else a generated one."),
+                ),
+                ("parameters", content_type("How the output was encoded.")),
+                ("outputs", array_of(reference("V2ResponseOutput"))),
+            ],
+            &["model_name", "id", "outputs"],
+        ),
     );
     components.add(
         "V2MetadataTensor",
-        obj([
-            ("type", s("object")),
-            (
-                "properties",
-                obj([
-                    ("name", obj([("type", s("string"))])),
-                    ("datatype", datatype()),
-                    (
-                        "shape",
-                        described(
-                            array_of(obj([("type", s("integer")), ("minimum", Value::Int(-1))])),
-                            "-1: any size.",
-                        ),
-                    ),
-                    ("parameters", tensor_parameters()),
-                ]),
-            ),
-            ("required", strs(["name", "datatype", "shape"])),
-        ]),
+        object(
+            [
+                ("name", string()),
+                ("datatype", datatype()),
+                ("shape", described(shape(-1), "-1: any size.")),
+                ("parameters", tensor_parameters()),
+            ],
+            &["name", "datatype", "shape"],
+        ),
     );
     components.add(
         "V2ModelMetadata",
-        obj([
-            ("type", s("object")),
-            (
-                "properties",
-                obj([
-                    ("name", obj([("type", s("string"))])),
-                    ("versions", array_of(obj([("type", s("string"))]))),
-                    ("platform", obj([("type", s("string"))])),
-                    ("inputs", array_of(reference("V2MetadataTensor"))),
-                    ("outputs", array_of(reference("V2MetadataTensor"))),
-                    (
-                        "parameters",
-                        obj([
-                            ("type", s("object")),
-                            (
-                                "properties",
-                                content_type("How requests are decoded by default."),
-                            ),
-                        ]),
-                    ),
-                ]),
-            ),
-            ("required", strs(["name", "platform", "inputs", "outputs"])),
-        ]),
+        object(
+            [
+                ("name", string()),
+                ("versions", array_of(string())),
+                ("platform", string()),
+                ("inputs", array_of(reference("V2MetadataTensor"))),
+                ("outputs", array_of(reference("V2MetadataTensor"))),
+                (
+                    "parameters",
+                    content_type("How requests are decoded by default."),
+                ),
+            ],
+            &["name", "platform", "inputs", "outputs"],
+        ),
     );
     components.add(
         "V2ServerMetadata",
-        obj([
-            ("type", s("object")),
-            (
-                "properties",
-                obj([
-                    ("name", obj([("type", s("string"))])),
-                    ("version", obj([("type", s("string"))])),
-                    ("extensions", array_of(obj([("type", s("string"))]))),
-                ]),
-            ),
-            ("required", strs(["name", "version", "extensions"])),
-        ]),
+        object(
+            [
+                ("name", string()),
+                ("version", string()),
+                ("extensions", array_of(string())),
+            ],
+            &["name", "version", "extensions"],
+        ),
     );
-    components.add(
-        "V2Error",
-        obj([
-            ("type", s("object")),
-            ("properties", obj([("error", obj([("type", s("string"))]))])),
-            ("required", strs(["error"])),
-        ]),
-    );
+    components.add("V2Error", object([("error", string())], &["error"]));
 }
 
 /// The V2 path items; `model_name` / `model_version` (when known) enumerate the path parameters,
@@ -269,7 +197,7 @@ pub(super) fn v2_paths(
     model_version: Option<&str>,
 ) -> Vec<(String, Value)> {
     let path_param = |name: &str, description: &str, value: Option<&str>| {
-        let mut schema = obj([("type", s("string"))]);
+        let mut schema = string();
         if let Some(v) = value {
             set(&mut schema, "enum", strs([v]));
         }
