@@ -20,6 +20,13 @@ impl SklearnError {
     }
 }
 
+impl SklearnError {
+    /// Python's `AttributeError` for a prediction method the estimator lacks.
+    pub fn no_attribute(class: &str, method: &str) -> SklearnError {
+        SklearnError::new(format!("'{class}' object has no attribute '{method}'"))
+    }
+}
+
 impl fmt::Display for SklearnError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)

@@ -166,14 +166,19 @@ pub trait Estimator: Send + Sync + std::fmt::Debug {
         )))
     }
 
-    /// `predict(X)`, `predict_proba(X)` or `predict_log_proba(X)`.
+    /// `predict(X)`, `predict_proba(X)` or `predict_log_proba(X)`; a method the estimator lacks
+    /// is Python's `AttributeError`.
     fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
+        if !self.supports(method) {
+            return Err(SklearnError::no_attribute(self.class(), method.name()));
+        }
+        self.predict_supported(x, method)
+    }
+
+    /// [`Estimator::predict`] for a method [`Estimator::supports`] accepts.
+    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
         let _ = x;
-        Err(SklearnError::new(format!(
-            "'{}' object has no attribute '{}'",
-            self.class(),
-            method.name()
-        )))
+        Err(SklearnError::no_attribute(self.class(), method.name()))
     }
 }
 

@@ -173,18 +173,11 @@ impl Estimator for GradientBoosting {
     fn supports(&self, method: Method) -> bool {
         method == Method::Predict || self.classes.is_some()
     }
-    fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
+    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
         let x = prepare(x, &self.names, Some(self.n_features), &self.class)?
             .to_finite_matrix(&self.class)?;
         let raw = self.raw(&x);
         let Some(classes) = &self.classes else {
-            if method != Method::Predict {
-                return Err(SklearnError::new(format!(
-                    "'{}' object has no attribute '{}'",
-                    self.class,
-                    method.name()
-                )));
-            }
             return Ok(Output::column(raw.data));
         };
         Ok(boosted_classifier_output(raw, classes, method, |v| {

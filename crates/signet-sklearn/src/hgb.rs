@@ -369,7 +369,7 @@ impl Estimator for HistGradientBoosting {
     fn supports(&self, method: Method) -> bool {
         method == Method::Predict || self.classes.is_some()
     }
-    fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
+    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
         let x = prepare(x, &self.names, Some(self.n_features), &self.class)?;
         let x = match &self.preprocessor {
             Some(p) => p.transform(x)?,
@@ -378,13 +378,6 @@ impl Estimator for HistGradientBoosting {
         .to_matrix()?;
         let raw = self.raw(&x);
         let Some(classes) = &self.classes else {
-            if method != Method::Predict {
-                return Err(SklearnError::new(format!(
-                    "'{}' object has no attribute '{}'",
-                    self.class,
-                    method.name()
-                )));
-            }
             let mut v = raw.data;
             if self.link == Link::Log {
                 v.iter_mut().for_each(|x| *x = x.exp());

@@ -100,14 +100,7 @@ impl Estimator for LinearModel {
     fn supports(&self, method: Method) -> bool {
         method == Method::Predict
     }
-    fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        if method != Method::Predict {
-            return Err(SklearnError::new(format!(
-                "'{}' object has no attribute '{}'",
-                self.class,
-                method.name()
-            )));
-        }
+    fn predict_supported(&self, x: Frame, _method: Method) -> Result<Output, SklearnError> {
         let x = prepare(x, &self.names, Some(self.coef.cols), &self.class)?
             .to_finite_matrix(&self.class)?;
         let s = scores(&x, &self.coef, &self.intercept);
@@ -180,14 +173,7 @@ impl Estimator for LogisticRegression {
     fn supports(&self, method: Method) -> bool {
         method == Method::Predict || self.proba != Proba::None
     }
-    fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        if !self.supports(method) {
-            return Err(SklearnError::new(format!(
-                "'{}' object has no attribute '{}'",
-                self.class,
-                method.name()
-            )));
-        }
+    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
         let x = prepare(x, &self.names, Some(self.coef.cols), &self.class)?
             .to_finite_matrix(&self.class)?;
         let s = scores(&x, &self.coef, &self.intercept);

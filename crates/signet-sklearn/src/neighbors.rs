@@ -159,11 +159,11 @@ impl Estimator for KNeighbors {
     fn supports(&self, method: Method) -> bool {
         method == Method::Predict || self.classes.is_some()
     }
-    fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
+    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
         let x = prepare(x, &self.names, Some(self.fit_x.cols), &self.class)?
             .to_finite_matrix(&self.class)?;
         match &self.classes {
-            None if method == Method::Predict => Ok(Output::column(
+            None => Ok(Output::column(
                 (0..x.rows)
                     .map(|i| {
                         let n = self.neighbors(x.row(i));
@@ -172,18 +172,9 @@ impl Estimator for KNeighbors {
                     })
                     .collect(),
             )),
-            None => Err(SklearnError::new(format!(
-                "'{}' object has no attribute '{}'",
-                self.class,
-                method.name()
-            ))),
             Some(classes) => {
                 let c = classes.len();
-                let mut p = Matrix {
-                    rows: x.rows,
-                    cols: c,
-                    data: vec![0.0; x.rows * c],
-                };
+                let mut p = Matrix::zeros(x.rows, c);
                 for i in 0..x.rows {
                     let row = &mut p.data[i * c..(i + 1) * c];
                     for (j, w) in self.neighbors(x.row(i)) {
@@ -282,7 +273,7 @@ impl Estimator for GaussianNB {
     fn supports(&self, _method: Method) -> bool {
         true
     }
-    fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
+    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
         let x = prepare(x, &self.names, Some(self.theta.cols), "GaussianNB")?
             .to_finite_matrix("GaussianNB")?;
         let mut jll = self.jll(&x);

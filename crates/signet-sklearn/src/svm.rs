@@ -293,14 +293,7 @@ impl Estimator for Svm {
     fn supports(&self, method: Method) -> bool {
         method == Method::Predict || self.platt.is_some()
     }
-    fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        if !self.supports(method) {
-            return Err(SklearnError::new(format!(
-                "{} has no attribute '{}' (predict_proba is available when probability=True)",
-                self.class,
-                method.name()
-            )));
-        }
+    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
         let x = prepare(x, &self.names, Some(self.sv.cols), &self.class)?
             .to_finite_matrix(&self.class)?;
         let Some(classes) = &self.classes else {

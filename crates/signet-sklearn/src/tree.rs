@@ -208,24 +208,15 @@ impl Estimator for DecisionTree {
     fn supports(&self, method: Method) -> bool {
         method == Method::Predict || self.classes.is_some()
     }
-    fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
+    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
         let x = matrix(x, &self.names, self.tree.n_features, &self.class)?;
         match &self.classes {
-            None if method == Method::Predict => Ok(Output::column(
+            None => Ok(Output::column(
                 (0..x.rows).map(|i| self.value_row(x.row(i))).collect(),
             )),
-            None => Err(SklearnError::new(format!(
-                "'{}' object has no attribute '{}'",
-                self.class,
-                method.name()
-            ))),
             Some(classes) => {
                 let k = classes.len();
-                let mut p = Matrix {
-                    rows: x.rows,
-                    cols: k,
-                    data: vec![0.0; x.rows * k],
-                };
+                let mut p = Matrix::zeros(x.rows, k);
                 for i in 0..x.rows {
                     self.proba_row(x.row(i), k, &mut p.data[i * k..(i + 1) * k]);
                 }
@@ -297,11 +288,11 @@ impl Estimator for Forest {
     fn supports(&self, method: Method) -> bool {
         method == Method::Predict || self.classes.is_some()
     }
-    fn predict(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
+    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
         let x = matrix(x, &self.names, self.n_features, &self.class)?;
         let n = self.trees.len() as f64;
         match &self.classes {
-            None if method == Method::Predict => Ok(Output::column(
+            None => Ok(Output::column(
                 (0..x.rows)
                     .map(|i| {
                         let mut sum = 0.0;
@@ -312,18 +303,9 @@ impl Estimator for Forest {
                     })
                     .collect(),
             )),
-            None => Err(SklearnError::new(format!(
-                "'{}' object has no attribute '{}'",
-                self.class,
-                method.name()
-            ))),
             Some(classes) => {
                 let k = classes.len();
-                let mut p = Matrix {
-                    rows: x.rows,
-                    cols: k,
-                    data: vec![0.0; x.rows * k],
-                };
+                let mut p = Matrix::zeros(x.rows, k);
                 let mut buf = vec![0.0; k];
                 for i in 0..x.rows {
                     let out = &mut p.data[i * k..(i + 1) * k];
