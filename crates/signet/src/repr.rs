@@ -1,6 +1,7 @@
 //! Python renderings MLflow embeds in its messages: `repr` of strings and values, and the
 //! text forms of dates, bytes and numbers.
 
+pub use crate::pyjson::float32_repr;
 use crate::pyjson::float_repr;
 use crate::types::{
     ColSpec, ColType, ColumnName, ModelSignature, NumpyDtype, ObjectType, ParamSchema, ParamShape,
@@ -226,62 +227,6 @@ pub fn py_repr(v: &Value) -> String {
     }
 }
 
-/// numpy's repr of a `float32` scalar's value: the shortest digits that round-trip through
-/// `float32`, laid out as Python lays out floats (`0.7`, `1e+20`, `3.0`).
-pub fn float32_repr(f: f32) -> String {
-    if !f.is_finite() || f == 0.0 {
-        return float_repr(f as f64);
-    }
-    let sci = format!("{:e}", f);
-    let Some((mantissa, exp)) = sci.split_once('e') else {
-        return float_repr(f as f64);
-    };
-    let Ok(exp) = exp.parse::<i32>() else {
-        return float_repr(f as f64);
-    };
-    let (neg, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    if !(-4..16).contains(&exp) {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        out.push_str(&format!(
-            "e{}{:02}",
-            if exp < 0 { '-' } else { '+' },
-            exp.abs()
-        ));
-    } else if exp < 0 {
-        out.push_str("0.");
-        for _ in 0..(-exp - 1) {
-            out.push('0');
-        }
-        out.push_str(&digits);
-    } else {
-        let int_len = exp as usize + 1;
-        if digits.len() <= int_len {
-            out.push_str(&digits);
-            for _ in digits.len()..int_len {
-                out.push('0');
-            }
-            out.push_str(".0");
-        } else {
-            out.push_str(&digits[..int_len]);
-            out.push('.');
-            out.push_str(&digits[int_len..]);
-        }
-    }
-    out
-}
-
 /// The name of the numpy scalar class of a dtype (`int64`, `bool`, `str_`, `bytes_`,
 /// `datetime64`), as in `np.int64(5)` or `<class 'numpy.str_'>`.
 pub fn numpy_class_name(dtype: NumpyDtype) -> String {
@@ -481,11 +426,6 @@ mod tests {
 
     #[test]
     fn numpy_scalars() {
-        assert_eq!(float32_repr(0.7), "0.7");
-        assert_eq!(float32_repr(1.0), "1.0");
-        assert_eq!(float32_repr(1e20), "1e+20");
-        assert_eq!(float32_repr(1.5e-5), "1.5e-05");
-        assert_eq!(float32_repr(123456789.0), "123456790.0");
         let f32v = Value::Numpy(NumpyDtype::Float32, Box::new(Value::Float(0.7f32 as f64)));
         assert_eq!(py_str_of(&f32v), "0.7");
         assert_eq!(py_repr(&f32v), "np.float32(0.7)");

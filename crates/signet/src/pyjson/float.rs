@@ -21,6 +21,27 @@ pub fn float_repr(f: f64) -> String {
     let sci = format!("{:e}", f);
     let (mantissa, exp) = sci.split_once('e').expect("`{:e}` always has an exponent");
     let exp: i32 = exp.parse().expect("exponent is an integer");
+    python_layout(mantissa, exp, (-4..16).contains(&exp))
+}
+
+/// numpy's `str` of a `float32` scalar (and the value inside its `repr`, `np.float32(0.7)`):
+/// the shortest digits that round-trip through `float32`, positional only when
+/// `1e-4 <= |x| < 1e6` (`999999.0`, `1e+06`, `1.2345679e+08`), else laid out as Python's.
+pub fn float32_repr(f: f32) -> String {
+    if !f.is_finite() || f == 0.0 {
+        return float_repr(f64::from(f));
+    }
+    let sci = format!("{:e}", f);
+    let (mantissa, exp) = sci.split_once('e').expect("`{:e}` always has an exponent");
+    let exp: i32 = exp.parse().expect("exponent is an integer");
+    let abs = f64::from(f).abs();
+    python_layout(mantissa, exp, (1e-4..1e6).contains(&abs))
+}
+
+/// Lays out `{:e}`'s mantissa (shortest round-trip digits, `-1.2345`) and decimal exponent as
+/// Python lays out floats: positional or scientific (`1e-07`, `1.5e+16`) as `positional` says;
+/// integral values keep `.0`.
+fn python_layout(mantissa: &str, exp: i32, positional: bool) -> String {
     let (neg, mantissa) = match mantissa.strip_prefix('-') {
         Some(m) => (true, m),
         None => (false, mantissa),
@@ -30,7 +51,7 @@ pub fn float_repr(f: f64) -> String {
     if neg {
         out.push('-');
     }
-    if !(-4..16).contains(&exp) {
+    if !positional {
         out.push_str(&digits[..1]);
         if digits.len() > 1 {
             out.push('.');
@@ -68,7 +89,7 @@ pub fn float_repr(f: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::float_repr;
+    use super::{float32_repr, float_repr};
 
     #[test]
     fn matches_python_repr() {
@@ -92,6 +113,27 @@ mod tests {
         ];
         for (f, want) in cases {
             assert_eq!(float_repr(f), want, "repr({f:?})");
+        }
+    }
+
+    /// `str(np.float32(x))`, recorded from numpy 2 (the pinned interop venv).
+    #[test]
+    fn matches_numpy_float32_str() {
+        let cases = [
+            (123456789.0f32, "1.2345679e+08"),
+            (1e6, "1e+06"),
+            (999999.0, "999999.0"),
+            (1e7, "1e+07"),
+            (1e20, "1e+20"),
+            (1.5e-5, "1.5e-05"),
+            (1e-4, "1e-04"),
+            (0.00011, "0.00011"),
+            (0.7, "0.7"),
+            (1.0, "1.0"),
+            (-2.5, "-2.5"),
+        ];
+        for (f, want) in cases {
+            assert_eq!(float32_repr(f), want, "str(np.float32({f:?}))");
         }
     }
 }

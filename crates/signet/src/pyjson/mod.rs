@@ -7,5 +7,5 @@ mod float;
 mod parse;
 
 pub use dump::{dumps, dumps_indent, write_str, write_str_utf8};
-pub use float::float_repr;
+pub use float::{float32_repr, float_repr};
 pub use parse::{loads, JsonError};
