@@ -392,24 +392,24 @@ fn scalar(
 /// Resolves a plain scalar with PyYAML's YAML 1.1 implicit resolvers.
 fn resolve_plain(text: &str) -> Result<Yaml, String> {
     // yaml-rust2 reports an empty plain scalar as `~`.
-    if super::is_yaml_null(text) {
+    if super::resolve::is_yaml_null(text) {
         return Ok(Yaml::Null);
     }
-    if super::is_yaml_bool(text) {
+    if super::resolve::is_yaml_bool(text) {
         return Ok(Yaml::Bool(matches!(
             text,
             "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON"
         )));
     }
-    if super::is_yaml_int(text) {
+    if super::resolve::is_yaml_int(text) {
         return Ok(construct_int(text).unwrap_or_else(|| Yaml::Str(text.to_string())));
     }
-    if super::is_yaml_float(text) {
+    if super::resolve::is_yaml_float(text) {
         return construct_float(text)
             .map(Yaml::Float)
             .ok_or_else(|| format!("invalid float {text:?}"));
     }
-    if super::is_yaml_timestamp(text) {
+    if super::resolve::is_yaml_timestamp(text) {
         return construct_timestamp(text).ok_or_else(|| format!("invalid timestamp {text:?}"));
     }
     // `<<` outside a mapping key and `=` resolve to tags the safe constructor cannot build.
