@@ -445,7 +445,13 @@ mod tests {
         // Usage / loading errors are CliErrors (exit 2).
         let txt = root.join("data.txt");
         std::fs::write(&txt, "x").unwrap();
-        assert!(predict_with(&args(&dir, &txt), &registry).is_err());
+        assert_eq!(
+            predict_with(&args(&dir, &txt), &registry).unwrap_err().to_string(),
+            format!(
+                "{}: unsupported input format: use .json (a scoring request body), .csv or .parquet",
+                txt.display()
+            )
+        );
         let err = predict(&args(&dir, &good)).unwrap_err();
         assert!(
             err.to_string()

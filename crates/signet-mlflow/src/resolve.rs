@@ -441,9 +441,15 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("unsafe artifact path"));
-        assert!(safe_rel("/abs", "u").is_err());
+        assert_eq!(
+            safe_rel("/abs", "u").unwrap_err().to_string(),
+            "u: unsafe artifact path \"/abs\""
+        );
         assert_eq!(safe_rel("a/b", "u").unwrap(), PathBuf::from("a/b"));
-        assert!(safe_component("a/b", "u").is_err());
+        assert_eq!(
+            safe_component("a/b", "u").unwrap_err().to_string(),
+            "u: \"a/b\" is not a valid name"
+        );
     }
 
     #[test]

@@ -326,6 +326,11 @@ mod tests {
             to_json(&outputs[0].to_value()),
             r#"{"name":"output-1","shape":[1,1],"datatype":"BYTES","parameters":{"content_type":"str"},"data":["foo"]}"#
         );
-        assert!(encode(&ModelInput::Value(Value::Int(1))).is_err());
+        assert_eq!(
+            encode(&ModelInput::Value(Value::Int(1)))
+                .unwrap_err()
+                .to_string(),
+            "signet cannot encode a model output of type int as V2 outputs"
+        );
     }
 }
