@@ -289,76 +289,23 @@ pub(crate) fn flat_column(t: &NdArray) -> Result<ArrayRef, OnnxError> {
     }
 }
 
-/// A numeric numpy dtype as (kind, itemsize) for promotion.
-fn numeric_kind(d: NumpyDtype) -> Option<(char, usize)> {
-    Some(match d {
-        NumpyDtype::Int8 => ('i', 1),
-        NumpyDtype::Int16 => ('i', 2),
-        NumpyDtype::Int32 => ('i', 4),
-        NumpyDtype::Int64 => ('i', 8),
-        NumpyDtype::UInt8 => ('u', 1),
-        NumpyDtype::UInt16 => ('u', 2),
-        NumpyDtype::UInt32 => ('u', 4),
-        NumpyDtype::UInt64 => ('u', 8),
-        NumpyDtype::Float16 => ('f', 2),
-        NumpyDtype::Float32 => ('f', 4),
-        NumpyDtype::Float64 => ('f', 8),
-        _ => return None,
-    })
-}
-
-fn from_kind(kind: char, size: usize) -> NumpyDtype {
-    match (kind, size) {
-        ('i', 1) => NumpyDtype::Int8,
-        ('i', 2) => NumpyDtype::Int16,
-        ('i', 4) => NumpyDtype::Int32,
-        ('i', 8) => NumpyDtype::Int64,
-        ('u', 1) => NumpyDtype::UInt8,
-        ('u', 2) => NumpyDtype::UInt16,
-        ('u', 4) => NumpyDtype::UInt32,
-        ('u', 8) => NumpyDtype::UInt64,
-        ('f', 2) => NumpyDtype::Float16,
-        ('f', 4) => NumpyDtype::Float32,
-        _ => NumpyDtype::Float64,
-    }
-}
-
-/// numpy's `result_type` for numeric dtypes (what `DataFrame.values` uses for mixed
-/// numeric columns): `int32` + `float32` → `float64`, `uint64` + `int64` → `float64`, ...
+/// The dtype of `DataFrame.values` for columns of dtypes `a` and `b` (pandas'
+/// `find_common_type`): numpy's promotion for numbers, but bool mixed with anything else gives
+/// an object array (`None`, as does any non-numeric mix).
 pub(crate) fn promote(a: NumpyDtype, b: NumpyDtype) -> Option<NumpyDtype> {
     if a == b {
         return Some(a);
     }
-    let (ka, sa) = numeric_kind(a)?;
-    let (kb, sb) = numeric_kind(b)?;
-    Some(match (ka, kb) {
-        _ if ka == kb => from_kind(ka, sa.max(sb)),
-        ('f', _) | (_, 'f') => {
-            let (fs, is) = if ka == 'f' { (sa, sb) } else { (sb, sa) };
-            // The smallest float holding every integer of that size.
-            let need = match is {
-                1 => 2,
-                2 => 4,
-                _ => 8,
-            };
-            from_kind('f', fs.max(need))
-        }
-        _ => {
-            // Signed with unsigned.
-            let (ss, us) = if ka == 'i' { (sa, sb) } else { (sb, sa) };
-            if us >= 8 {
-                NumpyDtype::Float64
-            } else {
-                from_kind('i', ss.max(us * 2))
-            }
-        }
-    })
+    if a == NumpyDtype::Bool || b == NumpyDtype::Bool {
+        return None;
+    }
+    signet::numpy::promote_types(a, b)
 }
 
 fn parse_numpy(name: &str) -> Option<NumpyDtype> {
     NumpyDtype::parse(name)
         .ok()
-        .filter(|d| numeric_kind(*d).is_some() || *d == NumpyDtype::Bool)
+        .filter(|d| matches!(d.kind(), 'b' | 'i' | 'u' | 'f'))
 }
 
 /// The numpy dtype of one DataFrame column's `.values`, or `None` when pandas would give an

@@ -14,6 +14,7 @@
 //! | [`diff`] | what changed between two signatures, each change classified breaking or compatible for existing callers (docs/signature-compatibility.md) |
 //! | [`error`] | [`SchemaError`]: the error of schema construction, parsing and inference, with MLflow's exception class and message |
 //! | [`pandas`] | `pd.read_csv`'s rules: the C tokenizer, NA strings, header labels, column typing |
+//! | [`numpy`] | numpy's dtype rules: kinds and sizes, `np.promote_types` |
 //! | [`input`], [`table`], [`value`], [`elem`] | how model inputs are represented: Arrow tables for DataFrames (see [`table`] for the pandas ↔ Arrow mapping), tensors, Python values and their tagged-JSON form |
 //! | [`pyjson`], [`repr`] | Python's `json` and `repr` byte for byte, for exact output and messages |
 //!
@@ -44,6 +45,7 @@ pub mod error;
 pub mod infer;
 pub mod input;
 pub mod json_form;
+pub mod numpy;
 pub mod pandas;
 pub mod params;
 pub mod pyjson;

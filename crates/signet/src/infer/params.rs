@@ -51,89 +51,15 @@ fn of_dtype(d: NumpyDtype) -> Disc {
     }
 }
 
-/// (kind, itemsize) of a numeric numpy dtype.
-fn kind_size(d: NumpyDtype) -> (char, usize) {
-    use NumpyDtype as D;
-    let size = d.itemsize().unwrap_or(8);
-    let kind = match d {
-        D::Bool => 'b',
-        D::Int8 | D::Int16 | D::Int32 | D::Int64 => 'i',
-        D::UInt8 | D::UInt16 | D::UInt32 | D::UInt64 => 'u',
-        D::Float16 | D::Float32 | D::Float64 => 'f',
-        D::Complex64 | D::Complex128 => 'c',
-        D::Datetime64(_) => 'M',
-        D::Timedelta64(_) => 'm',
-        _ => 'O',
-    };
-    (kind, size)
-}
-
-fn dtype_of(kind: char, size: usize) -> NumpyDtype {
-    use NumpyDtype as D;
-    match (kind, size) {
-        ('i', 1) => D::Int8,
-        ('i', 2) => D::Int16,
-        ('i', 4) => D::Int32,
-        ('i', _) => D::Int64,
-        ('u', 1) => D::UInt8,
-        ('u', 2) => D::UInt16,
-        ('u', 4) => D::UInt32,
-        ('u', _) => D::UInt64,
-        ('f', 2) => D::Float16,
-        ('f', 4) => D::Float32,
-        ('f', _) => D::Float64,
-        ('c', 8) => D::Complex64,
-        _ => D::Complex128,
-    }
-}
-
-/// `np.promote_types` for numeric dtypes; `None` when numpy would fall back to object.
-fn promote_numeric(a: NumpyDtype, b: NumpyDtype) -> Option<NumpyDtype> {
-    if a == b {
-        return Some(a);
-    }
-    let (ka, sa) = kind_size(a);
-    let (kb, sb) = kind_size(b);
-    if matches!(ka, 'M' | 'm' | 'O') || matches!(kb, 'M' | 'm' | 'O') {
-        return None;
-    }
-    if ka == 'b' {
-        return Some(b);
-    }
-    if kb == 'b' {
-        return Some(a);
-    }
-    // Smallest float able to hold an integer of this size.
-    let float_for = |s: usize| match s {
-        1 => 2,
-        2 => 4,
-        _ => 8,
-    };
-    let r = match (ka, kb) {
-        ('i', 'i') | ('u', 'u') | ('f', 'f') | ('c', 'c') => dtype_of(ka, sa.max(sb)),
-        ('i', 'u') | ('u', 'i') => {
-            let (si, su) = if ka == 'i' { (sa, sb) } else { (sb, sa) };
-            if si > su {
-                dtype_of('i', si)
-            } else if su < 8 {
-                dtype_of('i', su * 2)
-            } else {
-                NumpyDtype::Float64
-            }
-        }
-        ('f', 'i' | 'u') => dtype_of('f', sa.max(float_for(sb))),
-        ('i' | 'u', 'f') => dtype_of('f', sb.max(float_for(sa))),
-        _ => NumpyDtype::Complex128,
-    };
-    Some(r)
-}
-
 fn promote(a: Disc, b: Disc) -> Disc {
     match (a, b) {
         (Disc::Object, _) | (_, Disc::Object) => Disc::Object,
         (Disc::Str, _) | (_, Disc::Str) => Disc::Str,
         (Disc::Bytes, _) | (_, Disc::Bytes) => Disc::Bytes,
-        (Disc::Dt(x), Disc::Dt(y)) => promote_numeric(x, y).map_or(Disc::Object, Disc::Dt),
+        (Disc::Dt(x), Disc::Dt(y)) if x == y => Disc::Dt(x),
+        (Disc::Dt(x), Disc::Dt(y)) => {
+            crate::numpy::promote_types(x, y).map_or(Disc::Object, Disc::Dt)
+        }
     }
 }
 
@@ -143,10 +69,7 @@ fn numpy_type(d: Disc) -> Result<DataType, InferError> {
         Disc::Object => numpy_kind_type("object", 'O', 0),
         Disc::Str => Ok(DataType::String),
         Disc::Bytes => Ok(DataType::Binary),
-        Disc::Dt(dt) => {
-            let (kind, size) = kind_size(dt);
-            numpy_kind_type(&dt.name(), kind, size)
-        }
+        Disc::Dt(dt) => numpy_kind_type(&dt.name(), dt.kind(), dt.itemsize().unwrap_or(8)),
     }
 }
 
