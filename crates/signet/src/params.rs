@@ -8,14 +8,14 @@
 //! are parsed with numpy's `datetime64` rules into a `date` or a `datetime`.
 
 use crate::enforce::nested::{self, is_np_scalar, Leaves};
+use crate::numpy::{datetime_item, parse_datetime64, truncate_to_micros, Parsed};
 use crate::repr::{
     object_repr, param_spec_repr, param_spec_repr_parts, py_class, py_repr, py_set, py_str,
     py_str_of, py_tuple,
 };
-use crate::types::{DataType, NumpyDtype, ParamSchema, ParamShape, ParamSpec, ParamType, TimeUnit};
+use crate::types::{DataType, NumpyDtype, ParamSchema, ParamShape, ParamSpec, ParamType};
 use crate::value::Value;
 use crate::SchemaError;
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 /// A failure inside validation: an `MlflowException` (caught and collected by MLflow), or
 /// another Python exception that escapes MLflow's handlers unchanged.
@@ -243,278 +243,6 @@ fn enforce_scalar(v: &Value, t: DataType) -> Result<Value, Failure> {
     )))
 }
 
-// ---------------------------------------------------------------------------------------------
-// Datetimes: `np.datetime64(v).item()`.
-
-/// What numpy's ISO parser made of a string.
-enum Parsed {
-    /// `NaT` (also `""`): `.item()` gives `None`.
-    NaT,
-    /// A value at the unit implied by the text's precision.
-    At(NaiveDateTime, TimeUnit),
-    /// Parsed, but outside what Python's `datetime` can hold.
-    OutOfRange,
-}
-
-fn now_utc() -> NaiveDateTime {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(|d| d.naive_utc())
-        .unwrap_or_default()
-}
-
-/// C's `isspace`.
-fn is_c_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-}
-
-fn is_leap(year: i64) -> bool {
-    (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-/// numpy's `NpyDatetime_ParseISO8601Datetime` (no unit requested). `Err` is a parse failure
-/// (numpy's `ValueError`).
-fn parse_numpy_datetime(text: &str) -> Result<Parsed, ()> {
-    let s = text.as_bytes();
-    if s.is_empty() || text.eq_ignore_ascii_case("nat") {
-        return Ok(Parsed::NaT);
-    }
-    if text.eq_ignore_ascii_case("today") {
-        // numpy takes the local date; signet runs on UTC.
-        let now = now_utc();
-        return Ok(Parsed::At(
-            now.date().and_time(NaiveTime::MIN),
-            TimeUnit::Day,
-        ));
-    }
-    if text.eq_ignore_ascii_case("now") {
-        return Ok(Parsed::At(now_utc(), TimeUnit::Second));
-    }
-    let mut i = 0;
-    while i < s.len() && is_c_space(s[i]) {
-        i += 1;
-    }
-    if i < s.len() && (s[i] == b'-' || s[i] == b'+') {
-        i += 1;
-    }
-    if i == s.len() {
-        return Err(());
-    }
-    let two = |i: usize| -> Option<u32> {
-        match (s.get(i), s.get(i + 1)) {
-            (Some(a), Some(b)) if a.is_ascii_digit() && b.is_ascii_digit() => {
-                Some(((a - b'0') * 10 + (b - b'0')) as u32)
-            }
-            _ => None,
-        }
-    };
-    let mut year: i64 = 0;
-    while i < s.len() && s[i].is_ascii_digit() {
-        year = year
-            .checked_mul(10)
-            .and_then(|y| y.checked_add((s[i] - b'0') as i64))
-            .ok_or(())?;
-        i += 1;
-    }
-    if s[0] == b'-' {
-        year = -year;
-    }
-    let (mut month, mut day, mut hour, mut minute, mut second, mut micros) = (1, 1, 0, 0, 0, 0);
-    let unit;
-    'fields: {
-        if i == s.len() {
-            unit = TimeUnit::Year;
-            break 'fields;
-        }
-        if s[i] != b'-' || i + 1 == s.len() {
-            return Err(());
-        }
-        i += 1;
-        month = two(i).ok_or(())?;
-        if !(1..=12).contains(&month) {
-            return Err(());
-        }
-        i += 2;
-        if i == s.len() {
-            unit = TimeUnit::Month;
-            break 'fields;
-        }
-        if s[i] != b'-' || i + 1 == s.len() {
-            return Err(());
-        }
-        i += 1;
-        day = two(i).ok_or(())?;
-        let days_in_month = match month {
-            2 if is_leap(year) => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        if day < 1 || day > days_in_month {
-            return Err(());
-        }
-        i += 2;
-        if i == s.len() {
-            unit = TimeUnit::Day;
-            break 'fields;
-        }
-        if s[i] != b'T' && s[i] != b' ' {
-            return Err(());
-        }
-        i += 1;
-        hour = two(i).ok_or(())?;
-        if hour >= 24 {
-            return Err(());
-        }
-        i += 2;
-        if i < s.len() && s[i] == b':' {
-            i += 1;
-        } else {
-            unit = TimeUnit::Hour;
-            break 'fields;
-        }
-        minute = two(i).ok_or(())?;
-        if minute >= 60 {
-            return Err(());
-        }
-        i += 2;
-        if i < s.len() && s[i] == b':' {
-            i += 1;
-        } else {
-            unit = TimeUnit::Minute;
-            break 'fields;
-        }
-        second = two(i).ok_or(())?;
-        if second >= 60 {
-            return Err(());
-        }
-        i += 2;
-        if i < s.len() && s[i] == b'.' {
-            i += 1;
-        } else {
-            unit = TimeUnit::Second;
-            break 'fields;
-        }
-        // Up to 18 fraction digits in groups of six (us, ps, as).
-        let group = |i: &mut usize| -> (u32, usize) {
-            let (mut value, mut digits) = (0u32, 0usize);
-            for _ in 0..6 {
-                value *= 10;
-                if *i < s.len() && s[*i].is_ascii_digit() {
-                    value += (s[*i] - b'0') as u32;
-                    *i += 1;
-                    digits += 1;
-                }
-            }
-            (value, digits)
-        };
-        let (us, digits) = group(&mut i);
-        micros = us;
-        if i == s.len() || !s[i].is_ascii_digit() {
-            unit = if digits > 3 {
-                TimeUnit::Micro
-            } else {
-                TimeUnit::Milli
-            };
-            break 'fields;
-        }
-        let (_, digits) = group(&mut i);
-        if i == s.len() || !s[i].is_ascii_digit() {
-            unit = if digits > 3 {
-                TimeUnit::Pico
-            } else {
-                TimeUnit::Nano
-            };
-            break 'fields;
-        }
-        let (_, digits) = group(&mut i);
-        unit = if digits > 3 {
-            TimeUnit::Atto
-        } else {
-            TimeUnit::Femto
-        };
-    }
-    // Time zone: `Z` or an offset, then trailing whitespace (only once a time was parsed).
-    let mut offset_minutes: i64 = 0;
-    if i < s.len() {
-        if matches!(unit, TimeUnit::Year | TimeUnit::Month | TimeUnit::Day) {
-            return Err(());
-        }
-        if s[i] == b'Z' {
-            i += 1;
-        } else if s[i] == b'-' || s[i] == b'+' {
-            let negative = s[i] == b'-';
-            i += 1;
-            let h = two(i).ok_or(())? as i64;
-            if h >= 24 {
-                return Err(());
-            }
-            i += 2;
-            let mut m = 0i64;
-            if i < s.len() {
-                if s[i] == b':' {
-                    i += 1;
-                }
-                m = two(i).ok_or(())? as i64;
-                if m >= 60 {
-                    return Err(());
-                }
-                i += 2;
-            }
-            offset_minutes = if negative { -(h * 60 + m) } else { h * 60 + m };
-        }
-        while i < s.len() && is_c_space(s[i]) {
-            i += 1;
-        }
-        if i != s.len() {
-            return Err(());
-        }
-    }
-    let Ok(year) = i32::try_from(year) else {
-        return Ok(Parsed::OutOfRange);
-    };
-    let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else {
-        return Ok(Parsed::OutOfRange);
-    };
-    let Some(time) = NaiveTime::from_hms_micro_opt(hour, minute, second, micros) else {
-        return Ok(Parsed::OutOfRange);
-    };
-    match date
-        .and_time(time)
-        .checked_sub_signed(Duration::minutes(offset_minutes))
-    {
-        Some(dt) => Ok(Parsed::At(dt, unit)),
-        None => Ok(Parsed::OutOfRange),
-    }
-}
-
-/// `datetime64.item()`: a `date` for day-or-coarser units, a `datetime` down to microseconds;
-/// finer units (or years outside 1..=9999) give an int, which MLflow refuses.
-fn datetime_item(dt: &NaiveDateTime, unit: TimeUnit) -> Option<Value> {
-    if !(1..=9999).contains(&dt.year()) {
-        return None;
-    }
-    match unit {
-        TimeUnit::Year | TimeUnit::Month | TimeUnit::Week | TimeUnit::Day => {
-            Some(Value::Date(dt.date()))
-        }
-        TimeUnit::Hour
-        | TimeUnit::Minute
-        | TimeUnit::Second
-        | TimeUnit::Milli
-        | TimeUnit::Micro => Some(Value::DateTime(truncate_to_micros(dt))),
-        TimeUnit::Generic => Some(Value::None),
-        TimeUnit::Nano | TimeUnit::Pico | TimeUnit::Femto | TimeUnit::Atto => None,
-    }
-}
-
-fn truncate_to_micros(dt: &NaiveDateTime) -> NaiveDateTime {
-    let micros = dt.nanosecond() / 1000 * 1000;
-    dt.with_nanosecond(micros).unwrap_or(*dt)
-}
-
 /// The datetime branch of the scalar rule: `np.datetime64(v).item()`.
 fn to_datetime(v: &Value) -> Result<Value, Failure> {
     let cannot_convert = || {
@@ -553,11 +281,11 @@ fn to_datetime(v: &Value) -> Result<Value, Failure> {
         _ => None,
     };
     if let Some(text) = text {
-        return match parse_numpy_datetime(&text) {
-            Ok(Parsed::NaT) => Ok(Value::None),
-            Ok(Parsed::At(dt, unit)) => datetime_item(&dt, unit).ok_or_else(not_a_date),
-            Ok(Parsed::OutOfRange) => Err(not_a_date()),
-            Err(()) => Err(cannot_convert()),
+        return match parse_datetime64(&text) {
+            Some(Parsed::NaT) => Ok(Value::None),
+            Some(Parsed::At(dt, unit)) => datetime_item(&dt, unit).ok_or_else(not_a_date),
+            Some(Parsed::OutOfRange) => Err(not_a_date()),
+            None => Err(cannot_convert()),
         };
     }
     match v {
@@ -868,6 +596,7 @@ pub fn enforce_params(
 mod tests {
     use super::*;
     use crate::types::{ObjectType, Property};
+    use chrono::NaiveDate;
 
     fn spec(name: &str, t: DataType, default: Value, shape: ParamShape) -> ParamSpec {
         ParamSpec::new(name, ParamType::Scalar(t), default, shape).unwrap()
