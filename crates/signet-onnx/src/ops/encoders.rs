@@ -300,7 +300,8 @@ impl Column {
     }
 }
 
-/// A key of the map (floats by bits, NaN normalised so NaN keys match NaN inputs).
+/// A key of the map (floats by bits, `-0.0` as `0.0`). onnxruntime (1.32, LabelEncoder opset
+/// 2) matches no key with NaN: NaN inputs take the default, see [`float_key`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Key {
     Int(i64),
@@ -308,14 +309,14 @@ enum Key {
     Float(u32),
 }
 
-fn float_key(f: f32) -> Key {
-    if f.is_nan() {
-        Key::Float(f32::NAN.to_bits())
+fn float_key(f: f32) -> Option<Key> {
+    Some(if f.is_nan() {
+        return None;
     } else if f == 0.0 {
         Key::Float(0f32.to_bits())
     } else {
         Key::Float(f.to_bits())
-    }
+    })
 }
 
 /// `LabelEncoder`.
@@ -352,7 +353,11 @@ pub(crate) fn build_label_encoder(
     Ok((expand(op), vec![]))
 }
 
-fn tensor_column(ctx: &ParsingContext, node: &NodeProto, name: &str) -> TractResult<Option<Column>> {
+fn tensor_column(
+    ctx: &ParsingContext,
+    node: &NodeProto,
+    name: &str,
+) -> TractResult<Option<Column>> {
     let Some(t) = node
         .attribute
         .iter()
@@ -421,28 +426,28 @@ fn parse_label_encoder(ctx: &ParsingContext, node: &NodeProto) -> TractResult<La
 }
 
 impl LabelEncoder {
-    fn keys(&self) -> Vec<Key> {
+    fn keys(&self) -> Vec<Option<Key>> {
         match &self.keys {
-            Column::Ints(v) => v.iter().map(|&k| Key::Int(k)).collect(),
-            Column::Strings(v) => v.iter().map(|k| Key::Str(k.clone())).collect(),
+            Column::Ints(v) => v.iter().map(|&k| Some(Key::Int(k))).collect(),
+            Column::Strings(v) => v.iter().map(|k| Some(Key::Str(k.clone()))).collect(),
             Column::Floats(v) => v.iter().map(|&k| float_key(k)).collect(),
         }
     }
 
     fn run(&self, x: &Tensor) -> TractResult<Tensor> {
-        let input: Vec<Key> = match (&self.keys, x.datum_type()) {
+        let input: Vec<Option<Key>> = match (&self.keys, x.datum_type()) {
             (Column::Strings(_), DatumType::String) => x
                 .try_as_plain_ram()?
                 .as_slice::<String>()?
                 .iter()
-                .map(|s| Key::Str(s.clone()))
+                .map(|s| Some(Key::Str(s.clone())))
                 .collect(),
             (Column::Ints(_), DatumType::I64 | DatumType::I32 | DatumType::I16) => {
                 let c = x.cast_to::<i64>()?;
                 c.try_as_plain_ram()?
                     .as_slice::<i64>()?
                     .iter()
-                    .map(|&k| Key::Int(k))
+                    .map(|&k| Some(Key::Int(k)))
                     .collect()
             }
             (Column::Floats(_), dt) if dt.is_float() => {
@@ -463,9 +468,12 @@ impl LabelEncoder {
             .into_iter()
             .enumerate()
             .rev()
-            .map(|(i, k)| (k, i))
+            .filter_map(|(i, k)| k.map(|k| (k, i)))
             .collect();
-        let ix: Vec<Option<usize>> = input.iter().map(|k| map.get(k).copied()).collect();
+        let ix: Vec<Option<usize>> = input
+            .iter()
+            .map(|k| k.as_ref().and_then(|k| map.get(k).copied()))
+            .collect();
         let shape = x.shape();
         match (&self.values, &self.default) {
             (Column::Ints(v), Column::Ints(d)) => {
@@ -754,9 +762,10 @@ mod tests {
         };
         let x = shaped(&[3], vec![1.5f32, f32::NAN, 2.0]).unwrap();
         let y = op.run(&x).unwrap();
+        // onnxruntime matches no key with NaN.
         assert_eq!(
             y.try_as_plain_ram().unwrap().as_slice::<String>().unwrap(),
-            &["one", "nan", "_Unused"]
+            &["one", "_Unused", "_Unused"]
         );
     }
 

@@ -9,10 +9,12 @@
 //! | `Imputer`, `Binarizer`, `OneHotEncoder`, `LabelEncoder`, `FeatureVectorizer` | [`encoders`] |
 //! | `SVMClassifier`, `SVMRegressor` | [`svm`] (all kernels, Platt probabilities) |
 //! | `LinearClassifier`, `LinearRegressor` | [`linear`]: replace tract's, which refuse the `PROBIT` and `SOFTMAX_ZERO` post transforms |
+//! | `ArrayFeatureExtractor` | [`feature_extractor`]: replaces tract's, whose output rank follows the indices' rank |
 //! | `ZipMap` | not an operator: [`crate::zipmap`] strips it before tract parses the graph |
 
 pub(crate) mod attrs;
 mod encoders;
+mod feature_extractor;
 mod linear;
 mod scaler;
 mod svm;
@@ -34,5 +36,6 @@ pub(crate) fn framework() -> tract_onnx::Onnx {
     reg.insert("SVMRegressor", svm::build_regressor);
     reg.insert("LinearClassifier", linear::build_classifier);
     reg.insert("LinearRegressor", linear::build_regressor);
+    reg.insert("ArrayFeatureExtractor", feature_extractor::build);
     onnx
 }

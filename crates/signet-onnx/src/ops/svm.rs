@@ -395,8 +395,8 @@ impl SvmClassifier {
             let mut index = 0;
             for i in 0..k - 1 {
                 for j in i + 1..k {
-                    let v = 1.0
-                        - logistic(pairwise[index] * self.prob_a[index] + self.prob_b[index]);
+                    let v =
+                        1.0 - logistic(pairwise[index] * self.prob_a[index] + self.prob_b[index]);
                     let v = v.clamp(1.0e-7, 1.0 - 1.0e-7);
                     r[i * k + j] = v;
                     r[j * k + i] = 1.0 - v;
@@ -437,12 +437,14 @@ impl SvmClassifier {
             scores.extend(s);
         }
         let labels: Tensor = match &self.labels {
-            Labels::Ints(l) => Tensor::from_shape(&[rows], &classes.iter().map(|&c| l[c]).collect::<Vec<_>>())?,
-            Labels::Strings(l) => {
-                tract_ndarray::Array1::from(classes.iter().map(|&c| l[c].clone()).collect::<Vec<_>>())
-                    .into_dyn()
-                    .into()
+            Labels::Ints(l) => {
+                Tensor::from_shape(&[rows], &classes.iter().map(|&c| l[c]).collect::<Vec<_>>())?
             }
+            Labels::Strings(l) => tract_ndarray::Array1::from(
+                classes.iter().map(|&c| l[c].clone()).collect::<Vec<_>>(),
+            )
+            .into_dyn()
+            .into(),
         };
         Ok((labels, Tensor::from_shape(&[rows, width], &scores)?))
     }
@@ -589,7 +591,9 @@ impl SvmRegressor {
             let mut y = if self.n_supports > 0 {
                 let mut s = 0f32;
                 for j in 0..self.n_supports {
-                    s += self.kernels.eval(row, &self.support[j * f..(j + 1) * f], 0.0)
+                    s += self
+                        .kernels
+                        .eval(row, &self.support[j * f..(j + 1) * f], 0.0)
                         * self.coefficients[j];
                 }
                 s + self.rho
