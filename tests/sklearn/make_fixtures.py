@@ -341,6 +341,7 @@ def main(out):
         }
         with open(os.path.join(path, "expected.json"), "w") as f:
             json.dump(expected, f, indent=1)
+        fitted.append((name, model, X, X_test))
         if name == "onehot_error_linear":
             X_test = X_house_test
             try:
@@ -358,7 +359,6 @@ def main(out):
                         indent=1,
                     )
         names.append(name)
-        fitted.append((name, model, X, X_test))
     lightgbm_wrapper(out)
     onnx_fixtures.write_all(out, fitted)
     with open(os.path.join(out, "cases.json"), "w") as f:

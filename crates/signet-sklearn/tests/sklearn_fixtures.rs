@@ -373,7 +373,9 @@ fn recorded_input(input: &Value) -> ModelInput {
     let tensors = items
         .iter()
         .map(|(k, spec)| {
-            let Value::Str(k) = k else { panic!("input name {k:?}") };
+            let Value::Str(k) = k else {
+                panic!("input name {k:?}")
+            };
             let Value::Str(dtype) = member(spec, "dtype") else {
                 panic!("dtype")
             };
@@ -490,7 +492,10 @@ fn sklearn_agreement(sklearn: &Value, outputs: &[(String, Vec<Value>)]) -> Vec<S
             continue;
         };
         for (c, p) in classes.iter().zip(row) {
-            let have = ours.iter().find(|(k, _)| k == c).map(|(_, v)| plain(v.clone()));
+            let have = ours
+                .iter()
+                .find(|(k, _)| k == c)
+                .map(|(_, v)| plain(v.clone()));
             match (p, have) {
                 (Value::Float(w), Some(Value::Float(h))) if (w - h).abs() <= ONNX_TOLERANCE => {}
                 (_, have) => diffs.push(format!(
@@ -513,7 +518,11 @@ fn onnx_exports_predict_as_mlflow_onnxruntime_does() {
     let Value::List(cases) = cases else {
         panic!("onnx/cases.json is not a list")
     };
-    assert!(!cases.is_empty(), "no ONNX fixture cases in {}", root.display());
+    assert!(
+        !cases.is_empty(),
+        "no ONNX fixture cases in {}",
+        root.display()
+    );
     let mut registry = Registry::new();
     registry.register_flavor(signet_onnx::ONNX_FLAVOR, signet_onnx::OnnxFlavor);
     let mut failures = Vec::new();

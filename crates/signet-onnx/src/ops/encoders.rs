@@ -539,7 +539,7 @@ impl FeatureVectorizer {
                 n == rows,
                 "FeatureVectorizer: inputs have {rows} and {n} rows; they must agree"
             );
-            let c = if rows == 0 { 0 } else { v.len() / rows };
+            let c = v.len().checked_div(rows).unwrap_or(0);
             for r in 0..rows {
                 for j in 0..c.min(dim) {
                     out[r * width + offset + j] = v[r * c + j] as f32;

@@ -605,7 +605,7 @@ impl SvmRegressor {
             }
             out.push(y);
         }
-        Ok(Tensor::from_shape(&[rows, 1], &out)?)
+        Tensor::from_shape(&[rows, 1], &out)
     }
 }
 
