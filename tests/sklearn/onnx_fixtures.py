@@ -34,6 +34,7 @@ import io
 import json
 import os
 import shutil
+import time
 
 import numpy as np
 import pandas as pd
@@ -221,6 +222,7 @@ def save(out, name, model, X, X_test, skipped, onx=None):
 
 def write_all(out, fitted):
     """`fitted`: (name, fitted model, X_train, X_test) for every sklearn case."""
+    started = time.time()
     os.makedirs(os.path.join(out, "onnx"), exist_ok=True)
     names, skipped = [], {}
     all_names = {f[0] for f in fitted}
@@ -239,4 +241,7 @@ def write_all(out, fitted):
         json.dump(names, f, indent=1)
     with open(os.path.join(out, "onnx", "skipped.json"), "w") as f:
         json.dump(skipped, f, indent=1)
-    print(f"{len(names)} ONNX fixtures written, {len(skipped)} not convertible by skl2onnx")
+    print(
+        f"{len(names)} ONNX fixtures written in {time.time() - started:.1f}s, "
+        f"{len(skipped)} not convertible by skl2onnx: {', '.join(sorted(skipped))}"
+    )
