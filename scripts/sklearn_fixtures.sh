@@ -5,10 +5,13 @@
 #
 # 1. tests/sklearn/make_fixtures.py DIR: trains estimators and pipelines with the pinned
 #    scikit-learn, saves each with `mlflow.sklearn.save_model` (skops) and records MLflow's
-#    pyfunc predictions, skops' untrusted types and sklearn's refusals (under a minute);
+#    pyfunc predictions, skops' untrusted types and sklearn's refusals; every case skl2onnx
+#    converts is also saved with `mlflow.onnx.save_model` under DIR/onnx with onnxruntime's
+#    predictions (tests/sklearn/onnx_fixtures.py), plus hand-built ONNX-ML graphs;
 # 2. cargo test --workspace --test sklearn_fixtures -- --ignored with SIGNET_SKLEARN_FIXTURES=DIR:
 #    signet loads every model through the `sklearn` flavor and must predict the same (1e-6
-#    relative for floats, equal labels, same dtype and shape).
+#    relative for floats, equal labels, same dtype and shape), and the ONNX flavor must predict
+#    what MLflow's onnxruntime wrapper did (1e-5) and render the same /invocations JSON.
 # DIR defaults to a temporary directory removed afterwards. Uses .venv-interop (created and
 # filled by scripts/interop.sh); installs the pinned packages this needs when missing.
 set -euo pipefail

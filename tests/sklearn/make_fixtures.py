@@ -13,6 +13,9 @@ DIR/<name>/expected.json:
 * `untrusted`: `skops.io.get_untrusted_types(file=model.skops)` (signet's audit must agree);
 * `predict_fn`.
 
+DIR/onnx/ holds the same models exported by skl2onnx and saved by `mlflow.onnx.save_model`,
+with onnxruntime's predictions (see onnx_fixtures.py).
+
 DIR/readers/ holds files for the skops reader alone (LightGBM's sklearn wrapper).
 
 A case also writes DIR/<name>/refusals.json when sklearn refuses some input (unknown
@@ -40,6 +43,7 @@ import mlflow  # noqa: E402
 import mlflow.sklearn  # noqa: E402
 import skops.io  # noqa: E402
 import yaml  # noqa: E402
+import onnx_fixtures  # noqa: E402
 from mlflow.models import Model  # noqa: E402
 from sklearn.compose import ColumnTransformer  # noqa: E402
 from sklearn.ensemble import (  # noqa: E402
@@ -307,6 +311,7 @@ def lightgbm_wrapper(out):
 def main(out):
     os.makedirs(out, exist_ok=True)
     names = []
+    fitted = []
     for name, model, X, y, X_test, fn in cases():
         model.fit(X, y)
         path = os.path.join(out, name)
@@ -336,6 +341,7 @@ def main(out):
         }
         with open(os.path.join(path, "expected.json"), "w") as f:
             json.dump(expected, f, indent=1)
+        fitted.append((name, model, X, X_test))
         if name == "onehot_error_linear":
             X_test = X_house_test
             try:
@@ -354,6 +360,7 @@ def main(out):
                     )
         names.append(name)
     lightgbm_wrapper(out)
+    onnx_fixtures.write_all(out, fitted)
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(names, f, indent=1)
     print(f"{len(names)} sklearn fixtures written to {out}")

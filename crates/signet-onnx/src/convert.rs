@@ -10,7 +10,7 @@ use arrow_array::{
     Array, ArrayRef, ArrowPrimitiveType, BooleanArray, PrimitiveArray, RecordBatch, StringArray,
 };
 use arrow_buffer::{Buffer, ScalarBuffer};
-use arrow_schema::DataType as ArrowType;
+use arrow_schema::{DataType as ArrowType, Field};
 use signet::table::dtype_info;
 use signet::{NumpyDtype, Tensor as NdArray, TensorData, Value};
 use std::sync::Arc;
@@ -271,10 +271,12 @@ pub(crate) fn tract_to_ndarray(t: &Tensor) -> Result<NdArray, OnnxError> {
     })
 }
 
-/// A numpy array's elements as one flat Arrow column (object arrays of `str` become Utf8).
-pub(crate) fn flat_column(t: &NdArray) -> Result<ArrayRef, OnnxError> {
-    match &t.data {
-        TensorData::Arrow(a) => Ok(a.clone()),
+/// A numpy array's elements as one flat Arrow column named `name`: object arrays of `str`
+/// become Utf8, object arrays of other values (ZipMap's dicts) an `object` column
+/// ([`signet::table::object_column`]).
+pub(crate) fn flat_column(name: &str, t: &NdArray) -> Result<(Field, ArrayRef), OnnxError> {
+    let column = match &t.data {
+        TensorData::Arrow(a) => a.clone(),
         TensorData::Object(values) => {
             let s: Option<Vec<&str>> = values
                 .iter()
@@ -283,10 +285,14 @@ pub(crate) fn flat_column(t: &NdArray) -> Result<ArrayRef, OnnxError> {
                     _ => None,
                 })
                 .collect();
-            s.map(|s| Arc::new(StringArray::from(s)) as ArrayRef)
-                .ok_or_else(|| OnnxError::Run("an output holds non-string objects".into()))
+            match s {
+                Some(s) => Arc::new(StringArray::from(s)) as ArrayRef,
+                None => return Ok(signet::table::object_column(name, values)),
+            }
         }
-    }
+    };
+    let field = Field::new(name, column.data_type().clone(), column.null_count() > 0);
+    Ok((field, column))
 }
 
 /// The dtype of `DataFrame.values` for columns of dtypes `a` and `b` (pandas'

@@ -270,3 +270,352 @@ fn skops_reader_reads_the_lightgbm_sklearn_wrapper() {
         .collect();
     assert_eq!(classes, signet_sklearn::Classes::Str(want, true));
 }
+
+/// ONNX's float32 tolerance (absolute below 1, relative above).
+const ONNX_TOLERANCE: f64 = 1e-5;
+
+fn onnx_close(want: f64, have: f64) -> bool {
+    want == have
+        || (want.is_nan() && have.is_nan())
+        || (want - have).abs() <= ONNX_TOLERANCE * want.abs().max(1.0)
+}
+
+/// One expected cell (`onnx_fixtures.py`'s `encode`) against signet's value.
+fn onnx_cell_diff(want: &Value, have: &Value) -> Option<String> {
+    let have = plain(have.clone());
+    let ok = match (want, &have) {
+        (Value::Float(w), Value::Float(h)) => onnx_close(*w, *h),
+        (Value::Int(w), Value::Float(h)) => onnx_close(*w as f64, *h),
+        (Value::None, Value::Float(h)) => h.is_nan(),
+        (Value::Int(w), Value::Int(h)) => w == h,
+        (Value::Str(w), Value::Str(h)) => w == h,
+        (Value::Bool(w), Value::Bool(h)) => w == h,
+        // ZipMap's dict: [[key, probability], ...].
+        (Value::List(pairs), Value::Dict(items)) => {
+            pairs.len() == items.len()
+                && pairs.iter().zip(items).all(|(pair, (k, p))| match pair {
+                    Value::List(kp) if kp.len() == 2 => {
+                        kp[0] == plain(k.clone())
+                            && onnx_cell_diff(&kp[1], &plain(p.clone())).is_none()
+                    }
+                    _ => false,
+                })
+        }
+        _ => false,
+    };
+    (!ok).then(|| {
+        format!(
+            "signet {} != onnxruntime {}",
+            pyjson::dumps(&have),
+            pyjson::dumps(want)
+        )
+    })
+}
+
+/// Differences between one encoded output and signet's values for it.
+fn onnx_output_diffs(name: &str, want: &Value, have: &[Value]) -> Vec<String> {
+    let Value::Dict(items) = want else {
+        return vec![format!("{name}: bad expected encoding")];
+    };
+    let cells = match items.first() {
+        Some((k, Value::List(cells))) if *k == Value::str("dicts") => cells,
+        _ => match member(want, "data") {
+            Value::List(cells) => cells,
+            _ => return vec![format!("{name}: expected data is not a list")],
+        },
+    };
+    if cells.len() != have.len() {
+        return vec![format!(
+            "{name}: {} values, onnxruntime gave {}",
+            have.len(),
+            cells.len()
+        )];
+    }
+    cells
+        .iter()
+        .zip(have)
+        .enumerate()
+        .filter_map(|(i, (w, h))| onnx_cell_diff(w, h).map(|d| format!("{name}[{i}]: {d}")))
+        .collect()
+}
+
+/// signet's prediction as (output name, its values in C order).
+fn onnx_outputs(pred: &ModelInput) -> Vec<(String, Vec<Value>)> {
+    match pred {
+        ModelInput::Table(batch) => batch
+            .schema()
+            .fields()
+            .iter()
+            .zip(batch.columns())
+            .map(|(f, c)| {
+                (
+                    f.name().clone(),
+                    signet::table::object_values(f, c.as_ref()),
+                )
+            })
+            .collect(),
+        ModelInput::TensorDict(items) => items
+            .iter()
+            .map(|(k, t)| (k.clone(), (0..t.len()).map(|i| t.element(i)).collect()))
+            .collect(),
+        other => panic!("unexpected ONNX prediction {other:?}"),
+    }
+}
+
+/// A dict input recorded by `onnx_fixtures.py` as `{name: {"dtype", "shape", "data"}}`.
+fn recorded_input(input: &Value) -> ModelInput {
+    use arrow_array::{ArrayRef, Float32Array, Float64Array, Int64Array};
+    use signet::{Tensor, TensorData};
+    use std::sync::Arc;
+    let Value::Dict(items) = input else {
+        panic!("input is not a dict")
+    };
+    let tensors = items
+        .iter()
+        .map(|(k, spec)| {
+            let Value::Str(k) = k else {
+                panic!("input name {k:?}")
+            };
+            let Value::Str(dtype) = member(spec, "dtype") else {
+                panic!("dtype")
+            };
+            let Value::List(shape) = member(spec, "shape") else {
+                panic!("shape")
+            };
+            let shape: Vec<usize> = shape
+                .iter()
+                .map(|d| match d {
+                    Value::Int(n) => *n as usize,
+                    other => panic!("shape {other:?}"),
+                })
+                .collect();
+            let Value::List(data) = member(spec, "data") else {
+                panic!("data")
+            };
+            let float = |v: &Value| match v {
+                Value::Float(f) => *f,
+                Value::Int(i) => *i as f64,
+                Value::None => f64::NAN,
+                other => panic!("number {other:?}"),
+            };
+            let (dtype, data) = match dtype.as_str() {
+                "float32" => (
+                    NumpyDtype::Float32,
+                    TensorData::Arrow(Arc::new(Float32Array::from(
+                        data.iter().map(|v| float(v) as f32).collect::<Vec<_>>(),
+                    )) as ArrayRef),
+                ),
+                "float64" => (
+                    NumpyDtype::Float64,
+                    TensorData::Arrow(Arc::new(Float64Array::from(
+                        data.iter().map(float).collect::<Vec<_>>(),
+                    )) as ArrayRef),
+                ),
+                "int64" => (
+                    NumpyDtype::Int64,
+                    TensorData::Arrow(Arc::new(Int64Array::from(
+                        data.iter().map(|v| float(v) as i64).collect::<Vec<_>>(),
+                    )) as ArrayRef),
+                ),
+                "object" => (NumpyDtype::Object, TensorData::Object(data.clone())),
+                other => panic!("input dtype {other}"),
+            };
+            (k.clone(), Tensor { dtype, shape, data })
+        })
+        .collect();
+    ModelInput::TensorDict(tensors)
+}
+
+/// The first difference between two JSON documents (floats within the ONNX tolerance, object
+/// keys in order).
+fn json_diff(want: &Value, have: &Value, at: &str) -> Option<String> {
+    match (want, have) {
+        (Value::Dict(a), Value::Dict(b)) => {
+            let ka: Vec<&Value> = a.iter().map(|x| &x.0).collect();
+            let kb: Vec<&Value> = b.iter().map(|x| &x.0).collect();
+            if ka != kb {
+                return Some(format!("{at}: keys {ka:?} != {kb:?}"));
+            }
+            a.iter()
+                .zip(b)
+                .find_map(|((k, x), (_, y))| json_diff(x, y, &format!("{at}.{}", pyjson::dumps(k))))
+        }
+        (Value::List(a), Value::List(b)) => {
+            if a.len() != b.len() {
+                return Some(format!("{at}: {} items != {}", a.len(), b.len()));
+            }
+            a.iter()
+                .zip(b)
+                .enumerate()
+                .find_map(|(i, (x, y))| json_diff(x, y, &format!("{at}[{i}]")))
+        }
+        (Value::Float(a), Value::Float(b)) if onnx_close(*a, *b) => None,
+        (a, b) if a == b => None,
+        (a, b) => Some(format!(
+            "{at}: MLflow {} != signet {}",
+            pyjson::dumps(a),
+            pyjson::dumps(b)
+        )),
+    }
+}
+
+/// For `sklearn`-checked cases: labels equal sklearn's `predict`, ZipMap's probabilities
+/// sklearn's `predict_proba` (1e-5).
+fn sklearn_agreement(sklearn: &Value, outputs: &[(String, Vec<Value>)]) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let Value::List(labels) = member(sklearn, "predict") else {
+        panic!("predict")
+    };
+    let Value::List(proba) = member(sklearn, "predict_proba") else {
+        panic!("predict_proba")
+    };
+    let Value::List(classes) = member(sklearn, "classes") else {
+        panic!("classes")
+    };
+    let (Some(ours_labels), Some(ours_probs)) = (
+        outputs.iter().find(|o| o.0 == "output_label"),
+        outputs.iter().find(|o| o.0 == "output_probability"),
+    ) else {
+        return vec!["no output_label / output_probability".into()];
+    };
+    for (i, want) in labels.iter().enumerate() {
+        if ours_labels.1.get(i).map(|v| plain(v.clone())).as_ref() != Some(want) {
+            diffs.push(format!(
+                "label[{i}]: signet {:?} != sklearn {want:?}",
+                ours_labels.1.get(i)
+            ));
+        }
+    }
+    for (i, row) in proba.iter().enumerate() {
+        let (Value::List(row), Some(Value::Dict(ours))) = (row, ours_probs.1.get(i)) else {
+            diffs.push(format!("proba[{i}]: not a dict"));
+            continue;
+        };
+        for (c, p) in classes.iter().zip(row) {
+            let have = ours
+                .iter()
+                .find(|(k, _)| k == c)
+                .map(|(_, v)| plain(v.clone()));
+            match (p, have) {
+                (Value::Float(w), Some(Value::Float(h))) if (w - h).abs() <= ONNX_TOLERANCE => {}
+                (_, have) => diffs.push(format!(
+                    "proba[{i}][{}]: signet {have:?} != sklearn {p:?}",
+                    pyjson::dumps(c)
+                )),
+            }
+        }
+    }
+    diffs
+}
+
+#[test]
+#[ignore = "needs fixtures from real scikit-learn, skl2onnx and MLflow; run scripts/sklearn_fixtures.sh"]
+fn onnx_exports_predict_as_mlflow_onnxruntime_does() {
+    let root = fixtures().join("onnx");
+    let cases =
+        pyjson::loads(&std::fs::read_to_string(root.join("cases.json")).expect("onnx/cases.json"))
+            .expect("cases.json is JSON");
+    let Value::List(cases) = cases else {
+        panic!("onnx/cases.json is not a list")
+    };
+    assert!(
+        !cases.is_empty(),
+        "no ONNX fixture cases in {}",
+        root.display()
+    );
+    let mut registry = Registry::new();
+    registry.register_flavor(signet_onnx::ONNX_FLAVOR, signet_onnx::OnnxFlavor);
+    let mut failures = Vec::new();
+    for case in &cases {
+        let Value::Str(name) = case else {
+            panic!("case name {case:?}")
+        };
+        let dir = root.join(name);
+        let expected =
+            pyjson::loads(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+        let model = match load_model(&dir, &registry) {
+            Ok(m) => m,
+            Err(e) => {
+                failures.push(format!("{name}: load failed: {e}"));
+                continue;
+            }
+        };
+        let input = match &expected {
+            Value::Dict(items) if items.iter().any(|(k, _)| *k == Value::str("input")) => {
+                recorded_input(member(&expected, "input"))
+            }
+            _ => {
+                model
+                    .input_example()
+                    .unwrap()
+                    .expect("an input example")
+                    .data
+            }
+        };
+        let out = match model.predict(input, None) {
+            Ok(out) => out,
+            Err(e) => {
+                failures.push(format!("{name}: predict failed: {e}"));
+                continue;
+            }
+        };
+        let ours = onnx_outputs(&out);
+        let pyfunc = member(&expected, "pyfunc");
+        let (kind, want) = match pyfunc {
+            Value::Dict(items) if items.len() == 1 => (&items[0].0, &items[0].1),
+            _ => panic!("{name}: pyfunc encoding"),
+        };
+        let frame = matches!(out, ModelInput::Table(_));
+        if (*kind == Value::str("frame")) != frame {
+            failures.push(format!(
+                "{name}: signet returned {} where MLflow returned a {}",
+                if frame { "a frame" } else { "a dict" },
+                pyjson::dumps(kind)
+            ));
+            continue;
+        }
+        let Value::Dict(want) = want else {
+            panic!("{name}: outputs")
+        };
+        let names: Vec<Value> = ours.iter().map(|o| Value::str(&o.0)).collect();
+        let want_names: Vec<Value> = want.iter().map(|o| o.0.clone()).collect();
+        if names != want_names {
+            failures.push(format!("{name}: outputs {names:?} != {want_names:?}"));
+            continue;
+        }
+        for ((output, have), (_, w)) in ours.iter().zip(want) {
+            for d in onnx_output_diffs(output, w, have).into_iter().take(3) {
+                failures.push(format!("{name}: {d}"));
+            }
+        }
+        // /invocations: the body MLflow writes, floats within the tolerance.
+        let Value::Str(body) = member(&expected, "invocations") else {
+            panic!("{name}: invocations")
+        };
+        let ours_body = signet_protocol::render::predictions_json(&out, false);
+        let ours_json = pyjson::loads(std::str::from_utf8(&ours_body).unwrap())
+            .unwrap_or_else(|e| panic!("{name}: signet's body is not JSON: {e:?}"));
+        let theirs = pyjson::loads(body).unwrap();
+        if let Some(d) = json_diff(&theirs, &ours_json, "predictions") {
+            failures.push(format!("{name}: /invocations body: {d}"));
+        }
+        if let Value::Dict(items) = &expected {
+            if let Some((_, sk)) = items.iter().find(|(k, _)| *k == Value::str("sklearn")) {
+                for d in sklearn_agreement(sk, &ours) {
+                    failures.push(format!("{name} vs sklearn: {d}"));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} ONNX differences over {} cases:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    eprintln!(
+        "{} ONNX fixture models predict as MLflow's onnxruntime wrapper does",
+        cases.len()
+    );
+}

@@ -38,3 +38,16 @@ pub(crate) fn string_list(node: &NodeProto, name: &str) -> TractResult<Option<Ve
         })
         .transpose()
 }
+
+/// The `i` of attribute `name`, if present.
+pub(crate) fn int_attr(node: &NodeProto, name: &str) -> Option<i64> {
+    node.attribute.iter().find(|a| a.name == name).map(|a| a.i)
+}
+
+/// The `s` of attribute `name` (lossy UTF-8), if present.
+pub(crate) fn string_attr(node: &NodeProto, name: &str) -> Option<String> {
+    node.attribute
+        .iter()
+        .find(|a| a.name == name)
+        .map(|a| String::from_utf8_lossy(&a.s).into_owned())
+}

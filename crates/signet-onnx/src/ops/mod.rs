@@ -6,18 +6,36 @@
 //! | `Scaler` | [`scaler`]: an expansion into `Cast`, `Sub`, `Mul` |
 //! | `TreeEnsembleRegressor` | [`tree_ensemble`]: an operator of its own, onnxruntime's semantics |
 //! | `TreeEnsembleClassifier` | [`tree_ensemble`]: replaces tract's, whose binary labels differ from onnxruntime |
+//! | `Imputer`, `Binarizer`, `OneHotEncoder`, `LabelEncoder`, `FeatureVectorizer` | [`encoders`] |
+//! | `SVMClassifier`, `SVMRegressor` | [`svm`] (all kernels, Platt probabilities) |
+//! | `LinearClassifier`, `LinearRegressor` | [`linear`]: replace tract's, which refuse the `PROBIT` and `SOFTMAX_ZERO` post transforms |
+//! | `ArrayFeatureExtractor` | [`feature_extractor`]: replaces tract's, whose output rank follows the indices' rank |
+//! | `ZipMap` | not an operator: [`crate::zipmap`] strips it before tract parses the graph |
 
-mod attrs;
+pub(crate) mod attrs;
+mod encoders;
+mod feature_extractor;
+mod linear;
 mod scaler;
+mod svm;
 mod tree_ensemble;
 
 /// tract's ONNX framework with signet's operators registered.
 pub(crate) fn framework() -> tract_onnx::Onnx {
     let mut onnx = tract_onnx::onnx();
-    onnx.op_register.insert("Scaler", scaler::build);
-    onnx.op_register
-        .insert("TreeEnsembleRegressor", tree_ensemble::build_regressor);
-    onnx.op_register
-        .insert("TreeEnsembleClassifier", tree_ensemble::build_classifier);
+    let reg = &mut onnx.op_register;
+    reg.insert("Scaler", scaler::build);
+    reg.insert("TreeEnsembleRegressor", tree_ensemble::build_regressor);
+    reg.insert("TreeEnsembleClassifier", tree_ensemble::build_classifier);
+    reg.insert("Imputer", encoders::build_imputer);
+    reg.insert("Binarizer", encoders::build_binarizer);
+    reg.insert("OneHotEncoder", encoders::build_one_hot);
+    reg.insert("LabelEncoder", encoders::build_label_encoder);
+    reg.insert("FeatureVectorizer", encoders::build_feature_vectorizer);
+    reg.insert("SVMClassifier", svm::build_classifier);
+    reg.insert("SVMRegressor", svm::build_regressor);
+    reg.insert("LinearClassifier", linear::build_classifier);
+    reg.insert("LinearRegressor", linear::build_regressor);
+    reg.insert("ArrayFeatureExtractor", feature_extractor::build);
     onnx
 }

@@ -81,7 +81,7 @@ enum Aggregate {
 
 /// The transform applied to the aggregated scores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum PostTransform {
+pub(crate) enum PostTransform {
     None,
     Logistic,
     Softmax,
@@ -253,7 +253,7 @@ fn string_attr(node: &NodeProto, name: &str) -> Option<String> {
         .map(|a| String::from_utf8_lossy(&a.s).into_owned())
 }
 
-fn parse_post_transform(node: &NodeProto) -> TractResult<PostTransform> {
+pub(crate) fn parse_post_transform(node: &NodeProto) -> TractResult<PostTransform> {
     Ok(match string_attr(node, "post_transform").as_deref() {
         None | Some("NONE") => PostTransform::None,
         Some("LOGISTIC") => PostTransform::Logistic,
@@ -856,7 +856,7 @@ impl TreeEnsembleClassifierOp {
 }
 
 /// onnxruntime's `ComputeLogistic`.
-fn logistic(v: f32) -> f32 {
+pub(crate) fn logistic(v: f32) -> f32 {
     let e = 1.0 / (1.0 + (-v.abs()).exp());
     if v < 0.0 {
         1.0 - e
@@ -881,7 +881,7 @@ fn probit(v: f32) -> f32 {
     std::f32::consts::SQRT_2 * erf_inv(v * 2.0 - 1.0)
 }
 
-fn post_transform(t: PostTransform, out: &mut [f32]) {
+pub(crate) fn post_transform(t: PostTransform, out: &mut [f32]) {
     match t {
         PostTransform::None => {}
         PostTransform::Logistic => out.iter_mut().for_each(|v| *v = logistic(*v)),

@@ -1,0 +1,700 @@
+//! `ai.onnx.ml.SVMClassifier` and `SVMRegressor`, as onnxruntime's kernels compute them
+//! (scikit-learn's SVC/SVR/NuSVC/NuSVR/OneClassSVM through skl2onnx).
+//!
+//! * Inputs are cast to float; kernels are evaluated in float: `LINEAR` `x·v`, `POLY`
+//!   `(γ x·v + c0)^degree`, `RBF` `exp(-γ |x - v|²)`, `SIGMOID` `tanh(γ x·v + c0)`
+//!   (`kernel_params = [γ, c0, degree]`).
+//! * Classifier, support-vector mode (`vectors_per_class` given): one-vs-one decision values
+//!   `Σ coef·K + rho` (accumulated in double), a vote for the first class of a pair when the
+//!   value is positive, else for the second; the label is the first class with most votes.
+//!   Scores are the pairwise values (`[-d, d]` for two classes) or, with `prob_a`/`prob_b`,
+//!   Platt's sigmoid per pair coupled into class probabilities (libsvm's
+//!   `multiclass_probability`), then `post_transform`.
+//! * Classifier, linear mode (no support vectors): `x·coef_c + rho[0]` per class, argmax, with
+//!   onnxruntime's two-class label rule.
+//! * Regressor: `Σ coef·K(x, v) + rho[0]` (`x·coef + rho[0]` without support vectors);
+//!   `one_class` maps to ±1.
+//!
+//! Outputs: classifier `label [N]` (int64 or string) and `scores float [N, k]`; regressor
+//! `float [N, 1]`.
+
+use super::attrs::{float_list, int_attr, int_list, string_attr, string_list};
+use super::tree_ensemble::{logistic, parse_post_transform, post_transform, PostTransform};
+use tract_onnx::model::ParsingContext;
+use tract_onnx::pb::NodeProto;
+use tract_onnx::prelude::*;
+use tract_onnx::tract_hir::internal::*;
+
+/// The kernel function.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kernel {
+    Linear,
+    Poly,
+    Rbf,
+    Sigmoid,
+}
+
+/// Kernel evaluation shared by both operators.
+#[derive(Clone, Debug, PartialEq)]
+struct Kernels {
+    kernel: Kernel,
+    gamma: f32,
+    coef0: f32,
+    degree: f32,
+}
+
+impl Kernels {
+    fn parse(node: &NodeProto) -> TractResult<Kernels> {
+        let kernel = match string_attr(node, "kernel_type").as_deref() {
+            None | Some("LINEAR") => Kernel::Linear,
+            Some("POLY") => Kernel::Poly,
+            Some("RBF") => Kernel::Rbf,
+            Some("SIGMOID") => Kernel::Sigmoid,
+            Some(other) => bail!("unknown kernel_type {other:?}"),
+        };
+        let p = float_list(node, "kernel_params")?.unwrap_or_default();
+        let (gamma, coef0, degree) = match p.as_slice() {
+            [] => (0.0, 0.0, 0.0),
+            [g, c, d, ..] => (*g, *c, *d),
+            _ => bail!("kernel_params must hold gamma, coef0 and degree"),
+        };
+        Ok(Kernels {
+            kernel,
+            gamma,
+            coef0,
+            degree,
+        })
+    }
+
+    /// `K(x, v)` in float, as onnxruntime's `batched_kernel_dot` (with `c` added to linear
+    /// dot products).
+    fn eval(&self, x: &[f32], v: &[f32], c: f32) -> f32 {
+        match self.kernel {
+            Kernel::Rbf => {
+                let mut sum = 0f32;
+                for (a, b) in x.iter().zip(v) {
+                    let d = a - b;
+                    sum += d * d;
+                }
+                (-self.gamma * sum).exp()
+            }
+            Kernel::Linear => dot(x, v) + c,
+            Kernel::Poly => {
+                let s = self.gamma * dot(x, v) + self.coef0;
+                if self.degree == 2.0 {
+                    s * s
+                } else if self.degree == 3.0 {
+                    s * s * s
+                } else {
+                    s.powf(self.degree)
+                }
+            }
+            Kernel::Sigmoid => (self.gamma * dot(x, v) + self.coef0).tanh(),
+        }
+    }
+}
+
+fn dot(x: &[f32], v: &[f32]) -> f32 {
+    x.iter().zip(v).map(|(a, b)| a * b).sum()
+}
+
+/// The input as float rows: `(rows, features, values)`.
+fn float_rows(input: &Tensor, features: usize) -> TractResult<(usize, Vec<f32>)> {
+    let dt = input.datum_type();
+    ensure!(
+        dt.is_float() || dt == DatumType::I64 || dt == DatumType::I32,
+        "SVM operators take float, double, int64 or int32 inputs, not {dt:?}"
+    );
+    let c = input.cast_to::<f32>()?;
+    let v = c.try_as_plain_ram()?.as_slice::<f32>()?.to_vec();
+    let (rows, width) = match input.shape() {
+        [c] => (1, *c),
+        [n, c] => (*n, *c),
+        s => bail!("SVM operators expect a 1-D or 2-D input, got shape {s:?}"),
+    };
+    ensure!(
+        width == features,
+        "the SVM expects {features} features, the input has {width}"
+    );
+    Ok((rows, v))
+}
+
+fn batch_dim(input: &TypedFact) -> TractResult<TDim> {
+    Ok(match input.rank() {
+        1 => 1.to_dim(),
+        2 => input.shape[0].clone(),
+        r => bail!("SVM operators expect a 1-D or 2-D input, got rank {r}"),
+    })
+}
+
+/// The class labels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Labels {
+    Ints(Vec<i64>),
+    Strings(Vec<String>),
+}
+
+impl Labels {
+    fn len(&self) -> usize {
+        match self {
+            Labels::Ints(v) => v.len(),
+            Labels::Strings(v) => v.len(),
+        }
+    }
+
+    fn datum_type(&self) -> DatumType {
+        match self {
+            Labels::Ints(_) => DatumType::I64,
+            Labels::Strings(_) => DatumType::String,
+        }
+    }
+}
+
+/// `SVMClassifier`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SvmClassifier {
+    kernels: Kernels,
+    labels: Labels,
+    /// Support vectors per class (empty in linear mode).
+    per_class: Vec<usize>,
+    starts: Vec<usize>,
+    support: Vec<f32>,
+    coefficients: Vec<f32>,
+    rho: Vec<f32>,
+    prob_a: Vec<f32>,
+    prob_b: Vec<f32>,
+    post: PostTransform,
+    features: usize,
+    all_positive: bool,
+}
+
+impl Eq for SvmClassifier {}
+
+/// Builds `SVMClassifier`.
+pub(crate) fn build_classifier(
+    _ctx: &ParsingContext,
+    node: &NodeProto,
+) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
+    let op = parse_classifier(node)
+        .with_context(|| format!("invalid SVMClassifier node `{}`", node.name))?;
+    Ok((expand(op), vec![]))
+}
+
+fn parse_classifier(node: &NodeProto) -> TractResult<SvmClassifier> {
+    let mut kernels = Kernels::parse(node)?;
+    let labels = match (
+        int_list(node, "classlabels_ints")?.filter(|v| !v.is_empty()),
+        string_list(node, "classlabels_strings")?.filter(|v| !v.is_empty()),
+    ) {
+        (_, Some(s)) => Labels::Strings(s),
+        (Some(i), None) => Labels::Ints(i),
+        (None, None) => bail!("one of classlabels_strings, classlabels_ints is required"),
+    };
+    let k = labels.len();
+    ensure!(k >= 2, "at least two classes are required");
+    let per_class: Vec<usize> = int_list(node, "vectors_per_class")?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|v| usize::try_from(v).map_err(|_| format_err!("negative vectors_per_class")))
+        .collect::<TractResult<_>>()?;
+    let mut starts = Vec::with_capacity(per_class.len());
+    let mut total = 0usize;
+    for &n in &per_class {
+        starts.push(total);
+        total += n;
+    }
+    let support = float_list(node, "support_vectors")?.unwrap_or_default();
+    let coefficients = float_list(node, "coefficients")?.unwrap_or_default();
+    ensure!(!coefficients.is_empty(), "coefficients are empty");
+    let rho = float_list(node, "rho")?.unwrap_or_default();
+    let prob_a = float_list(node, "prob_a")?.unwrap_or_default();
+    let prob_b = float_list(node, "prob_b")?.unwrap_or_default();
+    ensure!(
+        prob_a.len() == prob_b.len(),
+        "prob_a and prob_b must have the same size"
+    );
+    let pairs = k * (k - 1) / 2;
+    let features = if total > 0 {
+        ensure!(
+            per_class.len() == k,
+            "{} classes but {} vectors_per_class",
+            k,
+            per_class.len()
+        );
+        ensure!(
+            support.len() % total == 0,
+            "support_vectors ({}) is not a multiple of the vector count {total}",
+            support.len()
+        );
+        ensure!(
+            coefficients.len() >= (k - 1) * total,
+            "coefficients has {} values, {} expected",
+            coefficients.len(),
+            (k - 1) * total
+        );
+        ensure!(rho.len() >= pairs, "rho needs {pairs} values");
+        ensure!(
+            prob_a.is_empty() || prob_a.len() >= pairs,
+            "prob_a needs {pairs} values"
+        );
+        support.len() / total
+    } else {
+        kernels.kernel = Kernel::Linear;
+        ensure!(!rho.is_empty(), "rho must have at least one value");
+        ensure!(
+            coefficients.len() % k == 0,
+            "coefficients is not a multiple of the class count"
+        );
+        coefficients.len() / k
+    };
+    let all_positive = coefficients.iter().all(|&c| c >= 0.0);
+    Ok(SvmClassifier {
+        kernels,
+        labels,
+        per_class,
+        starts,
+        support,
+        coefficients,
+        rho,
+        prob_a,
+        prob_b,
+        post: parse_post_transform(node)?,
+        features,
+        all_positive,
+    })
+}
+
+/// libsvm's pairwise coupling (onnxruntime's `multiclass_probability`), in float.
+fn multiclass_probability(k: usize, r: &[f32], p: &mut [f32]) {
+    let mut q = vec![0f32; k * k];
+    let mut qp = vec![0f32; k];
+    let eps = 0.005f32 / k as f32;
+    for i in 0..k {
+        p[i] = 1.0 / k as f32;
+        for j in 0..i {
+            q[i * k + i] += r[j * k + i] * r[j * k + i];
+            q[i * k + j] = q[j * k + i];
+        }
+        for j in i + 1..k {
+            q[i * k + i] += r[j * k + i] * r[j * k + i];
+            q[i * k + j] = -r[j * k + i] * r[i * k + j];
+        }
+    }
+    for _ in 0..100 {
+        let mut pqp = 0f32;
+        for i in 0..k {
+            qp[i] = 0.0;
+            for j in 0..k {
+                qp[i] += q[i * k + j] * p[j];
+            }
+            pqp += p[i] * qp[i];
+        }
+        let max_error = qp
+            .iter()
+            .map(|v| (v - pqp).abs())
+            .fold(0f32, |a, b| if b > a { b } else { a });
+        if max_error < eps {
+            break;
+        }
+        for t in 0..k {
+            let diff = (-qp[t] + pqp) / q[t * k + t];
+            p[t] += diff;
+            pqp = (pqp + diff * (diff * q[t * k + t] + 2.0 * qp[t])) / (1.0 + diff) / (1.0 + diff);
+            for j in 0..k {
+                qp[j] = (qp[j] + diff * q[t * k + j]) / (1.0 + diff);
+                p[j] /= 1.0 + diff;
+            }
+        }
+    }
+}
+
+/// The first index of the largest value.
+fn first_max<T: PartialOrd + Copy>(v: &[T]) -> usize {
+    let mut best = 0;
+    for i in 1..v.len() {
+        if v[i] > v[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+impl SvmClassifier {
+    fn svc(&self) -> bool {
+        !self.per_class.is_empty()
+    }
+
+    fn width(&self) -> usize {
+        let k = self.labels.len();
+        if self.svc() && self.prob_a.is_empty() {
+            if k > 2 {
+                k * (k - 1) / 2
+            } else {
+                2
+            }
+        } else {
+            k
+        }
+    }
+
+    /// `(label index, scores)` of one row.
+    fn row(&self, x: &[f32]) -> (usize, Vec<f32>) {
+        let k = self.labels.len();
+        let f = self.features;
+        if !self.svc() {
+            let mut scores: Vec<f32> = (0..k)
+                .map(|c| {
+                    self.kernels
+                        .eval(x, &self.coefficients[c * f..(c + 1) * f], self.rho[0])
+                })
+                .collect();
+            let best = first_max(&scores);
+            let max = scores[best];
+            let class = if k == 2 && self.prob_a.is_empty() {
+                if (self.all_positive && max >= 0.5) || (max > 0.0 && !self.all_positive) {
+                    1
+                } else {
+                    best
+                }
+            } else {
+                best
+            };
+            post_transform(self.post, &mut scores);
+            return (class, scores);
+        }
+        let total: usize = self.per_class.iter().sum();
+        let kernels: Vec<f32> = (0..total)
+            .map(|j| self.kernels.eval(x, &self.support[j * f..(j + 1) * f], 0.0))
+            .collect();
+        let mut votes = vec![0i64; k];
+        let mut pairwise = Vec::with_capacity(k * (k - 1) / 2);
+        let mut idx = 0;
+        for i in 0..k - 1 {
+            let (si, ni) = (self.starts[i], self.per_class[i]);
+            for j in i + 1..k {
+                let (sj, nj) = (self.starts[j], self.per_class[j]);
+                let mut sum = 0f64;
+                let row_j = total * (j - 1);
+                for m in 0..ni {
+                    sum += (self.coefficients[row_j + si + m] * kernels[si + m]) as f64;
+                }
+                let row_i = total * i;
+                for m in 0..nj {
+                    sum += (self.coefficients[row_i + sj + m] * kernels[sj + m]) as f64;
+                }
+                sum += self.rho[idx] as f64;
+                idx += 1;
+                let s = sum as f32;
+                pairwise.push(s);
+                votes[if sum > 0.0 { i } else { j }] += 1;
+            }
+        }
+        let class = first_max(&votes);
+        let scores = if !self.prob_a.is_empty() {
+            let mut r = vec![0f32; k * k];
+            let mut index = 0;
+            for i in 0..k - 1 {
+                for j in i + 1..k {
+                    let v =
+                        1.0 - logistic(pairwise[index] * self.prob_a[index] + self.prob_b[index]);
+                    let v = v.clamp(1.0e-7, 1.0 - 1.0e-7);
+                    r[i * k + j] = v;
+                    r[j * k + i] = 1.0 - v;
+                    index += 1;
+                }
+            }
+            let mut p = vec![0f32; k];
+            multiclass_probability(k, &r, &mut p);
+            post_transform(self.post, &mut p);
+            p
+        } else if k > 2 {
+            let mut s = pairwise;
+            post_transform(self.post, &mut s);
+            s
+        } else {
+            let d = pairwise[0];
+            match self.post {
+                PostTransform::Probit => {
+                    let mut s = [d];
+                    post_transform(self.post, &mut s);
+                    vec![s[0], 0.0]
+                }
+                PostTransform::None => vec![-d, d],
+                _ => vec![1.0 - d, d],
+            }
+        };
+        (class, scores)
+    }
+
+    fn run(&self, input: &Tensor) -> TractResult<(Tensor, Tensor)> {
+        let (rows, x) = float_rows(input, self.features)?;
+        let width = self.width();
+        let mut classes = Vec::with_capacity(rows);
+        let mut scores = Vec::with_capacity(rows * width);
+        for r in 0..rows {
+            let (c, s) = self.row(&x[r * self.features..(r + 1) * self.features]);
+            classes.push(c);
+            scores.extend(s);
+        }
+        let labels: Tensor = match &self.labels {
+            Labels::Ints(l) => {
+                Tensor::from_shape(&[rows], &classes.iter().map(|&c| l[c]).collect::<Vec<_>>())?
+            }
+            Labels::Strings(l) => tract_ndarray::Array1::from(
+                classes.iter().map(|&c| l[c].clone()).collect::<Vec<_>>(),
+            )
+            .into_dyn()
+            .into(),
+        };
+        Ok((labels, Tensor::from_shape(&[rows, width], &scores)?))
+    }
+}
+
+impl Expansion for SvmClassifier {
+    fn name(&self) -> StaticName {
+        "SVMClassifier".into()
+    }
+
+    fn nboutputs(&self) -> TractResult<usize> {
+        Ok(2)
+    }
+
+    fn rules<'r, 'p: 'r, 's: 'r>(
+        &'s self,
+        s: &mut Solver<'r>,
+        inputs: &'p [TensorProxy],
+        outputs: &'p [TensorProxy],
+    ) -> InferenceResult {
+        check_input_arity(inputs, 1)?;
+        check_output_arity(outputs, 2)?;
+        s.equals(&outputs[0].datum_type, self.labels.datum_type())?;
+        s.equals(&outputs[1].datum_type, DatumType::F32)?;
+        s.equals(&outputs[0].rank, 1)?;
+        s.equals(&outputs[1].rank, 2)?;
+        s.equals(&outputs[1].shape[1], self.width().to_dim())?;
+        s.equals(&outputs[0].shape[0], &outputs[1].shape[0])?;
+        s.given(&inputs[0].rank, move |s, rank| {
+            if rank == 1 {
+                s.equals(&outputs[0].shape[0], 1.to_dim())
+            } else {
+                s.equals(&outputs[0].shape[0], &inputs[0].shape[0])
+            }
+        })?;
+        Ok(())
+    }
+
+    fn wire(
+        &self,
+        prefix: &str,
+        model: &mut TypedModel,
+        inputs: &[OutletId],
+    ) -> TractResult<TVec<OutletId>> {
+        model.wire_node(prefix, self.clone(), inputs)
+    }
+}
+
+impl Op for SvmClassifier {
+    fn name(&self) -> StaticName {
+        "SVMClassifier".into()
+    }
+
+    op_as_typed_op!();
+}
+
+impl EvalOp for SvmClassifier {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let input = args_1!(inputs);
+        let (labels, scores) = self.run(&input)?;
+        Ok(tvec!(labels.into_tvalue(), scores.into_tvalue()))
+    }
+}
+
+impl TypedOp for SvmClassifier {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let n = batch_dim(inputs[0])?;
+        Ok(tvec!(
+            self.labels.datum_type().fact([n.clone()]),
+            f32::fact([n, self.width().to_dim()])
+        ))
+    }
+
+    as_op!();
+}
+
+/// `SVMRegressor`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SvmRegressor {
+    kernels: Kernels,
+    n_supports: usize,
+    support: Vec<f32>,
+    coefficients: Vec<f32>,
+    rho: f32,
+    one_class: bool,
+    features: usize,
+}
+
+impl Eq for SvmRegressor {}
+
+/// Builds `SVMRegressor`.
+pub(crate) fn build_regressor(
+    _ctx: &ParsingContext,
+    node: &NodeProto,
+) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
+    let op = parse_regressor(node)
+        .with_context(|| format!("invalid SVMRegressor node `{}`", node.name))?;
+    Ok((expand(op), vec![]))
+}
+
+fn parse_regressor(node: &NodeProto) -> TractResult<SvmRegressor> {
+    let mut kernels = Kernels::parse(node)?;
+    let n_supports = usize::try_from(int_attr(node, "n_supports").unwrap_or(0))
+        .map_err(|_| format_err!("negative n_supports"))?;
+    let support = float_list(node, "support_vectors")?.unwrap_or_default();
+    let coefficients = float_list(node, "coefficients")?.unwrap_or_default();
+    ensure!(!coefficients.is_empty(), "coefficients are empty");
+    let rho = *float_list(node, "rho")?
+        .unwrap_or_default()
+        .first()
+        .ok_or_else(|| format_err!("rho is required"))?;
+    let features = if n_supports > 0 {
+        ensure!(
+            support.len() % n_supports == 0 && coefficients.len() >= n_supports,
+            "support_vectors ({}) and coefficients ({}) do not match n_supports {n_supports}",
+            support.len(),
+            coefficients.len()
+        );
+        support.len() / n_supports
+    } else {
+        kernels.kernel = Kernel::Linear;
+        coefficients.len()
+    };
+    Ok(SvmRegressor {
+        kernels,
+        n_supports,
+        support,
+        coefficients,
+        rho,
+        one_class: int_attr(node, "one_class").unwrap_or(0) != 0,
+        features,
+    })
+}
+
+impl SvmRegressor {
+    fn run(&self, input: &Tensor) -> TractResult<Tensor> {
+        let f = self.features;
+        let (rows, x) = float_rows(input, f)?;
+        let mut out = Vec::with_capacity(rows);
+        for r in 0..rows {
+            let row = &x[r * f..(r + 1) * f];
+            let mut y = if self.n_supports > 0 {
+                let mut s = 0f32;
+                for j in 0..self.n_supports {
+                    s += self
+                        .kernels
+                        .eval(row, &self.support[j * f..(j + 1) * f], 0.0)
+                        * self.coefficients[j];
+                }
+                s + self.rho
+            } else {
+                self.kernels.eval(row, &self.coefficients, self.rho)
+            };
+            if self.one_class {
+                y = if y > 0.0 { 1.0 } else { -1.0 };
+            }
+            out.push(y);
+        }
+        Tensor::from_shape(&[rows, 1], &out)
+    }
+}
+
+impl Expansion for SvmRegressor {
+    fn name(&self) -> StaticName {
+        "SVMRegressor".into()
+    }
+
+    fn rules<'r, 'p: 'r, 's: 'r>(
+        &'s self,
+        s: &mut Solver<'r>,
+        inputs: &'p [TensorProxy],
+        outputs: &'p [TensorProxy],
+    ) -> InferenceResult {
+        check_input_arity(inputs, 1)?;
+        check_output_arity(outputs, 1)?;
+        s.equals(&outputs[0].datum_type, DatumType::F32)?;
+        s.equals(&outputs[0].rank, 2)?;
+        s.equals(&outputs[0].shape[1], 1.to_dim())?;
+        s.given(&inputs[0].rank, move |s, rank| {
+            if rank == 1 {
+                s.equals(&outputs[0].shape[0], 1.to_dim())
+            } else {
+                s.equals(&outputs[0].shape[0], &inputs[0].shape[0])
+            }
+        })?;
+        Ok(())
+    }
+
+    fn wire(
+        &self,
+        prefix: &str,
+        model: &mut TypedModel,
+        inputs: &[OutletId],
+    ) -> TractResult<TVec<OutletId>> {
+        model.wire_node(prefix, self.clone(), inputs)
+    }
+}
+
+impl Op for SvmRegressor {
+    fn name(&self) -> StaticName {
+        "SVMRegressor".into()
+    }
+
+    op_as_typed_op!();
+}
+
+impl EvalOp for SvmRegressor {
+    op_out_of_plan!();
+
+    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
+        let input = args_1!(inputs);
+        Ok(tvec!(self.run(&input)?.into_tvalue()))
+    }
+}
+
+impl TypedOp for SvmRegressor {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        Ok(tvec!(f32::fact([batch_dim(inputs[0])?, 1.to_dim()])))
+    }
+
+    as_op!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairwise_coupling_of_two_classes_is_the_pair_probability() {
+        let r = [0.0, 0.8, 0.2, 0.0];
+        let mut p = [0.0f32; 2];
+        multiclass_probability(2, &r, &mut p);
+        assert!((p[0] - 0.8).abs() < 0.01, "{p:?}");
+        assert!((p[0] + p[1] - 1.0).abs() < 1e-5, "{p:?}");
+    }
+
+    #[test]
+    fn kernels_follow_their_formulas() {
+        let k = |kernel| Kernels {
+            kernel,
+            gamma: 0.5,
+            coef0: 1.0,
+            degree: 2.0,
+        };
+        let (x, v) = ([1.0f32, 2.0], [3.0f32, -1.0]);
+        assert_eq!(k(Kernel::Linear).eval(&x, &v, 0.0), 1.0);
+        assert_eq!(k(Kernel::Poly).eval(&x, &v, 0.0), 2.25);
+        assert!((k(Kernel::Rbf).eval(&x, &v, 0.0) - (-0.5f32 * 13.0).exp()).abs() < 1e-7);
+        assert!((k(Kernel::Sigmoid).eval(&x, &v, 0.0) - 1.5f32.tanh()).abs() < 1e-7);
+    }
+}
