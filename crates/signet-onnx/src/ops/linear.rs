@@ -13,7 +13,7 @@
 //!   and `PROBIT` to single targets too.
 
 use super::attrs::{float_list, int_list, string_list};
-use super::tree_ensemble::{parse_post_transform, post_transform, PostTransform};
+use super::post_transform::{parse_post_transform, post_transform, PostTransform};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;

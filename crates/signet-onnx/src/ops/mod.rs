@@ -10,12 +10,14 @@
 //! | `SVMClassifier`, `SVMRegressor` | [`svm`] (all kernels, Platt probabilities) |
 //! | `LinearClassifier`, `LinearRegressor` | [`linear`]: replace tract's, which refuse the `PROBIT` and `SOFTMAX_ZERO` post transforms |
 //! | `ArrayFeatureExtractor` | [`feature_extractor`]: replaces tract's, whose output rank follows the indices' rank |
+//! | (shared) | [`post_transform`]: the scores' post transforms of the scoring operators |
 //! | `ZipMap` | not an operator: [`crate::zipmap`] strips it before tract parses the graph |
 
 pub(crate) mod attrs;
 mod encoders;
 mod feature_extractor;
 mod linear;
+mod post_transform;
 mod scaler;
 mod svm;
 mod tree_ensemble;

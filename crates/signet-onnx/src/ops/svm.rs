@@ -19,7 +19,7 @@
 //! `float [N, 1]`.
 
 use super::attrs::{float_list, int_attr, int_list, string_attr, string_list};
-use super::tree_ensemble::{logistic, parse_post_transform, post_transform, PostTransform};
+use super::post_transform::{logistic, parse_post_transform, post_transform, PostTransform};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;

@@ -26,7 +26,10 @@
 //! Outputs: regressor `float [N, n_targets]`; classifier `label [N]` (int64 or string) and
 //! `probabilities float [N, n_classes]` (`N` = 1 for a 1-D input).
 
-use super::attrs::{float_list, int_list, string_list};
+use super::attrs::{float_list, int_list, string_attr, string_list};
+use super::post_transform::{
+    logistic, parse_post_transform, post_transform, probit, PostTransform,
+};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
@@ -77,16 +80,6 @@ enum Aggregate {
     Average,
     Min,
     Max,
-}
-
-/// The transform applied to the aggregated scores.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum PostTransform {
-    None,
-    Logistic,
-    Softmax,
-    SoftmaxZero,
-    Probit,
 }
 
 /// One tree node, flattened; children are indices into [`Ensemble::nodes`].
@@ -244,24 +237,6 @@ pub(crate) fn build_classifier(
     let op = parse_classifier(ctx, node)
         .with_context(|| format!("invalid TreeEnsembleClassifier node `{}`", node.name))?;
     Ok((expand(TreeEnsembleClassifier { op }), vec![]))
-}
-
-fn string_attr(node: &NodeProto, name: &str) -> Option<String> {
-    node.attribute
-        .iter()
-        .find(|a| a.name == name)
-        .map(|a| String::from_utf8_lossy(&a.s).into_owned())
-}
-
-pub(crate) fn parse_post_transform(node: &NodeProto) -> TractResult<PostTransform> {
-    Ok(match string_attr(node, "post_transform").as_deref() {
-        None | Some("NONE") => PostTransform::None,
-        Some("LOGISTIC") => PostTransform::Logistic,
-        Some("SOFTMAX") => PostTransform::Softmax,
-        Some("SOFTMAX_ZERO") => PostTransform::SoftmaxZero,
-        Some("PROBIT") => PostTransform::Probit,
-        Some(other) => bail!("unknown post_transform {other:?}"),
-    })
 }
 
 fn parse_regressor(ctx: &ParsingContext, node: &NodeProto) -> TractResult<Ensemble> {
@@ -852,66 +827,6 @@ impl TreeEnsembleClassifierOp {
                 tract_ndarray::Array1::from(v).into_dyn().into()
             }
         })
-    }
-}
-
-/// onnxruntime's `ComputeLogistic`.
-pub(crate) fn logistic(v: f32) -> f32 {
-    let e = 1.0 / (1.0 + (-v.abs()).exp());
-    if v < 0.0 {
-        1.0 - e
-    } else {
-        e
-    }
-}
-
-/// onnxruntime's `ErfInv` approximation.
-fn erf_inv(x: f32) -> f32 {
-    let sgn = if x < 0.0 { -1.0f32 } else { 1.0 };
-    let x = (1.0 - x) * (1.0 + x);
-    let log = x.ln();
-    let v = 2.0 / (std::f32::consts::PI * 0.147) + 0.5 * log;
-    let v2 = 1.0 / 0.147 * log;
-    let v3 = -v + (v * v - v2).sqrt();
-    sgn * v3.sqrt()
-}
-
-/// onnxruntime's `ComputeProbit`.
-fn probit(v: f32) -> f32 {
-    std::f32::consts::SQRT_2 * erf_inv(v * 2.0 - 1.0)
-}
-
-pub(crate) fn post_transform(t: PostTransform, out: &mut [f32]) {
-    match t {
-        PostTransform::None => {}
-        PostTransform::Logistic => out.iter_mut().for_each(|v| *v = logistic(*v)),
-        PostTransform::Probit => out.iter_mut().for_each(|v| *v = probit(*v)),
-        PostTransform::Softmax => {
-            let max = out.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let mut sum = 0.0f32;
-            for v in out.iter_mut() {
-                *v = (*v - max).exp();
-                sum += *v;
-            }
-            out.iter_mut().for_each(|v| *v /= sum);
-        }
-        PostTransform::SoftmaxZero => {
-            let max = out.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let mut sum = 0.0f32;
-            for v in out.iter_mut() {
-                if *v > 1e-7 || *v < -1e-7 {
-                    *v = (*v - max).exp();
-                    sum += *v;
-                } else {
-                    *v = 0.0;
-                }
-            }
-            out.iter_mut().for_each(|v| {
-                if sum != 0.0 {
-                    *v /= sum
-                }
-            });
-        }
     }
 }
 
