@@ -160,7 +160,7 @@ mod tests {
         assert_eq!(json_width(split(10).as_bytes(), 10), None);
         assert_eq!(json_width(split(11).as_bytes(), 10), Some(11));
         // A wide row without a `columns` list is caught by the row itself.
-        let rows = format!("{{\"instances\": [[{}]]}}", vec!["1"; 11].join(","));
+        let rows = format!("{{\"instances\": [[{}]]}}", ["1"; 11].join(","));
         assert_eq!(json_width(rows.as_bytes(), 10), Some(11));
         let keys: Vec<String> = (0..11).map(|i| format!("\"k{i}\": 1")).collect();
         let records = format!("{{\"dataframe_records\": [{{{}}}]}}", keys.join(", "));
@@ -180,7 +180,7 @@ mod tests {
 
     #[test]
     fn csv_counts_the_header_only() {
-        let header = vec!["a"; 11].join(",");
+        let header = ["a"; 11].join(",");
         assert_eq!(
             csv_header_width(format!("{header}\n1").as_bytes(), 10),
             Some(11)
