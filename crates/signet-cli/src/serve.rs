@@ -42,6 +42,11 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 100)]
     pub max_body_mib: usize,
 
+    /// The widest request accepted, in columns (record keys, `columns` items, items of a row);
+    /// past it the request is refused at once with a 400.
+    #[arg(long, default_value_t = signet_protocol::request::DEFAULT_MAX_COLUMNS)]
+    pub max_columns: usize,
+
     /// How many requests may be predicted at once (default: one per core).
     #[arg(long)]
     pub max_concurrency: Option<usize>,
@@ -150,6 +155,7 @@ pub fn run(args: &ServeArgs) -> Result<(String, u8), CliError> {
         compat: args.compat.into(),
         request_timeout: timeout,
         body_limit: args.max_body_mib.saturating_mul(1 << 20),
+        max_columns: args.max_columns,
         max_concurrency: args.max_concurrency.unwrap_or(defaults.max_concurrency),
         max_queue: args.max_queue,
         disable_schema_details: env_flag("MLFLOW_DISABLE_SCHEMA_DETAILS"),

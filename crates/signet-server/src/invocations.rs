@@ -1,4 +1,4 @@
-//! `POST /invocations`: body read → [`parse_request`] → [`enforce`] → the predictor →
+//! `POST /invocations`: body read → width guard ([`check_width`]) → [`parse_request`] → [`enforce`] → the predictor →
 //! [`predictions_json`], with every failure turned into MLflow's response (docs/serving.md).
 
 use crate::error::{respond, ApiError, MlflowError};
@@ -13,7 +13,7 @@ use signet::enforce::{enforce, EnforceError};
 use signet::repr::schema_repr;
 use signet::ModelInput;
 use signet_protocol::render::{data_str, predictions_json};
-use signet_protocol::request::parse_request;
+use signet_protocol::request::{check_width, parse_request};
 use std::sync::Arc;
 
 /// What MLflow says instead of the enforcement details under `MLFLOW_DISABLE_SCHEMA_DETAILS`.
@@ -34,6 +34,7 @@ pub(crate) async fn invocations(
 ) -> Result<Response, ApiError> {
     let content_type = header_text(req.headers(), header::CONTENT_TYPE);
     let body = read_body(req.into_body(), app.config.body_limit).await?;
+    check_width(content_type.as_deref(), &body, app.config.max_columns)?;
     let permit = app.admit().await.map_err(|r| {
         let message = match r {
             Refusal::Overloaded => OVERLOADED,

@@ -83,6 +83,10 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// The largest request body accepted, in bytes (413 beyond; MLflow has no limit).
     pub body_limit: usize,
+    /// The widest `/invocations` request accepted, in columns (see
+    /// [`signet_protocol::request::check_width`]): past it the request is refused with a 400
+    /// before it is parsed or takes a prediction slot. MLflow has no limit.
+    pub max_columns: usize,
     /// How many requests may be parsed, enforced and predicted at once (at least 1).
     pub max_concurrency: usize,
     /// How many requests may wait for one of those slots; beyond, requests are shed at once
@@ -103,7 +107,7 @@ pub struct ServerConfig {
 }
 
 impl Default for ServerConfig {
-    /// No signature, [`Compat::default`], MLflow's 60 s timeout, a 100 MiB body limit, one
+    /// No signature, [`Compat::default`], MLflow's 60 s timeout, a 100 MiB body limit, 65,536 columns at most, one
     /// concurrent prediction per core and up to 1024 waiting, schema details shown, no `/metrics`, V2 model name
     /// `model` without version.
     fn default() -> ServerConfig {
@@ -112,6 +116,7 @@ impl Default for ServerConfig {
             compat: Compat::default(),
             request_timeout: Duration::from_secs(60),
             body_limit: 100 << 20,
+            max_columns: signet_protocol::request::DEFAULT_MAX_COLUMNS,
             max_concurrency: std::thread::available_parallelism().map_or(1, |n| n.get()),
             max_queue: 1024,
             disable_schema_details: false,

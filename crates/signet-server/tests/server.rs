@@ -251,6 +251,47 @@ async fn huge_body_is_413_then_keeps_serving() {
     s.shutdown().await;
 }
 
+/// A 1-row `dataframe_split` body with columns `x0..x{n}`.
+fn wide_split(n: usize) -> Vec<u8> {
+    let cols: Vec<String> = (0..n).map(|i| format!("\"x{i}\"")).collect();
+    let row: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    format!(
+        "{{\"dataframe_split\": {{\"columns\": [{}], \"data\": [[{}]]}}}}",
+        cols.join(", "),
+        row.join(", ")
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn too_many_columns_is_400_at_once_then_keeps_serving() {
+    let cfg = ServerConfig {
+        max_columns: 1000,
+        ..config()
+    };
+    let s = start(Arc::new(Model::Echo), cfg).await;
+    let r = send(s.addr, "POST", "/invocations", JSON, &wide_split(1001)).await;
+    assert_eq!(r.status, 400);
+    let v = json_body(&r);
+    assert_eq!(member(&v, "error_code"), "BAD_REQUEST");
+    assert_eq!(
+        member(&v, "message"),
+        "Invalid input. The request has at least 1001 columns, more than this server accepts (1000; see `signet serve --max-columns`)."
+    );
+    // At the limit the request is parsed and refused by the signature as MLflow refuses it.
+    let r = send(s.addr, "POST", "/invocations", JSON, &wide_split(1000)).await;
+    assert_eq!(r.status, 400);
+    let message = member(&json_body(&r), "message").to_string();
+    let extras: Vec<String> = (0..1000).map(|i| format!("'x{i}'")).collect();
+    let tail = format!(
+        "Model is missing inputs ['a', 'b']. Note that there were extra inputs: [{}].",
+        extras.join(", ")
+    );
+    assert!(message.ends_with(&tail), "{message}");
+    still_serving(s.addr).await;
+    s.shutdown().await;
+}
+
 #[tokio::test]
 async fn slow_model_is_504_then_keeps_serving() {
     let cfg = ServerConfig {

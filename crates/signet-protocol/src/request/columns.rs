@@ -612,6 +612,12 @@ pub(crate) enum Target<'s> {
     Tensor(NumpyDtype),
 }
 
+/// Name → position of its last occurrence in `names` (a later spec of a repeated name wins),
+/// so that matching labels to specs is one hash look-up per label.
+fn last_positions(names: &[ColumnName]) -> HashMap<&ColumnName, usize> {
+    names.iter().enumerate().map(|(i, n)| (n, i)).collect()
+}
+
 /// The cast target of each column, by label, as MLflow picks them.
 pub(crate) fn targets<'s>(labels: &[ColumnName], schema: Option<&'s Schema>) -> Vec<Target<'s>> {
     let mut out = vec![Target::None; labels.len()];
@@ -624,11 +630,10 @@ pub(crate) fn targets<'s>(labels: &[ColumnName], schema: Option<&'s Schema>) -> 
     match schema.kind() {
         SchemaKind::Columns(specs) if schema.has_input_names() => {
             let names = schema.input_names();
-            for (spec, name) in specs.iter().zip(&names) {
-                for (j, l) in labels.iter().enumerate() {
-                    if l == name {
-                        out[j] = col_target(spec, spec.is_required());
-                    }
+            let spec_of = last_positions(&names);
+            for (j, l) in labels.iter().enumerate() {
+                if let Some(&i) = spec_of.get(l) {
+                    out[j] = col_target(&specs[i], specs[i].is_required());
                 }
             }
         }
@@ -639,11 +644,10 @@ pub(crate) fn targets<'s>(labels: &[ColumnName], schema: Option<&'s Schema>) -> 
         }
         SchemaKind::Tensors(specs) if schema.has_input_names() => {
             let names = schema.input_names();
-            for (spec, name) in specs.iter().zip(&names) {
-                for (j, l) in labels.iter().enumerate() {
-                    if l == name {
-                        out[j] = Target::Tensor(spec.dtype);
-                    }
+            let spec_of = last_positions(&names);
+            for (j, l) in labels.iter().enumerate() {
+                if let Some(&i) = spec_of.get(l) {
+                    out[j] = Target::Tensor(specs[i].dtype);
                 }
             }
         }
@@ -1504,8 +1508,15 @@ pub(crate) fn finish_table(
     let names = schema
         .filter(|s| s.has_input_names())
         .map(|s| s.input_names());
-    let rank = |i: usize, label: &ColumnName| match &names {
-        Some(names) => names.iter().position(|n| n == label).unwrap_or(usize::MAX),
+    let first_at: Option<HashMap<&ColumnName, usize>> = names.as_ref().map(|names| {
+        let mut at = HashMap::with_capacity(names.len());
+        for (i, n) in names.iter().enumerate() {
+            at.entry(n).or_insert(i);
+        }
+        at
+    });
+    let rank = |i: usize, label: &ColumnName| match &first_at {
+        Some(at) => at.get(label).copied().unwrap_or(usize::MAX),
         None => i,
     };
     let mut fields = Vec::with_capacity(labels.len());

@@ -15,6 +15,7 @@ use signet::pandas::csv::{
 use signet::table::object_column;
 use signet::types::{ColType, ColumnName, DataType, Schema, SchemaKind};
 use signet::value::Value;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 fn parse_error(msg: &str, class: &str) -> RequestError {
@@ -290,6 +291,13 @@ pub(crate) fn parse_csv(
             column.extend(cells);
         }
     }
+    // Name → the first dtype given for it (hashed: linear in the width).
+    let mut dtype_of: HashMap<&str, UserDtype> = HashMap::with_capacity(dtypes.len());
+    for (n, d) in &dtypes {
+        if let ColumnName::Str(s) = n {
+            dtype_of.entry(s.as_str()).or_insert(*d);
+        }
+    }
     let mut fields = Vec::with_capacity(names.len());
     let mut arrays = Vec::with_capacity(names.len());
     for (j, (name, cells)) in names.iter().zip(&columns).enumerate() {
@@ -297,10 +305,7 @@ pub(crate) fn parse_csv(
             .iter()
             .map(|c| c.as_deref().filter(|t| !is_na(t)))
             .collect();
-        let user = dtypes
-            .iter()
-            .find(|(n, _)| matches!(n, ColumnName::Str(s) if s == name))
-            .map(|(_, d)| *d);
+        let user = dtype_of.get(name.as_str()).copied();
         let (f, a) = match user {
             Some(d) => with_dtype(name, j, &tokens, d, compat)?,
             None if tokens.is_empty() => {

@@ -30,8 +30,10 @@ mod scan;
 mod tests;
 mod text;
 mod tf;
+mod width;
 
 pub use error::{RequestError, JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE};
+pub use width::{check_width, too_wide_error, DEFAULT_MAX_COLUMNS};
 
 use arrow_array::RecordBatch;
 use frame::Frame;

@@ -3,6 +3,7 @@
 //! for table data. It only answers "valid or not": on any syntax error it returns [`Syntax`]
 //! and the caller asks [`signet::pyjson::loads`] for Python's exact message.
 
+use signet::pyjson::DictKeys;
 use signet::value::Value;
 use std::borrow::Cow;
 
@@ -307,6 +308,7 @@ impl<'a> Scanner<'a> {
                 self.enter()?;
                 self.i += 1;
                 let mut items: Vec<(Value, Value)> = Vec::new();
+                let mut keys = DictKeys::default();
                 self.ws();
                 if self.peek() == Some(b'}') {
                     self.i += 1;
@@ -319,12 +321,13 @@ impl<'a> Scanner<'a> {
                         let key = self.string()?;
                         self.eat(b':')?;
                         let v = self.value()?;
-                        match items
-                            .iter_mut()
-                            .find(|(k, _)| matches!(k, Value::Str(s) if *s == key))
-                        {
-                            Some(slot) => slot.1 = v,
-                            None => items.push((Value::Str(key.into_owned()), v)),
+                        // The last of repeated keys wins, at the first one's place.
+                        match keys.find(&items, &key) {
+                            Some(j) => items[j].1 = v,
+                            None => {
+                                keys.add(&key, items.len());
+                                items.push((Value::Str(key.into_owned()), v));
+                            }
                         }
                         if !self.sep(b'}')? {
                             break;

@@ -10,6 +10,7 @@ use signet::input::{ModelInput, Tensor};
 use signet::repr::{colspec_repr, py_str_of, tensor_spec_repr};
 use signet::types::{ColSpec, ColType, DataType, NumpyDtype, Schema, SchemaKind, TensorSpec};
 use signet::value::Value;
+use std::collections::{HashMap, HashSet};
 
 /// One spec of the input schema.
 #[derive(Clone, Copy)]
@@ -54,8 +55,26 @@ fn input_dict(schema: Option<&Schema>) -> Vec<(String, SpecRef<'_>)> {
     }
 }
 
-fn lookup<'s>(types: &[(String, SpecRef<'s>)], key: &str) -> Option<SpecRef<'s>> {
-    types.iter().find(|(n, _)| n == key).map(|(_, s)| *s)
+/// Name → spec (the first spec of a name), built once per request so that looking up every
+/// key of a wide input stays linear.
+struct Types<'s> {
+    list: Vec<(String, SpecRef<'s>)>,
+    map: HashMap<String, SpecRef<'s>>,
+}
+
+impl<'s> Types<'s> {
+    fn of(schema: Option<&'s Schema>) -> Types<'s> {
+        let list = input_dict(schema);
+        let mut map = HashMap::with_capacity(list.len());
+        for (n, s) in &list {
+            map.entry(n.clone()).or_insert(*s);
+        }
+        Types { list, map }
+    }
+}
+
+fn lookup<'s>(types: &Types<'s>, key: &str) -> Option<SpecRef<'s>> {
+    types.map.get(key).copied()
 }
 
 /// The numpy dtype of a DataType (`DataType.to_numpy()`).
@@ -146,14 +165,14 @@ fn cast_schema_type(
     schema: Option<&Schema>,
     compat: Compat,
 ) -> Result<Cast, RequestError> {
-    let types = input_dict(schema);
+    let types = Types::of(schema);
     let mut data = data;
     if let Some(s) = schema {
         let is_list = matches!(data, Value::List(_));
         let has_dict =
             matches!(&data, Value::List(l) if l.iter().any(|x| matches!(x, Value::Dict(_))));
-        if types.len() == 1 && is_list && !has_dict {
-            data = Value::Dict(vec![(Value::str(types[0].0.clone()), data)]);
+        if types.list.len() == 1 && is_list && !has_dict {
+            data = Value::Dict(vec![(Value::str(types.list[0].0.clone()), data)]);
         } else if !s.has_input_names() && !is_list && !is_py_scalar(&data) {
             return Err(RequestError::invalid_input(format!(
                 "Failed to parse input data. This model contains an un-named  model signature which expects a single n-dimensional array or a single value as input, however, an input of type {} was found.",
@@ -271,8 +290,9 @@ pub(crate) fn parse_instances(
     };
     let cast = match data {
         Value::List(items) if matches!(items.first(), Some(Value::Dict(_))) => {
-            let types = input_dict(schema);
+            let types = Types::of(schema);
             let mut cols: Vec<(String, Vec<Value>)> = Vec::new();
+            let mut col_of: HashMap<String, usize> = HashMap::new();
             for (row, item) in items.into_iter().enumerate() {
                 let Value::Dict(cells) = item else {
                     return Err(wrap(
@@ -298,9 +318,12 @@ pub(crate) fn parse_instances(
                         e.message = e.message.replacen(" row 0: ", &format!(" row {row}: "), 1);
                         e
                     })?;
-                    match cols.iter_mut().find(|(n, _)| *n == key) {
-                        Some((_, vals)) => vals.push(converted),
-                        None => cols.push((key, vec![converted])),
+                    match col_of.get(&key) {
+                        Some(&j) => cols[j].1.push(converted),
+                        None => {
+                            col_of.insert(key.clone(), cols.len());
+                            cols.push((key, vec![converted]));
+                        }
                     }
                 }
             }
@@ -318,7 +341,7 @@ pub(crate) fn parse_instances(
         let named = schema.filter(|s| s.has_input_names());
         let check: Vec<&(String, Value)> = match named {
             Some(s) => {
-                let required: Vec<String> = match s.kind() {
+                let required: HashSet<String> = match s.kind() {
                     SchemaKind::Columns(c) => c
                         .iter()
                         .zip(s.input_names())

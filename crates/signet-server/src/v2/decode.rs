@@ -34,6 +34,7 @@ use arrow_schema::{Field, Schema as ArrowSchema};
 use signet::elem::{base64_decode, datetime_to_i64, float16_array, parse_iso, timestamp_array};
 use signet::table::object_column;
 use signet::{pyjson, ModelInput, NumpyDtype, Tensor, TensorData, TimeUnit, Value};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// A parsed V2 inference request.
@@ -230,17 +231,21 @@ pub(crate) fn decode(req: &InferRequest, config: &ServerConfig) -> Result<ModelI
         None => input_schema.map_or(PD, model_content_type),
     };
     let metadata = input_metadata(config);
+    // Name → the first metadata entry's content type (hashed: linear in the number of inputs).
+    let mut ct_of: HashMap<&str, &str> = HashMap::with_capacity(metadata.len());
+    for m in &metadata {
+        ct_of.entry(m.name.as_str()).or_insert(m.content_type);
+    }
     // An input's content type: its own, else the model metadata's for its name.
     let input_ct = |input: &RequestInput| -> Option<String> {
-        input.content_type.clone().or_else(|| {
-            metadata
-                .iter()
-                .find(|m| m.name == input.name)
-                .map(|m| m.content_type.to_string())
-        })
+        input
+            .content_type
+            .clone()
+            .or_else(|| ct_of.get(input.name.as_str()).map(|c| c.to_string()))
     };
-    for (i, input) in req.inputs.iter().enumerate() {
-        if req.inputs[..i].iter().any(|o| o.name == input.name) {
+    let mut seen: HashSet<&str> = HashSet::with_capacity(req.inputs.len());
+    for input in &req.inputs {
+        if !seen.insert(input.name.as_str()) {
             return Err(format!(
                 "input '{}' is given more than once (input names must be unique)",
                 input.name

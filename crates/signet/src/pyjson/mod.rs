@@ -4,8 +4,10 @@
 
 mod dump;
 mod float;
+mod keys;
 mod parse;
 
 pub use dump::{dumps, dumps_indent, write_str, write_str_utf8};
 pub use float::{float32_repr, float_repr};
+pub use keys::DictKeys;
 pub use parse::{loads, JsonError};

@@ -1,6 +1,7 @@
 //! `json.loads`: strict JSON plus Python's extensions (`NaN`, `Infinity`, `-Infinity`,
 //! integers of any size that fit 128 bits), into [`Value`]s.
 
+use super::DictKeys;
 use crate::value::Value;
 use std::fmt;
 
@@ -283,6 +284,7 @@ impl<'a> Parser<'a> {
     fn object(&mut self) -> Result<Value, JsonError> {
         self.i += 1;
         let mut items: Vec<(Value, Value)> = Vec::new();
+        let mut keys = DictKeys::default();
         self.ws();
         if self.s.get(self.i) == Some(&b'}') {
             self.i += 1;
@@ -302,12 +304,12 @@ impl<'a> Parser<'a> {
             self.ws();
             let v = self.value()?;
             // A repeated key keeps its first position and takes the last value, as a dict does.
-            match items
-                .iter_mut()
-                .find(|(k, _)| matches!(k, Value::Str(s) if *s == key))
-            {
-                Some(slot) => slot.1 = v,
-                None => items.push((Value::Str(key), v)),
+            match keys.find(&items, &key) {
+                Some(j) => items[j].1 = v,
+                None => {
+                    keys.add(&key, items.len());
+                    items.push((Value::Str(key), v));
+                }
             }
             self.ws();
             match self.s.get(self.i) {

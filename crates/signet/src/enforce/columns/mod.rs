@@ -24,6 +24,7 @@ use crate::table;
 use crate::types::{ColSpec, ColType, ColumnName};
 use arrow_array::{ArrayRef, RecordBatch, RecordBatchOptions};
 use arrow_schema::{FieldRef, Schema as ArrowSchema};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// One DataFrame column: its field (label and pandas dtype, see [`crate::table`]) and values.
@@ -51,13 +52,14 @@ pub(crate) fn enforce_columns(
     let named = specs.iter().any(|s| s.name.is_some());
     let mut out: Vec<Col> = Vec::with_capacity(specs.len());
     if named {
-        select_named(specs, &frame.cols, warnings)?;
+        let matching = Matching::new(specs, &frame.cols);
+        select_named(specs, &frame.cols, &matching, warnings)?;
         for spec in specs {
             let Some(name) = &spec.name else { continue };
-            let Some(c) = frame.cols.iter().find(|c| label_is(c, name)).cloned() else {
+            let Some(&(first, copies)) = matching.found.get(name) else {
                 continue;
             };
-            let copies = frame.cols.iter().filter(|c| label_is(c, name)).count();
+            let c = frame.cols[first].clone();
             if copies > 1 {
                 // pandas selects a sub-frame for a repeated label, and MLflow's dtype check
                 // fails on it with a raw AttributeError.
@@ -136,12 +138,44 @@ fn unchanged(batch: &RecordBatch, out: &[Col]) -> bool {
             .all(|((f, a), c)| Arc::ptr_eq(f, &c.field) && Arc::ptr_eq(a, &c.array))
 }
 
-fn label_is(c: &Col, name: &ColumnName) -> bool {
-    match name {
-        ColumnName::Str(s) => {
-            c.field.name() == s && !c.field.metadata().contains_key(table::LABEL_KIND_KEY)
+/// Where a frame's columns meet a named schema: spec name → (its first column, how many columns
+/// carry it), and the columns no spec names, in frame order. Built in one pass over the columns
+/// with look-ups in maps the size of the schema (no allocation per column), so that matching
+/// stays linear in the frame's width.
+struct Matching<'s> {
+    found: HashMap<&'s ColumnName, (usize, usize)>,
+    unknown: Vec<usize>,
+}
+
+impl<'s> Matching<'s> {
+    fn new(specs: &'s [ColSpec], cols: &[Col]) -> Matching<'s> {
+        // A string name selects a column of that name without the integer-label mark; an
+        // integer name selects the integer label of that value.
+        let mut strs: HashMap<&str, &'s ColumnName> = HashMap::new();
+        let mut ints: HashMap<i64, &'s ColumnName> = HashMap::new();
+        for name in specs.iter().filter_map(|s| s.name.as_ref()) {
+            match name {
+                ColumnName::Str(s) => strs.entry(s.as_str()).or_insert(name),
+                ColumnName::Int(i) => ints.entry(*i).or_insert(name),
+            };
         }
-        ColumnName::Int(_) => table::column_label(&c.field) == *name,
+        let mut found: HashMap<&'s ColumnName, (usize, usize)> = HashMap::new();
+        let mut unknown = Vec::new();
+        for (i, c) in cols.iter().enumerate() {
+            let hit = if c.field.metadata().contains_key(table::LABEL_KIND_KEY) {
+                match table::column_label(&c.field) {
+                    ColumnName::Int(v) => ints.get(&v).copied(),
+                    ColumnName::Str(_) => None,
+                }
+            } else {
+                strs.get(c.field.name().as_str()).copied()
+            };
+            match hit {
+                Some(name) => found.entry(name).or_insert((i, 0)).1 += 1,
+                None => unknown.push(i),
+            }
+        }
+        Matching { found, unknown }
     }
 }
 
@@ -150,28 +184,26 @@ fn label_is(c: &Col, name: &ColumnName) -> bool {
 fn select_named(
     specs: &[ColSpec],
     cols: &[Col],
+    matching: &Matching<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), EnforceError> {
-    let present = |name: &ColumnName| cols.iter().any(|c| label_is(c, name));
     let missing: Vec<ColumnName> = specs
         .iter()
         .filter(|s| s.is_required())
-        .filter_map(|s| s.name.clone())
-        .filter(|n| !present(n))
+        .filter_map(|s| s.name.as_ref())
+        .filter(|n| !matching.found.contains_key(n))
+        .cloned()
         .collect();
-    let known = |c: &Col| {
-        specs
-            .iter()
-            .any(|s| s.name.as_ref().is_some_and(|n| label_is(c, n)))
-    };
-    let has_extra = cols.iter().any(|c| !known(c));
-    if missing.is_empty() && !has_extra {
+    if missing.is_empty() && matching.unknown.is_empty() {
         return Ok(());
     }
+    // Each extra label once, in frame order (keyed by integer-ness and text, no allocation).
     let mut extra: Vec<ColumnName> = Vec::new();
-    for c in cols.iter().filter(|c| !known(c)) {
-        let label = table::column_label(&c.field);
-        if !extra.contains(&label) {
+    let mut listed: HashSet<(bool, &str)> = HashSet::new();
+    for &i in &matching.unknown {
+        let field = &cols[i].field;
+        let label = table::column_label(field);
+        if listed.insert((matches!(label, ColumnName::Int(_)), field.name().as_str())) {
             extra.push(label);
         }
     }

@@ -227,43 +227,75 @@ fn list_frame(items: Vec<Value>) -> Result<Frame, EnforceError> {
 /// missing key is NaN.
 fn records_frame(items: Vec<Value>) -> Result<Frame, EnforceError> {
     let rows = items.len();
-    let mut keys: Vec<Value> = Vec::new();
-    let mut dicts = Vec::with_capacity(rows);
-    for row in items {
+    let mut keys = KeyUnion::default();
+    // One list of cells per key, filled row by row (a repeated key's later value wins).
+    let mut cells: Vec<Vec<Value>> = Vec::new();
+    for (r, row) in items.into_iter().enumerate() {
         let Value::Dict(d) = row else {
             return Err(raw(
                 "TypeError",
                 format!("'{}' object is not iterable", row.type_name()),
             ));
         };
-        for (k, _) in &d {
-            if !keys.contains(k) {
-                keys.push(k.clone());
+        for (k, v) in d {
+            let j = keys.insert(&k);
+            if j == cells.len() {
+                cells.push(vec![Value::Float(f64::NAN); rows]);
             }
+            cells[j][r] = v;
         }
-        dicts.push(d);
     }
     let cols = keys
+        .keys
         .iter()
-        .map(|k| {
-            let values: Vec<Value> = dicts
-                .iter()
-                .map(|d| {
-                    d.iter()
-                        .rev()
-                        .find(|(dk, _)| dk == k)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or(Value::Float(f64::NAN))
-                })
-                .collect();
-            build::column(&key_label(k), &values, true)
-        })
+        .zip(&cells)
+        .map(|(k, values)| build::column(&key_label(k), values, true))
         .collect();
     Ok(Frame {
         cols,
         rows,
         batch: None,
     })
+}
+
+/// Dict keys in first-seen order, with a hashed look-up for string keys (the usual kind) so
+/// that collecting the keys of wide dicts stays linear; other keys are compared one by one
+/// (derived equality, as before: a string never equals a non-string).
+#[derive(Default)]
+struct KeyUnion {
+    keys: Vec<Value>,
+    strs: std::collections::HashMap<String, usize>,
+    others: Vec<usize>,
+}
+
+impl KeyUnion {
+    /// The position of `k`, if seen.
+    fn position(&self, k: &Value) -> Option<usize> {
+        match k {
+            Value::Str(s) => self.strs.get(s).copied(),
+            other => self
+                .others
+                .iter()
+                .copied()
+                .find(|&j| self.keys[j] == *other),
+        }
+    }
+
+    /// The position of `k`, appended when new.
+    fn insert(&mut self, k: &Value) -> usize {
+        if let Some(j) = self.position(k) {
+            return j;
+        }
+        let j = self.keys.len();
+        match k {
+            Value::Str(s) => {
+                self.strs.insert(s.clone(), j);
+            }
+            _ => self.others.push(j),
+        }
+        self.keys.push(k.clone());
+        j
+    }
 }
 
 /// A dict value as `pd.DataFrame(dict)` sees it.
@@ -346,31 +378,29 @@ fn dict_frame(items: Vec<(Value, Value)>, specs: &[ColSpec]) -> Result<Frame, En
         ));
     }
     if keyed {
-        let mut index: Vec<Value> = Vec::new();
+        let mut index = KeyUnion::default();
         for (_, p) in &parts {
             if let Part::Keyed(d) = p {
                 for (k, _) in d {
-                    if !index.contains(k) {
-                        index.push(k.clone());
-                    }
+                    index.insert(k);
                 }
             }
         }
-        let rows = index.len();
+        let rows = index.keys.len();
         let cols = parts
             .into_iter()
             .map(|(label, p)| {
                 let values: Vec<Value> = match p {
-                    Part::Keyed(d) => index
-                        .iter()
-                        .map(|ix| {
-                            d.iter()
-                                .rev()
-                                .find(|(k, _)| k == ix)
-                                .map(|(_, v)| v.clone())
-                                .unwrap_or(Value::Float(f64::NAN))
-                        })
-                        .collect(),
+                    Part::Keyed(d) => {
+                        // A repeated key's later value wins.
+                        let mut values = vec![Value::Float(f64::NAN); rows];
+                        for (k, v) in d {
+                            if let Some(j) = index.position(&k) {
+                                values[j] = v;
+                            }
+                        }
+                        values
+                    }
                     Part::Scalar(s) => vec![s; rows],
                     Part::Values(v) => v,
                     Part::Array(t) => (0..t.len()).map(|i| build::tensor_element(&t, i)).collect(),

@@ -24,7 +24,7 @@ use crate::types::{ColumnName, TensorSpec};
 use crate::value::Value;
 use arrow_array::RecordBatch;
 use arrow_schema::{Field, Schema as ArrowSchema};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Enforces a tensor-based schema on `input`: the model receives an ndarray (or the sparse
@@ -172,15 +172,19 @@ fn check_presence(
     warnings: &mut Vec<Warning>,
 ) -> Result<(), EnforceError> {
     let found = found_names(input);
+    // Sets, not list scans: a request may carry 100k names (linear in the width).
+    let found_set: HashSet<&str> = found.iter().filter_map(|f| f.name.as_deref()).collect();
+    let declared: HashSet<&str> = names.iter().copied().collect();
     let missing: Vec<&str> = names
         .iter()
         .copied()
-        .filter(|n| !found.iter().any(|f| f.name.as_deref() == Some(*n)))
+        .filter(|n| !found_set.contains(n))
         .collect();
     let mut extra: Vec<&str> = Vec::new();
+    let mut listed_extra: HashSet<&str> = HashSet::new();
     for f in &found {
-        let known = f.name.as_deref().is_some_and(|n| names.contains(&n));
-        if !known && !extra.contains(&f.repr.as_str()) {
+        let known = f.name.as_deref().is_some_and(|n| declared.contains(n));
+        if !known && listed_extra.insert(f.repr.as_str()) {
             extra.push(&f.repr);
         }
     }
@@ -204,6 +208,26 @@ fn check_presence(
         });
     }
     Ok(())
+}
+
+/// Name → position of its last occurrence (`last`: a dict, where a repeated key's later value
+/// wins) or its first (a table's first column of that label). Built once, so that looking every
+/// spec up stays linear in the input's width.
+fn positions<'a>(
+    keys: impl Iterator<Item = Option<&'a str>>,
+    last: bool,
+) -> HashMap<&'a str, usize> {
+    let mut at = HashMap::new();
+    for (i, k) in keys.enumerate() {
+        if let Some(k) = k {
+            if last {
+                at.insert(k, i);
+            } else {
+                at.entry(k).or_insert(i);
+            }
+        }
+    }
+    at
 }
 
 /// Named specs (§7.3).
@@ -231,8 +255,9 @@ fn named(
     let mut out: Vec<(String, Tensor)> = Vec::with_capacity(specs.len());
     match input {
         ModelInput::TensorDict(items) => {
+            let at = positions(items.iter().map(|(k, _)| Some(k.as_str())), true);
             for (spec, name) in specs.iter().zip(&names) {
-                let Some((_, t)) = items.iter().rev().find(|(k, _)| k == name) else {
+                let Some(t) = at.get(name).map(|&i| &items[i].1) else {
                     continue;
                 };
                 check::enforce_spec(t, spec, compat)?;
@@ -240,12 +265,13 @@ fn named(
             }
         }
         ModelInput::Value(Value::Dict(items)) => {
+            let keys = items.iter().map(|(k, _)| match k {
+                Value::Str(s) => Some(s.as_str()),
+                _ => None,
+            });
+            let at = positions(keys, true);
             for (spec, name) in specs.iter().zip(&names) {
-                let value = items
-                    .iter()
-                    .rev()
-                    .find(|(k, _)| matches!(k, Value::Str(s) if s == name))
-                    .map(|(_, v)| v);
+                let value = at.get(name).map(|&i| &items[i].1);
                 match value {
                     Some(Value::Ndarray(t)) => {
                         check::enforce_spec(t, spec, compat)?;
@@ -269,12 +295,18 @@ fn named(
         }
         ModelInput::Table(batch) => {
             let schema = batch.schema();
+            let labels: Vec<ColumnName> = schema
+                .fields()
+                .iter()
+                .map(|f| table::column_label(f))
+                .collect();
+            let keys = labels.iter().map(|l| match l {
+                ColumnName::Str(s) => Some(s.as_str()),
+                ColumnName::Int(_) => None,
+            });
+            let at = positions(keys, false);
             for (spec, name) in specs.iter().zip(&names) {
-                let Some(i) = schema
-                    .fields()
-                    .iter()
-                    .position(|f| table::column_label(f) == ColumnName::Str(name.to_string()))
-                else {
+                let Some(&i) = at.get(name) else {
                     continue;
                 };
                 let t = frame::column_to_tensor(

@@ -62,6 +62,7 @@ use crate::types::{
 use crate::value::Value;
 use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, StringArray};
 use arrow_schema::{DataType as ArrowType, Field, Schema as ArrowSchema};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 mod columns;
@@ -146,15 +147,19 @@ pub fn presence(schema: &Schema, labels: &[ColumnName]) -> Presence {
         SchemaKind::Columns(specs) => specs.iter().map(ColSpec::is_required).collect(),
         SchemaKind::Tensors(specs) => specs.iter().map(|_| true).collect(),
     };
+    // Sets, not list scans: linear in the widths of both schema and data.
+    let present: HashSet<&ColumnName> = labels.iter().collect();
+    let declared: HashSet<&ColumnName> = names.iter().collect();
     let missing: Vec<ColumnName> = names
         .iter()
         .zip(&required)
-        .filter(|(n, req)| **req && !labels.contains(n))
+        .filter(|(n, req)| **req && !present.contains(n))
         .map(|(n, _)| n.clone())
         .collect();
     let mut extra: Vec<ColumnName> = Vec::new();
-    for label in labels.iter().filter(|l| !names.contains(l)) {
-        if !extra.contains(label) {
+    let mut listed: HashSet<&ColumnName> = HashSet::new();
+    for label in labels.iter().filter(|l| !declared.contains(l)) {
+        if listed.insert(label) {
             extra.push(label.clone());
         }
     }
@@ -186,13 +191,20 @@ pub fn presence(schema: &Schema, labels: &[ColumnName]) -> Presence {
 /// by position for unnamed ones); absent columns are left out.
 pub fn matched_columns(specs: &[ColSpec], labels: &[ColumnName]) -> Vec<(usize, usize)> {
     let named = specs.first().is_some_and(|s| s.name.is_some());
+    // Label → its first column (hashed: linear in the widths).
+    let mut first: HashMap<&ColumnName, usize> = HashMap::new();
+    if named {
+        for (j, l) in labels.iter().enumerate() {
+            first.entry(l).or_insert(j);
+        }
+    }
     specs
         .iter()
         .enumerate()
         .filter_map(|(i, spec)| {
             let column = if named {
                 let name = spec.name.as_ref()?;
-                labels.iter().position(|l| l == name)?
+                *first.get(name)?
             } else {
                 (i < labels.len()).then_some(i)?
             };

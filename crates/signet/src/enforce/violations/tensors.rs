@@ -25,14 +25,12 @@ pub(super) fn check_tensors(
         pinpoint_rows(&sig, batch, None, row_offset, compat, out);
         return;
     }
+    let first = first_str_labels(&labels);
     for spec in specs {
         let Some(name) = spec.name.as_deref() else {
             continue;
         };
-        let Some(i) = labels
-            .iter()
-            .position(|l| matches!(l, ColumnName::Str(s) if s == name))
-        else {
+        let Some(&i) = first.get(name) else {
             continue;
         };
         let col = Column::of(batch, i);
@@ -108,11 +106,19 @@ pub(super) fn tensor_text_batch(
     let named = specs.first().is_some_and(|s| s.name.is_some());
     let mut fields = Vec::new();
     let mut arrays = Vec::new();
+    // Name → its first spec (hashed: linear in the widths).
+    let mut spec_of: HashMap<&str, &TensorSpec> = HashMap::new();
+    for s in specs {
+        if let Some(n) = &s.name {
+            spec_of.entry(n.as_str()).or_insert(s);
+        }
+    }
     for (i, label) in labels.iter().enumerate() {
         let spec = if named {
-            specs
-                .iter()
-                .find(|s| matches!((&s.name, label), (Some(n), ColumnName::Str(l)) if n == l))
+            match label {
+                ColumnName::Str(l) => spec_of.get(l.as_str()).copied(),
+                ColumnName::Int(_) => None,
+            }
         } else {
             specs.first()
         };
@@ -309,4 +315,15 @@ pub(super) fn int_bounds(t: &ArrowType) -> (i128, i128) {
         ArrowType::UInt32 => (0, u32::MAX as i128),
         _ => (i64::MIN as i128, i64::MAX as i128),
     }
+}
+
+/// String label → the position of its first column (hashed: linear in the width).
+fn first_str_labels(labels: &[ColumnName]) -> HashMap<&str, usize> {
+    let mut first = HashMap::new();
+    for (j, l) in labels.iter().enumerate() {
+        if let ColumnName::Str(s) = l {
+            first.entry(s.as_str()).or_insert(j);
+        }
+    }
+    first
 }
