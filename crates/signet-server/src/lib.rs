@@ -54,6 +54,7 @@ pub use error::{ApiError, MlflowError, TIMEOUT_BODY, UNEXPECTED_ERROR};
 pub use metrics::Metrics;
 pub use predictor::{PredictError, Predictor};
 pub use routes::MLFLOW_VERSION;
+pub use v2::decode_infer_body as decode_v2_infer;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;

@@ -35,7 +35,7 @@ mod metadata;
 use crate::error::respond;
 use crate::invocations::{panic_text, read_body, NO_SCHEMA_DETAILS, OVERLOADED, SHUTTING_DOWN};
 use crate::predictor::PredictError;
-use crate::{routes, App, MlflowError, Refusal};
+use crate::{routes, App, MlflowError, Refusal, ServerConfig};
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
@@ -230,6 +230,19 @@ async fn infer_model(
         Ok(Err(e)) => e.into_response(),
         Err(join) => V2Error::new(500, panic_text(join)).into_response(),
     }
+}
+
+/// The decoding half of `POST /v2/models/{name}/infer`, without HTTP: the body parsed and
+/// decoded for `config`'s model into what enforcement receives (the model input and the
+/// request's params), or the 400 message. The server runs exactly this before enforcing;
+/// exposed for the fuzz harness (`signet-fuzz-harness`).
+pub fn decode_infer_body(
+    body: &[u8],
+    config: &ServerConfig,
+) -> Result<(signet::ModelInput, Option<Value>), String> {
+    let request = decode::parse_request(body)?;
+    let input = decode::decode(&request, config)?;
+    Ok((input, request.params))
 }
 
 /// Decode, enforce, predict, encode: the response body.
