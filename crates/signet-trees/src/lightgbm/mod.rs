@@ -5,6 +5,7 @@
 //! | --- | --- |
 //! | [`parse`] | the text format: header, `Tree=` blocks, decision types, bitsets, linear leaves, `pandas_categorical` |
 //! | [`objective`] | objectives and `ConvertOutput` |
+//! | [`sklearn`] | `LGBMClassifier`/`LGBMRegressor` saved as skops: the Booster string, labels |
 //!
 //! Prediction ([`Booster::predict`]) follows `GBDT::PredictRaw`: each output starts at 0 and
 //! adds one tree per iteration in order, averaged for random forests, then converted by the
@@ -13,6 +14,7 @@
 
 pub mod objective;
 pub mod parse;
+pub mod sklearn;
 
 use crate::error::TreeError;
 use crate::forest::{Forest, Split, BLOCK_ROWS};
