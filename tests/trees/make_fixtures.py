@@ -44,6 +44,8 @@ def bits(a):
 
 def describe(a):
     a = np.asarray(a)
+    if a.dtype.kind in "UO":  # labels: compared as text
+        return {"dtype": str(a.dtype), "shape": list(a.shape), "bits": [], "strings": [str(v) for v in a.ravel()]}
     return {"dtype": str(a.dtype), "shape": list(a.shape), "bits": bits(a)}
 
 
@@ -345,6 +347,48 @@ def lgb_cases():
            {"api": "booster"})
 
 
+# ------------------------------------------- LightGBM scikit-learn wrappers (skops)
+def lgb_sklearn(name, model, df, y, test=None, fit=None):
+    model.fit(df, y, **(fit or {}))
+    d = os.path.join(OUT, name)
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, "model")
+    mlflow.lightgbm.save_model(model, path, signature=infer_signature(df, model.predict(df)),
+                               pip_requirements=[f"lightgbm=={lgb.__version__}"])
+    test = df.iloc[:150] if test is None else test
+    loaded = mlflow.lightgbm.load_model(path)  # the skops file, as MLflow reads it back
+    # library: what LGBMModel.predict asks the Booster for (num_iteration=None: best_iteration)
+    lib = loaded._Booster.predict(test, num_iteration=loaded._Booster.best_iteration or None)
+    record(name, "lightgbm", path, lgb_codes(test, loaded._Booster), lib, test,
+           {"api": "sklearn", "best_iteration": int(loaded._Booster.best_iteration),
+            "wrapper_prediction": describe(loaded.predict(test))})
+
+
+def lgb_sklearn_cases():
+    p = {"n_estimators": 20, "num_leaves": 15, "min_child_samples": 5, "verbose": -1, "n_jobs": 2, "random_state": 1}
+    df = numeric_frame(800, 6)
+    names = np.array(["no", "yes"])
+    lgb_sklearn("lgbsk_classifier_str", lgb.LGBMClassifier(**p), df, names[target(df, "bin")])
+    lgb_sklearn("lgbsk_classifier_int", lgb.LGBMClassifier(**p), df, np.array([3, 8])[target(df, "bin")])
+    lgb_sklearn("lgbsk_multiclass_str", lgb.LGBMClassifier(**p), df,
+                np.array(["a", "bb", "c", "dd"])[target(df, "multi")])
+    lgb_sklearn("lgbsk_multiclass_int", lgb.LGBMClassifier(**p), df, np.array([10, 20, 30, 40])[target(df, "multi")])
+    lgb_sklearn("lgbsk_regressor", lgb.LGBMRegressor(**p), df, target(df, "reg"))
+    yb = target(df, "bin")
+    lgb_sklearn("lgbsk_early_stopping", lgb.LGBMClassifier(**dict(p, n_estimators=300, learning_rate=0.3)),
+                df.iloc[:600], names[yb[:600]], test=df.iloc[:150],
+                fit={"eval_set": [(df.iloc[600:], names[yb[600:]])],
+                     "callbacks": [lgb.early_stopping(5, verbose=False)]})
+    n = 800
+    cat = pd.DataFrame({
+        "num": RNG.normal(size=n),
+        "color": pd.Categorical(RNG.choice(["red", "green", "blue", "teal"], size=n)),
+    })
+    cat.loc[5:8, "color"] = np.nan
+    y = np.array(["cold", "hot"])[((cat["color"] == "red") | (cat["num"] > 0.5)).astype(int).to_numpy()]
+    lgb_sklearn("lgbsk_categorical", lgb.LGBMClassifier(**dict(p, min_data_per_group=5, cat_smooth=1)), cat, y)
+
+
 if __name__ == "__main__":
     t0 = time.time()
     os.makedirs(OUT, exist_ok=True)
@@ -352,6 +396,7 @@ if __name__ == "__main__":
     xgb_cases()
     xgb_sklearn_cases()
     lgb_cases()
+    lgb_sklearn_cases()
     with open(os.path.join(OUT, "cases.json"), "w") as fh:
         json.dump(CASES, fh)
     print(f"{len(CASES)} cases in {time.time() - t0:.1f}s")

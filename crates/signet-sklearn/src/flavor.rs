@@ -155,24 +155,7 @@ impl FlavorLoader for SklearnFlavor {
                 )
             })?;
         let path = signet_model::dir::resolve_inside(ctx.model_dir, rel)?;
-        let trusted: Vec<String> = match ctx.config.get("skops_trusted_types") {
-            None | Some(Yaml::Null) => Vec::new(),
-            Some(Yaml::Seq(items)) => items
-                .iter()
-                .map(|i| {
-                    i.as_str().map(str::to_string).ok_or_else(|| {
-                        ModelError::InvalidModel(
-                            "Invalid MLmodel: skops_trusted_types holds a non-string".into(),
-                        )
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-            Some(_) => {
-                return Err(ModelError::InvalidModel(
-                    "Invalid MLmodel: skops_trusted_types is not a list".into(),
-                ))
-            }
-        };
+        let trusted = skops_trusted_types(ctx.config)?;
         let predict_fn = ctx
             .mlmodel
             .flavor("python_function")
@@ -191,6 +174,27 @@ impl FlavorLoader for SklearnFlavor {
         };
         let model = SklearnModel::load(&path, &trusted, method).map_err(model_error)?;
         Ok(Box::new(SklearnPredictor { model }))
+    }
+}
+
+/// A flavor's `skops_trusted_types` (MLflow's list of types trusted beyond skops' defaults);
+/// absent or `null` is an empty list. Shared by every flavor that stores skops files.
+pub fn skops_trusted_types(config: &Yaml) -> Result<Vec<String>, ModelError> {
+    match config.get("skops_trusted_types") {
+        None | Some(Yaml::Null) => Ok(Vec::new()),
+        Some(Yaml::Seq(items)) => items
+            .iter()
+            .map(|i| {
+                i.as_str().map(str::to_string).ok_or_else(|| {
+                    ModelError::InvalidModel(
+                        "Invalid MLmodel: skops_trusted_types holds a non-string".into(),
+                    )
+                })
+            })
+            .collect(),
+        Some(_) => Err(ModelError::InvalidModel(
+            "Invalid MLmodel: skops_trusted_types is not a list".into(),
+        )),
     }
 }
 

@@ -30,11 +30,20 @@ fn bench(c: &mut Criterion) {
     let x64: Vec<f64> = read("x64.bin", f64::from_le_bytes);
     let opts = xgboost::predict::Options::default();
     let mut g = c.benchmark_group("trees");
+    // Single rows through the allocation-free entry points, as a server calls them.
+    let mut out32 = [0f32; 1];
     g.bench_function("xgb_single", |b| {
-        b.iter(|| xgb.predict(black_box(&x32[..F]), 1, &opts).unwrap())
+        b.iter(|| {
+            xgb.predict_into(black_box(&x32[..F]), 1, &opts, &mut out32)
+                .unwrap()
+        })
     });
+    let mut out64 = [0f64; 1];
     g.bench_function("lgb_single", |b| {
-        b.iter(|| lgb.predict(black_box(&x64[..F]), 1, None, false).unwrap())
+        b.iter(|| {
+            lgb.predict_into(black_box(&x64[..F]), 1, None, false, &mut out64)
+                .unwrap()
+        })
     });
     g.sample_size(10);
     for (rows, name) in [(10_000usize, "10k"), (1_000_000, "1m")] {

@@ -11,9 +11,12 @@
 //!   `inplace_predict`'s arithmetic.
 //! * LightGBM `Booster` (`model.lgb`): `Booster.predict(df)` — `float64` probabilities or
 //!   values, `(n,)` or `(n, classes)`; params are ignored, as MLflow's wrapper ignores them.
-//!   The scikit-learn wrappers saved as skops are refused for now; pickled models always.
+//! * `LGBMClassifier` / `LGBMRegressor` saved as skops (`model.skops`, the default): their
+//!   `predict` (labels from the label encoder's `classes_`, or values), up to the Booster's
+//!   `best_iteration`; params are ignored. Pickled models are refused with how to re-log them.
 
 use crate::error::TreeError;
+use crate::lightgbm::sklearn::SklearnModel as LgbSklearn;
 use crate::lightgbm::Booster as LgbBooster;
 use crate::xgboost::predict::Options;
 use crate::xgboost::Model as XgbModel;
@@ -250,21 +253,36 @@ pub struct LightGbmFlavor;
 impl FlavorLoader for LightGbmFlavor {
     fn load(&self, ctx: &LoadContext<'_>) -> Result<Box<dyn Predictor>, ModelError> {
         let class = config_str(ctx, "model_class").unwrap_or("lightgbm.basic.Booster");
+        let path = ctx.data_path()?;
         if class != "lightgbm.basic.Booster" {
             let format = config_str(ctx, "serialization_format").unwrap_or("cloudpickle");
-            if format == "skops" {
-                return Err(ModelError::UnsupportedFlavor(format!(
-                    "{}: LightGBM scikit-learn models ({class}) saved with skops are not yet \
-                     supported by signet. Log the fitted model's Booster instead: \
-                     `mlflow.lightgbm.log_model(model.booster_, ...)`.",
-                    ctx.model_dir.display()
-                )));
+            if format != "skops" {
+                return Err(pickle_refusal(ctx, "lightgbm", class));
             }
-            return Err(pickle_refusal(ctx, "lightgbm", class));
+            let trusted = signet_sklearn::flavor::skops_trusted_types(ctx.config)?;
+            let model = LgbSklearn::load(&path, &trusted).map_err(model_error)?;
+            return Ok(Box::new(LgbSklearnPredictor { model }));
         }
-        let path = ctx.data_path()?;
         let booster = LgbBooster::load(&path).map_err(model_error)?;
         Ok(Box::new(LgbPredictor { booster }))
+    }
+}
+
+/// `LGBMClassifier` / `LGBMRegressor` from skops.
+struct LgbSklearnPredictor {
+    model: LgbSklearn,
+}
+
+impl Predictor for LgbSklearnPredictor {
+    fn predict(
+        &self,
+        input: ModelInput,
+        _params: Option<&Value>,
+    ) -> Result<ModelInput, ModelError> {
+        let (x, rows) =
+            crate::input::lightgbm_matrix(&input, &self.model.booster).map_err(model_error)?;
+        let out = self.model.predict(&x, rows).map_err(model_error)?;
+        Ok(ModelInput::Tensor(signet_sklearn::flavor::to_tensor(out)))
     }
 }
 

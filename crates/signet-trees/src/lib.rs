@@ -11,6 +11,7 @@
 //! | [`json`] | the JSON reader (XGBoost `.json` models) |
 //! | [`ubjson`] | the UBJSON reader (XGBoost `.ubj` models, typed counted arrays) |
 //! | [`tree`] | the shared flat tree: node arrays, categorical bitsets, checked once at load |
+//! | [`forest`] | the prediction layout: all trees in one breadth-first node array, rows walked in lockstep |
 //! | [`xgboost`] | XGBoost models: gbtree, dart, gblinear, objectives, categories |
 //! | [`lightgbm`] | LightGBM text models: decision types, categorical bitsets, linear trees, objectives |
 //! | [`parallel`] | row-parallel batches on scoped threads |
@@ -19,6 +20,7 @@
 
 pub mod error;
 pub mod flavor;
+pub mod forest;
 pub mod input;
 pub mod json;
 pub mod lightgbm;

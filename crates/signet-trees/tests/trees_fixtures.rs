@@ -37,6 +37,8 @@ struct Recorded {
     dtype: String,
     shape: Vec<usize>,
     bits: Vec<u64>,
+    /// Text labels (numpy `str`/`object` arrays).
+    strings: Vec<String>,
 }
 
 fn recorded(at: &At<'_>) -> Recorded {
@@ -61,7 +63,21 @@ fn recorded(at: &At<'_>) -> Recorded {
             other => panic!("bad bits value {other:?}"),
         })
         .collect();
-    Recorded { dtype, shape, bits }
+    let strings = match at.opt("strings").unwrap() {
+        Some(s) => s
+            .items()
+            .unwrap()
+            .iter()
+            .map(|v| v.str().unwrap().to_string())
+            .collect(),
+        None => Vec::new(),
+    };
+    Recorded {
+        dtype,
+        shape,
+        bits,
+        strings,
+    }
 }
 
 fn read_f32(path: &Path) -> Vec<f32> {
@@ -145,10 +161,29 @@ fn check_library(dir: &Path, case: &At<'_>, flavor: &str) -> Result<(bool, u64),
         }
         Ok((true, 0))
     } else {
-        let booster = lightgbm::Booster::load(&path).map_err(|e| e.to_string())?;
+        let api = case.get("call").unwrap().get("api").unwrap().str().unwrap();
+        let (booster, num_iteration) = if api == "sklearn" {
+            let config = mlmodel.flavor(flavor).ok_or("no flavor")?;
+            let trusted =
+                signet_sklearn::flavor::skops_trusted_types(config).map_err(|e| e.to_string())?;
+            let m = lightgbm::sklearn::SklearnModel::load(&path, &trusted)
+                .map_err(|e| e.to_string())?;
+            let call = case.get("call").unwrap();
+            let want = call.get("best_iteration").unwrap().count().unwrap() as i64;
+            if m.best_iteration != want {
+                return Err(format!(
+                    "best_iteration {} read, {want} recorded",
+                    m.best_iteration
+                ));
+            }
+            (m.booster, Some(m.best_iteration))
+        } else {
+            let b = lightgbm::Booster::load(&path).map_err(|e| e.to_string())?;
+            (b, None)
+        };
         let x = read_f64(&dir.join("x.bin"));
         let got = booster
-            .predict(&x, rows, None, false)
+            .predict(&x, rows, num_iteration, false)
             .map_err(|e| e.to_string())?;
         if got.len() != lib.bits.len() {
             return Err(format!(
@@ -201,11 +236,37 @@ fn check_pyfunc(dir: &Path, case: &At<'_>, flavor: &str) -> Result<String, Strin
     let ModelInput::Tensor(t) = out else {
         return Err("signet returned no tensor".into());
     };
-    if t.dtype.to_string() != want.dtype || t.shape != want.shape {
+    let same_dtype = t.dtype.to_string() == want.dtype
+        || (t.dtype.to_string() == "str" && want.dtype.starts_with("<U"));
+    if !same_dtype || t.shape != want.shape {
         return Err(format!(
             "signet {} {:?}, mlflow {} {:?}",
             t.dtype, t.shape, want.dtype, want.shape
         ));
+    }
+    if want.dtype.starts_with("<U") || want.dtype == "object" {
+        let got: Vec<String> = match &t.data {
+            TensorData::Arrow(a) => a
+                .as_string::<i32>()
+                .iter()
+                .map(|v| v.unwrap_or_default().to_string())
+                .collect(),
+            TensorData::Object(v) => v
+                .iter()
+                .map(|v| match v {
+                    signet::Value::Str(s) => s.clone(),
+                    other => format!("{other:?}"),
+                })
+                .collect(),
+        };
+        if got != want.strings {
+            return Err(format!(
+                "labels differ from mlflow's pyfunc: {:?}... vs {:?}...",
+                &got[..got.len().min(5)],
+                &want.strings[..want.strings.len().min(5)]
+            ));
+        }
+        return Ok(format!("{} {:?} labels equal", want.dtype, want.shape));
     }
     let TensorData::Arrow(a) = &t.data else {
         return Err("object tensor".into());

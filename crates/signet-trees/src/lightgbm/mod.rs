@@ -5,6 +5,7 @@
 //! | --- | --- |
 //! | [`parse`] | the text format: header, `Tree=` blocks, decision types, bitsets, linear leaves, `pandas_categorical` |
 //! | [`objective`] | objectives and `ConvertOutput` |
+//! | [`sklearn`] | `LGBMClassifier`/`LGBMRegressor` saved as skops: the Booster string, labels |
 //!
 //! Prediction ([`Booster::predict`]) follows `GBDT::PredictRaw`: each output starts at 0 and
 //! adds one tree per iteration in order, averaged for random forests, then converted by the
@@ -13,14 +14,13 @@
 
 pub mod objective;
 pub mod parse;
+pub mod sklearn;
 
 use crate::error::TreeError;
+use crate::forest::{Forest, Split, BLOCK_ROWS};
 use crate::tree::{CatSets, Node, Tree, CATEGORICAL, DEFAULT_LEFT, MISSING_NAN, MISSING_ZERO};
 use objective::Objective;
 use std::path::Path;
-
-/// Rows per block in batch prediction.
-const BLOCK_ROWS: usize = 64;
 
 /// LightGBM's `kZeroThreshold` (`1e-35f`, as a double).
 pub const ZERO_THRESHOLD: f64 = 1e-35f32 as f64;
@@ -62,6 +62,8 @@ pub struct Booster {
     pub feature_names: Vec<String>,
     /// Trees, with their linear leaves when the tree is linear.
     pub trees: Vec<(Tree<f64>, Option<LinearLeaves>)>,
+    /// The same trees laid out for prediction.
+    pub forest: Forest<f64>,
     /// The pandas categories of each categorical column, in the order of the DataFrame's
     /// category columns, if the model was trained on a DataFrame.
     pub pandas_categorical: Option<Vec<Vec<PandasCategory>>>,
@@ -90,6 +92,28 @@ fn go_left(n: &Node<f64>, x: f64, sets: &CatSets) -> bool {
         return n.flags & DEFAULT_LEFT != 0;
     }
     x <= n.value
+}
+
+/// The prediction layout of LightGBM trees: a numerical split with missing type `None` or
+/// `NaN` is `x <= threshold` with NaN going left when `NaN` is missing and default-left, or
+/// (type `None`, NaN read as 0) when `0 <= threshold`; categorical and `Zero` splits are decided
+/// by [`go_left`] on the original node.
+pub fn forest<'a>(trees: impl IntoIterator<Item = &'a Tree<f64>>) -> Result<Forest<f64>, String> {
+    Forest::new(trees, |n| {
+        if n.flags & (CATEGORICAL | MISSING_ZERO) != 0 {
+            Split::Special
+        } else {
+            let nan_left = if n.flags & MISSING_NAN != 0 {
+                n.flags & DEFAULT_LEFT != 0
+            } else {
+                0.0 <= n.value
+            };
+            Split::Le {
+                threshold: n.value,
+                nan_left,
+            }
+        }
+    })
 }
 
 impl Booster {
@@ -123,19 +147,19 @@ impl Booster {
         self.num_tree_per_iteration
     }
 
-    /// One tree's output for one row.
+    /// The output of tree `t` for a row that reached flat leaf `leaf`.
     #[inline]
-    fn tree_value(tree: &Tree<f64>, linear: Option<&LinearLeaves>, row: &[f64]) -> f64 {
-        let leaf = tree.walk(|n| go_left(n, row[n.feature as usize], &tree.cat_sets));
-        let Some(lin) = linear else {
-            return leaf.value;
+    fn leaf_value(&self, t: usize, leaf: u32, row: &[f64]) -> f64 {
+        let value = self.forest.value(leaf);
+        let Some(lin) = &self.trees[t].1 else {
+            return value;
         };
-        let k = leaf.feature as usize;
+        let k = self.trees[t].0.nodes()[self.forest.original(leaf)].feature as usize;
         let mut out = lin.leaf_const[k];
         for (f, c) in lin.features[k].iter().zip(&lin.coeff[k]) {
             let v = row[*f as usize];
             if v.is_nan() {
-                return leaf.value;
+                return value;
             }
             out += c * v;
         }
@@ -161,34 +185,74 @@ impl Booster {
                 x.len()
             )));
         }
+        let mut out = vec![0f64; rows * self.num_tree_per_iteration];
+        self.predict_into(x, rows, num_iteration, raw_score, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`predict`](Self::predict) into `out` (`rows * output_width` values). Allocates
+    /// nothing unless an input value needs LightGBM's zeroing (|x| ≤ 1e-35, not 0).
+    pub fn predict_into(
+        &self,
+        x: &[f64],
+        rows: usize,
+        num_iteration: Option<i64>,
+        raw_score: bool,
+        out: &mut [f64],
+    ) -> Result<(), TreeError> {
+        let nf = self.num_features;
         let k = self.num_tree_per_iteration;
+        if rows.checked_mul(nf) != Some(x.len()) || out.len() != rows * k {
+            return Err(TreeError::input(format!(
+                "expected {rows} rows of {nf} features ({} values) and room for {} outputs, got \
+                 {} values and {}",
+                rows.saturating_mul(nf),
+                rows.saturating_mul(k),
+                x.len(),
+                out.len()
+            )));
+        }
+        out.fill(0.0);
         let total = self.num_iterations();
         let iters = match num_iteration {
             Some(n) if n > 0 => (n as usize).min(total),
             _ => total,
         };
-        let mut out = vec![0f64; rows * k];
-        crate::parallel::for_row_chunks(x, nf, &mut out, k, |xc, oc| {
-            // Blocks of rows, tree-major inside a block; each row still adds its trees in
-            // LightGBM's order (iteration, then class), so no result bit changes.
-            let mut buf = vec![0f64; nf * BLOCK_ROWS];
+        let special = |t: usize, node: usize, v: f64| {
+            let tree = &self.trees[t].0;
+            go_left(&tree.nodes()[node], v, &tree.cat_sets)
+        };
+        let linear = self.trees.iter().any(|(_, l)| l.is_some());
+        crate::parallel::for_row_chunks(x, nf, out, k, |xc, oc| {
+            // Blocks of rows walked through one tree at a time (forest.rs); each row still
+            // adds its trees in LightGBM's order (iteration, then class), so no result bit
+            // changes. A block is copied only when a value needs LightGBM's zeroing.
+            let mut leaf = [0u32; BLOCK_ROWS];
+            let mut buf = Vec::new();
             for (xb, ob) in xc
                 .chunks(nf * BLOCK_ROWS)
                 .zip(oc.chunks_mut(k * BLOCK_ROWS))
             {
-                let buf = &mut buf[..xb.len()];
-                for (b, v) in buf.iter_mut().zip(xb) {
-                    *b = if v.is_nan() || v.abs() > ZERO_THRESHOLD {
-                        *v
+                let tiny = |v: &f64| *v != 0.0 && v.abs() <= ZERO_THRESHOLD;
+                let xb = if xb.iter().any(tiny) {
+                    buf.clear();
+                    buf.extend(xb.iter().map(|v| if tiny(v) { 0.0 } else { *v }));
+                    &buf[..]
+                } else {
+                    xb
+                };
+                let leaf = &mut leaf[..ob.len() / k];
+                for t in 0..iters * k {
+                    let c = t % k;
+                    self.forest.leaves(t, xb, nf, leaf, &special);
+                    let outs = ob.chunks_exact_mut(k).zip(leaf.iter());
+                    if linear {
+                        for ((o, l), row) in outs.zip(xb.chunks_exact(nf)) {
+                            o[c] += self.leaf_value(t, *l, row);
+                        }
                     } else {
-                        0.0
-                    };
-                }
-                for i in 0..iters {
-                    for c in 0..k {
-                        let (tree, lin) = &self.trees[i * k + c];
-                        for (row, o) in buf.chunks_exact(nf).zip(ob.chunks_exact_mut(k)) {
-                            o[c] += Self::tree_value(tree, lin.as_ref(), row);
+                        for (o, l) in outs {
+                            o[c] += self.forest.value(*l);
                         }
                     }
                 }
@@ -202,6 +266,6 @@ impl Booster {
                 }
             }
         });
-        Ok(out)
+        Ok(())
     }
 }

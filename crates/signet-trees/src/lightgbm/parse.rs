@@ -181,7 +181,10 @@ pub fn parse(text: &str, file: &str) -> Result<Booster, TreeError> {
         Some((line, v)) => pandas(&ctx, line, v)?,
         None => None,
     };
+    let forest =
+        super::forest(trees.iter().map(|(t, _)| t)).map_err(|e| TreeError::at(file, "trees", e))?;
     Ok(Booster {
+        forest,
         num_class,
         num_tree_per_iteration: per_iter,
         num_features,

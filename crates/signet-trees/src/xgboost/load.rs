@@ -237,8 +237,10 @@ fn trees(
         .iter()
         .map(|t| tree(t, num_feature))
         .collect::<Result<Vec<_>, _>>()?;
+    let forest = super::predict::forest(&trees).map_err(|e| m.error(e))?;
     Ok(TreeEnsemble {
         trees,
+        forest,
         tree_info,
         iteration_indptr: indptr,
         weight_drop,

@@ -12,6 +12,7 @@ pub mod objective;
 pub mod predict;
 
 use crate::error::TreeError;
+use crate::forest::Forest;
 use crate::tree::Tree;
 use objective::Objective;
 use std::path::Path;
@@ -81,6 +82,8 @@ pub enum Booster {
 pub struct TreeEnsemble {
     /// The trees.
     pub trees: Vec<Tree<f32>>,
+    /// The same trees laid out for prediction.
+    pub forest: Forest<f32>,
     /// The output group of each tree.
     pub tree_info: Vec<usize>,
     /// `iteration_indptr`: trees of iteration `i` are `indptr[i]..indptr[i + 1]`.

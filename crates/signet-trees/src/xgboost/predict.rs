@@ -6,10 +6,8 @@
 use super::objective::Objective;
 use super::{Booster, Model};
 use crate::error::TreeError;
-use crate::tree::{CatSets, Node, CATEGORICAL, DEFAULT_LEFT};
-
-/// Rows per block in batch prediction.
-const BLOCK_ROWS: usize = 64;
+use crate::forest::{Forest, Split, BLOCK_ROWS};
+use crate::tree::{CatSets, Node, Tree, CATEGORICAL, DEFAULT_LEFT};
 
 /// How to predict.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -40,6 +38,22 @@ fn go_left(n: &Node<f32>, x: f32, sets: &CatSets) -> bool {
     }
 }
 
+/// The prediction layout of XGBoost trees: `x < t` is `x <= next_down(t)` in `f32` (exact for
+/// every `x`, since floats are discrete); categorical splits and a `-inf` threshold are decided
+/// by [`go_left`] on the original node.
+pub fn forest(trees: &[Tree<f32>]) -> Result<Forest<f32>, String> {
+    Forest::new(trees, |n| {
+        if n.flags & CATEGORICAL != 0 || n.value == f32::NEG_INFINITY {
+            Split::Special
+        } else {
+            Split::Le {
+                threshold: n.value.next_down(),
+                nan_left: n.flags & DEFAULT_LEFT != 0,
+            }
+        }
+    })
+}
+
 impl Model {
     /// The number of values per row [`predict`](Self::predict) returns.
     pub fn output_width(&self, margin: bool) -> usize {
@@ -61,10 +75,36 @@ impl Model {
                 x.len()
             )));
         }
+        let mut out = vec![0f32; rows * self.groups];
+        self.predict_into(x, rows, opts, &mut out)?;
+        out.truncate(rows * self.output_width(opts.margin));
+        Ok(out)
+    }
+
+    /// [`predict`](Self::predict) into `out`, which must hold `rows * groups` values (the
+    /// margins are computed there); the first `rows * output_width` values are the result.
+    /// Allocates nothing.
+    pub fn predict_into(
+        &self,
+        x: &[f32],
+        rows: usize,
+        opts: &Options,
+        out: &mut [f32],
+    ) -> Result<(), TreeError> {
+        let nf = self.num_feature;
         let g = self.groups;
-        let mut out = vec![0f32; rows * g];
-        for r in 0..rows {
-            out[r * g..(r + 1) * g].copy_from_slice(&self.base_margin);
+        if rows.checked_mul(nf) != Some(x.len()) || out.len() != rows * g {
+            return Err(TreeError::input(format!(
+                "expected {rows} rows of {nf} features ({} values) and room for {} outputs, got \
+                 {} values and {}",
+                rows.saturating_mul(nf),
+                rows.saturating_mul(g),
+                x.len(),
+                out.len()
+            )));
+        }
+        for o in out.chunks_exact_mut(g) {
+            o.copy_from_slice(&self.base_margin);
         }
         match &self.booster {
             Booster::Trees(ens) => {
@@ -77,27 +117,39 @@ impl Model {
                     )));
                 }
                 let (t0, t1) = (ens.iteration_indptr[begin], ens.iteration_indptr[end]);
-                crate::parallel::for_row_chunks(x, nf, &mut out, g, |xc, oc| {
-                    // Blocks of rows, tree-major inside a block (the tree stays in cache);
-                    // each row still adds the trees in order, so no result bit changes.
+                let special = |t: usize, node: usize, v: f32| {
+                    let tree = &ens.trees[t];
+                    go_left(&tree.nodes()[node], v, &tree.cat_sets)
+                };
+                crate::parallel::for_row_chunks(x, nf, out, g, |xc, oc| {
+                    // Blocks of rows walked through one tree at a time (forest.rs); each row
+                    // still adds the trees in order, so no result bit changes.
+                    let mut leaf = [0u32; BLOCK_ROWS];
                     let blocks = xc
                         .chunks(nf * BLOCK_ROWS)
                         .zip(oc.chunks_mut(g * BLOCK_ROWS));
                     for (xb, ob) in blocks {
+                        let leaf = &mut leaf[..ob.len() / g];
                         for t in t0..t1 {
-                            let tree = &ens.trees[t];
+                            ens.forest.leaves(t, xb, nf, leaf, &special);
                             let grp = ens.tree_info[t];
-                            for (row, o) in xb.chunks_exact(nf).zip(ob.chunks_exact_mut(g)) {
-                                let leaf = tree
-                                    .walk(|n| go_left(n, row[n.feature as usize], &tree.cat_sets))
-                                    .value;
-                                match &ens.weight_drop {
-                                    None => o[grp] += leaf,
-                                    Some(w) if opts.inplace => {
-                                        let b = self.base_margin[grp];
-                                        o[grp] += ((b + leaf) - b) * w[t];
+                            let outs = ob.chunks_exact_mut(g).zip(leaf.iter());
+                            match &ens.weight_drop {
+                                None => {
+                                    for (o, l) in outs {
+                                        o[grp] += ens.forest.value(*l);
                                     }
-                                    Some(w) => o[grp] += leaf * w[t],
+                                }
+                                Some(w) if opts.inplace => {
+                                    let b = self.base_margin[grp];
+                                    for (o, l) in outs {
+                                        o[grp] += ((b + ens.forest.value(*l)) - b) * w[t];
+                                    }
+                                }
+                                Some(w) => {
+                                    for (o, l) in outs {
+                                        o[grp] += ens.forest.value(*l) * w[t];
+                                    }
                                 }
                             }
                         }
@@ -121,20 +173,17 @@ impl Model {
             }
         }
         if opts.margin {
-            return Ok(out);
-        }
-        if self.objective == Objective::Softmax {
-            let mut labels = Vec::with_capacity(rows);
-            for r in 0..rows {
-                let row = &mut out[r * g..(r + 1) * g];
-                self.objective.transform(row);
-                labels.push(row[0]);
-            }
-            return Ok(labels);
+            return Ok(());
         }
         for r in 0..rows {
             self.objective.transform(&mut out[r * g..(r + 1) * g]);
         }
-        Ok(out)
+        if self.objective == Objective::Softmax {
+            // The label of row r is at r * g; gather them at the front (r <= r * g).
+            for r in 0..rows {
+                out[r] = out[r * g];
+            }
+        }
+        Ok(())
     }
 }
