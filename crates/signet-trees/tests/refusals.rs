@@ -57,7 +57,7 @@ fn pickled_lightgbm_refused_with_instructions() {
 }
 
 #[test]
-fn skops_lightgbm_not_yet_supported() {
+fn skops_lightgbm_that_is_not_a_skops_file_is_refused_naming_it() {
     let d = model_dir(
         "skops",
         "lightgbm",
@@ -66,9 +66,15 @@ fn skops_lightgbm_not_yet_supported() {
     );
     let e = err(&d);
     assert!(
-        e.contains("saved with skops are not yet supported by signet"),
+        e.contains(&format!(
+            "{}: cannot open the file",
+            d.join("model.skops").display()
+        )),
         "{e}"
     );
+    std::fs::write(d.join("model.skops"), b"PK\x03\x04 cut short").unwrap();
+    let e = err(&d);
+    assert!(e.contains("model.skops"), "{e}");
 }
 
 #[test]
