@@ -61,3 +61,8 @@ bash scripts/trees_fixtures.sh
 
 echo "==> the registry against a real mlflow server"
 bash scripts/registry_test.sh
+
+echo "==> signet serve vs mlflow models serve, byte for byte (trees and scikit-learn models)"
+# The binary of the workspace's test build (what `cargo test --workspace` built).
+cargo test --workspace --no-run -q
+SIGNET="${CARGO_TARGET_DIR:-target}/debug/signet" bash scripts/serve_compare.sh
