@@ -21,7 +21,7 @@ fn by_blocks(text: &[u8], block: usize) -> Result<Vec<Vec<String>>, Stop> {
     let last = blocks.len() - 1;
     // Every block scanned on its own first, as the workers do.
     let mut fields = Vec::new();
-    let speculative: Vec<Result<(Scanned, Vec<Vec<String>>), Stop>> = blocks
+    let speculative: Vec<Result<Collected, Stop>> = blocks
         .iter()
         .enumerate()
         .map(|(i, b)| collect(b, i == last, &mut fields))
