@@ -567,3 +567,110 @@ fn bad_data_paths_exit_2() {
     let out = signet(&["check", "--signature", &sig]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_csv_of_many_blocks_is_checked_in_parallel_with_exact_rows() {
+    // ~5 MB: the file is read in blocks of 512 KiB on every core. Every row has a quoted note
+    // with a newline and a comma in it, so block cuts fall inside quoted fields; bad cells are
+    // spread over the whole file.
+    let dir = scratch_dir("many_blocks");
+    let sig = house_signature(&dir);
+    let mut csv = String::from("sqft,note,bedrooms\r\n");
+    let mut bad_sqft = Vec::new();
+    let mut bad_bedrooms = Vec::new();
+    let rows = 120_000;
+    for row in 1..=rows {
+        let sqft = if row % 9_973 == 0 {
+            bad_sqft.push(row);
+            "abc".to_string()
+        } else {
+            (row % 5_000).to_string()
+        };
+        let bedrooms = if row % 15_013 == 0 {
+            bad_bedrooms.push(row);
+            ""
+        } else {
+            "3"
+        };
+        csv.push_str(&format!(
+            "{sqft},\"note {row}\nsecond line, \"\"quoted\"\"\",{bedrooms}\r\n"
+        ));
+        if row % 1_000 == 0 {
+            csv.push_str("\r\n  \r\n"); // blank lines are not rows
+        }
+    }
+    let big = write(&dir, "big.csv", &csv);
+    let small = write(&dir, "small.csv", "sqft,bedrooms\n1,x\n");
+    let args = ["--format", "json", "--max-examples", "100"];
+    let report = json(&check(&sig, &[&big, &small, &big], &args, 1));
+    let Some(signet::Value::List(files)) = report.get("files") else {
+        panic!("no files")
+    };
+    assert_eq!(files.len(), 3);
+    for file in [&files[0], &files[2]] {
+        assert_eq!(int(file.get("rows")), rows as i128, "{file:?}");
+        let Some(signet::Value::List(columns)) = file.get("columns") else {
+            panic!("no columns")
+        };
+        let rows_of = |name: &str| -> Vec<usize> {
+            let column = columns
+                .iter()
+                .find(|c| c.get("column") == Some(&signet::Value::str(name)))
+                .unwrap_or_else(|| panic!("no column {name} in {columns:?}"));
+            let Some(signet::Value::List(examples)) = column.get("examples") else {
+                panic!("no examples")
+            };
+            examples
+                .iter()
+                .map(|e| int(e.get("row")) as usize)
+                .collect()
+        };
+        assert_eq!(rows_of("sqft"), bad_sqft);
+        assert_eq!(rows_of("bedrooms"), bad_bedrooms);
+    }
+    assert_eq!(int(files[1].get("rows")), 1);
+    // The sequential reader reports the same, to the byte, in both forms.
+    for form in ["json", "text"] {
+        let args = ["check", "--signature", &sig, &big, &small, "--format", form];
+        let parallel = signet(&args);
+        let sequential = std::process::Command::new(env!("CARGO_BIN_EXE_signet"))
+            .args(args)
+            .env("SIGNET_CSV_SEQUENTIAL", "1")
+            .output()
+            .expect("run signet");
+        assert_eq!(stdout(&parallel), stdout(&sequential), "{form}");
+        assert_eq!(parallel.status.code(), Some(1));
+    }
+    assert_eq!(
+        int(report.get("total_violations")),
+        2 * (bad_sqft.len() + bad_bedrooms.len()) as i128 + 1
+    );
+    // An unterminated quote near the end of a large file is still pandas' error.
+    csv.push_str("1,\"open\n2,3\n");
+    let open = write(&dir, "open.csv", &csv);
+    let out = signet(&["check", "--signature", &sig, &open]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("EOF inside string starting at row"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn columns_are_reported_in_the_order_of_the_batches() {
+    // The first batch with a violation lists its columns in schema order.
+    let dir = scratch_dir("column_order");
+    let sig = house_signature(&dir);
+    let data = write(
+        &dir,
+        "houses.csv",
+        "sqft,bedrooms\n1,2\n1,x\nx,2\n1,2\n1,2\nx,2\n",
+    );
+    let out = check(&sig, &[&data], &["--batch-size", "4"], 1);
+    let (sqft, bedrooms) = (out.find("sqft").unwrap(), out.find("bedrooms").unwrap());
+    assert!(sqft < bedrooms, "{out}");
+    let out = check(&sig, &[&data], &["--batch-size", "2"], 1);
+    let (sqft, bedrooms) = (out.find("sqft").unwrap(), out.find("bedrooms").unwrap());
+    assert!(bedrooms < sqft, "{out}");
+}

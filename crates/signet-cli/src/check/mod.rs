@@ -10,13 +10,14 @@
 //!
 //! Exit codes: 0 no violations, 1 violations, 2 usage or I/O error.
 
+mod csv_fast;
 mod progress;
 mod report;
 mod signature;
 
 use crate::error::CliError;
 use crate::model_cmds::CompatArg;
-use crate::read::stream::{kind_of, Source};
+use crate::read::stream::{kind_of, Kind, Source};
 use clap::{Args, ValueEnum};
 use progress::Progress;
 use report::{FileReport, Report};
@@ -24,6 +25,15 @@ use signet::enforce::violations::{presence, text_violations_with, violations_wit
 use signet::enforce::Compat;
 use signet::types::ColumnName;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Set (to anything), this environment variable makes CSV files go through the sequential
+/// reader instead of the parallel one ([`csv_fast`]): to compare the two, in tests and benches.
+pub const SEQUENTIAL_CSV: &str = "SIGNET_CSV_SEQUENTIAL";
+
+/// Files checked at the same time.
+const FILES_AT_ONCE: usize = 2;
 
 /// Exit code when the data violates the signature.
 pub const EXIT_VIOLATIONS: u8 = 1;
@@ -94,23 +104,49 @@ pub fn run(args: &CheckArgs) -> Result<(String, u8), CliError> {
         .iter()
         .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
         .sum();
-    let mut progress = Progress::new(total_bytes);
+    let progress = Mutex::new(Progress::new(total_bytes));
     let batch_size = usize::try_from(args.batch_size).unwrap_or(8192);
     let compat: Compat = args.compat.into();
-    for path in &args.data {
-        let result = check_file(
-            path,
-            &schema,
-            batch_size,
-            args.max_examples,
-            compat,
-            &mut progress,
-        );
+    // Files are checked concurrently (CSV files each on every core as well); the reports keep
+    // the order of the arguments, and the first file (in that order) that cannot be read is
+    // the error.
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<FileReport, CliError>>>> =
+        args.data.iter().map(|_| Mutex::new(None)).collect();
+    let threads = args.data.len().min(FILES_AT_ONCE);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = args.data.get(i) else {
+                    break;
+                };
+                let result = check_file(
+                    path,
+                    &schema,
+                    batch_size,
+                    args.max_examples,
+                    compat,
+                    &progress,
+                );
+                if let Ok(mut slot) = results[i].lock() {
+                    *slot = Some(result);
+                }
+            });
+        }
+    });
+    let mut progress = progress.into_inner().unwrap_or_else(|e| e.into_inner());
+    for slot in results {
+        let result = slot.into_inner().unwrap_or_else(|e| e.into_inner());
         match result {
-            Ok(file) => report.files.push(file),
-            Err(e) => {
+            Some(Ok(file)) => report.files.push(file),
+            Some(Err(e)) => {
                 progress.finish();
                 return Err(e);
+            }
+            None => {
+                progress.finish();
+                return Err(CliError::new("internal error: a file check did not finish"));
             }
         }
     }
@@ -133,10 +169,23 @@ fn check_file(
     batch_size: usize,
     max_examples: usize,
     compat: Compat,
-    progress: &mut Progress,
+    progress: &Mutex<Progress>,
 ) -> Result<FileReport, CliError> {
-    let mut source = Source::open(path, schema, batch_size)?;
     let name = path.display().to_string();
+    let tell = |position: u64| {
+        if let Ok(mut p) = progress.lock() {
+            p.update(&name, position);
+        }
+    };
+    if kind_of(path)? == Kind::Csv && std::env::var_os(SEQUENTIAL_CSV).is_none() {
+        if let Some(file) = csv_fast::check_file(path, schema, batch_size, max_examples, &tell) {
+            if let Ok(mut p) = progress.lock() {
+                p.file_done(std::fs::metadata(path).map_or(0, |m| m.len()));
+            }
+            return Ok(file);
+        }
+    }
+    let mut source = Source::open(path, schema, batch_size)?;
     let mut file = FileReport::new(name.clone(), source.kind().name(), max_examples);
     if source.labels_known_up_front() {
         file.presence = presence(schema, source.labels());
@@ -150,7 +199,7 @@ fn check_file(
         };
         file.add(found);
         offset += batch.num_rows();
-        progress.update(&name, source.position());
+        tell(source.position());
     }
     file.rows = match source.rows_total() {
         // A Parquet file none of whose columns is read still has its rows.
@@ -169,6 +218,8 @@ fn check_file(
             .collect();
         file.drop_columns(&never);
     }
-    progress.file_done(source.size());
+    if let Ok(mut p) = progress.lock() {
+        p.file_done(source.size());
+    }
     Ok(file)
 }

@@ -107,6 +107,11 @@ impl FileReport {
         }
     }
 
+    /// Orders the column tallies by `key` of their label (a stable sort).
+    pub fn order_columns<K: Ord>(&mut self, key: impl Fn(&str) -> K) {
+        self.columns.sort_by_key(|c| key(&c.column));
+    }
+
     /// Drops the tallies of columns the file turned out not to have (JSONL inputs never seen).
     pub fn drop_columns(&mut self, absent: &[ColumnName]) {
         self.columns

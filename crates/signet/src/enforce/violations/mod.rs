@@ -75,6 +75,8 @@ use columns::*;
 use tensors::*;
 use text::*;
 
+pub use text::{text_cell_valid, text_cell_violation};
+
 use crate::pandas::csv::{is_na, parse_bool, parse_float, parse_int};
 
 /// One problem found in the data.

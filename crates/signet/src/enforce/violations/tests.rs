@@ -58,6 +58,84 @@ fn csv_cells_follow_the_declared_type() {
 }
 
 #[test]
+fn the_quick_cell_check_agrees_with_the_reasons() {
+    let cells = [
+        "",
+        "0",
+        "-0",
+        "1500",
+        "-12",
+        "007",
+        "123456789",
+        "1234567890",
+        "999999999999999999",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775809",
+        "2147483648",
+        "1.",
+        "1.5",
+        "-1.5",
+        ".5",
+        "-.5",
+        "1.2.3",
+        "1e5",
+        "1E-3",
+        "inf",
+        "-Infinity",
+        "nan",
+        "NaN",
+        "NA",
+        "<NA>",
+        "None",
+        " 1",
+        "1 ",
+        "+1",
+        "-",
+        ".",
+        "1,5",
+        "abc",
+        "1_000",
+        "0x10",
+        "True",
+        "false",
+        "TRUE",
+        "yes",
+        "2020-01-31",
+        "2020-01-31 12:00:00",
+        "2020-01-31T12:00:00Z",
+        "340282346638528859811704183484516925440.0",
+        "3402823466385288598117041834845169254400",
+        "1e39",
+        "\u{e9}",
+        "1\u{e9}",
+    ];
+    let types = [
+        DataType::Long,
+        DataType::Integer,
+        DataType::Double,
+        DataType::Float,
+        DataType::Boolean,
+        DataType::Datetime,
+        DataType::String,
+        DataType::Binary,
+    ];
+    for t in types {
+        for cell in cells {
+            assert_eq!(
+                text_cell_valid(t, cell.as_bytes()),
+                text_cell_problem(t, cell).is_none(),
+                "{t:?} {cell:?}"
+            );
+            assert_eq!(
+                text_cell_violation(t, "c", 7, cell).map(|v| (v.row, v.value)),
+                text_cell_problem(t, cell).map(|_| (Some(7), Some(cell.to_string())))
+            );
+        }
+    }
+}
+
+#[test]
 fn object_cells_are_judged_by_their_own_type() {
     let p = |t, v: Value| scalar_cell_problem(t, &v, true, false);
     assert!(p(DataType::Long, Value::str("1500")).is_some());

@@ -63,6 +63,49 @@ pub(super) fn text_cell_problem(t: DataType, text: &str) -> Option<String> {
     }
 }
 
+/// Whether a CSV cell (its bytes as the tokenizer gives them) is a valid value of scalar type
+/// `t`: exactly when [`text_cell_violation`] finds nothing, with the common spellings (plain
+/// integers and decimals, the empty cell) decided from the bytes without parsing.
+pub fn text_cell_valid(t: DataType, cell: &[u8]) -> bool {
+    let digits = |b: &[u8], max: usize| {
+        let b = b.strip_prefix(b"-").unwrap_or(b);
+        !b.is_empty() && b.len() <= max && b.iter().all(u8::is_ascii_digit)
+    };
+    let decimal = |b: &[u8]| {
+        let b = b.strip_prefix(b"-").unwrap_or(b);
+        let (whole, fraction) = match b.iter().position(|&c| c == b'.') {
+            Some(dot) => (&b[..dot], &b[dot + 1..]),
+            None => (b, &b[..0]),
+        };
+        !whole.is_empty()
+            && whole.iter().all(u8::is_ascii_digit)
+            && fraction.iter().all(u8::is_ascii_digit)
+    };
+    let quick = match t {
+        DataType::String | DataType::Binary => return true,
+        // 18 digits are within int64, 9 within int32.
+        DataType::Long => digits(cell, 18),
+        DataType::Integer => digits(cell, 9),
+        DataType::Double => cell.is_empty() || decimal(cell),
+        // Under 31 characters a decimal is within the float32 range.
+        DataType::Float => cell.is_empty() || (cell.len() <= 30 && decimal(cell)),
+        DataType::Boolean | DataType::Datetime => cell.is_empty(),
+    };
+    quick || std::str::from_utf8(cell).is_ok_and(|text| text_cell_problem(t, text).is_none())
+}
+
+/// The violation of CSV cell `text` at 0-based `row` of column `column` declared as scalar
+/// type `t`, if it cannot be a value of that type.
+pub fn text_cell_violation(t: DataType, column: &str, row: usize, text: &str) -> Option<Violation> {
+    text_cell_problem(t, text).map(|reason| Violation {
+        column: column.to_string(),
+        row: Some(row),
+        value: Some(text.to_string()),
+        reason,
+        refusal: None,
+    })
+}
+
 pub(super) fn check_text_column(
     spec: &ColSpec,
     col: &Column,
@@ -75,16 +118,12 @@ pub(super) fn check_text_column(
     match &spec.ty {
         ColType::Scalar(t) => {
             for i in 0..cells.len() {
-                let text = text_at(i);
-                if let Some(reason) = text_cell_problem(*t, text) {
-                    out.push(Violation {
-                        column: col.name.clone(),
-                        row: Some(row_offset + i),
-                        value: Some(text.to_string()),
-                        reason,
-                        refusal: None,
-                    });
-                }
+                out.extend(text_cell_violation(
+                    *t,
+                    &col.name,
+                    row_offset + i,
+                    text_at(i),
+                ));
             }
         }
         ColType::Any => {}

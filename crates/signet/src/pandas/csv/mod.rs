@@ -7,6 +7,7 @@
 //! and `signet check` all read CSV through here.
 
 pub mod cells;
+pub mod chunks;
 pub mod labels;
 pub mod tokenizer;
 pub mod typing;
