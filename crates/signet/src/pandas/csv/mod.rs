@@ -155,7 +155,91 @@ impl<R: BufRead> TextReader<R> {
 }
 
 /// `pd.read_csv(text)`: every row, each column typed as pandas types it ([`type_column`]).
-pub fn read_csv<R: BufRead>(input: R) -> Result<RecordBatch, CsvError> {
+///
+/// The text is scanned in bulk ([`chunks::scan`]: field boundaries by `memchr`, cells borrowed
+/// from the text, nothing allocated per cell); a text the bulk scan does not take as is (an
+/// unterminated quote, invalid UTF-8, a row wider than the header) is read again by the
+/// sequential tokenizer, which gives pandas' exact error.
+pub fn read_csv<R: BufRead>(mut input: R) -> Result<RecordBatch, CsvError> {
+    let mut text = Vec::new();
+    input
+        .read_to_end(&mut text)
+        .map_err(|e| CsvError::Io(format!("cannot read the CSV text: {e}")))?;
+    match read_csv_bulk(&text) {
+        Some(batch) => batch,
+        None => read_csv_sequential(&text[..]),
+    }
+}
+
+/// One cell found by the bulk scan: missing (a short row), a byte range of the data, or a
+/// quoted cell whose text differs from its bytes (an index into the unescaped texts).
+#[derive(Clone, Copy)]
+enum BulkCell {
+    Missing,
+    Span(u32, u32),
+    Unescaped(u32),
+}
+
+/// [`read_csv`] by the bulk scan; `None` when the sequential reader must decide.
+fn read_csv_bulk(text: &[u8]) -> Option<Result<RecordBatch, CsvError>> {
+    let layout = chunks::layout(text).ok()?;
+    let data = text.get(usize::try_from(layout.data_start).ok()?..)?;
+    // Offsets are stored as u32.
+    if data.len() > u32::MAX as usize {
+        return None;
+    }
+    let width = layout.labels.len();
+    let skip = layout.index_fields;
+    let mut columns: Vec<Vec<BulkCell>> = vec![Vec::new(); width];
+    let mut unescaped: Vec<String> = Vec::new();
+    let mut scratch = Vec::new();
+    let mut ranges = Vec::new();
+    let scanned = chunks::scan(data, true, &mut ranges, |block, fields| {
+        if fields.len() > width + skip {
+            return false;
+        }
+        let mut cells = fields.iter().skip(skip);
+        for column in columns.iter_mut() {
+            let cell = match cells.next() {
+                None => BulkCell::Missing,
+                Some(r) => {
+                    let raw = &block[r.clone()];
+                    let cell = chunks::field_text(raw, &mut scratch);
+                    let start = (cell.as_ptr() as usize).wrapping_sub(block.as_ptr() as usize);
+                    if start <= block.len() && start + cell.len() <= block.len() {
+                        BulkCell::Span(start as u32, (start + cell.len()) as u32)
+                    } else {
+                        unescaped.push(String::from_utf8_lossy(cell).into_owned());
+                        BulkCell::Unescaped((unescaped.len() - 1) as u32)
+                    }
+                }
+            };
+            column.push(cell);
+        }
+        true
+    });
+    let rows = scanned.ok()?.rows;
+    let mut fields = Vec::with_capacity(width);
+    let mut arrays = Vec::with_capacity(width);
+    for (label, cells) in layout.labels.iter().zip(&columns) {
+        let cells: Vec<Option<&str>> = cells
+            .iter()
+            .map(|c| match *c {
+                BulkCell::Missing => None,
+                // The scan checked the data is UTF-8, and spans end at ASCII delimiters.
+                BulkCell::Span(a, b) => std::str::from_utf8(&data[a as usize..b as usize]).ok(),
+                BulkCell::Unescaped(i) => Some(unescaped[i as usize].as_str()),
+            })
+            .collect();
+        let (field, array) = type_column(label, &cells);
+        fields.push(field);
+        arrays.push(array);
+    }
+    Some(batch(fields, arrays, rows))
+}
+
+/// [`read_csv`] by the sequential tokenizer.
+fn read_csv_sequential<R: BufRead>(input: R) -> Result<RecordBatch, CsvError> {
     let mut reader = TextReader::new(input)?;
     let mut all = TextRows {
         columns: vec![Vec::new(); reader.labels().len()],
@@ -175,10 +259,51 @@ pub fn read_csv<R: BufRead>(input: R) -> Result<RecordBatch, CsvError> {
         fields.push(field);
         arrays.push(array);
     }
+    batch(fields, arrays, all.len())
+}
+
+/// The DataFrame of typed columns.
+fn batch(
+    fields: Vec<arrow_schema::Field>,
+    arrays: Vec<arrow_array::ArrayRef>,
+    rows: usize,
+) -> Result<RecordBatch, CsvError> {
     RecordBatch::try_new_with_options(
         Arc::new(ArrowSchema::new(fields)),
         arrays,
-        &RecordBatchOptions::new().with_row_count(Some(all.len())),
+        &RecordBatchOptions::new().with_row_count(Some(rows)),
     )
     .map_err(|e| CsvError::Io(format!("cannot build the table: {e}")))
+}
+
+#[cfg(test)]
+mod bulk_tests {
+    use super::*;
+
+    /// The bulk scan and the sequential tokenizer read the same tables, and the texts the
+    /// bulk scan leaves to the sequential reader still get pandas' error.
+    #[test]
+    fn bulk_and_sequential_agree() {
+        let texts = [
+            "a,b\n1,2\n3,4\n",
+            "a,b\r\n1,\"x,\"\"y\"\"\"\r\n\r\n  \n3,\n",
+            "a,b\n1,\"multi\nline\"\n2\n",
+            "\u{feff}a,a,b\n1,2,3\n",
+            "a,b\nidx,1,2\nj,3,4\n",
+            "a,b\n1,2,3\n4,5,6,7\n",
+            "a,b\n1,\"open\n",
+            "a,b\n",
+            "a,b\n\"\",NA\n,nan\n",
+            "x\n1\n2.5\n\"3\"\n",
+            "x,y\n99999999999999999999,true\n1,False\n",
+        ];
+        for text in texts {
+            let seq = read_csv_sequential(text.as_bytes());
+            let all = read_csv(text.as_bytes());
+            assert_eq!(format!("{all:?}"), format!("{seq:?}"), "{text:?}");
+        }
+        assert!(read_csv_bulk(b"a,b\n1,2,3\n4,5,6,7\n").is_none());
+        assert!(read_csv_bulk(b"a,b\n1,\"open\n").is_none());
+        assert!(read_csv_bulk(b"a\n1\n").is_some());
+    }
 }
