@@ -204,6 +204,10 @@ impl<T: Real> Forest<T> {
         leaf: &mut [u32],
         special: &impl Fn(usize, usize, T) -> bool,
     ) {
+        if let [one] = leaf {
+            *one = self.leaf(tree, &x[..nf], special);
+            return;
+        }
         leaf.fill(self.roots[tree]);
         for _ in 0..self.depths[tree] {
             let mut moved = false;
@@ -231,6 +235,35 @@ impl<T: Real> Forest<T> {
             if !moved {
                 break;
             }
+        }
+    }
+
+    /// The leaf one row reaches in tree `tree`: a plain walk, for a single row (where the
+    /// lockstep loop of [`leaves`](Self::leaves) only adds work); the same decisions, so the
+    /// same leaf.
+    #[inline]
+    pub fn leaf(&self, tree: usize, row: &[T], special: &impl Fn(usize, usize, T) -> bool) -> u32 {
+        let mut p = self.roots[tree];
+        loop {
+            let n = self.nodes[p as usize];
+            if n.feature & SPECIAL == 0 && n.left == p {
+                return p; // a leaf: an ordinary node whose child is itself
+            }
+            let v = row[(n.feature & FEATURE) as usize];
+            p = if n.feature & SPECIAL == 0 {
+                if (v <= n.value) | (v.nan() & (n.feature & NAN_LEFT != 0)) {
+                    n.left
+                } else {
+                    n.right
+                }
+            } else {
+                let s = self.specials[n.left as usize];
+                if special(s.tree as usize, s.node as usize, v) {
+                    s.left
+                } else {
+                    s.right
+                }
+            };
         }
     }
 
@@ -297,5 +330,13 @@ mod tests {
         });
         let got: Vec<f64> = leaf.iter().map(|l| f.value(*l)).collect();
         assert_eq!(got, [10.0, 20.0, 30.0, 10.0]);
+        // One row at a time takes the plain walk, to the same leaves.
+        let special = |_: usize, _: usize, v: f64| v <= 0.0;
+        for (row, want) in x.chunks_exact(2).zip(leaf) {
+            let mut one = [0u32];
+            f.leaves(0, row, 2, &mut one, &special);
+            assert_eq!(one[0], want);
+            assert_eq!(f.leaf(0, row, &special), want);
+        }
     }
 }
