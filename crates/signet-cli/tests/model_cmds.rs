@@ -159,3 +159,38 @@ fn package_errors_name_the_file_and_leave_nothing() {
     assert!(text(&res.stderr).contains("no/such.csv"));
     assert!(!out_dir.exists());
 }
+
+/// The shipped scikit-learn pipeline (imputer + scaler + one-hot + Ridge, saved by MLflow as
+/// skops by `scripts/make_sklearn_example.py`) predicts what sklearn predicted for the same
+/// rows, a missing `sqft` and an unseen city included.
+#[test]
+fn shipped_sklearn_example_predicts_as_sklearn() {
+    let res = signet(&[
+        "predict",
+        "examples/models/house_price_sklearn",
+        "examples/data/house_prices_city.csv",
+    ]);
+    assert_eq!(res.status.code(), Some(0), "{}", text(&res.stderr));
+    let body = text(&res.stdout);
+    let got: Vec<f64> = body
+        .trim()
+        .strip_prefix("{\"predictions\": [")
+        .and_then(|s| s.strip_suffix("]}"))
+        .unwrap_or_else(|| panic!("unexpected body {body}"))
+        .split(", ")
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let want: Vec<f64> = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/data/house_prices_city_output.csv"),
+    )
+    .unwrap()
+    .lines()
+    .skip(1)
+    .map(|v| v.parse().unwrap())
+    .collect();
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        assert!((g - w).abs() <= 1e-9 * w.abs(), "signet {g}, sklearn {w}");
+    }
+}
