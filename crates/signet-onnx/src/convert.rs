@@ -299,10 +299,7 @@ pub(crate) fn flat_column(name: &str, t: &NdArray) -> Result<(Field, ArrayRef), 
 /// `find_common_type`): numpy's promotion for numbers, but bool mixed with anything else gives
 /// an object array (`None`, as does any non-numeric mix).
 pub(crate) fn promote(a: NumpyDtype, b: NumpyDtype) -> Option<NumpyDtype> {
-    if a == b {
-        return Some(a);
-    }
-    if a == NumpyDtype::Bool || b == NumpyDtype::Bool {
+    if a != b && (a == NumpyDtype::Bool || b == NumpyDtype::Bool) {
         return None;
     }
     signet::numpy::promote_types(a, b)

@@ -213,22 +213,7 @@ impl<T: Real> Forest<T> {
             let mut moved = false;
             for (row, p) in x.chunks_exact(nf).zip(leaf.iter_mut()) {
                 let n = self.nodes[*p as usize];
-                let v = row[(n.feature & FEATURE) as usize];
-                let next = if n.feature & SPECIAL == 0 {
-                    let left = (v <= n.value) | (v.nan() & (n.feature & NAN_LEFT != 0));
-                    if left {
-                        n.left
-                    } else {
-                        n.right
-                    }
-                } else {
-                    let s = self.specials[n.left as usize];
-                    if special(s.tree as usize, s.node as usize, v) {
-                        s.left
-                    } else {
-                        s.right
-                    }
-                };
+                let next = self.next(n, row, special);
                 moved |= next != *p;
                 *p = next;
             }
@@ -249,21 +234,27 @@ impl<T: Real> Forest<T> {
             if n.feature & SPECIAL == 0 && n.left == p {
                 return p; // a leaf: an ordinary node whose child is itself
             }
-            let v = row[(n.feature & FEATURE) as usize];
-            p = if n.feature & SPECIAL == 0 {
-                if (v <= n.value) | (v.nan() & (n.feature & NAN_LEFT != 0)) {
-                    n.left
-                } else {
-                    n.right
-                }
+            p = self.next(n, row, special);
+        }
+    }
+
+    /// The child of node `n` that `row` goes to (a leaf's child is itself).
+    #[inline]
+    fn next(&self, n: FlatNode<T>, row: &[T], special: &impl Fn(usize, usize, T) -> bool) -> u32 {
+        let v = row[(n.feature & FEATURE) as usize];
+        if n.feature & SPECIAL == 0 {
+            if (v <= n.value) | (v.nan() & (n.feature & NAN_LEFT != 0)) {
+                n.left
             } else {
-                let s = self.specials[n.left as usize];
-                if special(s.tree as usize, s.node as usize, v) {
-                    s.left
-                } else {
-                    s.right
-                }
-            };
+                n.right
+            }
+        } else {
+            let s = self.specials[n.left as usize];
+            if special(s.tree as usize, s.node as usize, v) {
+                s.left
+            } else {
+                s.right
+            }
         }
     }
 

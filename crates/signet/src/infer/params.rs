@@ -56,7 +56,6 @@ fn promote(a: Disc, b: Disc) -> Disc {
         (Disc::Object, _) | (_, Disc::Object) => Disc::Object,
         (Disc::Str, _) | (_, Disc::Str) => Disc::Str,
         (Disc::Bytes, _) | (_, Disc::Bytes) => Disc::Bytes,
-        (Disc::Dt(x), Disc::Dt(y)) if x == y => Disc::Dt(x),
         (Disc::Dt(x), Disc::Dt(y)) => {
             crate::numpy::promote_types(x, y).map_or(Disc::Object, Disc::Dt)
         }

@@ -52,14 +52,15 @@ impl NumpyDtype {
 
 /// `np.promote_types(a, b)` for bool and the numeric dtypes: the smallest dtype both cast to
 /// safely (`int32` + `float32` → `float64`, `uint64` + `int64` → `float64`, `complex64` +
-/// `float64` → `complex128`). `None` when either is not numeric (numpy gives `object`, a
-/// string type or an error there; callers decide).
+/// `float64` → `complex128`); a dtype with itself is itself, whatever its kind. `None` for
+/// two different dtypes of which one is not numeric (numpy gives `object`, a string type or an
+/// error there; callers decide).
 pub fn promote_types(a: NumpyDtype, b: NumpyDtype) -> Option<NumpyDtype> {
-    if !(a.is_numeric() && b.is_numeric()) {
-        return None;
-    }
     if a == b {
         return Some(a);
+    }
+    if !(a.is_numeric() && b.is_numeric()) {
+        return None;
     }
     let (ka, kb) = (a.kind(), b.kind());
     if ka == 'b' {
@@ -124,5 +125,9 @@ mod tests {
         }
         assert_eq!(checked, 196);
         assert_eq!(promote_types(NumpyDtype::Str, NumpyDtype::Int8), None);
+        assert_eq!(
+            promote_types(NumpyDtype::Str, NumpyDtype::Str),
+            Some(NumpyDtype::Str)
+        );
     }
 }

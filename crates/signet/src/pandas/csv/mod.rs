@@ -184,6 +184,8 @@ enum BulkCell {
 fn read_csv_bulk(text: &[u8]) -> Option<Result<RecordBatch, CsvError>> {
     let layout = chunks::layout(text).ok()?;
     let data = text.get(usize::try_from(layout.data_start).ok()?..)?;
+    // Invalid UTF-8 is the sequential reader's to report.
+    let data_text = std::str::from_utf8(data).ok()?;
     // Offsets are stored as u32.
     if data.len() > u32::MAX as usize {
         return None;
@@ -222,15 +224,15 @@ fn read_csv_bulk(text: &[u8]) -> Option<Result<RecordBatch, CsvError>> {
     let mut fields = Vec::with_capacity(width);
     let mut arrays = Vec::with_capacity(width);
     for (label, cells) in layout.labels.iter().zip(&columns) {
+        // Spans start and end at ASCII delimiters or quotes, so on character boundaries.
         let cells: Vec<Option<&str>> = cells
             .iter()
             .map(|c| match *c {
-                BulkCell::Missing => None,
-                // The scan checked the data is UTF-8, and spans end at ASCII delimiters.
-                BulkCell::Span(a, b) => std::str::from_utf8(&data[a as usize..b as usize]).ok(),
-                BulkCell::Unescaped(i) => Some(unescaped[i as usize].as_str()),
+                BulkCell::Missing => Some(None),
+                BulkCell::Span(a, b) => data_text.get(a as usize..b as usize).map(Some),
+                BulkCell::Unescaped(i) => Some(Some(unescaped[i as usize].as_str())),
             })
-            .collect();
+            .collect::<Option<_>>()?;
         let (field, array) = type_column(label, &cells);
         fields.push(field);
         arrays.push(array);
