@@ -210,6 +210,27 @@ pub fn model_input_from_value(v: &Value) -> Result<ModelInput, SchemaError> {
     }
 }
 
+/// Params given as a dict of Python values (the corpus' params object, already decoded from
+/// its Elems) as `(name, value)` pairs in order; a non-string key is named by its `str()`.
+pub fn params_from_value(v: &Value) -> Result<Vec<(String, Value)>, SchemaError> {
+    match v {
+        Value::Dict(items) => Ok(items
+            .iter()
+            .map(|(k, v)| {
+                let name = match k {
+                    Value::Str(s) => s.clone(),
+                    other => crate::repr::py_str_of(other),
+                };
+                (name, v.clone())
+            })
+            .collect()),
+        other => Err(err(format!(
+            "params is not a dict: {}",
+            crate::repr::py_repr(other)
+        ))),
+    }
+}
+
 /// The corpus form of one column's cells: numbers/bools for numeric dtypes (`null` for
 /// missing), strings, base64 text for bytes, ISO text at the unit for datetimes, Elems for
 /// `object` columns. Returns the dtype name written (`bytes` for an object column whose

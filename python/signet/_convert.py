@@ -1,0 +1,127 @@
+"""Python data -> the payloads `signet._signet` reads, and results back to Python objects.
+
+Routes, fastest first (the Rust side documents each payload in `python/src/convert.rs`):
+
+* numeric/bool numpy arrays: their buffer, one copy, no pyarrow (`tensor`);
+* pandas frames whose columns are all numpy numeric/bool with string labels: one buffer per
+  column (`columns`) -- the fast path for small frames, which never touches pyarrow;
+* anything with `__arrow_c_stream__` (pyarrow tables and batches, polars, ...): zero-copy Arrow;
+* other pandas frames: through pyarrow (`pa.Table.from_pandas`, pandas metadata kept) when
+  pyarrow can represent every column, else the Value form;
+* everything else (Series, lists, dicts, scalars, object arrays): the Value form (`_elem`).
+"""
+import json
+
+import numpy as np
+import pandas as pd
+
+from . import _elem
+from ._errors import InputError
+
+_NUMPY_FAST = {"b", "i", "u", "f"}
+
+
+def _native(a):
+    if not a.flags.c_contiguous:  # np.ascontiguousarray would make a 0-d array 1-d
+        a = np.ascontiguousarray(a).reshape(a.shape)
+    if a.dtype.byteorder == ">":
+        a = a.astype(a.dtype.newbyteorder("="))
+    return a
+
+
+def _column_array(df, i):
+    get = getattr(df, "_get_column_array", None)  # pandas' own, without building a Series
+    return get(i) if get is not None else df.iloc[:, i].array
+
+
+def _fast_columns(df):
+    cols = []
+    for i, label in enumerate(df.columns):
+        if not isinstance(label, str):
+            return None
+        arr = _column_array(df, i)
+        if not isinstance(arr, np.ndarray) or arr.dtype.kind not in _NUMPY_FAST:
+            return None
+        if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
+            return None
+        cols.append((label, arr.dtype.name, _native(arr).tobytes()))
+    return cols
+
+
+def _arrow_ok(df):
+    """Whether pyarrow keeps every column's meaning (no mixed object columns)."""
+    for i in range(df.shape[1]):
+        s = df.iloc[:, i]
+        if s.dtype == object:
+            return False
+        if not isinstance(df.columns[i], str):
+            return False
+    return df.columns.is_unique
+
+
+def payload(data):
+    """The payload tuple for one model input; `InputError` for data signet cannot read."""
+    try:
+        return _payload(data)
+    except TypeError as e:
+        raise InputError(str(e)) from None
+
+
+def _payload(data):
+    if isinstance(data, np.ndarray) and data.dtype.kind in _NUMPY_FAST and data.dtype.itemsize <= 8:
+        a = _native(data)
+        return ("tensor", a.dtype.name, list(a.shape), a.tobytes())
+    if isinstance(data, pd.DataFrame):
+        if data.shape[1] > 0:
+            cols = _fast_columns(data)
+            if cols is not None:
+                return ("columns", cols, data.shape[0])
+        if data.shape[1] > 0 and _arrow_ok(data):
+            import pyarrow as pa
+
+            try:
+                return ("arrow", pa.Table.from_pandas(data, preserve_index=False))
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                pass
+        return ("value", _dumps(_elem.encode_value(data)))
+    if hasattr(data, "__arrow_c_stream__") and not isinstance(data, pd.Series):
+        return ("arrow", data)
+    return ("value", _dumps(_elem.encode_value(data)))
+
+
+def params_json(params):
+    """Params as the JSON text of an object of Elems (`None` stays `None`)."""
+    if params is None:
+        return None
+    if not isinstance(params, dict):
+        return _dumps(_elem.encode_elem(params))
+    try:
+        return _dumps(_elem.encode_params(params))
+    except TypeError as e:
+        raise InputError(str(e)) from None
+
+
+def _dumps(v):
+    return json.dumps(v, allow_nan=False)
+
+
+def result(out, like=None):
+    """A result payload as a Python object; `like` is the input it answers (a pandas input
+    gets pandas back, an Arrow input Arrow)."""
+    kind = out[0]
+    if kind == "tensor":
+        _, dtype, shape, buf = out
+        return np.frombuffer(buf, dtype=dtype).reshape(shape)
+    if kind == "arrow":
+        batch = out[1]
+        if like is not None and hasattr(like, "__arrow_c_stream__") and not isinstance(
+            like, pd.DataFrame
+        ):
+            return batch
+        return batch.to_pandas()
+    return _elem.decode_value(json.loads(out[1]))
+
+
+def wants_arrow(data):
+    """Whether results for `data` come back as Arrow (not as exact pandas dtypes)."""
+    return not isinstance(data, (pd.DataFrame, pd.Series)) and hasattr(data, "__arrow_c_stream__")

@@ -1,0 +1,229 @@
+//! Python data in and out: the payloads `signet/_convert.py` builds from Python objects, read
+//! into signet's [`ModelInput`], and model outputs handed back.
+//!
+//! | payload | from | read as |
+//! | --- | --- | --- |
+//! | `("arrow", obj)` | anything with `__arrow_c_stream__` (pyarrow, polars, ...), and pandas frames through pyarrow | one Arrow table, viewed as pandas would show it ([`signet::table::pandas_view`]) |
+//! | `("columns", [(label, dtype, bytes)], rows)` | a pandas frame of numpy numeric/bool columns | one Arrow column per numpy buffer (one copy) |
+//! | `("tensor", dtype, shape, bytes)` | a numeric/bool numpy array | a [`Tensor`] over the buffer (one copy) |
+//! | `("value", json)` | everything else (object columns, lists, dicts, ...) | the corpus' Value form (FORMAT.md §2), [`signet::elem::model_input_from_value`] |
+
+use crate::errors::input_error;
+use arrow_array::ffi_stream::ArrowArrayStreamReader;
+use arrow_array::types::*;
+use arrow_array::{
+    ArrayRef, BooleanArray, PrimitiveArray, RecordBatch, RecordBatchOptions, RecordBatchReader,
+};
+use arrow_buffer::{Buffer, ScalarBuffer};
+use arrow_pyarrow::{FromPyArrow, ToPyArrow};
+use arrow_schema::{Field, Schema as ArrowSchema};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyTuple};
+use signet::input::TensorData;
+use signet::types::NumpyDtype;
+use signet::{elem, pyjson, ModelInput, Tensor, Value};
+use std::sync::Arc;
+
+/// Reads a payload tuple into a model input.
+pub fn model_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<ModelInput> {
+    let kind: String = payload.get_item(0)?.extract()?;
+    match kind.as_str() {
+        "arrow" => arrow_table(py, &payload.get_item(1)?),
+        "columns" => {
+            let cols = payload.get_item(1)?;
+            let rows: usize = payload.get_item(2)?.extract()?;
+            numpy_columns(py, cols.downcast::<PyList>()?, rows)
+        }
+        "tensor" => {
+            let dtype: String = payload.get_item(1)?.extract()?;
+            let shape: Vec<usize> = payload.get_item(2)?.extract()?;
+            let bytes = payload.get_item(3)?;
+            let bytes = bytes.downcast::<PyBytes>()?.as_bytes();
+            let n: usize = shape.iter().product();
+            let data = numpy_buffer(py, &dtype, bytes, n)?;
+            let dtype = NumpyDtype::parse(&dtype).map_err(|e| input_error(py, e.message()))?;
+            Ok(ModelInput::Tensor(Tensor {
+                dtype,
+                shape,
+                data: TensorData::Arrow(data),
+            }))
+        }
+        "value" => {
+            let text: String = payload.get_item(1)?.extract()?;
+            py.allow_threads(|| {
+                let v = pyjson::loads(&text).map_err(|e| e.to_string())?;
+                elem::model_input_from_value(&v).map_err(|e| e.message().to_string())
+            })
+            .map_err(|m| input_error(py, m))
+        }
+        other => Err(input_error(py, format!("unknown payload kind {other:?}"))),
+    }
+}
+
+/// Params as `(name, value)` pairs from the JSON text of an object of Elems.
+pub fn params(py: Python<'_>, json: Option<&str>) -> PyResult<Option<Value>> {
+    let Some(text) = json else { return Ok(None) };
+    let v = pyjson::loads(text).map_err(|e| input_error(py, e.to_string()))?;
+    elem::from_elem(&v)
+        .map(Some)
+        .map_err(|e| input_error(py, e.message()))
+}
+
+fn arrow_table(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<ModelInput> {
+    let reader = ArrowArrayStreamReader::from_pyarrow_bound(obj)?;
+    let schema = reader.schema();
+    // The stream's batches do not carry the schema's metadata (pandas' dtypes): put it back.
+    let batches = reader
+        .map(|b| b.and_then(|b| b.with_schema(schema.clone())))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| input_error(py, format!("cannot read the Arrow stream: {e}")))?;
+    let batches = if batches.is_empty() {
+        vec![RecordBatch::new_empty(schema.clone())]
+    } else {
+        batches
+    };
+    let batch = py
+        .allow_threads(|| {
+            let batch = match batches.len() {
+                1 => batches.into_iter().next().expect("one batch"),
+                _ => arrow_select::concat::concat_batches(&schema, &batches)?,
+            };
+            signet::table::pandas_view(batch)
+        })
+        .map_err(|e| input_error(py, format!("cannot read the Arrow table: {e}")))?;
+    Ok(ModelInput::Table(batch))
+}
+
+fn numpy_columns(py: Python<'_>, cols: &Bound<'_, PyList>, rows: usize) -> PyResult<ModelInput> {
+    let mut fields = Vec::with_capacity(cols.len());
+    let mut arrays = Vec::with_capacity(cols.len());
+    for col in cols.iter() {
+        let (label, dtype, bytes): (String, String, Bound<'_, PyBytes>) = col.extract()?;
+        let array = numpy_buffer(py, &dtype, bytes.as_bytes(), rows)?;
+        fields.push(Field::new(label, array.data_type().clone(), true));
+        arrays.push(array);
+    }
+    let batch = RecordBatch::try_new_with_options(
+        Arc::new(ArrowSchema::new(fields)),
+        arrays,
+        &RecordBatchOptions::new().with_row_count(Some(rows)),
+    )
+    .map_err(|e| input_error(py, e.to_string()))?;
+    Ok(ModelInput::Table(batch))
+}
+
+fn primitive<T: ArrowPrimitiveType>(bytes: &[u8], n: usize) -> ArrayRef {
+    let buffer = Buffer::from_slice_ref(bytes);
+    Arc::new(PrimitiveArray::<T>::new(
+        ScalarBuffer::new(buffer, 0, n),
+        None,
+    ))
+}
+
+/// A flat Arrow array over a C-contiguous, native-endian numpy buffer of `n` elements.
+fn numpy_buffer(py: Python<'_>, dtype: &str, bytes: &[u8], n: usize) -> PyResult<ArrayRef> {
+    let width = match dtype {
+        "bool" | "int8" | "uint8" => 1,
+        "int16" | "uint16" | "float16" => 2,
+        "int32" | "uint32" | "float32" => 4,
+        "int64" | "uint64" | "float64" => 8,
+        other => return Err(input_error(py, format!("unsupported numpy dtype {other}"))),
+    };
+    if bytes.len() != n * width {
+        return Err(input_error(
+            py,
+            format!(
+                "a {dtype} buffer of {} bytes does not hold {n} elements",
+                bytes.len()
+            ),
+        ));
+    }
+    Ok(match dtype {
+        "bool" => Arc::new(BooleanArray::from(
+            bytes.iter().map(|b| *b != 0).collect::<Vec<bool>>(),
+        )),
+        "int8" => primitive::<Int8Type>(bytes, n),
+        "int16" => primitive::<Int16Type>(bytes, n),
+        "int32" => primitive::<Int32Type>(bytes, n),
+        "int64" => primitive::<Int64Type>(bytes, n),
+        "uint8" => primitive::<UInt8Type>(bytes, n),
+        "uint16" => primitive::<UInt16Type>(bytes, n),
+        "uint32" => primitive::<UInt32Type>(bytes, n),
+        "uint64" => primitive::<UInt64Type>(bytes, n),
+        "float16" => primitive::<Float16Type>(bytes, n),
+        "float32" => primitive::<Float32Type>(bytes, n),
+        _ => primitive::<Float64Type>(bytes, n),
+    })
+}
+
+/// How a caller wants a model input or output back.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    /// Tables as pyarrow record batches, numeric tensors as buffers, the rest as Values.
+    Arrow,
+    /// Everything as the corpus Value form (exact pandas dtypes once decoded).
+    Value,
+}
+
+/// A model input or output as a payload tuple for `signet/_convert.py`:
+/// `("arrow", pyarrow.RecordBatch)`, `("tensor", dtype, shape, bytes)` or `("value", json)`.
+pub fn to_python(py: Python<'_>, data: &ModelInput, want: Want) -> PyResult<PyObject> {
+    if want == Want::Arrow {
+        match data {
+            ModelInput::Table(batch) => {
+                let rb = batch.to_pyarrow(py)?;
+                return Ok(
+                    PyTuple::new(py, ["arrow".into_pyobject(py)?.into_any().unbind(), rb])?
+                        .into_any()
+                        .unbind(),
+                );
+            }
+            ModelInput::Tensor(t) => {
+                if let (TensorData::Arrow(a), Some(bytes)) = (&t.data, tensor_bytes(t)) {
+                    let _ = a;
+                    let tuple = (
+                        "tensor",
+                        t.dtype.name(),
+                        t.shape.clone(),
+                        PyBytes::new(py, &bytes),
+                    );
+                    return Ok(tuple.into_pyobject(py)?.into_any().unbind());
+                }
+            }
+            _ => {}
+        }
+    }
+    let text = py.allow_threads(|| pyjson::dumps(&elem::model_input_to_value(data)));
+    Ok(("value", text).into_pyobject(py)?.into_any().unbind())
+}
+
+/// The native-endian bytes of a numeric tensor without nulls (`None` for other tensors).
+fn tensor_bytes(t: &Tensor) -> Option<Vec<u8>> {
+    let TensorData::Arrow(a) = &t.data else {
+        return None;
+    };
+    if a.null_count() > 0 || !a.data_type().is_primitive() {
+        return None;
+    }
+    if !matches!(
+        t.dtype,
+        NumpyDtype::Int8
+            | NumpyDtype::Int16
+            | NumpyDtype::Int32
+            | NumpyDtype::Int64
+            | NumpyDtype::UInt8
+            | NumpyDtype::UInt16
+            | NumpyDtype::UInt32
+            | NumpyDtype::UInt64
+            | NumpyDtype::Float16
+            | NumpyDtype::Float32
+            | NumpyDtype::Float64
+    ) {
+        return None;
+    }
+    let data = a.to_data();
+    let width = a.data_type().primitive_width()?;
+    let start = data.offset() * width;
+    let buf = &data.buffers()[0];
+    Some(buf.as_slice()[start..start + a.len() * width].to_vec())
+}
