@@ -35,18 +35,27 @@ class Signature:
     """A model signature in MLflow's dict form: `inputs`, `outputs` and `params` are the JSON
     texts MLflow writes in the MLmodel file (or `None`)."""
 
-    __slots__ = ("inputs", "outputs", "params")
+    __slots__ = ("inputs", "outputs", "params", "_compiled")
 
     def __init__(self, inputs=None, outputs=None, params=None):
         self.inputs, self.outputs, self.params = inputs, outputs, params
+        self._compiled = None
 
     @classmethod
     def from_dict(cls, d):
         """From `ModelSignature.to_dict()` form; checked and normalised as MLflow reads it."""
-        parsed = _signet.parse_signature_dict((d.get("inputs"), d.get("outputs"), d.get("params")))
-        if parsed is None:
+        compiled = _signet.CompiledSignature(d.get("inputs"), d.get("outputs"), d.get("params"))
+        if compiled.is_empty:
             raise SchemaError("the signature has neither inputs, outputs nor params")
-        return cls(*parsed)
+        sig = cls(*compiled.dict)
+        sig._compiled = compiled
+        return sig
+
+    def _native(self):
+        """The signature parsed once by Rust (`SchemaError` when it is not valid)."""
+        if self._compiled is None:
+            self._compiled = _signet.CompiledSignature(self.inputs, self.outputs, self.params)
+        return self._compiled
 
     @classmethod
     def of(cls, obj):
@@ -118,8 +127,10 @@ def validate(data, signature, compat="strict"):
     import pyarrow as pa
 
     sig = Signature.of(signature)
-    rows = _signet.validate(_convert.payload(data), sig._tuple(), _compat(compat))
-    cols = list(zip(*rows)) if rows else [[], [], [], []]
+    rows = _signet.validate(_convert.payload(data), sig._native(), _compat(compat))
+    if not rows:
+        return _no_violations()
+    cols = list(zip(*rows))
     return pa.table(
         {
             "row": pa.array(cols[0], type=pa.int64()),
@@ -130,13 +141,30 @@ def validate(data, signature, compat="strict"):
     )
 
 
+_EMPTY = []
+
+
+def _no_violations():
+    """The empty violations table (pyarrow tables are immutable: one is shared)."""
+    if not _EMPTY:
+        import pyarrow as pa
+
+        _EMPTY.append(pa.table({
+            "row": pa.array([], type=pa.int64()),
+            "column": pa.array([], type=pa.string()),
+            "value": pa.array([], type=pa.string()),
+            "reason": pa.array([], type=pa.string()),
+        }))
+    return _EMPTY[0]
+
+
 def enforce(data, signature, params=None, compat="strict"):
     """MLflow's `_enforce_schema` (and params enforcement): the data as the model would
     receive it, converted to the signature's types; raises `EnforceError` with MLflow's
     message when the data is refused. With `params`, returns `(data, params)`."""
     sig = Signature.of(signature)
     out, got_params, warnings = _signet.enforce(
-        _convert.payload(data), sig._tuple(), _convert.params_json(params), _compat(compat),
+        _convert.payload(data), sig._native(), _convert.params_json(params), _compat(compat),
         _convert.wants_arrow(data),
     )
     _warn(warnings)
@@ -169,7 +197,7 @@ class Diff:
 def diff(old, new):
     """Compares two signatures (or models, or model URIs) for existing callers: each change is
     classified breaking or compatible (docs/signature-compatibility.md)."""
-    text, report, breaking = _signet.diff(Signature.of(old)._tuple(), Signature.of(new)._tuple())
+    text, report, breaking = _signet.diff(Signature.of(old)._native(), Signature.of(new)._native())
     return Diff(text, _json.loads(report), breaking)
 
 

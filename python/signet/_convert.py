@@ -112,6 +112,16 @@ def result(out, like=None):
     if kind == "tensor":
         _, dtype, shape, buf = out
         return np.frombuffer(buf, dtype=dtype).reshape(shape)
+    if kind == "columns":
+        _, cols, rows = out
+        labels = [c[0] for c in cols]
+        arrays = [np.frombuffer(b, dtype=d) for _, d, b in cols]
+        if len(set(labels)) == len(labels):
+            return pd.DataFrame(dict(zip(labels, arrays)), index=pd.RangeIndex(rows), copy=False)
+        df = pd.DataFrame(index=pd.RangeIndex(rows))
+        for i, (label, a) in enumerate(zip(labels, arrays)):
+            df.insert(i, label, a, allow_duplicates=True)
+        return df
     if kind == "arrow":
         batch = out[1]
         if like is not None and hasattr(like, "__arrow_c_stream__") and not isinstance(

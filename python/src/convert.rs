@@ -18,7 +18,7 @@ use arrow_buffer::{Buffer, ScalarBuffer};
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use arrow_schema::{Field, Schema as ArrowSchema};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyTuple};
 use signet::input::TensorData;
 use signet::types::NumpyDtype;
 use signet::{elem, pyjson, ModelInput, Tensor, Value};
@@ -166,8 +166,22 @@ pub enum Want {
 }
 
 /// A model input or output as a payload tuple for `signet/_convert.py`:
-/// `("arrow", pyarrow.RecordBatch)`, `("tensor", dtype, shape, bytes)` or `("value", json)`.
+/// `("arrow", pyarrow.RecordBatch)`, `("tensor", dtype, shape, bytes)`,
+/// `("columns", [(label, dtype, bytes)], rows)` (a table of plain numpy columns: exact
+/// without the Value form's cost) or `("value", json)`.
 pub fn to_python(py: Python<'_>, data: &ModelInput, want: Want) -> PyResult<PyObject> {
+    if let ModelInput::Table(batch) = data {
+        if want == Want::Value {
+            if let Some(columns) = numpy_columns_out(batch) {
+                let cols = columns
+                    .into_iter()
+                    .map(|(label, dtype, bytes)| (label, dtype, PyByteArray::new(py, &bytes)))
+                    .collect::<Vec<_>>();
+                let tuple = ("columns", cols, batch.num_rows());
+                return Ok(tuple.into_pyobject(py)?.into_any().unbind());
+            }
+        }
+    }
     if want == Want::Arrow {
         match data {
             ModelInput::Table(batch) => {
@@ -185,7 +199,7 @@ pub fn to_python(py: Python<'_>, data: &ModelInput, want: Want) -> PyResult<PyOb
                         "tensor",
                         t.dtype.name(),
                         t.shape.clone(),
-                        PyBytes::new(py, &bytes),
+                        PyByteArray::new(py, &bytes),
                     );
                     return Ok(tuple.into_pyobject(py)?.into_any().unbind());
                 }
@@ -195,6 +209,46 @@ pub fn to_python(py: Python<'_>, data: &ModelInput, want: Want) -> PyResult<PyOb
     }
     let text = py.allow_threads(|| pyjson::dumps(&elem::model_input_to_value(data)));
     Ok(("value", text).into_pyobject(py)?.into_any().unbind())
+}
+
+/// A table whose columns are all plain numpy columns (numeric or bool, no missing values, no
+/// pandas extension dtype, string labels) as `(label, numpy dtype, bytes)`; `None` otherwise.
+fn numpy_columns_out(batch: &RecordBatch) -> Option<Vec<(String, &'static str, Vec<u8>)>> {
+    use arrow_array::Array;
+    use arrow_schema::DataType as T;
+    let schema = batch.schema();
+    let mut out = Vec::with_capacity(batch.num_columns());
+    for (field, array) in schema.fields().iter().zip(batch.columns()) {
+        if !field.metadata().is_empty() || array.null_count() > 0 {
+            return None;
+        }
+        let dtype = match field.data_type() {
+            T::Boolean => "bool",
+            T::Int8 => "int8",
+            T::Int16 => "int16",
+            T::Int32 => "int32",
+            T::Int64 => "int64",
+            T::UInt8 => "uint8",
+            T::UInt16 => "uint16",
+            T::UInt32 => "uint32",
+            T::UInt64 => "uint64",
+            T::Float16 => "float16",
+            T::Float32 => "float32",
+            T::Float64 => "float64",
+            _ => return None,
+        };
+        let bytes = if dtype == "bool" {
+            let b = array.as_any().downcast_ref::<BooleanArray>()?;
+            b.values().iter().map(u8::from).collect()
+        } else {
+            let data = array.to_data();
+            let width = field.data_type().primitive_width()?;
+            let start = data.offset() * width;
+            data.buffers()[0].as_slice()[start..start + array.len() * width].to_vec()
+        };
+        out.push((field.name().clone(), dtype, bytes));
+    }
+    Some(out)
 }
 
 /// The native-endian bytes of a numeric tensor without nulls (`None` for other tensors).

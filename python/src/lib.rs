@@ -50,6 +50,45 @@ fn compat(py: Python<'_>, mode: &str) -> PyResult<Compat> {
     }
 }
 
+/// A signature parsed once (as `ModelSignature.from_dict` reads it) and reused by every call
+/// that checks data against it.
+#[pyclass(frozen, module = "signet._signet")]
+struct CompiledSignature {
+    signature: Option<ModelSignature>,
+    dict: SigTuple,
+}
+
+#[pymethods]
+impl CompiledSignature {
+    /// Parses the dict form `(inputs, outputs, params)`; `signet.SchemaError` when invalid.
+    #[new]
+    fn new(
+        py: Python<'_>,
+        inputs: Option<String>,
+        outputs: Option<String>,
+        params: Option<String>,
+    ) -> PyResult<Self> {
+        let signature = parse_signature(py, (inputs, outputs, params))?;
+        let dict = signature
+            .as_ref()
+            .map(to_tuple)
+            .unwrap_or((None, None, None));
+        Ok(CompiledSignature { signature, dict })
+    }
+
+    /// The dict form as MLflow writes it: `(inputs, outputs, params)`.
+    #[getter]
+    fn dict(&self) -> SigTuple {
+        self.dict.clone()
+    }
+
+    /// Whether the dict form held a signature at all.
+    #[getter]
+    fn is_empty(&self) -> bool {
+        self.signature.is_none()
+    }
+}
+
 /// `mlflow.models.infer_signature(input, output, params)`: the signature's dict form and
 /// MLflow's warnings.
 #[pyfunction]
@@ -80,12 +119,6 @@ fn infer_signature(
     Ok((to_tuple(&inferred.signature), inferred.warnings))
 }
 
-/// Checks a signature's dict form and returns it normalised as MLflow writes it.
-#[pyfunction]
-fn parse_signature_dict(py: Python<'_>, sig: SigTuple) -> PyResult<Option<SigTuple>> {
-    Ok(parse_signature(py, sig)?.as_ref().map(to_tuple))
-}
-
 /// One violation: (row, column, value, reason).
 type Row = (Option<usize>, String, Option<String>, String);
 
@@ -94,13 +127,12 @@ type Row = (Option<usize>, String, Option<String>, String);
 fn validate(
     py: Python<'_>,
     input: &Bound<'_, PyTuple>,
-    sig: SigTuple,
+    sig: &CompiledSignature,
     mode: &str,
 ) -> PyResult<Vec<Row>> {
     let data = model_input(py, input)?;
-    let signature = parse_signature(py, sig)?;
     let mode = compat(py, mode)?;
-    let Some(schema) = signature.as_ref().and_then(|s| s.inputs.clone()) else {
+    let Some(schema) = sig.signature.as_ref().and_then(|s| s.inputs.clone()) else {
         return Ok(Vec::new());
     };
     Ok(py.allow_threads(move || match (&data, schema.kind()) {
@@ -153,17 +185,17 @@ fn validate(
 fn enforce(
     py: Python<'_>,
     input: &Bound<'_, PyTuple>,
-    sig: SigTuple,
+    sig: &CompiledSignature,
     params: Option<&str>,
     mode: &str,
     want_arrow: bool,
 ) -> PyResult<(PyObject, Option<String>, Vec<String>)> {
     let data = model_input(py, input)?;
-    let signature = parse_signature(py, sig)?;
     let params = convert::params(py, params)?;
     let mode = compat(py, mode)?;
+    let signature = sig.signature.as_ref();
     let enforced = py
-        .allow_threads(|| enforce_input(signature.as_ref(), data, params.as_ref(), mode))
+        .allow_threads(|| enforce_input(signature, data, params.as_ref(), mode))
         .map_err(|e| enforce_error(py, &e, None))?;
     let want = if want_arrow { Want::Arrow } else { Want::Value };
     let out = to_python(py, &enforced.input, want)?;
@@ -177,15 +209,13 @@ fn enforce(
 
 /// What changed between two signatures: (text report, JSON report, breaking?).
 #[pyfunction]
-fn diff(py: Python<'_>, old: SigTuple, new: SigTuple) -> PyResult<(String, String, bool)> {
-    let old = parse_signature(py, old)?;
-    let new = parse_signature(py, new)?;
-    let report = signet::diff::diff_signatures(old.as_ref(), new.as_ref());
-    Ok((
+fn diff(old: &CompiledSignature, new: &CompiledSignature) -> (String, String, bool) {
+    let report = signet::diff::diff_signatures(old.signature.as_ref(), new.signature.as_ref());
+    (
         signet::diff::render_text(&report),
         signet::diff::render_json(&report),
         report.is_breaking(),
-    ))
+    )
 }
 
 /// Resolves a model URI (`models:/name@alias`, `runs:/...`, `mlflow-artifacts:/...`, `file:`
@@ -289,7 +319,7 @@ impl Model {
 #[pymodule]
 fn _signet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(infer_signature, m)?)?;
-    m.add_function(wrap_pyfunction!(parse_signature_dict, m)?)?;
+    m.add_class::<CompiledSignature>()?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(enforce, m)?)?;
     m.add_function(wrap_pyfunction!(diff, m)?)?;
