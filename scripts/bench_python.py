@@ -98,6 +98,21 @@ def main():
             t_v = timed(lambda: signet.validate(df, sig, compat="mlflow"))
             print(f"| {case} | {rows:,} | {fmt(t_m)} | {fmt(t_e)} | {t_m / t_e:.1f}× | "
                   f"{fmt(t_v)} | {t_m / t_v:.1f}× |", flush=True)
+    tiny_frame()
+
+
+def tiny_frame():
+    """The fast path for tiny frames (numpy buffers, no pyarrow) against the same frame
+    handed over through pyarrow (`pa.Table.from_pandas` + the Arrow C stream)."""
+    import pyarrow as pa
+    from mlflow.models.signature import ModelSignature
+
+    df = F.make_input("house_price", 1)
+    sig = signet.Signature.of(ModelSignature(inputs=F.make_schema("house_price")))
+    fast = timed(lambda: signet.validate(df, sig))
+    arrow = timed(lambda: signet.validate(pa.Table.from_pandas(df, preserve_index=False), sig))
+    print(f"\ntiny frame (house_price, 1 row), signet.validate: fast path {fmt(fast)}, "
+          f"through pyarrow {fmt(arrow)} ({arrow / fast:.1f}×)")
 
 
 if __name__ == "__main__":

@@ -180,6 +180,9 @@ pub fn to_python(py: Python<'_>, data: &ModelInput, want: Want) -> PyResult<PyOb
                 let tuple = ("columns", cols, batch.num_rows());
                 return Ok(tuple.into_pyobject(py)?.into_any().unbind());
             }
+            if pandas_faithful(batch) {
+                return arrow_payload(py, batch);
+            }
         }
     }
     if want == Want::Arrow {
@@ -209,6 +212,30 @@ pub fn to_python(py: Python<'_>, data: &ModelInput, want: Want) -> PyResult<PyOb
     }
     let text = py.allow_threads(|| pyjson::dumps(&elem::model_input_to_value(data)));
     Ok(("value", text).into_pyobject(py)?.into_any().unbind())
+}
+
+fn arrow_payload(py: Python<'_>, batch: &RecordBatch) -> PyResult<PyObject> {
+    let rb = batch.to_pyarrow(py)?;
+    Ok(("arrow", rb).into_pyobject(py)?.into_any().unbind())
+}
+
+/// Whether pyarrow's `to_pandas()` gives this table's pandas dtypes back exactly (see
+/// `signet::table`): numeric columns (integers and bools without missing values), `str`
+/// text, naive datetimes, and no column relying on signet's metadata (extension dtypes,
+/// integer labels, object columns).
+fn pandas_faithful(batch: &RecordBatch) -> bool {
+    use arrow_array::Array;
+    use arrow_schema::DataType as T;
+    let schema = batch.schema();
+    schema.fields().iter().zip(batch.columns()).all(|(field, array)| {
+        field.metadata().is_empty()
+            && match field.data_type() {
+                T::Float16 | T::Float32 | T::Float64 | T::Utf8 | T::LargeUtf8 => true,
+                T::Timestamp(_, None) => true,
+                t if t.is_integer() || *t == T::Boolean => array.null_count() == 0,
+                _ => false,
+            }
+    })
 }
 
 /// A table whose columns are all plain numpy columns (numeric or bool, no missing values, no

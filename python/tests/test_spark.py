@@ -99,3 +99,14 @@ def test_predict_bad_uri_is_a_clear_error(spark):
     with pytest.raises(Exception) as e:
         sspark.predict(df, "/no/such/model").collect()
     assert "/no/such/model" in str(e.value)
+
+
+def test_predict_sklearn_skops_model(spark):
+    model_dir = ROOT / "examples" / "models" / "house_price_sklearn"
+    pdf = pd.DataFrame(
+        {"sqft": [1500.0, None, 2100.0], "bedrooms": [3.0, 2.0, 4.0], "city": ["Seattle", "Austin", "x"]}
+    )
+    want = np.asarray(signet.load_model(str(model_dir)).predict(pdf), dtype="float64").ravel()
+    df = spark.createDataFrame(pdf, "sqft double, bedrooms double, city string")
+    out = sspark.predict(df, str(model_dir)).toPandas()
+    assert out["prediction"].tolist() == pytest.approx(want.tolist())
