@@ -11,6 +11,7 @@
 //! | `LinearClassifier`, `LinearRegressor` | [`linear`]: replace tract's, which refuse the `PROBIT` and `SOFTMAX_ZERO` post transforms |
 //! | `ArrayFeatureExtractor` | [`feature_extractor`]: replaces tract's, whose output rank follows the indices' rank |
 //! | (shared) | [`post_transform`]: the scores' post transforms of the scoring operators |
+//! | (shared) | [`scoring`]: the tract plumbing of the scoring operators (one input, `label` + `scores` or `scores`) |
 //! | `ZipMap` | not an operator: [`crate::zipmap`] strips it before tract parses the graph |
 
 pub(crate) mod attrs;
@@ -19,6 +20,7 @@ mod feature_extractor;
 mod linear;
 mod post_transform;
 mod scaler;
+mod scoring;
 mod svm;
 mod tree_ensemble;
 
