@@ -13,6 +13,7 @@
 //! | `ArrayFeatureExtractor` | [`feature_extractor`]: replaces tract's, whose output rank follows the indices' rank |
 //! | (shared) | [`post_transform`]: the scores' post transforms of the scoring operators |
 //! | `StringNormalizer`, `TfIdfVectorizer`, `com.microsoft:Tokenizer` | [`text`] |
+//! | (shared) | [`native`]: the tract traits of signet's one-input operators, written once |
 //! | (shared) | [`scoring`]: the tract plumbing of the scoring operators (one input, `label` + `scores` or `scores`) |
 //! | `ZipMap` | not an operator: [`crate::zipmap`] strips it before tract parses the graph |
 
@@ -21,6 +22,7 @@ mod encoders;
 mod feature_extractor;
 mod flatten;
 mod linear;
+mod native;
 mod post_transform;
 mod scaler;
 mod scoring;

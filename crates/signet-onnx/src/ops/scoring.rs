@@ -5,9 +5,10 @@
 //! Each takes one 1-D or 2-D numeric input (`N` = 1 for a 1-D input) and returns either
 //! `label [N]` (int64 or string) and `scores float [N, width]` (classifiers), or
 //! `scores float [N, width]` alone (regressors). An operator implements the small
-//! [`Scoring`] trait; [`Scorer`] turns it into tract's `Expansion` (shape inference),
-//! `Op`, `EvalOp` and `TypedOp`.
+//! [`Scoring`] trait; [`Scorer`] makes it a [`NativeOp`], which [`super::native`] gives
+//! tract's `Expansion` (shape inference), `Op`, `EvalOp` and `TypedOp`.
 
+use super::native::{register, NativeOp};
 use std::fmt::Debug;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
@@ -32,13 +33,13 @@ pub(crate) trait Scoring: Debug + Clone + PartialEq + Eq + Send + Sync + 'static
     fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)>;
 }
 
-/// A [`Scoring`] operator as a tract operator: build it with [`expand_scorer`].
+/// A [`Scoring`] operator as a [`NativeOp`]: build it with [`expand_scorer`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Scorer<S>(pub(crate) S);
 
 /// The boxed inference operator an `OnnxOpRegister` entry returns for `op`.
 pub(crate) fn expand_scorer<S: Scoring>(op: S) -> (Box<dyn InferenceOp>, Vec<String>) {
-    (expand(Scorer(op)), vec![])
+    register(Scorer(op))
 }
 
 /// The class labels of a classifier.
@@ -131,26 +132,27 @@ fn batch_dim(op: &str, input: &TypedFact) -> TractResult<TDim> {
     })
 }
 
-impl<S: Scoring> Expansion for Scorer<S> {
-    fn name(&self) -> StaticName {
-        S::NAME.into()
+impl<S: Scoring> NativeOp for Scorer<S> {
+    fn name(&self) -> &'static str {
+        S::NAME
     }
 
-    fn nboutputs(&self) -> TractResult<usize> {
-        Ok(if self.0.label_type().is_some() { 2 } else { 1 })
+    fn outputs(&self) -> usize {
+        if self.0.label_type().is_some() {
+            2
+        } else {
+            1
+        }
     }
 
     fn rules<'r, 'p: 'r, 's: 'r>(
         &'s self,
         s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
+        input: &'p TensorProxy,
         outputs: &'p [TensorProxy],
     ) -> InferenceResult {
-        check_input_arity(inputs, 1)?;
-        let label = self.0.label_type();
-        check_output_arity(outputs, if label.is_some() { 2 } else { 1 })?;
         let scores = &outputs[outputs.len() - 1];
-        if let Some(dt) = label {
+        if let Some(dt) = self.0.label_type() {
             s.equals(&outputs[0].datum_type, dt)?;
             s.equals(&outputs[0].rank, 1)?;
             s.equals(&outputs[0].shape[0], &scores.shape[0])?;
@@ -158,50 +160,19 @@ impl<S: Scoring> Expansion for Scorer<S> {
         s.equals(&scores.datum_type, DatumType::F32)?;
         s.equals(&scores.rank, 2)?;
         s.equals(&scores.shape[1], self.0.width().to_dim())?;
-        s.given(&inputs[0].rank, move |s, rank| {
+        s.given(&input.rank, move |s, rank| {
             if rank == 1 {
                 s.equals(&scores.shape[0], 1.to_dim())
             } else {
-                s.equals(&scores.shape[0], &inputs[0].shape[0])
+                s.equals(&scores.shape[0], &input.shape[0])
             }
         })?;
         Ok(())
     }
 
-    fn wire(
-        &self,
-        prefix: &str,
-        model: &mut TypedModel,
-        inputs: &[OutletId],
-    ) -> TractResult<TVec<OutletId>> {
-        model.wire_node(prefix, self.clone(), inputs)
-    }
-}
-
-impl<S: Scoring> Op for Scorer<S> {
-    fn name(&self) -> StaticName {
-        S::NAME.into()
-    }
-
-    op_as_typed_op!();
-}
-
-impl<S: Scoring> EvalOp for Scorer<S> {
-    op_out_of_plan!();
-
-    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let input = args_1!(inputs);
-        match self.0.score(&input)? {
-            (Some(labels), scores) => Ok(tvec!(labels.into_tvalue(), scores.into_tvalue())),
-            (None, scores) => Ok(tvec!(scores.into_tvalue())),
-        }
-    }
-}
-
-impl<S: Scoring> TypedOp for Scorer<S> {
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        self.0.check_input_type(inputs[0].datum_type)?;
-        let n = batch_dim(S::NAME, inputs[0])?;
+    fn output_facts(&self, input: &TypedFact) -> TractResult<TVec<TypedFact>> {
+        self.0.check_input_type(input.datum_type)?;
+        let n = batch_dim(S::NAME, input)?;
         let scores = f32::fact([n.clone(), self.0.width().to_dim()]);
         Ok(match self.0.label_type() {
             Some(dt) => tvec!(dt.fact([n]), scores),
@@ -209,5 +180,10 @@ impl<S: Scoring> TypedOp for Scorer<S> {
         })
     }
 
-    as_op!();
+    fn eval(&self, input: &Tensor) -> TractResult<TVec<Tensor>> {
+        Ok(match self.0.score(input)? {
+            (Some(labels), scores) => tvec!(labels, scores),
+            (None, scores) => tvec!(scores),
+        })
+    }
 }

@@ -9,12 +9,13 @@
 //!
 //! Their outputs' sizes depend on the data (the number of tokens, the strings left after
 //! filtering): such an axis is a fresh tract symbol, bound when the graph runs.
-//! Each operator implements [`TextOp`]; [`Text`] gives it tract's traits.
+//! Each operator implements [`TextOp`]; [`Text`] makes it a [`NativeOp`](super::native::NativeOp).
 
 mod normalizer;
 mod tfidf;
 mod tokenizer;
 
+use super::native::{register, NativeOp};
 use std::fmt::Debug;
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
@@ -36,12 +37,12 @@ trait TextOp: Debug + Clone + PartialEq + Eq + Send + Sync + 'static {
     fn run(&self, input: &Tensor) -> TractResult<Tensor>;
 }
 
-/// A [`TextOp`] as a tract operator.
+/// A [`TextOp`] as a [`NativeOp`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Text<T>(T);
 
 fn boxed<T: TextOp>(op: T) -> (Box<dyn InferenceOp>, Vec<String>) {
-    (expand(Text(op)), vec![])
+    register(Text(op))
 }
 
 /// Builds `StringNormalizer`.
@@ -89,60 +90,36 @@ fn string_tensor(shape: &[usize], v: Vec<String>) -> TractResult<Tensor> {
     Ok(tract_ndarray::Array::from_shape_vec(shape, v)?.into())
 }
 
-impl<T: TextOp> Expansion for Text<T> {
-    fn name(&self) -> StaticName {
-        T::NAME.into()
+impl<T: TextOp> NativeOp for Text<T> {
+    fn name(&self) -> &'static str {
+        T::NAME
+    }
+
+    fn outputs(&self) -> usize {
+        1
     }
 
     fn rules<'r, 'p: 'r, 's: 'r>(
         &'s self,
         s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
+        input: &'p TensorProxy,
         outputs: &'p [TensorProxy],
     ) -> InferenceResult {
-        check_input_arity(inputs, 1)?;
-        check_output_arity(outputs, 1)?;
         s.equals(&outputs[0].datum_type, self.0.output_type())?;
-        s.given(&inputs[0].shape, move |s, shape| {
+        s.given(&input.shape, move |s, shape| {
             let out = self.0.output_shape(&shape)?;
             s.equals(&outputs[0].shape, ShapeFactoid::from(out))
         })?;
         Ok(())
     }
 
-    fn wire(
-        &self,
-        prefix: &str,
-        model: &mut TypedModel,
-        inputs: &[OutletId],
-    ) -> TractResult<TVec<OutletId>> {
-        model.wire_node(prefix, self.clone(), inputs)
-    }
-}
-
-impl<T: TextOp> Op for Text<T> {
-    fn name(&self) -> StaticName {
-        T::NAME.into()
-    }
-
-    op_as_typed_op!();
-}
-
-impl<T: TextOp> EvalOp for Text<T> {
-    op_out_of_plan!();
-
-    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let input = args_1!(inputs);
-        Ok(tvec!(self.0.run(&input)?.into_tvalue()))
-    }
-}
-
-impl<T: TextOp> TypedOp for Text<T> {
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let shape: TVec<TDim> = inputs[0].shape.iter().cloned().collect();
+    fn output_facts(&self, input: &TypedFact) -> TractResult<TVec<TypedFact>> {
+        let shape: TVec<TDim> = input.shape.iter().cloned().collect();
         let out = self.0.output_shape(&shape)?;
         Ok(tvec!(self.0.output_type().fact(out)))
     }
 
-    as_op!();
+    fn eval(&self, input: &Tensor) -> TractResult<TVec<Tensor>> {
+        Ok(tvec!(self.0.run(input)?))
+    }
 }
