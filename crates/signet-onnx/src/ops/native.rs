@@ -1,34 +1,42 @@
-//! The tract boilerplate of signet's one-input operators, written once.
+//! The tract boilerplate of the operators signet evaluates itself, written once.
 //!
-//! An operator family (the scoring operators of [`super::scoring`], the text operators of
-//! [`super::text`]) implements [`NativeOp`] on its adapter type; [`Native`] turns that into
-//! tract's `Expansion` (shape inference, wired as itself), `Op`, `EvalOp` and `TypedOp`.
+//! An operator (the preprocessing operators of [`super::encoders`]) or an operator family's
+//! adapter (the scoring operators of [`super::scoring`], the text operators of
+//! [`super::text`]) implements [`NativeOp`]; [`Native`] turns that into tract's `Expansion`
+//! (shape inference, wired as itself), `Op`, `EvalOp` and `TypedOp`.
 
 use std::fmt::Debug;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
-/// A one-input operator evaluated by signet's own code.
+/// An operator evaluated by signet's own code.
 pub(crate) trait NativeOp: Debug + Clone + PartialEq + Eq + Send + Sync + 'static {
     /// The operator's name.
     fn name(&self) -> &'static str;
 
-    /// The number of outputs.
-    fn outputs(&self) -> usize;
+    /// The number of inputs (`None`: any number).
+    fn inputs(&self) -> Option<usize> {
+        Some(1)
+    }
 
-    /// The inference rules relating the input to the outputs (arities are checked already).
+    /// The number of outputs.
+    fn outputs(&self) -> usize {
+        1
+    }
+
+    /// The inference rules relating the inputs to the outputs (arities are checked already).
     fn rules<'r, 'p: 'r, 's: 'r>(
         &'s self,
         s: &mut Solver<'r>,
-        input: &'p TensorProxy,
+        inputs: &'p [TensorProxy],
         outputs: &'p [TensorProxy],
     ) -> InferenceResult;
 
-    /// The outputs' facts for the input's.
-    fn output_facts(&self, input: &TypedFact) -> TractResult<TVec<TypedFact>>;
+    /// The outputs' facts for the inputs'.
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>>;
 
     /// Runs the operator.
-    fn eval(&self, input: &Tensor) -> TractResult<TVec<Tensor>>;
+    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>>;
 }
 
 /// A [`NativeOp`] as a tract operator.
@@ -55,9 +63,11 @@ impl<T: NativeOp> Expansion for Native<T> {
         inputs: &'p [TensorProxy],
         outputs: &'p [TensorProxy],
     ) -> InferenceResult {
-        check_input_arity(inputs, 1)?;
+        if let Some(n) = self.0.inputs() {
+            check_input_arity(inputs, n)?;
+        }
         check_output_arity(outputs, self.0.outputs())?;
-        self.0.rules(s, &inputs[0], outputs)
+        self.0.rules(s, inputs, outputs)
     }
 
     fn wire(
@@ -82,10 +92,9 @@ impl<T: NativeOp> EvalOp for Native<T> {
     op_out_of_plan!();
 
     fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let input = args_1!(inputs);
         Ok(self
             .0
-            .eval(&input)?
+            .eval(&inputs)?
             .into_iter()
             .map(IntoTValue::into_tvalue)
             .collect())
@@ -94,7 +103,7 @@ impl<T: NativeOp> EvalOp for Native<T> {
 
 impl<T: NativeOp> TypedOp for Native<T> {
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        self.0.output_facts(inputs[0])
+        self.0.output_facts(inputs)
     }
 
     as_op!();

@@ -148,9 +148,10 @@ impl<S: Scoring> NativeOp for Scorer<S> {
     fn rules<'r, 'p: 'r, 's: 'r>(
         &'s self,
         s: &mut Solver<'r>,
-        input: &'p TensorProxy,
+        inputs: &'p [TensorProxy],
         outputs: &'p [TensorProxy],
     ) -> InferenceResult {
+        let input = &inputs[0];
         let scores = &outputs[outputs.len() - 1];
         if let Some(dt) = self.0.label_type() {
             s.equals(&outputs[0].datum_type, dt)?;
@@ -170,7 +171,8 @@ impl<S: Scoring> NativeOp for Scorer<S> {
         Ok(())
     }
 
-    fn output_facts(&self, input: &TypedFact) -> TractResult<TVec<TypedFact>> {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let input = inputs[0];
         self.0.check_input_type(input.datum_type)?;
         let n = batch_dim(S::NAME, input)?;
         let scores = f32::fact([n.clone(), self.0.width().to_dim()]);
@@ -180,8 +182,8 @@ impl<S: Scoring> NativeOp for Scorer<S> {
         })
     }
 
-    fn eval(&self, input: &Tensor) -> TractResult<TVec<Tensor>> {
-        Ok(match self.0.score(input)? {
+    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
+        Ok(match self.0.score(&inputs[0])? {
             (Some(labels), scores) => tvec!(labels, scores),
             (None, scores) => tvec!(scores),
         })

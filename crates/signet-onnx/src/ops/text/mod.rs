@@ -95,31 +95,27 @@ impl<T: TextOp> NativeOp for Text<T> {
         T::NAME
     }
 
-    fn outputs(&self) -> usize {
-        1
-    }
-
     fn rules<'r, 'p: 'r, 's: 'r>(
         &'s self,
         s: &mut Solver<'r>,
-        input: &'p TensorProxy,
+        inputs: &'p [TensorProxy],
         outputs: &'p [TensorProxy],
     ) -> InferenceResult {
         s.equals(&outputs[0].datum_type, self.0.output_type())?;
-        s.given(&input.shape, move |s, shape| {
+        s.given(&inputs[0].shape, move |s, shape| {
             let out = self.0.output_shape(&shape)?;
             s.equals(&outputs[0].shape, ShapeFactoid::from(out))
         })?;
         Ok(())
     }
 
-    fn output_facts(&self, input: &TypedFact) -> TractResult<TVec<TypedFact>> {
-        let shape: TVec<TDim> = input.shape.iter().cloned().collect();
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let shape: TVec<TDim> = inputs[0].shape.iter().cloned().collect();
         let out = self.0.output_shape(&shape)?;
         Ok(tvec!(self.0.output_type().fact(out)))
     }
 
-    fn eval(&self, input: &Tensor) -> TractResult<TVec<Tensor>> {
-        Ok(tvec!(self.0.run(input)?))
+    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
+        Ok(tvec!(self.0.run(&inputs[0])?))
     }
 }
