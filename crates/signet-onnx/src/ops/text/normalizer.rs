@@ -7,7 +7,8 @@
 //! * The kept strings get `case_change_action` (`LOWER`, `UPPER` or `NONE`), character by
 //!   character (glibc's `towlower`/`towupper` map one character to one: a character whose
 //!   Unicode mapping is longer keeps the mapping's first character for lower case and stays
-//!   as it is for upper case).
+//!   as it is for upper case). The `locale` attribute is not read: the mapping is Unicode's,
+//!   which is what glibc's UTF-8 locales (`en_US.UTF-8`, `C.UTF-8`) give character by character.
 //! * The output is `[C']` (`[1, C']`) with `C'` the kept strings, or one empty string when none
 //!   is kept.
 
