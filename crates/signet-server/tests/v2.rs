@@ -1,14 +1,15 @@
 //! The Open Inference Protocol (KServe V2, REST) over real HTTP: health, server and model
 //! metadata (column and tensor signatures, exact bodies), readiness, inference (request bodies
 //! written as KServe's V2 documentation writes them), enforcement refusals, shape mismatches,
-//! malformed bodies, unknown models, params and versions.
+//! malformed bodies, unknown models, params and versions; a ZipMap classifier's
+//! `{label: probability}` dicts.
 
 mod common;
 
 use common::{send, start, HttpResponse};
 use signet::json_form::signature_from_value;
-use signet::{pyjson, ModelSignature, Value};
-use signet_server::ServerConfig;
+use signet::{pyjson, ModelInput, ModelSignature, NumpyDtype, Tensor, TensorData, Value};
+use signet_server::{PredictError, Predictor, ServerConfig};
 use signet_testkit::echo::EchoPredictor;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -425,5 +426,62 @@ async fn unknown_models_and_versions_are_404() {
     // Infer is POST only.
     let r = get(s.addr, "/v2/models/house_price/infer").await;
     assert_eq!((r.status, r.header("allow")), (405, Some("POST")));
+    s.shutdown().await;
+}
+
+/// What signet-onnx returns for an ONNX classifier ending in a ZipMap, fed a dict of arrays:
+/// the labels and a 1-D object array of `{label: probability}` dicts.
+struct ZipMapClassifier;
+
+impl Predictor for ZipMapClassifier {
+    fn predict(&self, _: ModelInput, _: Option<Value>) -> Result<ModelInput, PredictError> {
+        let objects = |v: Vec<Value>| Tensor {
+            dtype: NumpyDtype::Object,
+            shape: vec![v.len()],
+            data: TensorData::Object(v),
+        };
+        let probs = |a: f64| {
+            Value::Dict(vec![
+                (Value::str("cheap"), Value::Float(a)),
+                (Value::str("expensive"), Value::Float(1.0 - a)),
+            ])
+        };
+        Ok(ModelInput::TensorDict(vec![
+            (
+                "output_label".into(),
+                objects(vec![Value::str("cheap"), Value::str("expensive")]),
+            ),
+            (
+                "output_probability".into(),
+                objects(vec![probs(0.75), probs(0.125)]),
+            ),
+        ]))
+    }
+}
+
+#[tokio::test]
+async fn zipmap_dicts_are_bytes_outputs_of_json_texts() {
+    let config = ServerConfig {
+        model_name: "clf".into(),
+        ..ServerConfig::default()
+    };
+    let s = start(Arc::new(ZipMapClassifier), config).await;
+    let body = r#"{"parameters": {"content_type": "dict"}, "inputs": [{"name": "x", "shape": [2, 1], "datatype": "FP32", "data": [1, 2]}]}"#;
+    let r = post(s.addr, "/v2/models/clf/infer", body).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // Each dict is one BYTES element, its compact JSON text, as MLServer's PandasCodec writes
+    // a DataFrame column of dicts (`pd_json`); the labels stay a BYTES numpy output.
+    let text = r.text();
+    let outputs = text.split_once(r#""outputs":"#).expect("outputs").1;
+    assert_eq!(
+        outputs,
+        concat!(
+            r#"[{"name":"output_label","shape":[2,1],"datatype":"BYTES","#,
+            r#""parameters":{"content_type":"np"},"data":["cheap","expensive"]},"#,
+            r#"{"name":"output_probability","shape":[2,1],"datatype":"BYTES","#,
+            r#""parameters":{"content_type":"pd_json"},"#,
+            r#""data":["{\"cheap\":0.75,\"expensive\":0.25}","{\"cheap\":0.125,\"expensive\":0.875}"]}]}"#
+        )
+    );
     s.shutdown().await;
 }
