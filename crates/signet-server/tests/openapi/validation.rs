@@ -4,7 +4,7 @@
 use super::*;
 
 #[tokio::test]
-async fn served_over_http() {
+async fn served_by_the_router() {
     for metrics in [false, true] {
         let config = ServerConfig {
             signature: Some(house_price()),
