@@ -852,7 +852,7 @@ impl FloatKind {
             )),
             FloatKind::F16 => {
                 let v: Vec<Option<f64>> = values.into_iter().map(Some).collect();
-                Arc::new(signet::elem::float16_array(&v)) as ArrayRef
+                Arc::new(signet::numpy::float16_array(&v)) as ArrayRef
             }
         }
     }
@@ -1353,7 +1353,7 @@ impl ColumnBuilder {
             TimeUnit::Nano | TimeUnit::Micro | TimeUnit::Milli => unit,
             _ => TimeUnit::Second,
         };
-        let a = signet::elem::timestamp_array(unit, tzname.as_deref(), values);
+        let a = signet::numpy::timestamp_array(unit, tzname.as_deref(), values);
         Ok((field(ctx.label, &a, &[]), a))
     }
 

@@ -23,10 +23,11 @@
 //! anything else (sparse matrices, other Python values) is refused.
 
 use super::datatype::{Datatype, DATETIME, DICT, NP, PD, PD_JSON, STR};
-use super::json::{isoformat, to_json};
+use super::json::to_json;
 use super::metadata::OUTPUT_PREFIX;
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType as ArrowType, Field};
+use signet::repr::timestamp_isoformat;
 use signet::table::{column_label, object_values};
 use signet::{ModelInput, Series, Tensor, Value};
 
@@ -167,7 +168,7 @@ fn column_output(name: String, field: &Field, column: &dyn Array) -> ResponseOut
             .into_iter()
             .map(|v| match v {
                 Value::Timestamp(dt) | Value::DateTime(dt) | Value::Datetime64(dt, _) => {
-                    Value::Str(isoformat(&dt))
+                    Value::Str(timestamp_isoformat(&dt))
                 }
                 other => other,
             })

@@ -2,6 +2,7 @@
 
 use super::{err, ndarray::*, tags::*, text::*};
 use crate::input::{ModelInput, Series};
+use crate::numpy::{float16_array, timestamp_array};
 use crate::table;
 use crate::types::{ColumnName, NumpyDtype, TimeUnit};
 use crate::value::Value;
