@@ -227,15 +227,19 @@ fn pandas_faithful(batch: &RecordBatch) -> bool {
     use arrow_array::Array;
     use arrow_schema::DataType as T;
     let schema = batch.schema();
-    schema.fields().iter().zip(batch.columns()).all(|(field, array)| {
-        field.metadata().is_empty()
-            && match field.data_type() {
-                T::Float16 | T::Float32 | T::Float64 | T::Utf8 | T::LargeUtf8 => true,
-                T::Timestamp(_, None) => true,
-                t if t.is_integer() || *t == T::Boolean => array.null_count() == 0,
-                _ => false,
-            }
-    })
+    schema
+        .fields()
+        .iter()
+        .zip(batch.columns())
+        .all(|(field, array)| {
+            field.metadata().is_empty()
+                && match field.data_type() {
+                    T::Float16 | T::Float32 | T::Float64 | T::Utf8 | T::LargeUtf8 => true,
+                    T::Timestamp(_, None) => true,
+                    t if t.is_integer() || *t == T::Boolean => array.null_count() == 0,
+                    _ => false,
+                }
+        })
 }
 
 /// A table whose columns are all plain numpy columns (numeric or bool, no missing values, no

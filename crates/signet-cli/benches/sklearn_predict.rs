@@ -12,7 +12,7 @@
 //! `$SIGNET_SKLEARN_BENCH_DIR/signet.json`.
 
 use signet::ModelInput;
-use signet_model::{load_model, Registry};
+use signet_model::load_model;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -45,11 +45,7 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(3.0);
-    let mut registry = Registry::new();
-    registry.register_flavor(
-        signet_sklearn::SKLEARN_FLAVOR,
-        signet_sklearn::SklearnFlavor,
-    );
+    let registry = signet_flavors::registry();
     let mut results = Vec::new();
     for name in ["house_price_sklearn", "house_price_forest"] {
         let model = load_model(dir().join(name), &registry).expect("model loads");
