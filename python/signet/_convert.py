@@ -2,9 +2,9 @@
 
 Routes, fastest first (the Rust side documents each payload in `python/src/convert.rs`):
 
-* numeric/bool numpy arrays: their buffer, one copy, no pyarrow (`tensor`);
-* pandas frames whose columns are all numpy numeric/bool with string labels: one buffer per
-  column (`columns`) -- the fast path for small frames, which never touches pyarrow;
+* numeric/bool numpy arrays: Rust reads their memory in place, no pyarrow (`tensor`);
+* pandas frames whose columns are all numpy numeric/bool with string labels: each column's
+  numpy array read in place (`columns`) -- the fast path, which never touches pyarrow;
 * anything with `__arrow_c_stream__` (pyarrow tables and batches, polars, ...): zero-copy Arrow;
 * other pandas frames: through pyarrow (`pa.Table.from_pandas`, pandas metadata kept) when
   pyarrow can represent every column, else the Value form;
@@ -19,6 +19,7 @@ from . import _elem
 from ._errors import InputError
 
 _NUMPY_FAST = {"b", "i", "u", "f"}
+_DATETIMES = {"datetime64[s]", "datetime64[ms]", "datetime64[us]", "datetime64[ns]"}
 
 
 def _native(a):
@@ -34,17 +35,31 @@ def _column_array(df, i):
     return get(i) if get is not None else df.iloc[:, i].array
 
 
+def _fast_column(arr):
+    """(dtype, data) for a column Rust reads in place, or None."""
+    if isinstance(arr, np.ndarray):
+        kind = arr.dtype.kind
+        if kind in _NUMPY_FAST and arr.dtype.itemsize <= 8:
+            return arr.dtype.name, _native(arr)
+        if kind == "M" and arr.dtype.name in _DATETIMES:
+            return arr.dtype.name, _native(arr).view("int64")
+        return None
+    dtype = getattr(arr, "dtype", None)
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        name = "string" if dtype.na_value is pd.NA else "str"
+        return name, arr.__arrow_array__().combine_chunks()
+    return None
+
+
 def _fast_columns(df):
     cols = []
     for i, label in enumerate(df.columns):
         if not isinstance(label, str):
             return None
-        arr = _column_array(df, i)
-        if not isinstance(arr, np.ndarray) or arr.dtype.kind not in _NUMPY_FAST:
+        fast = _fast_column(_column_array(df, i))
+        if fast is None:
             return None
-        if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
-            return None
-        cols.append((label, arr.dtype.name, _native(arr).tobytes()))
+        cols.append((label, fast[0], fast[1]))
     return cols
 
 
@@ -70,7 +85,7 @@ def payload(data):
 def _payload(data):
     if isinstance(data, np.ndarray) and data.dtype.kind in _NUMPY_FAST and data.dtype.itemsize <= 8:
         a = _native(data)
-        return ("tensor", a.dtype.name, list(a.shape), a.tobytes())
+        return ("tensor", a.dtype.name, list(a.shape), a)
     if isinstance(data, pd.DataFrame):
         if data.shape[1] > 0:
             cols = _fast_columns(data)
@@ -124,11 +139,7 @@ def result(out, like=None):
         return df
     if kind == "arrow":
         batch = out[1]
-        if like is not None and hasattr(like, "__arrow_c_stream__") and not isinstance(
-            like, pd.DataFrame
-        ):
-            return batch
-        return batch.to_pandas()
+        return batch if wants_arrow(like) else batch.to_pandas()
     return _elem.decode_value(json.loads(out[1]))
 
 

@@ -4,8 +4,8 @@
 //! | payload | from | read as |
 //! | --- | --- | --- |
 //! | `("arrow", obj)` | anything with `__arrow_c_stream__` (pyarrow, polars, ...), and pandas frames through pyarrow | one Arrow table, viewed as pandas would show it ([`signet::table::pandas_view`]) |
-//! | `("columns", [(label, dtype, bytes)], rows)` | a pandas frame of numpy numeric/bool columns | one Arrow column per numpy buffer (one copy) |
-//! | `("tensor", dtype, shape, bytes)` | a numeric/bool numpy array | a [`Tensor`] over the buffer (one copy) |
+//! | `("columns", [(label, dtype, array)], rows)` | a pandas frame of numpy numeric/bool columns | one Arrow column over each numpy array's memory (no copy) |
+//! | `("tensor", dtype, shape, array)` | a numeric/bool numpy array | a [`Tensor`] over the array's memory (no copy) |
 //! | `("value", json)` | everything else (object columns, lists, dicts, ...) | the corpus' Value form (FORMAT.md §2), [`signet::elem::model_input_from_value`] |
 
 use crate::errors::input_error;
@@ -18,7 +18,7 @@ use arrow_buffer::{Buffer, ScalarBuffer};
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use arrow_schema::{Field, Schema as ArrowSchema};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyList, PyTuple};
+use pyo3::types::{PyByteArray, PyList, PyTuple};
 use signet::input::TensorData;
 use signet::types::NumpyDtype;
 use signet::{elem, pyjson, ModelInput, Tensor, Value};
@@ -37,10 +37,8 @@ pub fn model_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<Mod
         "tensor" => {
             let dtype: String = payload.get_item(1)?.extract()?;
             let shape: Vec<usize> = payload.get_item(2)?.extract()?;
-            let bytes = payload.get_item(3)?;
-            let bytes = bytes.downcast::<PyBytes>()?.as_bytes();
             let n: usize = shape.iter().product();
-            let data = numpy_buffer(py, &dtype, bytes, n)?;
+            let data = numpy_array(py, &dtype, &payload.get_item(3)?, n)?;
             let dtype = NumpyDtype::parse(&dtype).map_err(|e| input_error(py, e.message()))?;
             Ok(ModelInput::Tensor(Tensor {
                 dtype,
@@ -98,9 +96,25 @@ fn numpy_columns(py: Python<'_>, cols: &Bound<'_, PyList>, rows: usize) -> PyRes
     let mut fields = Vec::with_capacity(cols.len());
     let mut arrays = Vec::with_capacity(cols.len());
     for col in cols.iter() {
-        let (label, dtype, bytes): (String, String, Bound<'_, PyBytes>) = col.extract()?;
-        let array = numpy_buffer(py, &dtype, bytes.as_bytes(), rows)?;
-        fields.push(Field::new(label, array.data_type().clone(), true));
+        let (label, dtype, array): (String, String, Bound<'_, PyAny>) = col.extract()?;
+        let mut field_dtype = None;
+        let array = if let Some(unit) = dtype.strip_prefix("datetime64[") {
+            datetime_array(py, unit.trim_end_matches(']'), &array, rows)?
+        } else if dtype == "str" || dtype == "string" {
+            // pandas' pyarrow-backed text: its Arrow array, shared through the C data interface.
+            let data = arrow_data::ArrayData::from_pyarrow_bound(&array)?;
+            if dtype == "string" {
+                field_dtype = Some(dtype.clone());
+            }
+            arrow_array::make_array(data)
+        } else {
+            numpy_array(py, &dtype, &array, rows)?
+        };
+        let mut field = Field::new(label, array.data_type().clone(), true);
+        if let Some(d) = field_dtype {
+            field = field.with_metadata([(signet::table::PANDAS_DTYPE_KEY.to_string(), d)].into());
+        }
+        fields.push(field);
         arrays.push(array);
     }
     let batch = RecordBatch::try_new_with_options(
@@ -112,23 +126,132 @@ fn numpy_columns(py: Python<'_>, cols: &Bound<'_, PyList>, rows: usize) -> PyRes
     Ok(ModelInput::Table(batch))
 }
 
-fn primitive<T: ArrowPrimitiveType>(bytes: &[u8], n: usize) -> ArrayRef {
-    let buffer = Buffer::from_slice_ref(bytes);
+/// Keeps a numpy array alive for as long as an Arrow buffer points into its memory.
+struct NumpyOwner(#[allow(dead_code)] Py<PyAny>);
+
+impl std::panic::RefUnwindSafe for NumpyOwner {}
+
+/// The address of a numpy array's memory and whether it is C-contiguous, read through
+/// `__array_interface__`.
+fn array_memory(array: &Bound<'_, PyAny>) -> PyResult<(usize, bool)> {
+    let interface = array.getattr("__array_interface__")?;
+    let (address, _readonly): (usize, bool) = interface.get_item("data")?.extract()?;
+    let contiguous = interface.get_item("strides")?.is_none();
+    Ok((address, contiguous))
+}
+
+/// An Arrow array over a numpy array's memory: no copy for numeric dtypes when the memory is
+/// aligned for the element type (numpy's allocations are), one copy otherwise and for `bool`
+/// (Arrow packs booleans into bits).
+fn numpy_array(
+    py: Python<'_>,
+    dtype: &str,
+    array: &Bound<'_, PyAny>,
+    n: usize,
+) -> PyResult<ArrayRef> {
+    let nbytes: usize = array.getattr("nbytes")?.extract()?;
+    let (address, contiguous) = array_memory(array)?;
+    if !contiguous {
+        return Err(input_error(py, "signet needs C-contiguous numpy arrays"));
+    }
+    let width = numpy_width(py, dtype)?;
+    if nbytes != n * width {
+        return Err(input_error(
+            py,
+            format!("a {dtype} array of {nbytes} bytes does not hold {n} elements"),
+        ));
+    }
+    if dtype == "bool" || n == 0 || address % width != 0 {
+        // SAFETY: `array` is alive (we hold a reference) and its `nbytes` bytes start at
+        // `address` (numpy's array interface); the slice is read before this function returns.
+        let bytes = unsafe { std::slice::from_raw_parts(address as *const u8, nbytes) };
+        return numpy_buffer(py, dtype, bytes, n);
+    }
+    let ptr = std::ptr::NonNull::new(address as *mut u8)
+        .ok_or_else(|| input_error(py, "a numpy array without memory"))?;
+    let owner = Arc::new(NumpyOwner(array.clone().unbind()));
+    // SAFETY: the memory stays valid while `owner` holds the array; Arrow only reads it.
+    let buffer = unsafe { Buffer::from_custom_allocation(ptr, nbytes, owner) };
+    Ok(typed(dtype, buffer, n))
+}
+
+fn numpy_width(py: Python<'_>, dtype: &str) -> PyResult<usize> {
+    Ok(match dtype {
+        "bool" | "int8" | "uint8" => 1,
+        "int16" | "uint16" | "float16" => 2,
+        "int32" | "uint32" | "float32" => 4,
+        "int64" | "uint64" | "float64" => 8,
+        other => return Err(input_error(py, format!("unsupported numpy dtype {other}"))),
+    })
+}
+
+fn primitive<T: ArrowPrimitiveType>(buffer: Buffer, n: usize) -> ArrayRef {
     Arc::new(PrimitiveArray::<T>::new(
         ScalarBuffer::new(buffer, 0, n),
         None,
     ))
 }
 
-/// A flat Arrow array over a C-contiguous, native-endian numpy buffer of `n` elements.
-fn numpy_buffer(py: Python<'_>, dtype: &str, bytes: &[u8], n: usize) -> PyResult<ArrayRef> {
-    let width = match dtype {
-        "bool" | "int8" | "uint8" => 1,
-        "int16" | "uint16" | "float16" => 2,
-        "int32" | "uint32" | "float32" => 4,
-        "int64" | "uint64" | "float64" => 8,
-        other => return Err(input_error(py, format!("unsupported numpy dtype {other}"))),
+/// A numeric Arrow array of `n` elements over `buffer` (holding numpy's `dtype`).
+fn typed(dtype: &str, buffer: Buffer, n: usize) -> ArrayRef {
+    match dtype {
+        "int8" => primitive::<Int8Type>(buffer, n),
+        "int16" => primitive::<Int16Type>(buffer, n),
+        "int32" => primitive::<Int32Type>(buffer, n),
+        "int64" => primitive::<Int64Type>(buffer, n),
+        "uint8" => primitive::<UInt8Type>(buffer, n),
+        "uint16" => primitive::<UInt16Type>(buffer, n),
+        "uint32" => primitive::<UInt32Type>(buffer, n),
+        "uint64" => primitive::<UInt64Type>(buffer, n),
+        "float16" => primitive::<Float16Type>(buffer, n),
+        "float32" => primitive::<Float32Type>(buffer, n),
+        _ => primitive::<Float64Type>(buffer, n),
+    }
+}
+
+/// A numpy `datetime64[unit]` array (its int64 view) as an Arrow timestamp array; `NaT` (the
+/// smallest int64) becomes a missing value.
+fn datetime_array(
+    py: Python<'_>,
+    unit: &str,
+    array: &Bound<'_, PyAny>,
+    n: usize,
+) -> PyResult<ArrayRef> {
+    use arrow_array::{Array, Int64Array};
+    use arrow_schema::TimeUnit;
+    let unit = match unit {
+        "s" => TimeUnit::Second,
+        "ms" => TimeUnit::Millisecond,
+        "us" => TimeUnit::Microsecond,
+        "ns" => TimeUnit::Nanosecond,
+        other => {
+            return Err(input_error(
+                py,
+                format!("unsupported datetime64 unit {other}"),
+            ))
+        }
     };
+    let ints = numpy_array(py, "int64", array, n)?;
+    let ints = ints
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .ok_or_else(|| input_error(py, "datetime64 values are not int64"))?;
+    let nulls =
+        ints.values().iter().any(|v| *v == i64::MIN).then(|| {
+            arrow_buffer::NullBuffer::from_iter(ints.values().iter().map(|v| *v != i64::MIN))
+        });
+    let data = PrimitiveArray::<Int64Type>::new(ints.values().clone(), nulls)
+        .into_data()
+        .into_builder()
+        .data_type(arrow_schema::DataType::Timestamp(unit, None))
+        .build()
+        .map_err(|e| input_error(py, e.to_string()))?;
+    Ok(arrow_array::make_array(data))
+}
+
+/// A flat Arrow array copied from a native-endian numpy buffer of `n` elements.
+fn numpy_buffer(py: Python<'_>, dtype: &str, bytes: &[u8], n: usize) -> PyResult<ArrayRef> {
+    let width = numpy_width(py, dtype)?;
     if bytes.len() != n * width {
         return Err(input_error(
             py,
@@ -142,17 +265,7 @@ fn numpy_buffer(py: Python<'_>, dtype: &str, bytes: &[u8], n: usize) -> PyResult
         "bool" => Arc::new(BooleanArray::from(
             bytes.iter().map(|b| *b != 0).collect::<Vec<bool>>(),
         )),
-        "int8" => primitive::<Int8Type>(bytes, n),
-        "int16" => primitive::<Int16Type>(bytes, n),
-        "int32" => primitive::<Int32Type>(bytes, n),
-        "int64" => primitive::<Int64Type>(bytes, n),
-        "uint8" => primitive::<UInt8Type>(bytes, n),
-        "uint16" => primitive::<UInt16Type>(bytes, n),
-        "uint32" => primitive::<UInt32Type>(bytes, n),
-        "uint64" => primitive::<UInt64Type>(bytes, n),
-        "float16" => primitive::<Float16Type>(bytes, n),
-        "float32" => primitive::<Float32Type>(bytes, n),
-        _ => primitive::<Float64Type>(bytes, n),
+        other => typed(other, Buffer::from_slice_ref(bytes), n),
     })
 }
 
