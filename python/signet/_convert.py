@@ -45,6 +45,9 @@ def _fast_column(arr):
             return arr.dtype.name, _native(arr).view("int64")
         return None
     dtype = getattr(arr, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.name in _DATETIMES:
+        # pandas' DatetimeArray (naive): its datetime64 ndarray, without a copy
+        return dtype.name, _native(np.asarray(arr)).view("int64")
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
         name = "string" if dtype.na_value is pd.NA else "str"
         return name, arr.__arrow_array__().combine_chunks()
