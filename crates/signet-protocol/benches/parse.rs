@@ -38,6 +38,7 @@ fn bench_parse(c: &mut Criterion) {
             for rows in [1usize, 100, 10_000] {
                 let body = fixtures::body(case, format, rows);
                 parse_and_enforce(&body, &signature);
+                group.sample_size(if rows >= 10_000 { 10 } else { 50 });
                 group.throughput(Throughput::Bytes(body.len() as u64));
                 group.bench_with_input(
                     BenchmarkId::new(format!("{case}/{format}"), rows),
@@ -53,6 +54,7 @@ fn bench_parse(c: &mut Criterion) {
         for rows in [1usize, 100, 10_000] {
             let body = fixtures::body("tensor784", format, rows);
             parse_and_enforce(&body, &signature);
+            group.sample_size(if rows >= 10_000 { 10 } else { 50 });
             group.throughput(Throughput::Bytes(body.len() as u64));
             group.bench_with_input(
                 BenchmarkId::new(format!("tensor784/{format}"), rows),

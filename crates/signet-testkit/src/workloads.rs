@@ -81,12 +81,14 @@ pub fn signature(case: &str) -> ModelSignature {
                 .collect(),
         )
         .expect("valid schema")),
-        "tensor784" | "tensor784_ndarray" => sig(Schema::tensors(vec![TensorSpec::new(
-            NumpyDtype::Float32,
-            vec![-1, 784],
-            None,
-        )])
-        .expect("valid schema")),
+        "tensor784" | "tensor784_ndarray" | "tensor784_fsl" => {
+            sig(Schema::tensors(vec![TensorSpec::new(
+                NumpyDtype::Float32,
+                vec![-1, 784],
+                None,
+            )])
+            .expect("valid schema"))
+        }
         "convert" => sig(cols_schema(&[
             ("a", DataType::Long),
             ("b", DataType::Double),
@@ -184,6 +186,21 @@ pub fn input(case: &str, rows: usize) -> ModelInput {
                 ));
             }
             ModelInput::Table(batch(fields, arrays))
+        }
+        "tensor784_fsl" => {
+            // The 784 values of a row as one `FixedSizeList` cell: the table's values are
+            // already one row-major buffer (as a DataFrame over one 2-D numpy block is).
+            let values: Float32Array = (0..rows * 784).map(|_| rng.unit() as f32).collect();
+            let item = Arc::new(Field::new("item", ArrowType::Float32, false));
+            let column = arrow_array::FixedSizeListArray::new(item, 784, Arc::new(values), None);
+            ModelInput::Table(batch(
+                vec![Field::new(
+                    "pixels",
+                    arrow_array::Array::data_type(&column).clone(),
+                    false,
+                )],
+                vec![Arc::new(column)],
+            ))
         }
         "tensor784_ndarray" => {
             let data: Float32Array = (0..rows * 784).map(|_| rng.unit() as f32).collect();
