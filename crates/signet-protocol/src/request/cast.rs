@@ -9,9 +9,8 @@ use super::pyconv::{self, PyErr};
 use super::text::exc_repr;
 use super::RequestError;
 use arrow_array::{
-    ArrayRef, BinaryArray, BooleanArray, Float32Array, Float64Array, Int16Array, Int32Array,
-    Int64Array, Int8Array, RecordBatch, RecordBatchOptions, StringArray, UInt16Array, UInt32Array,
-    UInt64Array, UInt8Array,
+    ArrayRef, BinaryArray, BooleanArray, Float64Array, Int64Array, RecordBatch, RecordBatchOptions,
+    StringArray, UInt64Array,
 };
 use arrow_schema::{Field, Schema as ArrowSchema};
 use signet::enforce::Compat;

@@ -51,6 +51,7 @@ pub(crate) enum C<'a> {
 
 impl C<'_> {
     /// The Python value of the cell (`Missing` is NaN).
+    #[inline]
     pub(crate) fn to_value(self) -> Value {
         match self {
             C::Int(i) => Value::Int(i),
@@ -155,6 +156,7 @@ impl ColumnBuilder {
         }
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         match &self.data {
             Data::Ints(v) => v.len(),
@@ -282,6 +284,7 @@ impl ColumnBuilder {
     }
 
     /// Cell `i` with its payload resolved.
+    #[inline]
     pub(crate) fn get(&self, i: usize) -> C<'_> {
         match &self.data {
             Data::Ints(v) => C::Int(v[i] as i128),
@@ -300,6 +303,7 @@ impl ColumnBuilder {
     }
 
     /// The cells in order.
+    #[inline]
     pub(crate) fn iter(&self) -> impl Iterator<Item = C<'_>> + '_ {
         (0..self.len()).map(move |i| self.get(i))
     }

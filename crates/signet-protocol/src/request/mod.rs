@@ -13,7 +13,11 @@
 //! * `application/vnd.apache.parquet`: pandas `read_parquet`.
 //!
 //! `dataframe_split` and `dataframe_records` are read straight from the bytes into typed Arrow
-//! columns (no intermediate value tree for table data). In [`Compat::Mlflow`] every coercion
+//! columns (no intermediate value tree for table data); `inputs` / `instances` whose schema
+//! fixes every element's type are read straight into typed tensors (`typed`), and a
+//! `dataframe_split` body against a single unnamed tensor spec straight into the row-major
+//! tensor (`rows`). Unusual shapes take the value tree, which is the reference the byte readers
+//! are tested against. In [`Compat::Mlflow`] every coercion
 //! MLflow makes is reproduced, quirks included; in [`Compat::Strict`] the lossy or nonsensical
 //! ones are refused with a 400 naming column, row and value (see `docs/divergences.md`).
 

@@ -19,6 +19,7 @@ pub(crate) struct IntKind {
 }
 
 impl IntKind {
+    #[inline]
     pub(crate) fn of(d: NumpyDtype) -> Option<IntKind> {
         use NumpyDtype as D;
         let (bits, signed) = match d {
@@ -35,10 +36,12 @@ impl IntKind {
         Some(IntKind { bits, signed })
     }
 
+    #[inline]
     pub(crate) fn name(self) -> String {
         format!("{}int{}", if self.signed { "" } else { "u" }, self.bits)
     }
 
+    #[inline]
     pub(crate) fn min(self) -> i128 {
         if self.signed {
             -(1i128 << (self.bits - 1))
@@ -47,6 +50,7 @@ impl IntKind {
         }
     }
 
+    #[inline]
     pub(crate) fn max(self) -> i128 {
         if self.signed {
             (1i128 << (self.bits - 1)) - 1
@@ -56,6 +60,7 @@ impl IntKind {
     }
 
     /// C's wrap-around conversion of a 64-bit value to this width.
+    #[inline]
     pub(crate) fn wrap(self, v: i128) -> i128 {
         let m = v & ((1i128 << self.bits) - 1);
         if self.signed && m > self.max() {
@@ -66,6 +71,7 @@ impl IntKind {
     }
 
     /// numpy's check of a Python int stored into this dtype.
+    #[inline]
     pub(crate) fn check_py_int(self, v: i128) -> Result<i128, PyErr> {
         if v >= self.min() && v <= self.max() {
             return Ok(v);
@@ -92,6 +98,7 @@ impl IntKind {
         ))
     }
 
+    #[inline]
     pub(crate) fn array(self, values: Vec<i128>) -> ArrayRef {
         macro_rules! arr {
             ($t:ty, $a:ty) => {
@@ -122,6 +129,7 @@ pub(crate) enum FloatKind {
 }
 
 impl FloatKind {
+    #[inline]
     pub(crate) fn name(self) -> &'static str {
         match self {
             FloatKind::F16 => "float16",
@@ -130,6 +138,7 @@ impl FloatKind {
         }
     }
 
+    #[inline]
     pub(crate) fn array(self, values: Vec<f64>) -> ArrayRef {
         match self {
             FloatKind::F64 => Arc::new(Float64Array::from(values)),
@@ -144,6 +153,7 @@ impl FloatKind {
     }
 
     /// Whether the integer survives the conversion exactly.
+    #[inline]
     pub(crate) fn exact_int(self, v: i128) -> bool {
         match self {
             FloatKind::F64 => (v as f64) as i128 == v,
@@ -152,6 +162,7 @@ impl FloatKind {
         }
     }
 
+    #[inline]
     pub(crate) fn overflows(self, f: f64) -> bool {
         f.is_finite()
             && match self {

@@ -1,7 +1,7 @@
 //! The typed readers (`inputs` / `instances` straight into tensors, `dataframe_split` straight
 //! into a tensor signature's row-major buffer) against the value path: on generated bodies
-//! both give the same input (the same DataFrame as parsed, the same enforced input) or the
-//! same error, in both modes; and the common shapes do take the typed readers.
+//! both give the same input (the same DataFrame as parsed, the same enforced input, compared
+//! as their corpus values: dtypes, labels and elements) or the same error, in both modes; and the common shapes do take the typed readers.
 
 use super::*;
 use signet::enforce::enforce;
@@ -174,7 +174,12 @@ fn body(rng: &mut Rng) -> String {
 /// What a parse gives, as text: the input as parsed, params, the LLM flag; or the error.
 fn outcome(r: &Result<ParsedRequest, RequestError>) -> String {
     match r {
-        Ok(p) => format!("{:?} {:?} {}", p.as_parsed(), p.params, p.unified_llm),
+        Ok(p) => format!(
+            "{:?} {:?} {}",
+            model_input_to_value(&p.as_parsed()),
+            p.params,
+            p.unified_llm
+        ),
         Err(e) => format!("error {} {}", e.status, e.message),
     }
 }
@@ -183,7 +188,7 @@ fn outcome(r: &Result<ParsedRequest, RequestError>) -> String {
 fn enforced(r: Result<ParsedRequest, RequestError>, s: &ModelSignature, c: Compat) -> String {
     match r {
         Ok(p) => match enforce(Some(s), p.input, p.params.as_ref(), c) {
-            Ok(e) => format!("{:?}", e.input),
+            Ok(e) => format!("{:?}", model_input_to_value(&e.input)),
             Err(e) => format!("refused {}", e.message()),
         },
         Err(_) => String::new(),
@@ -260,7 +265,7 @@ fn common_shapes_take_the_typed_readers() {
     let reference = parse_json_reference(body.as_bytes(), Some(&t), M).unwrap();
     assert!(matches!(reference.input, ModelInput::Table(_)));
     assert_eq!(
-        format!("{:?}", p.as_parsed()),
-        format!("{:?}", reference.input)
+        model_input_to_value(&p.as_parsed()),
+        model_input_to_value(&reference.input)
     );
 }

@@ -10,6 +10,7 @@ use crate::repr::shape_repr;
 use crate::table;
 use crate::types::{NumpyDtype, TensorSpec, TimeUnit};
 use crate::value::Value;
+use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType as ArrowType, Field, SchemaRef, TimeUnit as ArrowUnit};
 use std::sync::Arc;
@@ -291,6 +292,18 @@ fn first_cell(field: &Field, array: &ArrayRef) -> Result<FirstCell, EnforceError
             | ArrowType::Null
     ) {
         return Ok(FirstCell::Other);
+    }
+    if let ArrowType::FixedSizeList(child, n) = array.data_type() {
+        // A list of plain numbers (no nulls, no pandas metadata on the items): known without
+        // turning the first cell into Python values.
+        let plain = *n > 0
+            && child.metadata().is_empty()
+            && cast::numeric_dtype(child.data_type()).is_some()
+            && array.null_count() == 0
+            && array.as_fixed_size_list().values().null_count() == 0;
+        if plain {
+            return Ok(FirstCell::List);
+        }
     }
     let head = array.slice(0, 1);
     let cell = table::object_values(field, head.as_ref())
