@@ -66,3 +66,6 @@ echo "==> signet serve vs mlflow models serve, byte for byte (trees and scikit-l
 # The binary of the workspace's test build (what `cargo test --workspace` built).
 cargo test --workspace --no-run -q
 SIGNET="${CARGO_TARGET_DIR:-target}/debug/signet" bash scripts/serve_compare.sh
+
+echo "==> the Python package and Spark (fresh venv: pip install ./python/cli and ./python, pytest)"
+bash scripts/python_test.sh

@@ -20,7 +20,7 @@ named-tensor error names.
 Usage: .venv-interop/bin/python scripts/record_cases.py [OUT_DIR]   (default conformance/cases)
 """
 import asyncio
-import base64
+import importlib.util
 import datetime as dt
 import json
 import logging
@@ -50,173 +50,35 @@ assert mlflow.__version__ == "3.17.2", f"recorded against MLflow 3.17.2, found {
 # --------------------------------------------------------------------------------------------
 
 
-def _iso(ts, digits):
-    s = ts.strftime("%Y-%m-%dT%H:%M:%S")
-    return s + ("." + f"{ts.nanosecond + ts.microsecond * 1000:09d}"[:digits] if digits else "")
-
-
-# Inputs write numpy scalars as {"$numpy": [dtype, value]}; recorded results as plain values.
-_INPUT_MODE = False
+# The encoder is the Python package's own (python/signet/_elem.py), loaded as a file so that
+# recording needs no compiled extension.
+_spec = importlib.util.spec_from_file_location(
+    "signet_elem", os.path.join(ROOT, "python", "signet", "_elem.py")
+)
+_elem = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_elem)
 
 
 def encode_elem(v):
-    if v is None or isinstance(v, (bool, str)):
-        return v
-    if _INPUT_MODE and isinstance(v, np.generic) and not isinstance(v, np.datetime64):
-        return {"$numpy": [str(v.dtype), encode_elem(v.item())]}
-    if v is pd.NaT:
-        return {"$nat": True}
-    if v is pd.NA:
-        return {"$na": True}
-    if isinstance(v, np.bool_):
-        return bool(v)
-    if isinstance(v, (int, np.integer)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        f = float(v)
-        if f != f:
-            return {"$float": "nan"}
-        if f in (float("inf"), float("-inf")):
-            return {"$float": "inf" if f > 0 else "-inf"}
-        return f
-    if isinstance(v, bytes):
-        return {"$bytes": base64.b64encode(v).decode()}
-    if isinstance(v, pd.Timestamp):
-        return {"$timestamp": v.isoformat()}
-    if isinstance(v, dt.datetime):
-        return {"$datetime": v.isoformat()}
-    if isinstance(v, dt.date):
-        return {"$date": v.isoformat()}
-    if isinstance(v, np.datetime64):
-        return {"$datetime64": str(v)}
-    if isinstance(v, np.ndarray):
-        return {"$ndarray": encode_value(v)}
-    if isinstance(v, (pd.DataFrame, pd.Series)):
-        return {"$value": encode_value(v)}
-    if isinstance(v, tuple):
-        return {"$tuple": [encode_elem(x) for x in v]}
-    if isinstance(v, list):
-        return [encode_elem(x) for x in v]
-    if isinstance(v, dict):
-        if all(isinstance(k, str) for k in v):
-            return {k: encode_elem(x) for k, x in v.items()}
-        return {"$dict": [[encode_elem(k), encode_elem(x)] for k, x in v.items()]}
-    raise TypeError(f"cannot encode {type(v)}: {v!r}")
-
-
-def _dtype_name(series):
-    d = series.dtype
-    if d == object:
-        non_null = [x for x in series if x is not None]
-        if non_null and all(isinstance(x, bytes) for x in non_null):
-            return "bytes"
-        return "object"
-    if isinstance(d, pd.StringDtype):
-        return "string" if d.na_value is pd.NA else "str"
-    return str(d)
-
-
-def _column_values(series, dtype):
-    out = []
-    for x in series.tolist() if dtype != "object" else list(series):
-        if dtype == "object":
-            out.append(encode_elem(x))
-        elif dtype.startswith("datetime64"):
-            unit = dtype[len("datetime64[") : -1]
-            digits = {"ns": 9, "us": 6, "ms": 3, "s": 0}[unit]
-            out.append(None if pd.isna(x) else _iso(pd.Timestamp(x), digits))
-        elif dtype == "bytes":
-            out.append(None if x is None else base64.b64encode(x).decode())
-        elif x is None or x is pd.NA or (isinstance(x, float) and x != x):
-            out.append(None)
-        else:
-            out.append(encode_elem(x))
-    return out
-
-
-def _index(obj):
-    idx = obj.index
-    if isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1:
-        return None
-    return [encode_elem(x) for x in idx.tolist()]
-
-
-def _label(name):
-    return int(name) if isinstance(name, (int, np.integer)) else name
+    """A recorded result's Elem: numpy scalars written as plain values."""
+    return _elem.encode_elem(v, inputs=False)
 
 
 def encode_value(v):
-    if isinstance(v, pd.DataFrame):
-        cols = []
-        for i, name in enumerate(v.columns):
-            s = v.iloc[:, i]
-            d = _dtype_name(s)
-            cols.append({"name": _label(name), "dtype": d, "values": _column_values(s, d)})
-        out = {"type": "dataframe", "columns": cols}
-        if (ix := _index(v)) is not None:
-            out["index"] = ix
-        return out
-    if isinstance(v, pd.Series):
-        d = _dtype_name(v)
-        out = {"type": "series", "name": _label(v.name), "dtype": d, "values": _column_values(v, d)}
-        if (ix := _index(v)) is not None:
-            out["index"] = ix
-        return out
-    if isinstance(v, np.ndarray):
-        kind = v.dtype.kind
-        if kind == "U":
-            d = "str"
-        elif kind == "S":
-            d = "bytes"
-        elif kind == "O":
-            d = "object"
-        else:
-            d = str(v.dtype)
-
-        def enc(x):
-            if kind == "O":
-                return encode_elem(x)
-            if kind == "S":
-                return base64.b64encode(x).decode()
-            if kind == "f":
-                return None if x != x else float(x)
-            if kind == "M":
-                return str(x)
-            return encode_elem(x.item() if hasattr(x, "item") else x)
-
-        def nest(a):
-            if not isinstance(a, np.ndarray):
-                return enc(a)
-            if a.ndim == 0:
-                return enc(a[()])
-            return [nest(a[i]) for i in range(a.shape[0])]
-
-        return {"type": "ndarray", "dtype": d, "shape": list(v.shape), "values": nest(v)}
-    if isinstance(v, dict) and v and all(isinstance(x, np.ndarray) for x in v.values()):
-        return {"type": "tensor_dict", "arrays": {k: encode_value(a) for k, a in v.items()}}
-    return {"type": "json", "value": encode_elem(v)}
+    return _elem.encode_value(v, inputs=False)
 
 
 def encode_input(v):
-    global _INPUT_MODE
-    _INPUT_MODE = True
-    try:
-        return encode_value(v)
-    finally:
-        _INPUT_MODE = False
+    """An input's Value: numpy scalars written as {"$numpy": [dtype, value]}."""
+    return _elem.encode_value(v, inputs=True)
 
 
 def encode_params(p):
-    return None if p is None else {k: encode_elem(x) for k, x in p.items()}
+    return _elem.encode_params(p, inputs=False)
 
 
 def encode_input_params(p):
-    global _INPUT_MODE
-    _INPUT_MODE = True
-    try:
-        return encode_params(p)
-    finally:
-        _INPUT_MODE = False
+    return _elem.encode_params(p, inputs=True)
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,6 +22,16 @@ FeatureVectorizer.
 The input of a dict case is recorded in expected.json as `input` ({column: {"dtype", "shape",
 "data"}}, NaN as null); a frame case's is its saved input example.
 
+`text_cases()` adds scikit-learn text classifiers (TfidfVectorizer / CountVectorizer +
+LogisticRegression, a `text` column of strings): skl2onnx exports them with StringNormalizer,
+com.microsoft:Tokenizer and TfIdfVectorizer. They have no skops twin (signet-sklearn does not
+implement the vectorizers).
+
+DictVectorizer is not among the cases: skl2onnx's graph for it takes a `map(string, float)`
+input, and MLflow's onnx wrapper feeds only tensors (`_OnnxModelWrapper.predict` turns the
+DataFrame or dict into numpy arrays), so onnxruntime refuses what MLflow feeds it (checked
+with MLflow 3.17.2 and onnxruntime 1.32.0: see `dict_vectorizer_refusal()`).
+
 `handmade()` adds graphs built with `onnx.helper` for what the sklearn cases do not reach:
 every LinearClassifier/LinearRegressor post transform (PROBIT, SOFTMAX_ZERO, ...), the
 LabelEncoder key/value type combinations and Binarizer.
@@ -100,6 +110,89 @@ def encode(pred):
     return {"dict": {k: array(v) for k, v in pred.items()}}
 
 
+def text_cases():
+    """(name, fitted model, X, X_test): text classifiers on a `text` column of strings."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    r = np.random.RandomState(5)
+    words = {
+        "pets": "cat dog puppy kitten leash bark purr vet fur paws".split(),
+        "food": "pizza pasta salad bread cheese tomato soup spicy oven bake".split(),
+        "tech": "laptop phone cloud server code python rust compiler bug deploy".split(),
+    }
+    common = "the a and of to is in it was very with".split()
+    docs, labels = [], []
+    for i in range(120):
+        topic = list(words)[i % 3]
+        n = r.randint(4, 12)
+        toks = [words[topic][r.randint(10)] if r.rand() < 0.7 else common[r.randint(len(common))] for _ in range(n)]
+        docs.append(" ".join(t.upper() if r.rand() < 0.1 else t for t in toks))
+        labels.append(topic)
+    X = pd.DataFrame({"text": docs})
+    X_test = pd.DataFrame({"text": [
+        "The cat and the dog",
+        "PIZZA with cheese, very spicy!",
+        "rust compiler bug in the cloud",
+        "nothing known here at all",
+        "Café pasta — naïve code",
+        "dog dog dog puppy puppy",
+        "a",
+        "server deploy; laptop+phone",
+    ]})
+    y = np.array(labels)
+    binary = np.array([1 if t == "tech" else 0 for t in labels])
+    cases = [
+        ("tfidf_logistic_text", make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=500)), y),
+        ("tfidf_bigrams_stopwords_logistic_text", make_pipeline(TfidfVectorizer(ngram_range=(1, 2), stop_words=["the", "a", "of"], sublinear_tf=True), LogisticRegression(max_iter=500)), y),
+        ("count_binary_logistic_text", make_pipeline(CountVectorizer(binary=True), LogisticRegression(max_iter=500)), binary),
+    ]
+    for name, model, target in cases:
+        model.fit(X["text"], target)
+        yield name, model, X, X_test
+
+
+def text_options(model):
+    """skl2onnx options for the text vectorizers of `model`: StringNormalizer's locale is
+    C.UTF-8 (onnxruntime's default, en_US.UTF-8, is not installed on Debian's slim images and
+    onnxruntime refuses to load the graph without it)."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    steps = getattr(model, "named_steps", {}) or {}
+    return {
+        id(step): {"locale": "C.UTF-8"}
+        for step in steps.values()
+        if isinstance(step, (CountVectorizer, TfidfVectorizer))
+    } or None
+
+
+def dict_vectorizer_refusal():
+    """What MLflow's onnx wrapper does with skl2onnx's DictVectorizer graph: the error text."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LinearRegression
+    from sklearn.pipeline import make_pipeline
+    from skl2onnx.common.data_types import DictionaryType
+
+    rows = [{"a": 1.0, "b": 2.0}, {"a": 3.0, "c": 1.0}, {"b": 1.0, "c": 4.0}]
+    model = make_pipeline(DictVectorizer(sparse=False), LinearRegression()).fit(rows, [1.0, 2.0, 3.0])
+    onx = to_onnx(model, initial_types=[("X", DictionaryType(StringTensorType([]), FloatTensorType([])))], target_opset=TARGET_OPSET)
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "m")
+        mlflow.onnx.save_model(onx, path, pip_requirements=["onnxruntime==1.32.0"])
+        pyfunc = mlflow.pyfunc.load_model(path)
+        errors = []
+        for feed in (pd.DataFrame(rows).fillna(0.0), pd.DataFrame({"X": rows})):
+            try:
+                pyfunc.predict(feed)
+            except Exception as e:  # what MLflow answers
+                errors.append(f"{type(e).__name__}: {str(e).splitlines()[0][:160]}")
+                continue
+            raise AssertionError("MLflow's onnx wrapper fed a DictVectorizer graph")
+    return " / ".join(errors)
+
+
 def handmade():
     """(name, model, dict example): ONNX-ML operators and attributes skl2onnx does not emit for
     the sklearn cases (post transforms, LabelEncoder type combinations, Binarizer)."""
@@ -175,7 +268,7 @@ def save(out, name, model, X, X_test, skipped, onx=None):
         types, feed = initial_types(X_test, per_column)
     try:
         if onx is None:
-            onx = to_onnx(model, initial_types=types, target_opset=TARGET_OPSET)
+            onx = to_onnx(model, initial_types=types, target_opset=TARGET_OPSET, options=text_options(model))
     except Exception as e:  # the converter's own limits, recorded with its reason
         skipped[name] = f"skl2onnx: {type(e).__name__}: {str(e).splitlines()[0][:200]}"
         return False
@@ -234,6 +327,10 @@ def write_all(out, fitted):
             continue
         if save(out, name, model, X, X_test, skipped):
             names.append(name)
+    for name, model, X, X_test in text_cases():
+        if save(out, name, model, X, X_test, skipped):
+            names.append(name)
+    skipped["dict_vectorizer"] = "MLflow's onnx wrapper cannot feed the map input: " + dict_vectorizer_refusal()
     for name, onx, example in handmade():
         save(out, name, None, None, example, skipped, onx=onx)
         names.append(name)

@@ -77,17 +77,9 @@ impl From<CompatArg> for Compat {
     }
 }
 
-/// The program's registry: the model types and flavor loaders the CLI can run.
+/// The program's registry: every flavor signet runs natively ([`signet_flavors::registry`]).
 pub(crate) fn registry() -> Registry {
-    let mut registry = Registry::new();
-    registry.register_flavor(signet_onnx::ONNX_FLAVOR, signet_onnx::OnnxFlavor);
-    registry.register_flavor(
-        signet_sklearn::SKLEARN_FLAVOR,
-        signet_sklearn::SklearnFlavor,
-    );
-    registry.register_flavor(signet_trees::XGBOOST_FLAVOR, signet_trees::XgboostFlavor);
-    registry.register_flavor(signet_trees::LIGHTGBM_FLAVOR, signet_trees::LightGbmFlavor);
-    registry
+    signet_flavors::registry()
 }
 
 fn model_error(path: &Path, e: ModelError) -> CliError {

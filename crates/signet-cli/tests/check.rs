@@ -447,28 +447,13 @@ fn max_examples_bounds_the_examples_not_the_count() {
 // ---------------------------------------------------------------------------------------------
 // Usage and I/O errors: exit code 2, `signet: error: <file>: <problem>`
 
-fn assert_error(args: &[&str], file: &str, problem: &str) {
-    let out = signet(args);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "signet {args:?}: {err}");
-    assert!(
-        out.stdout.is_empty(),
-        "signet {args:?} printed {}",
-        stdout(&out)
-    );
-    assert!(
-        err.starts_with(&format!("signet: error: {file}")) && err.contains(problem),
-        "signet {args:?}: {err}"
-    );
-}
-
 #[test]
 fn bad_signature_sources_exit_2() {
     let dir = scratch_dir("bad_src");
     let data = write(&dir, "houses.csv", "sqft,bedrooms\n1500,3\n");
     let missing = dir.join("nope.json");
     let missing = missing.to_str().expect("utf-8");
-    assert_error(
+    assert_file_error(
         &["check", "--signature", missing, &data],
         missing,
         "no such file",
@@ -476,7 +461,7 @@ fn bad_signature_sources_exit_2() {
     let empty_dir = dir.join("empty-model");
     std::fs::create_dir_all(&empty_dir).expect("dir");
     let empty_dir = empty_dir.to_str().expect("utf-8");
-    assert_error(
+    assert_file_error(
         &["check", "--signature", empty_dir, &data],
         empty_dir,
         "no MLmodel file",
@@ -486,7 +471,7 @@ fn bad_signature_sources_exit_2() {
         "MLmodel",
         "flavors:\n  python_function:\n    loader_module: mlflow.onnx\n",
     );
-    assert_error(
+    assert_file_error(
         &["check", "--signature", &no_sig, &data],
         &no_sig,
         "no signature",
@@ -496,7 +481,7 @@ fn bad_signature_sources_exit_2() {
         "outputs.json",
         r#"{"inputs": null, "outputs": "[{\"type\": \"long\", \"name\": \"y\", \"required\": true}]", "params": null}"#,
     );
-    assert_error(
+    assert_file_error(
         &["check", "--signature", &outputs_only, &data],
         &outputs_only,
         "no inputs",
@@ -506,7 +491,7 @@ fn bad_signature_sources_exit_2() {
         "broken.json",
         r#"{"inputs": "[{\"type\": \"int64\", \"name\": \"x\"}]"}"#,
     );
-    assert_error(
+    assert_file_error(
         &["check", "--signature", &broken, &data],
         &broken,
         "invalid signature: Unsupported type 'int64'",
@@ -521,19 +506,19 @@ fn bad_data_paths_exit_2() {
     let missing = dir.join("nope.csv");
     let missing = missing.to_str().expect("utf-8");
     // Checked before anything is read or printed.
-    assert_error(
+    assert_file_error(
         &["check", "--signature", &sig, &good, missing],
         missing,
         "no such file",
     );
     let txt = write(&dir, "houses.txt", "sqft,bedrooms\n");
-    assert_error(
+    assert_file_error(
         &["check", "--signature", &sig, &txt],
         &txt,
         "unsupported file extension `.txt`",
     );
     let garbage = write(&dir, "garbage.parquet", "PAR1 not parquet PAR1");
-    assert_error(
+    assert_file_error(
         &["check", "--signature", &sig, &garbage],
         &garbage,
         "not a readable Parquet file",
@@ -543,7 +528,7 @@ fn bad_data_paths_exit_2() {
         "bad.jsonl",
         "{\"sqft\": 1, \"bedrooms\": 2}\n{\"sqft\": \n",
     );
-    assert_error(
+    assert_file_error(
         &["check", "--signature", &sig, &bad_json],
         &bad_json,
         "invalid JSON on line 2",
@@ -551,14 +536,14 @@ fn bad_data_paths_exit_2() {
     // A row wider than the first one: pandas' "Expected 2 fields in line 3, saw 3". (A first
     // row wider than the header is pandas' implicit index, which reads.)
     let ragged = write(&dir, "ragged.csv", "sqft,bedrooms\n1,2\n3,4,5\n");
-    assert_error(
+    assert_file_error(
         &["check", "--signature", &sig, &ragged],
         &ragged,
         "invalid CSV: line 3: Error tokenizing data. C error: Expected 2 fields in line 3, saw 3",
     );
     // A quoted field that never closes, refused as pandas refuses it.
     let open_quote = write(&dir, "open_quote.csv", "sqft,bedrooms\n1,\"2\n");
-    assert_error(
+    assert_file_error(
         &["check", "--signature", &sig, &open_quote],
         &open_quote,
         "invalid CSV: line 2: Error tokenizing data. C error: EOF inside string starting at row 1",

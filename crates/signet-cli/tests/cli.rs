@@ -31,23 +31,6 @@ fn infer_ok(path: &Path, extra: &[&str]) -> String {
     stdout(&out)
 }
 
-/// Asserts a data-file error: exit code 2, nothing on stdout, one `signet: error:` message
-/// naming the file and containing `problem`.
-fn assert_file_error(args: &[&str], file: &str, problem: &str) {
-    let out = signet(args);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "signet {args:?}: {err}");
-    assert!(
-        out.stdout.is_empty(),
-        "signet {args:?} printed {}",
-        stdout(&out)
-    );
-    assert!(err.starts_with("signet: error: "), "{err}");
-    assert!(err.contains(file), "message does not name {file}: {err}");
-    assert!(err.contains(problem), "message lacks {problem:?}: {err}");
-    assert!(!err.contains("panicked"), "{err}");
-}
-
 /// The `inputs` JSON text of a one-line `json` output.
 fn inputs_of(json_line: &str) -> String {
     let dict = signet::pyjson::loads(json_line.trim_end()).expect("output is JSON");

@@ -279,20 +279,6 @@ fn contains_ndarray(v: &Value) -> bool {
     }
 }
 
-/// `pandas.Timestamp.isoformat()`: fraction digits only when set (9 when nanoseconds are).
-fn timestamp_iso(dt: &chrono::NaiveDateTime) -> String {
-    use chrono::Timelike;
-    let base = dt.format("%Y-%m-%dT%H:%M:%S").to_string();
-    let n = dt.nanosecond();
-    if n == 0 {
-        base
-    } else if n.is_multiple_of(1000) {
-        format!("{base}.{:06}", n / 1000)
-    } else {
-        format!("{base}.{n:09}")
-    }
-}
-
 /// `numpy.datetime64.item()` rendered by `NumpyEncoder`: a date for day-or-coarser units, an
 /// ISO datetime down to microseconds, an integer count for finer units.
 fn datetime64_json(dt: &chrono::NaiveDateTime, unit: TimeUnit) -> Value {
@@ -334,7 +320,7 @@ fn to_json(v: &Value, na_is_null: bool) -> Result<Value, ModelError> {
         Value::Bytes(b) => Value::Str(signet::repr::base64_mime(b)),
         Value::Date(d) => Value::Str(d.format("%Y-%m-%d").to_string()),
         Value::DateTime(dt) => Value::Str(signet::repr::iso_datetime(dt)),
-        Value::Timestamp(dt) => Value::Str(timestamp_iso(dt)),
+        Value::Timestamp(dt) => Value::Str(signet::repr::timestamp_isoformat(dt)),
         Value::Datetime64(dt, unit) => datetime64_json(dt, *unit),
         Value::NaT => Value::str("NaT"),
         Value::NA if na_is_null => Value::None,
@@ -368,20 +354,7 @@ fn ndarray_json(t: &Tensor) -> Result<Value, ModelError> {
             "Object of type complex is not JSON serializable".into(),
         ));
     }
-    let numeric = matches!(
-        t.dtype,
-        NumpyDtype::Int8
-            | NumpyDtype::Int16
-            | NumpyDtype::Int32
-            | NumpyDtype::Int64
-            | NumpyDtype::UInt8
-            | NumpyDtype::UInt16
-            | NumpyDtype::UInt32
-            | NumpyDtype::UInt64
-            | NumpyDtype::Float16
-            | NumpyDtype::Float32
-            | NumpyDtype::Float64
-    );
+    let numeric = t.dtype.is_int() || t.dtype.is_float();
     fn nan_to_none(v: Value) -> Value {
         match v {
             Value::Float(f) if f.is_nan() => Value::None,

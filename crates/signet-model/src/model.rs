@@ -151,6 +151,11 @@ impl Registry {
         self.models.contains_key(name)
     }
 
+    /// Whether a flavor loader is registered.
+    pub fn has_flavor(&self, flavor: &str) -> bool {
+        self.flavors.iter().any(|(n, _)| n == flavor)
+    }
+
     pub(crate) fn model_ctor(&self, name: &str) -> Option<&ModelCtor> {
         self.models.get(name)
     }

@@ -23,7 +23,7 @@
 //!   minus its state file.
 
 use signet::elem::{from_elem, model_input_from_value};
-use signet::{pyjson, signature_to_dict, SignatureDict, Value};
+use signet::{signature_to_dict, SignatureDict, Value};
 use signet_model::example::{load_input_example, SavedExample};
 use signet_model::model::STATE_FILE;
 use signet_model::{save_model, InputExample, MlModel, Yaml};
@@ -35,6 +35,7 @@ use std::path::{Path, PathBuf};
 /// without an example).
 const MLFLOW_PICKLE_SIZE: i128 = 142;
 use signet_testkit::echo::EchoModel as Echo;
+use signet_testkit::messages::canonical_json as canonical;
 
 fn opt_str(v: Option<&Value>) -> Option<String> {
     match v {
@@ -52,23 +53,6 @@ fn sig_dict(v: &Value) -> Option<SignatureDict> {
         }),
         _ => None,
     }
-}
-
-/// JSON text with dict keys sorted, for order-insensitive comparison of mappings.
-fn canonical(v: &Value) -> String {
-    fn sort(v: &Value) -> Value {
-        match v {
-            Value::Dict(items) => {
-                let mut items: Vec<(Value, Value)> =
-                    items.iter().map(|(k, x)| (k.clone(), sort(x))).collect();
-                items.sort_by_key(|(k, _)| pyjson::dumps(k));
-                Value::Dict(items)
-            }
-            Value::List(items) => Value::List(items.iter().map(sort).collect()),
-            other => other.clone(),
-        }
-    }
-    pyjson::dumps(&sort(v))
 }
 
 fn scratch(id: &str) -> PathBuf {

@@ -24,22 +24,8 @@ use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
-fn canonical(v: &Value) -> String {
-    fn sort(v: &Value) -> Value {
-        match v {
-            Value::Dict(items) => {
-                let mut items: Vec<(Value, Value)> =
-                    items.iter().map(|(k, x)| (k.clone(), sort(x))).collect();
-                items.sort_by_key(|(k, _)| pyjson::dumps(k));
-                Value::Dict(items)
-            }
-            Value::List(items) => Value::List(items.iter().map(sort).collect()),
-            other => other.clone(),
-        }
-    }
-    pyjson::dumps(&sort(v))
-}
 use signet_testkit::echo::EchoModel as Echo;
+use signet_testkit::messages::canonical_json as canonical;
 
 /// What signet reads from a model directory, in `expected.json` form.
 fn facts(dir: &Path) -> Result<Value, ModelError> {

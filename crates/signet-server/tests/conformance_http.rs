@@ -1,6 +1,6 @@
-//! The `serve` conformance cases replayed over real HTTP: every case is POSTed to
-//! `/invocations` of a server started on 127.0.0.1 with the case's signature, in
-//! `Compat::Mlflow`, and the response's status, content type and body are compared with what
+//! The `serve` conformance cases replayed through the server: every case is POSTed to
+//! `/invocations` of the server's router (in memory, `tower::ServiceExt::oneshot`) with the
+//! case's signature, in `Compat::Mlflow`, and the response's status, content type and body are compared with what
 //! MLflow 3.17.2's scoring server sent (FORMAT.md §6).
 //!
 //! * The model is an echo (returns what it receives), or returns the case's `model_output`.
@@ -48,14 +48,8 @@ async fn check(case: &Value) -> Result<(), String> {
         compat: Compat::Mlflow,
         ..ServerConfig::default()
     };
-    let server = common::start(Arc::new(EchoPredictor::returning(output)), config).await;
-    let resp = common::send_raw(
-        server.addr,
-        &common::request("POST", "/invocations", content_type, body.as_bytes()),
-    )
-    .await;
-    server.shutdown().await;
-    let resp = resp.map_err(|e| format!("request failed: {e}"))?;
+    let app = signet_server::router(Arc::new(EchoPredictor::returning(output)), config);
+    let resp = common::call(&app, "POST", "/invocations", content_type, body.as_bytes()).await;
     let text = resp.text();
     let mut diffs = Vec::new();
     if let Some(Value::Int(status)) = expect.get("status") {

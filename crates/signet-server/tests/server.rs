@@ -1,14 +1,15 @@
-//! The server over real HTTP: routes and FastAPI pages, failures (malformed JSON, huge body,
-//! slow model, truncated body, failing and panicking models) and that it keeps serving after
-//! each, graceful shutdown, and `/metrics`.
+//! The server. Through the router in memory: routes and FastAPI pages, content types, MLflow
+//! errors, failing and panicking models, `/metrics`. Over real HTTP: the failures after which
+//! it must keep serving (malformed JSON, huge body, too many columns, slow model, truncated
+//! body), graceful shutdown, bounded concurrency and load shedding.
 
 mod common;
 
-use common::{send, send_raw, start, HttpResponse};
+use common::{call, send, send_raw, start, HttpResponse};
 use signet::enforce::Compat;
 use signet::json_form::signature_from_value;
 use signet::{pyjson, ModelInput, ModelSignature, Value};
-use signet_server::{PredictError, Predictor, ServerConfig};
+use signet_server::{router, PredictError, Predictor, ServerConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -78,61 +79,60 @@ async fn still_serving(addr: SocketAddr) {
 
 #[tokio::test]
 async fn small_routes_and_fastapi_pages() {
-    let s = start(Arc::new(Model::Echo), config()).await;
+    let app = router(Arc::new(Model::Echo), config());
     for path in ["/ping", "/health"] {
-        let r = send(s.addr, "GET", path, None, b"").await;
+        let r = call(&app, "GET", path, None, b"").await;
         assert_eq!(r.status, 200);
         assert_eq!(r.header("content-type"), Some("application/json"));
         assert_eq!(r.body, b"\n");
     }
-    let r = send(s.addr, "GET", "/version", None, b"").await;
+    let r = call(&app, "GET", "/version", None, b"").await;
     assert_eq!((r.status, r.text().as_str()), (200, "3.17.2"));
     assert_eq!(r.header("content-type"), Some("application/json"));
     for method in ["POST", "PUT", "DELETE"] {
-        let r = send(s.addr, method, "/ping", None, b"").await;
+        let r = call(&app, method, "/ping", None, b"").await;
         assert_eq!(r.status, 405);
         assert_eq!(r.header("allow"), Some("GET"));
         assert_eq!(r.header("content-type"), Some("application/json"));
         assert_eq!(r.text(), r#"{"detail":"Method Not Allowed"}"#);
     }
-    let r = send(s.addr, "HEAD", "/health", None, b"").await;
+    let r = call(&app, "HEAD", "/health", None, b"").await;
     assert_eq!((r.status, r.header("allow")), (405, Some("GET")));
     for method in ["GET", "PUT", "OPTIONS"] {
-        let r = send(s.addr, method, "/invocations", None, b"").await;
+        let r = call(&app, method, "/invocations", None, b"").await;
         assert_eq!(r.status, 405);
         assert_eq!(r.header("allow"), Some("POST"));
         assert_eq!(r.text(), r#"{"detail":"Method Not Allowed"}"#);
     }
     for path in ["/", "/foo", "/ping/x"] {
-        let r = send(s.addr, "GET", path, None, b"").await;
+        let r = call(&app, "GET", path, None, b"").await;
         assert_eq!(r.status, 404, "{path}");
         assert_eq!(r.header("content-type"), Some("application/json"));
         assert_eq!(r.text(), r#"{"detail":"Not Found"}"#);
     }
-    let r = send(s.addr, "GET", "/ping/", None, b"").await;
+    let r = call(&app, "GET", "/ping/", None, b"").await;
     assert_eq!(r.status, 307);
     assert_eq!(r.header("location"), Some("http://127.0.0.1/ping"));
     assert!(r.body.is_empty());
-    let r = send(s.addr, "POST", "/invocations/?x=1", JSON, b"{}").await;
+    let r = call(&app, "POST", "/invocations/?x=1", JSON, b"{}").await;
     assert_eq!(r.status, 307);
     assert_eq!(
         r.header("location"),
         Some("http://127.0.0.1/invocations?x=1")
     );
     // Not served unless asked for: MLflow answers 404.
-    assert_eq!(send(s.addr, "GET", "/metrics", None, b"").await.status, 404);
-    s.shutdown().await;
+    assert_eq!(call(&app, "GET", "/metrics", None, b"").await.status, 404);
 }
 
 #[tokio::test]
 async fn content_type_pages() {
-    let s = start(Arc::new(Model::Echo), config()).await;
-    let r = send(s.addr, "POST", "/invocations", None, SPLIT.as_bytes()).await;
+    let app = router(Arc::new(Model::Echo), config());
+    let r = call(&app, "POST", "/invocations", None, SPLIT.as_bytes()).await;
     assert_eq!(r.status, 500);
     assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
     assert_eq!(r.text(), "Internal Server Error");
-    let r = send(
-        s.addr,
+    let r = call(
+        &app,
         "POST",
         "/invocations",
         Some("text/plain"),
@@ -141,8 +141,8 @@ async fn content_type_pages() {
     .await;
     assert_eq!(r.status, 415);
     assert_eq!(r.text(), "This predictor only supports the following content types: Types: ['text/csv', 'application/json', 'application/vnd.apache.parquet']. Got 'text/plain'.");
-    let r = send(
-        s.addr,
+    let r = call(
+        &app,
         "POST",
         "/invocations",
         Some("application/json; charset=latin-1"),
@@ -153,19 +153,17 @@ async fn content_type_pages() {
         (r.status, r.text().as_str()),
         (415, "The scoring server only supports UTF-8")
     );
-    still_serving(s.addr).await;
-    s.shutdown().await;
 }
 
 #[tokio::test]
 async fn prediction_and_mlflow_errors() {
-    let s = start(Arc::new(Model::Echo), config()).await;
-    let r = send(s.addr, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
+    let app = router(Arc::new(Model::Echo), config());
+    let r = call(&app, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.text(), r#"{"predictions": [{"a": 1, "b": "x"}]}"#);
     // docs/serving.md#reference-requests, second row: the exact body, members in MLflow's order.
-    let r = send(
-        s.addr,
+    let r = call(
+        &app,
         "POST",
         "/invocations",
         JSON,
@@ -179,12 +177,11 @@ async fn prediction_and_mlflow_errors() {
     );
     // Row 22: params errors are not wrapped and keep KAM00.
     let body = r#"{"dataframe_split": {"columns": ["a", "b"], "data": [[1, "x"]]}, "params": [1]}"#;
-    let r = send(s.addr, "POST", "/invocations", JSON, body.as_bytes()).await;
+    let r = call(&app, "POST", "/invocations", JSON, body.as_bytes()).await;
     assert_eq!(
         r.text(),
         r#"{"error_code": "INVALID_PARAMETER_VALUE", "message": "Failed to predict data '   a  b\n0  1  x'. \nError: Parameters must be a dictionary. Got type 'list'.", "sqlstate": "KAM00", "error_class": "INVALID_PARAMETER_VALUE"}"#
     );
-    s.shutdown().await;
 }
 
 #[tokio::test]
@@ -193,9 +190,9 @@ async fn disable_schema_details() {
         disable_schema_details: true,
         ..config()
     };
-    let s = start(Arc::new(Model::Echo), cfg).await;
-    let r = send(
-        s.addr,
+    let app = router(Arc::new(Model::Echo), cfg);
+    let r = call(
+        &app,
         "POST",
         "/invocations",
         JSON,
@@ -207,7 +204,6 @@ async fn disable_schema_details() {
         member(&json_body(&r), "message"),
         "Failed to predict data '   a\n0  1'. \nError: Failed to enforce model input schema. Please check your input data."
     );
-    s.shutdown().await;
 }
 
 #[tokio::test]
@@ -337,35 +333,31 @@ async fn truncated_body_then_keeps_serving() {
 #[tokio::test]
 async fn model_failures() {
     let internal = PredictError::mlflow("INTERNAL_ERROR", "custom failure");
-    let s = start(Arc::new(Model::Fail(internal)), config()).await;
-    let r = send(s.addr, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
+    let app = router(Arc::new(Model::Fail(internal)), config());
+    let r = call(&app, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
     assert_eq!(r.status, 500);
     assert_eq!(
         r.text(),
         r#"{"error_code": "INTERNAL_ERROR", "message": "Failed to predict data '   a  b\n0  1  x'. \nError: custom failure", "sqlstate": "XXM00", "error_class": "CLIENT_INTERNAL_ERROR"}"#
     );
-    s.shutdown().await;
 
-    let s = start(
+    let app = router(
         Arc::new(Model::Fail(PredictError::other("ValueError", "boom"))),
         config(),
-    )
-    .await;
-    let r = send(s.addr, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
+    );
+    let r = call(&app, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
     assert_eq!(r.status, 400);
     let v = json_body(&r);
     assert_eq!(member(&v, "error_code"), "BAD_REQUEST");
     assert_eq!(member(&v, "message"), signet_server::UNEXPECTED_ERROR);
     assert!(member(&v, "stack_trace").ends_with("ValueError: boom\n"));
-    s.shutdown().await;
 
-    let s = start(Arc::new(Model::Panic), config()).await;
-    let r = send(s.addr, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
+    let app = router(Arc::new(Model::Panic), config());
+    let r = call(&app, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
     assert_eq!(r.status, 400);
     assert!(member(&json_body(&r), "stack_trace").contains("model exploded"));
-    let r = send(s.addr, "GET", "/ping", None, b"").await;
+    let r = call(&app, "GET", "/ping", None, b"").await;
     assert_eq!(r.status, 200);
-    s.shutdown().await;
 }
 
 #[tokio::test]
@@ -469,25 +461,25 @@ async fn metrics_page() {
         metrics: true,
         ..config()
     };
-    let s = start(Arc::new(Model::Echo), cfg).await;
-    send(s.addr, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
-    send(
-        s.addr,
+    let app = router(Arc::new(Model::Echo), cfg);
+    call(&app, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
+    call(
+        &app,
         "POST",
         "/invocations",
         JSON,
         br#"{"dataframe_split":{"columns":["a","b"],"data":[[{"x":1},"x"]]}}"#,
     )
     .await;
-    send(
-        s.addr,
+    call(
+        &app,
         "POST",
         "/invocations",
         JSON,
         br#"{"dataframe_split":{"columns":["a"],"data":[[1]]}}"#,
     )
     .await;
-    let r = send(s.addr, "GET", "/metrics", None, b"").await;
+    let r = call(&app, "GET", "/metrics", None, b"").await;
     assert_eq!(r.status, 200);
     let text = r.text();
     assert!(
@@ -504,5 +496,4 @@ async fn metrics_page() {
         text.contains(r#"signet_refused_inputs_total{column="b",reason="missing_inputs"} 1"#),
         "{text}"
     );
-    s.shutdown().await;
 }

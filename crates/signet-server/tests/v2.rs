@@ -1,16 +1,17 @@
-//! The Open Inference Protocol (KServe V2, REST) over real HTTP: health, server and model
+//! The Open Inference Protocol (KServe V2, REST) through the router in memory: health, server and model
 //! metadata (column and tensor signatures, exact bodies), readiness, inference (request bodies
 //! written as KServe's V2 documentation writes them), enforcement refusals, shape mismatches,
-//! malformed bodies, unknown models, params and versions.
+//! malformed bodies, unknown models, params and versions; a ZipMap classifier's
+//! `{label: probability}` dicts.
 
 mod common;
 
-use common::{send, start, HttpResponse};
+use axum::Router;
+use common::{call, HttpResponse};
 use signet::json_form::signature_from_value;
-use signet::{pyjson, ModelSignature, Value};
-use signet_server::ServerConfig;
+use signet::{pyjson, ModelInput, ModelSignature, NumpyDtype, Tensor, TensorData, Value};
+use signet_server::{router, PredictError, Predictor, ServerConfig};
 use signet_testkit::echo::EchoPredictor;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 const JSON: Option<&str> = Some("application/json");
@@ -56,12 +57,12 @@ fn tensor_config() -> ServerConfig {
     }
 }
 
-async fn post(addr: SocketAddr, path: &str, body: &str) -> HttpResponse {
-    send(addr, "POST", path, JSON, body.as_bytes()).await
+async fn post(app: &Router, path: &str, body: &str) -> HttpResponse {
+    call(app, "POST", path, JSON, body.as_bytes()).await
 }
 
-async fn get(addr: SocketAddr, path: &str) -> HttpResponse {
-    send(addr, "GET", path, None, b"").await
+async fn get(app: &Router, path: &str) -> HttpResponse {
+    call(app, "GET", path, None, b"").await
 }
 
 /// Asserts a V2 error: the status and MLServer's `{"error":"..."}` body.
@@ -74,13 +75,13 @@ fn assert_error(r: &HttpResponse, status: u16, message: &str) {
 
 #[tokio::test]
 async fn health_and_server_metadata() {
-    let s = start(Arc::new(EchoPredictor::default()), houses_config()).await;
+    let app = router(Arc::new(EchoPredictor::default()), houses_config());
     for path in ["/v2/health/live", "/v2/health/ready"] {
-        let r = get(s.addr, path).await;
+        let r = get(&app, path).await;
         assert_eq!(r.status, 200, "{path}");
         assert!(r.body.is_empty(), "{path}: {}", r.text());
     }
-    let r = get(s.addr, "/v2").await;
+    let r = get(&app, "/v2").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -91,16 +92,15 @@ async fn health_and_server_metadata() {
         )
     );
     // FastAPI's 405 page, as for every other route.
-    let r = send(s.addr, "POST", "/v2/health/live", JSON, b"{}").await;
+    let r = call(&app, "POST", "/v2/health/live", JSON, b"{}").await;
     assert_eq!((r.status, r.header("allow")), (405, Some("GET")));
     assert_eq!(r.text(), r#"{"detail":"Method Not Allowed"}"#);
-    s.shutdown().await;
 }
 
 #[tokio::test]
 async fn model_metadata_of_a_column_signature() {
-    let s = start(Arc::new(EchoPredictor::default()), houses_config()).await;
-    let r = get(s.addr, "/v2/models/house_price").await;
+    let app = router(Arc::new(EchoPredictor::default()), houses_config());
+    let r = get(&app, "/v2/models/house_price").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -113,16 +113,15 @@ async fn model_metadata_of_a_column_signature() {
             r#""parameters":{"content_type":"pd"}}"#
         )
     );
-    let r = get(s.addr, "/v2/models/house_price/ready").await;
+    let r = get(&app, "/v2/models/house_price/ready").await;
     assert_eq!(r.status, 200);
     assert!(r.body.is_empty());
-    s.shutdown().await;
 }
 
 #[tokio::test]
 async fn model_metadata_of_a_tensor_signature() {
-    let s = start(Arc::new(EchoPredictor::default()), tensor_config()).await;
-    let r = get(s.addr, "/v2/models/mnist").await;
+    let app = router(Arc::new(EchoPredictor::default()), tensor_config());
+    let r = get(&app, "/v2/models/mnist").await;
     assert_eq!(r.status, 200);
     assert_eq!(
         r.text(),
@@ -133,7 +132,6 @@ async fn model_metadata_of_a_tensor_signature() {
             r#""parameters":{"content_type":"np"}}"#
         )
     );
-    s.shutdown().await;
 }
 
 #[tokio::test]
@@ -142,22 +140,21 @@ async fn metadata_without_signature() {
         model_name: "bare".into(),
         ..ServerConfig::default()
     };
-    let s = start(Arc::new(EchoPredictor::default()), cfg).await;
-    let r = get(s.addr, "/v2/models/bare").await;
+    let app = router(Arc::new(EchoPredictor::default()), cfg);
+    let r = get(&app, "/v2/models/bare").await;
     assert_eq!(r.status, 200);
     assert_eq!(
         r.text(),
         r#"{"name":"bare","versions":[],"platform":"","inputs":[],"outputs":[]}"#
     );
-    s.shutdown().await;
 }
 
 #[tokio::test]
 async fn infer_a_column_based_request() {
     let echo = Arc::new(EchoPredictor::default());
-    let s = start(echo.clone(), houses_config()).await;
+    let app = router(echo.clone(), houses_config());
     let body = HOUSES.replacen('{', r#"{"id": "42", "#, 1);
-    let r = post(s.addr, "/v2/models/house_price/infer", &body).await;
+    let r = post(&app, "/v2/models/house_price/infer", &body).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -176,7 +173,7 @@ async fn infer_a_column_based_request() {
 
     // Columns sent as [n, 1] with nested data, and in another order: enforcement reorders them.
     let body = r#"{"inputs": [{"name": "bedrooms", "shape": [1, 1], "datatype": "INT64", "data": [[5]]}, {"name": "sqft", "shape": [1, 1], "datatype": "INT64", "data": [[2500]]}]}"#;
-    let r = post(s.addr, "/v2/models/house_price/infer", body).await;
+    let r = post(&app, "/v2/models/house_price/infer", body).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let v = pyjson::loads(&r.text()).expect("JSON");
     let Some(Value::List(outputs)) = v.get("outputs") else {
@@ -194,19 +191,18 @@ async fn infer_a_column_based_request() {
     };
     let lens: Vec<usize> = id.split('-').map(str::len).collect();
     assert_eq!(lens, vec![8, 4, 4, 4, 12], "{id}");
-    s.shutdown().await;
 }
 
 #[tokio::test]
 async fn request_parameters_are_model_params() {
     let echo = Arc::new(EchoPredictor::default());
-    let s = start(echo.clone(), houses_config()).await;
+    let app = router(echo.clone(), houses_config());
     let body = HOUSES.replacen(
         '{',
         r#"{"parameters": {"content_type": "pd", "headers": {"x-a": "1"}, "k": 5}, "#,
         1,
     );
-    let r = post(s.addr, "/v2/models/house_price/infer", &body).await;
+    let r = post(&app, "/v2/models/house_price/infer", &body).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(
         echo.params.lock().expect("lock").as_slice(),
@@ -214,7 +210,7 @@ async fn request_parameters_are_model_params() {
     );
     // A param of the wrong type is refused by the same params enforcement as /invocations.
     let body = HOUSES.replacen('{', r#"{"parameters": {"k": "five"}, "#, 1);
-    let r = post(s.addr, "/v2/models/house_price/infer", &body).await;
+    let r = post(&app, "/v2/models/house_price/infer", &body).await;
     assert_eq!(r.status, 400, "{}", r.text());
     let v = pyjson::loads(&r.text()).expect("JSON");
     let Some(Value::Str(message)) = v.get("error") else {
@@ -225,13 +221,12 @@ async fn request_parameters_are_model_params() {
         "{message}"
     );
     assert_eq!(echo.params.lock().expect("lock").len(), 1);
-    s.shutdown().await;
 }
 
 #[tokio::test]
 async fn infer_a_tensor_request() {
-    let s = start(Arc::new(EchoPredictor::default()), tensor_config()).await;
-    let r = post(s.addr, "/v2/models/mnist/infer", TENSOR).await;
+    let app = router(Arc::new(EchoPredictor::default()), tensor_config());
+    let r = post(&app, "/v2/models/mnist/infer", TENSOR).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let text = r.text();
     let v = pyjson::loads(&text).expect("JSON");
@@ -251,7 +246,7 @@ async fn infer_a_tensor_request() {
     );
     // A shape the signature refuses ([2, 2] for [-1, 4]): enforcement's message.
     let body = r#"{"inputs": [{"name": "input-0", "shape": [2, 2], "datatype": "FP32", "data": [1, 2, 3, 4]}]}"#;
-    let r = post(s.addr, "/v2/models/mnist/infer", body).await;
+    let r = post(&app, "/v2/models/mnist/infer", body).await;
     assert_eq!(r.status, 400, "{}", r.text());
     assert!(
         r.text()
@@ -259,26 +254,25 @@ async fn infer_a_tensor_request() {
         "{}",
         r.text()
     );
-    s.shutdown().await;
 }
 
 #[tokio::test]
 async fn refused_inputs_are_400_with_the_enforcement_message() {
-    let s = start(Arc::new(EchoPredictor::default()), houses_config()).await;
+    let app = router(Arc::new(EchoPredictor::default()), houses_config());
     // A missing column.
     let body = r#"{"inputs": [{"name": "sqft", "shape": [2], "datatype": "INT64", "data": [1500, 2000]}]}"#;
-    let r = post(s.addr, "/v2/models/house_price/infer", body).await;
+    let r = post(&app, "/v2/models/house_price/infer", body).await;
     assert_error(&r, 400, "Model is missing inputs ['bedrooms'].");
     // FP64 sent for a long column (strict mode, the default).
     let body = r#"{"inputs": [{"name": "sqft", "shape": [2], "datatype": "FP64", "data": [1500.5, 2000]}, {"name": "bedrooms", "shape": [2], "datatype": "INT64", "data": [3, 4]}]}"#;
-    let r = post(s.addr, "/v2/models/house_price/infer", body).await;
+    let r = post(&app, "/v2/models/house_price/infer", body).await;
     assert_error(
         &r,
         400,
         "Incompatible input types for column sqft. Can not safely convert float64 to int64.",
     );
     // Both refusals are counted like /invocations' refusals.
-    let metrics = get(s.addr, "/metrics").await.text();
+    let metrics = get(&app, "/metrics").await.text();
     assert!(
         metrics.contains(
             "signet_refused_inputs_total{column=\"bedrooms\",reason=\"missing_inputs\"} 1"
@@ -291,31 +285,30 @@ async fn refused_inputs_are_400_with_the_enforcement_message() {
         ),
         "{metrics}"
     );
-    s.shutdown().await;
 }
 
 #[tokio::test]
 async fn undecodable_requests_are_400() {
-    let s = start(Arc::new(EchoPredictor::default()), houses_config()).await;
+    let app = router(Arc::new(EchoPredictor::default()), houses_config());
     let path = "/v2/models/house_price/infer";
     // Shape and data disagree.
     let body = r#"{"inputs": [{"name": "sqft", "shape": [3], "datatype": "INT64", "data": [1500, 2000]}, {"name": "bedrooms", "shape": [2], "datatype": "INT64", "data": [3, 4]}]}"#;
     assert_error(
-        &post(s.addr, path, body).await,
+        &post(&app, path, body).await,
         400,
         "input 'sqft': shape [3] holds 3 elements but \"data\" has 2",
     );
     // Columns of different lengths.
     let body = r#"{"inputs": [{"name": "sqft", "shape": [3], "datatype": "INT64", "data": [1500, 2000, 900]}, {"name": "bedrooms", "shape": [2], "datatype": "INT64", "data": [3, 4]}]}"#;
     assert_error(
-        &post(s.addr, path, body).await,
+        &post(&app, path, body).await,
         400,
         "All inputs of a DataFrame must have the same number of rows: 'sqft' has 3, 'bedrooms' has 2",
     );
     // A 2-d input where a column is expected.
     let body = r#"{"inputs": [{"name": "sqft", "shape": [1, 2], "datatype": "INT64", "data": [1500, 2000]}]}"#;
     assert_error(
-        &post(s.addr, path, body).await,
+        &post(&app, path, body).await,
         400,
         "input 'sqft': a DataFrame column needs shape [n] or [n, 1], got [1, 2]",
     );
@@ -323,31 +316,30 @@ async fn undecodable_requests_are_400() {
     let body =
         r#"{"inputs": [{"name": "sqft", "shape": [1], "datatype": "INT64", "data": ["1500"]}]}"#;
     assert_error(
-        &post(s.addr, path, body).await,
+        &post(&app, path, body).await,
         400,
         "input 'sqft': element 0 (\"1500\") is not an integer, as datatype INT64 requires",
     );
     let body =
         r#"{"inputs": [{"name": "sqft", "shape": [1], "datatype": "LONG", "data": [1500]}]}"#;
     assert_error(
-        &post(s.addr, path, body).await,
+        &post(&app, path, body).await,
         400,
         "input 'sqft': unknown datatype 'LONG' (expected one of BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BYTES)",
     );
     // No inputs at all.
     assert_error(
-        &post(s.addr, path, r#"{"id": "1"}"#).await,
+        &post(&app, path, r#"{"id": "1"}"#).await,
         400,
         "\"inputs\" is missing: the request needs a list of input tensors",
     );
-    s.shutdown().await;
 }
 
 #[tokio::test]
 async fn malformed_json_is_400_then_keeps_serving() {
-    let s = start(Arc::new(EchoPredictor::default()), houses_config()).await;
+    let app = router(Arc::new(EchoPredictor::default()), houses_config());
     let path = "/v2/models/house_price/infer";
-    let r = post(s.addr, path, r#"{"inputs": [{"name": "sqft""#).await;
+    let r = post(&app, path, r#"{"inputs": [{"name": "sqft""#).await;
     assert_eq!(r.status, 400);
     let v = pyjson::loads(&r.text()).expect("the error body is JSON");
     let Some(Value::Str(message)) = v.get("error") else {
@@ -357,17 +349,16 @@ async fn malformed_json_is_400_then_keeps_serving() {
         message.starts_with("Invalid JSON in the request body: "),
         "{message}"
     );
-    let r = post(s.addr, path, "[1, 2]").await;
+    let r = post(&app, path, "[1, 2]").await;
     assert_error(
         &r,
         400,
         "The request body must be a JSON object (an inference request), got list",
     );
-    let r = post(s.addr, path, HOUSES).await;
+    let r = post(&app, path, HOUSES).await;
     assert_eq!(r.status, 200, "{}", r.text());
-    let r = get(s.addr, "/v2/health/live").await;
+    let r = get(&app, "/v2/health/live").await;
     assert_eq!(r.status, 200);
-    s.shutdown().await;
 }
 
 #[tokio::test]
@@ -376,34 +367,34 @@ async fn unknown_models_and_versions_are_404() {
         model_version: Some("3".into()),
         ..houses_config()
     };
-    let s = start(Arc::new(EchoPredictor::default()), cfg).await;
+    let app = router(Arc::new(EchoPredictor::default()), cfg);
     assert_error(
-        &get(s.addr, "/v2/models/nope").await,
+        &get(&app, "/v2/models/nope").await,
         404,
         "Model nope not found",
     );
     assert_error(
-        &get(s.addr, "/v2/models/nope/ready").await,
+        &get(&app, "/v2/models/nope/ready").await,
         404,
         "Model nope not found",
     );
     assert_error(
-        &post(s.addr, "/v2/models/nope/infer", HOUSES).await,
+        &post(&app, "/v2/models/nope/infer", HOUSES).await,
         404,
         "Model nope not found",
     );
     assert_error(
-        &get(s.addr, "/v2/models/house_price/versions/9").await,
+        &get(&app, "/v2/models/house_price/versions/9").await,
         404,
         "Model house_price with version 9 not found",
     );
     assert_error(
-        &post(s.addr, "/v2/models/house_price/versions/9/infer", HOUSES).await,
+        &post(&app, "/v2/models/house_price/versions/9/infer", HOUSES).await,
         404,
         "Model house_price with version 9 not found",
     );
     // The configured version is served, and reported.
-    let r = get(s.addr, "/v2/models/house_price/versions/3").await;
+    let r = get(&app, "/v2/models/house_price/versions/3").await;
     assert_eq!(r.status, 200);
     assert!(
         r.text()
@@ -411,10 +402,10 @@ async fn unknown_models_and_versions_are_404() {
         "{}",
         r.text()
     );
-    let r = get(s.addr, "/v2/models/house_price/versions/3/ready").await;
+    let r = get(&app, "/v2/models/house_price/versions/3/ready").await;
     assert_eq!(r.status, 200);
     let body = HOUSES.replacen('{', r#"{"id": "a", "#, 1);
-    let r = post(s.addr, "/v2/models/house_price/versions/3/infer", &body).await;
+    let r = post(&app, "/v2/models/house_price/versions/3/infer", &body).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(
         r.text()
@@ -423,7 +414,62 @@ async fn unknown_models_and_versions_are_404() {
         r.text()
     );
     // Infer is POST only.
-    let r = get(s.addr, "/v2/models/house_price/infer").await;
+    let r = get(&app, "/v2/models/house_price/infer").await;
     assert_eq!((r.status, r.header("allow")), (405, Some("POST")));
-    s.shutdown().await;
+}
+
+/// What signet-onnx returns for an ONNX classifier ending in a ZipMap, fed a dict of arrays:
+/// the labels and a 1-D object array of `{label: probability}` dicts.
+struct ZipMapClassifier;
+
+impl Predictor for ZipMapClassifier {
+    fn predict(&self, _: ModelInput, _: Option<Value>) -> Result<ModelInput, PredictError> {
+        let objects = |v: Vec<Value>| Tensor {
+            dtype: NumpyDtype::Object,
+            shape: vec![v.len()],
+            data: TensorData::Object(v),
+        };
+        let probs = |a: f64| {
+            Value::Dict(vec![
+                (Value::str("cheap"), Value::Float(a)),
+                (Value::str("expensive"), Value::Float(1.0 - a)),
+            ])
+        };
+        Ok(ModelInput::TensorDict(vec![
+            (
+                "output_label".into(),
+                objects(vec![Value::str("cheap"), Value::str("expensive")]),
+            ),
+            (
+                "output_probability".into(),
+                objects(vec![probs(0.75), probs(0.125)]),
+            ),
+        ]))
+    }
+}
+
+#[tokio::test]
+async fn zipmap_dicts_are_bytes_outputs_of_json_texts() {
+    let config = ServerConfig {
+        model_name: "clf".into(),
+        ..ServerConfig::default()
+    };
+    let app = router(Arc::new(ZipMapClassifier), config);
+    let body = r#"{"parameters": {"content_type": "dict"}, "inputs": [{"name": "x", "shape": [2, 1], "datatype": "FP32", "data": [1, 2]}]}"#;
+    let r = post(&app, "/v2/models/clf/infer", body).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // Each dict is one BYTES element, its compact JSON text, as MLServer's PandasCodec writes
+    // a DataFrame column of dicts (`pd_json`); the labels stay a BYTES numpy output.
+    let text = r.text();
+    let outputs = text.split_once(r#""outputs":"#).expect("outputs").1;
+    assert_eq!(
+        outputs,
+        concat!(
+            r#"[{"name":"output_label","shape":[2,1],"datatype":"BYTES","#,
+            r#""parameters":{"content_type":"np"},"data":["cheap","expensive"]},"#,
+            r#"{"name":"output_probability","shape":[2,1],"datatype":"BYTES","#,
+            r#""parameters":{"content_type":"pd_json"},"#,
+            r#""data":["{\"cheap\":0.75,\"expensive\":0.25}","{\"cheap\":0.125,\"expensive\":0.875}"]}]}"#
+        )
+    );
 }

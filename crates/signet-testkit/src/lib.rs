@@ -7,7 +7,7 @@
 //! | [`corpus`] | the conformance corpus: where it is (failing loudly when it is not), its cases, the known-gaps account of a replay |
 //! | [`echo`] | models that return their input: a `signet-model` Model and a `signet-server` Predictor |
 //! | [`values`] | the corpus' Values and params as signet model inputs and Python values |
-//! | [`messages`] | MLflow messages and error bodies compared modulo set order and stack traces |
+//! | [`messages`] | MLflow messages and error bodies compared modulo set order and stack traces; JSON values modulo dict key order |
 //! | [`workloads`] | the benchmark cases of `../shared/bench`, built as signet inputs and request bodies |
 
 pub mod corpus;

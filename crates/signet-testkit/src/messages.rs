@@ -1,6 +1,6 @@
 //! Comparing MLflow's messages and bodies with signet's modulo what changes from one Python
 //! process to the next: the order of Python sets (and of lists MLflow builds from a set), and
-//! stack traces.
+//! stack traces; and JSON values modulo dict key order ([`canonical_json`]).
 
 use signet::Value;
 
@@ -167,6 +167,24 @@ pub fn normalize_body(v: Value) -> Value {
         ),
         other => other,
     }
+}
+
+/// JSON text of a value with dict keys sorted (recursively), for comparing mappings whose
+/// key order does not matter.
+pub fn canonical_json(v: &Value) -> String {
+    fn sort(v: &Value) -> Value {
+        match v {
+            Value::Dict(items) => {
+                let mut items: Vec<(Value, Value)> =
+                    items.iter().map(|(k, x)| (k.clone(), sort(x))).collect();
+                items.sort_by_key(|(k, _)| signet::pyjson::dumps(k));
+                Value::Dict(items)
+            }
+            Value::List(items) => Value::List(items.iter().map(sort).collect()),
+            other => other.clone(),
+        }
+    }
+    signet::pyjson::dumps(&sort(v))
 }
 
 #[cfg(test)]

@@ -18,20 +18,10 @@ pub fn model_input(v: Option<&Value>) -> Result<Option<ModelInput>, String> {
 pub fn params(v: Option<&Value>) -> Result<Option<Vec<(String, Value)>>, String> {
     match v {
         None | Some(Value::None) => Ok(None),
-        Some(Value::Dict(items)) => items
-            .iter()
-            .map(|(k, v)| {
-                let name = match k {
-                    Value::Str(s) => s.clone(),
-                    other => signet::repr::py_str_of(other),
-                };
-                match elem::from_elem(v) {
-                    Ok(v) => Ok((name, v)),
-                    Err(e) => Err(format!("cannot convert param {name}: {e}")),
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
+        Some(v @ Value::Dict(_)) => elem::from_elem(v)
+            .and_then(|d| elem::params_from_value(&d))
+            .map(Some)
+            .map_err(|e| format!("cannot convert params: {e}")),
         Some(other) => Err(format!(
             "params is not an object: {}",
             signet::repr::py_repr(other)

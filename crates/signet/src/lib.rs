@@ -14,9 +14,9 @@
 //! | [`diff`] | what changed between two signatures, each change classified breaking or compatible for existing callers (docs/signature-compatibility.md) |
 //! | [`error`] | [`SchemaError`]: the error of schema construction, parsing and inference, with MLflow's exception class and message |
 //! | [`pandas`] | `pd.read_csv`'s rules: the C tokenizer, NA strings, header labels, column typing |
-//! | [`numpy`] | numpy's dtype rules: kinds and sizes, `np.promote_types` |
+//! | [`numpy`] | numpy's rules: dtype kinds, sizes and integer bounds, `np.promote_types`, the ISO parser of `np.datetime64`, the Arrow arrays holding `float16` and `datetime64` values |
 //! | [`input`], [`table`], [`value`], [`elem`] | how model inputs are represented: Arrow tables for DataFrames (see [`table`] for the pandas ↔ Arrow mapping), tensors, Python values and their tagged-JSON form |
-//! | [`pyjson`], [`repr`] | Python's `json` and `repr` byte for byte, for exact output and messages |
+//! | [`pyjson`], [`repr`] | Python's `json` and `repr` byte for byte, for exact output and messages; [`pyjson::float`] is the one home of Python's and numpy's float texts |
 //!
 //! The scoring protocol (request bodies, response rendering) is `signet-protocol`'s; model
 //! directories are `signet-model`'s; the CLI and the server live in their own crates.

@@ -108,19 +108,68 @@ pub fn base64_mime(b: &[u8]) -> String {
     out
 }
 
+/// `datetime.isoformat(sep)`: `2020-01-01T12:00:00`, with `.ffffff` only when microseconds
+/// are set (finer digits dropped).
+pub fn datetime_text(dt: &NaiveDateTime, sep: char) -> String {
+    let mut s = dt.format("%Y-%m-%d").to_string();
+    s.push(sep);
+    s.push_str(&dt.format("%H:%M:%S").to_string());
+    let us = (dt.nanosecond() % 1_000_000_000) / 1000;
+    if us != 0 {
+        s.push_str(&format!(".{us:06}"));
+    }
+    s
+}
+
+/// `pandas.Timestamp.isoformat(sep)`: `2020-01-01T12:00:00`, with `.ffffff` when only
+/// microseconds are set and `.fffffffff` when nanoseconds are.
+pub fn timestamp_text(dt: &NaiveDateTime, sep: char) -> String {
+    let mut s = dt.format("%Y-%m-%d").to_string();
+    s.push(sep);
+    s.push_str(&dt.format("%H:%M:%S").to_string());
+    let n = dt.nanosecond() % 1_000_000_000;
+    if !n.is_multiple_of(1000) {
+        s.push_str(&format!(".{n:09}"));
+    } else if n != 0 {
+        s.push_str(&format!(".{:06}", n / 1000));
+    }
+    s
+}
+
 /// `datetime.isoformat()`: `2020-01-01T12:00:00`, with `.ffffff` only when microseconds are set.
 pub fn iso_datetime(dt: &NaiveDateTime) -> String {
-    let micros = dt.nanosecond() / 1000;
-    if micros == 0 {
-        dt.format("%Y-%m-%dT%H:%M:%S").to_string()
-    } else {
-        format!("{}.{:06}", dt.format("%Y-%m-%dT%H:%M:%S"), micros)
-    }
+    datetime_text(dt, 'T')
+}
+
+/// `pandas.Timestamp.isoformat()`: `2020-01-01T12:00:00`, with 6 fraction digits when only
+/// microseconds are set and 9 when nanoseconds are.
+pub fn timestamp_isoformat(dt: &NaiveDateTime) -> String {
+    timestamp_text(dt, 'T')
 }
 
 /// `str(datetime)`: `2020-01-01 12:00:00[.ffffff]`.
 pub fn str_datetime(dt: &NaiveDateTime) -> String {
-    iso_datetime(dt).replacen('T', " ", 1)
+    datetime_text(dt, ' ')
+}
+
+/// `repr(datetime.datetime)`: `datetime.datetime(2020, 1, 1, 12, 0)`, seconds and
+/// microseconds only when set.
+pub fn datetime_repr(dt: &NaiveDateTime) -> String {
+    let mut parts = vec![
+        dt.format("%Y").to_string(),
+        dt.format("%-m").to_string(),
+        dt.format("%-d").to_string(),
+        dt.format("%-H").to_string(),
+        dt.format("%-M").to_string(),
+    ];
+    let (s, us) = (dt.second(), (dt.nanosecond() % 1_000_000_000) / 1000);
+    if s != 0 || us != 0 {
+        parts.push(s.to_string());
+    }
+    if us != 0 {
+        parts.push(us.to_string());
+    }
+    format!("datetime.datetime({})", parts.join(", "))
 }
 
 /// numpy's ISO text of a `datetime64` scalar at its unit (`2020-01-01T00:00:00.000000000` for
@@ -174,24 +223,8 @@ pub fn py_repr(v: &Value) -> String {
             d.format("%-m"),
             d.format("%-d")
         ),
-        Value::DateTime(dt) => {
-            let mut parts = vec![
-                dt.format("%Y").to_string(),
-                dt.format("%-m").to_string(),
-                dt.format("%-d").to_string(),
-                dt.format("%-H").to_string(),
-                dt.format("%-M").to_string(),
-            ];
-            let (s, us) = (dt.second(), dt.nanosecond() / 1000);
-            if s != 0 || us != 0 {
-                parts.push(s.to_string());
-            }
-            if us != 0 {
-                parts.push(us.to_string());
-            }
-            format!("datetime.datetime({})", parts.join(", "))
-        }
-        Value::Timestamp(dt) => format!("Timestamp('{}')", str_datetime(dt)),
+        Value::DateTime(dt) => datetime_repr(dt),
+        Value::Timestamp(dt) => format!("Timestamp('{}')", timestamp_text(dt, ' ')),
         Value::Datetime64(dt, unit) => {
             format!("np.datetime64('{}')", numpy_datetime(dt, *unit))
         }

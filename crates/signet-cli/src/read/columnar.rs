@@ -11,7 +11,7 @@
 //!   column with nulls an `object` column;
 //! * a field that already has a `signet.pandas_dtype` is left as it is.
 
-use super::{open_file, read_file};
+use super::{arrow_message, open_file, read_file, FEATHER_V1};
 use crate::error::CliError;
 use arrow_array::{RecordBatch, RecordBatchReader};
 use arrow_ipc::reader::{FileReader, StreamReader};
@@ -45,16 +45,13 @@ pub fn read_parquet(path: &Path) -> Result<ModelInput, CliError> {
 pub fn read_ipc(path: &Path) -> Result<ModelInput, CliError> {
     let bytes = read_file(path)?;
     if bytes.starts_with(b"FEA1") {
-        return Err(CliError::file(
-            path,
-            "Feather version 1 files are not supported (save it as Feather v2 / Arrow IPC)",
-        ));
+        return Err(CliError::file(path, FEATHER_V1));
     }
     if bytes.starts_with(b"ARROW1") {
         let reader = FileReader::try_new(Cursor::new(bytes), None).map_err(|e| {
             CliError::file(
                 path,
-                format!("not a readable Arrow IPC file: {}", strip(&e)),
+                format!("not a readable Arrow IPC file: {}", arrow_message(&e)),
             )
         })?;
         collect(path, reader.schema(), reader, "Arrow IPC file")
@@ -62,7 +59,10 @@ pub fn read_ipc(path: &Path) -> Result<ModelInput, CliError> {
         let reader = StreamReader::try_new(Cursor::new(bytes), None).map_err(|e| {
             CliError::file(
                 path,
-                format!("not a readable Arrow IPC file or stream: {}", strip(&e)),
+                format!(
+                    "not a readable Arrow IPC file or stream: {}",
+                    arrow_message(&e)
+                ),
             )
         })?;
         collect(path, reader.schema(), reader, "Arrow IPC stream")
@@ -76,24 +76,20 @@ fn collect(
     batches: impl Iterator<Item = Result<RecordBatch, ArrowError>>,
     what: &str,
 ) -> Result<ModelInput, CliError> {
-    let bad = |e: ArrowError| CliError::file(path, format!("not a readable {what}: {}", strip(&e)));
+    let bad = |e: ArrowError| {
+        CliError::file(
+            path,
+            format!("not a readable {what}: {}", arrow_message(&e)),
+        )
+    };
     let batches = batches.collect::<Result<Vec<_>, _>>().map_err(bad)?;
     let batch = arrow_select::concat::concat_batches(&schema, &batches).map_err(bad)?;
     signet::table::pandas_view(batch)
         .map(ModelInput::Table)
-        .map_err(|e| CliError::file(path, format!("cannot convert the table: {}", strip(&e))))
-}
-
-/// Arrow's messages start with the error kind ("Parser error: ..."); keep the message.
-fn strip(e: &ArrowError) -> String {
-    match e {
-        ArrowError::ParseError(m)
-        | ArrowError::IpcError(m)
-        | ArrowError::InvalidArgumentError(m)
-        | ArrowError::ParquetError(m) => m.clone(),
-        ArrowError::IoError(_, e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            "unexpected end of data".to_string()
-        }
-        other => other.to_string(),
-    }
+        .map_err(|e| {
+            CliError::file(
+                path,
+                format!("cannot convert the table: {}", arrow_message(&e)),
+            )
+        })
 }

@@ -94,6 +94,27 @@ pub fn open_file(path: &Path) -> Result<std::fs::File, CliError> {
     std::fs::File::open(path).map_err(|e| io_error(path, e))
 }
 
+/// The refusal of a Feather version 1 file (pandas' old `to_feather` format).
+pub(crate) const FEATHER_V1: &str =
+    "Feather version 1 files are not supported (save it as Feather v2 / Arrow IPC)";
+
+/// An Arrow or Parquet error's own message: Arrow's text starts with the error kind
+/// ("Parser error: ..."), which the CLI's file-and-problem form does not repeat.
+pub(crate) fn arrow_message(e: &arrow_schema::ArrowError) -> String {
+    use arrow_schema::ArrowError;
+    match e {
+        ArrowError::ParseError(m)
+        | ArrowError::CsvError(m)
+        | ArrowError::IpcError(m)
+        | ArrowError::InvalidArgumentError(m)
+        | ArrowError::ParquetError(m) => m.clone(),
+        ArrowError::IoError(_, e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            "unexpected end of data".to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
 fn io_error(path: &Path, e: std::io::Error) -> CliError {
     let problem = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),

@@ -20,7 +20,7 @@
 //! that MLflow's object re-inference types it exactly as `pd.DataFrame(records)` would.
 
 use super::csv::csv_error;
-use super::open_file;
+use super::{arrow_message, open_file, FEATHER_V1};
 use crate::error::CliError;
 use arrow_array::{ArrayRef, RecordBatch, RecordBatchOptions, StringArray};
 use arrow_ipc::reader::{FileReader, StreamReader};
@@ -302,15 +302,13 @@ impl Source {
         file.seek(SeekFrom::Start(0))
             .map_err(|e| self.bad(format!("cannot read: {e}")))?;
         if magic[..n].starts_with(b"FEA1") {
-            return Err(self.bad(
-                "Feather version 1 files are not supported (save it as Feather v2 / Arrow IPC)",
-            ));
+            return Err(self.bad(FEATHER_V1));
         }
         if &magic[..n] == b"ARROW1" {
             let bad = |e: ArrowError| {
                 CliError::file(
                     &self.path,
-                    format!("not a readable Arrow IPC file: {}", strip(&e)),
+                    format!("not a readable Arrow IPC file: {}", arrow_message(&e)),
                 )
             };
             // The schema first, to decode only the columns the check needs.
@@ -328,7 +326,10 @@ impl Source {
             let bad = |e: ArrowError| {
                 CliError::file(
                     &self.path,
-                    format!("not a readable Arrow IPC file or stream: {}", strip(&e)),
+                    format!(
+                        "not a readable Arrow IPC file or stream: {}",
+                        arrow_message(&e)
+                    ),
                 )
             };
             let probe = StreamReader::try_new(BufReader::new(file), None).map_err(bad)?;
@@ -352,7 +353,10 @@ impl Source {
     pub fn next_batch(&mut self) -> Result<Option<RecordBatch>, CliError> {
         let path = self.path.clone();
         let arrow_bad = |what: &str, e: ArrowError| {
-            CliError::file(&path, format!("not a readable {what}: {}", strip(&e)))
+            CliError::file(
+                &path,
+                format!("not a readable {what}: {}", arrow_message(&e)),
+            )
         };
         let batch = match &mut self.inner {
             Inner::Csv(reader) => match reader.next_rows(self.batch_size) {
@@ -420,21 +424,6 @@ fn read_prefix(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(n)
-}
-
-/// Arrow's messages start with the error kind ("Parser error: ..."); keep the message.
-fn strip(e: &ArrowError) -> String {
-    match e {
-        ArrowError::ParseError(m)
-        | ArrowError::CsvError(m)
-        | ArrowError::IpcError(m)
-        | ArrowError::InvalidArgumentError(m)
-        | ArrowError::ParquetError(m) => m.clone(),
-        ArrowError::IoError(_, e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            "unexpected end of data".to_string()
-        }
-        other => other.to_string(),
-    }
 }
 
 /// The schema's input names (named schemas), for the JSONL columns.

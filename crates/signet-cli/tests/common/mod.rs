@@ -29,3 +29,20 @@ pub fn stdout(out: &Output) -> String {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// Asserts a data-file error: exit code 2, nothing on stdout, one `signet: error:` message
+/// naming the file and containing `problem`.
+pub fn assert_file_error(args: &[&str], file: &str, problem: &str) {
+    let out = signet(args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "signet {args:?}: {err}");
+    assert!(
+        out.stdout.is_empty(),
+        "signet {args:?} printed {}",
+        stdout(&out)
+    );
+    assert!(err.starts_with("signet: error: "), "{err}");
+    assert!(err.contains(file), "message does not name {file}: {err}");
+    assert!(err.contains(problem), "message lacks {problem:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -12,6 +12,7 @@
 //!   each padded with zeros or truncated to its `inputdimensions` entry.
 
 use super::attrs::{float_list, int_attr, int_list, string_attr, string_list};
+use super::native::{register, NativeOp};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
@@ -60,15 +61,12 @@ pub(crate) fn build_imputer(
         .find(|a| a.name == "replaced_value_float")
         .map_or(0.0, |a| a.f);
     let replaced_int = int_attr(node, "replaced_value_int64").unwrap_or(0);
-    Ok((
-        expand(Imputer {
-            floats,
-            replaced_float,
-            ints,
-            replaced_int,
-        }),
-        vec![],
-    ))
+    Ok(register(Imputer {
+        floats,
+        replaced_float,
+        ints,
+        replaced_int,
+    }))
 }
 
 fn pick<T: Copy>(values: &[T], col: usize, what: &str) -> TractResult<T> {
@@ -160,7 +158,7 @@ pub(crate) fn build_binarizer(
         .iter()
         .find(|a| a.name == "threshold")
         .map_or(0.0, |a| a.f);
-    Ok((expand(Binarizer { threshold }), vec![]))
+    Ok(register(Binarizer { threshold }))
 }
 
 impl Binarizer {
@@ -213,7 +211,7 @@ pub(crate) fn build_one_hot(
         ),
     };
     let zeros = int_attr(node, "zeros").unwrap_or(1) != 0;
-    Ok((expand(OneHotEncoder { cats, zeros }), vec![]))
+    Ok(register(OneHotEncoder { cats, zeros }))
 }
 
 impl OneHotEncoder {
@@ -350,7 +348,7 @@ pub(crate) fn build_label_encoder(
 ) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
     let op = parse_label_encoder(ctx, node)
         .with_context(|| format!("invalid LabelEncoder node `{}`", node.name))?;
-    Ok((expand(op), vec![]))
+    Ok(register(op))
 }
 
 fn tensor_column(
@@ -520,7 +518,7 @@ pub(crate) fn build_feature_vectorizer(
         node.input.len(),
         dims.len()
     );
-    Ok((expand(FeatureVectorizer { dims }), vec![]))
+    Ok(register(FeatureVectorizer { dims }))
 }
 
 impl FeatureVectorizer {
@@ -552,136 +550,144 @@ impl FeatureVectorizer {
 }
 
 // ---------------------------------------------------------------------------------------------
-// tract plumbing, shared by the operators above.
+// tract plumbing: each operator is a `NativeOp`.
 
-macro_rules! simple_op {
-    ($ty:ident, $name:literal, $inputs:expr, |$op:ident, $s:ident, $i:ident, $o:ident| $rules:block,
-     |$fop:ident, $facts:ident| $facts_body:block, |$eop:ident, $vals:ident| $eval:block) => {
-        impl Expansion for $ty {
-            fn name(&self) -> StaticName {
-                $name.into()
-            }
+impl NativeOp for Imputer {
+    fn name(&self) -> &'static str {
+        "Imputer"
+    }
 
-            fn rules<'r, 'p: 'r, 's: 'r>(
-                &'s self,
-                $s: &mut Solver<'r>,
-                $i: &'p [TensorProxy],
-                $o: &'p [TensorProxy],
-            ) -> InferenceResult {
-                if let Some(n) = $inputs {
-                    check_input_arity($i, n)?;
-                }
-                check_output_arity($o, 1)?;
-                let $op = self;
-                $rules
-                Ok(())
-            }
+    fn rules<'r, 'p: 'r, 's: 'r>(
+        &'s self,
+        s: &mut Solver<'r>,
+        inputs: &'p [TensorProxy],
+        outputs: &'p [TensorProxy],
+    ) -> InferenceResult {
+        same_type_and_shape(s, inputs, outputs)
+    }
 
-            fn wire(
-                &self,
-                prefix: &str,
-                model: &mut TypedModel,
-                inputs: &[OutletId],
-            ) -> TractResult<TVec<OutletId>> {
-                model.wire_node(prefix, self.clone(), inputs)
-            }
-        }
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        Ok(tvec!(inputs[0].without_value()))
+    }
 
-        impl Op for $ty {
-            fn name(&self) -> StaticName {
-                $name.into()
-            }
-
-            op_as_typed_op!();
-        }
-
-        impl EvalOp for $ty {
-            op_out_of_plan!();
-
-            fn eval(&self, _ctx: &EvalContext, $vals: TVec<TValue>) -> TractResult<TVec<TValue>> {
-                let $eop = self;
-                let out: Tensor = $eval;
-                Ok(tvec!(out.into_tvalue()))
-            }
-        }
-
-        impl TypedOp for $ty {
-            fn output_facts(&self, $facts: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-                let $fop = self;
-                Ok(tvec!($facts_body))
-            }
-
-            as_op!();
-        }
-    };
+    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
+        Ok(tvec!(self.run(&inputs[0])?))
+    }
 }
 
-simple_op!(
-    Imputer,
-    "Imputer",
-    Some(1),
-    |_op, s, inputs, outputs| {
-        s.equals(&outputs[0].datum_type, &inputs[0].datum_type)?;
-        s.equals(&outputs[0].shape, &inputs[0].shape)?;
-    },
-    |_op, facts| { facts[0].without_value() },
-    |op, inputs| { op.run(&inputs[0])? }
-);
+impl NativeOp for Binarizer {
+    fn name(&self) -> &'static str {
+        "Binarizer"
+    }
 
-simple_op!(
-    Binarizer,
-    "Binarizer",
-    Some(1),
-    |_op, s, inputs, outputs| {
-        s.equals(&outputs[0].datum_type, &inputs[0].datum_type)?;
-        s.equals(&outputs[0].shape, &inputs[0].shape)?;
-    },
-    |_op, facts| { facts[0].without_value() },
-    |op, inputs| { op.run(&inputs[0])? }
-);
+    fn rules<'r, 'p: 'r, 's: 'r>(
+        &'s self,
+        s: &mut Solver<'r>,
+        inputs: &'p [TensorProxy],
+        outputs: &'p [TensorProxy],
+    ) -> InferenceResult {
+        same_type_and_shape(s, inputs, outputs)
+    }
 
-simple_op!(
-    OneHotEncoder,
-    "OneHotEncoder",
-    Some(1),
-    |op, s, inputs, outputs| {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        Ok(tvec!(inputs[0].without_value()))
+    }
+
+    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
+        Ok(tvec!(self.run(&inputs[0])?))
+    }
+}
+
+/// The output has the input's element type and shape.
+fn same_type_and_shape<'r, 'p: 'r>(
+    s: &mut Solver<'r>,
+    inputs: &'p [TensorProxy],
+    outputs: &'p [TensorProxy],
+) -> InferenceResult {
+    s.equals(&outputs[0].datum_type, &inputs[0].datum_type)?;
+    s.equals(&outputs[0].shape, &inputs[0].shape)?;
+    Ok(())
+}
+
+impl NativeOp for OneHotEncoder {
+    fn name(&self) -> &'static str {
+        "OneHotEncoder"
+    }
+
+    fn rules<'r, 'p: 'r, 's: 'r>(
+        &'s self,
+        s: &mut Solver<'r>,
+        inputs: &'p [TensorProxy],
+        outputs: &'p [TensorProxy],
+    ) -> InferenceResult {
         s.equals(&outputs[0].datum_type, DatumType::F32)?;
         s.equals(&outputs[0].rank, inputs[0].rank.bex() + 1)?;
-        let width = op.width().to_dim();
+        let width = self.width().to_dim();
         s.given(&inputs[0].shape, move |s, shape| {
             let mut out = shape.clone();
             out.push(width.clone());
             s.equals(&outputs[0].shape, out)
         })?;
-    },
-    |op, facts| {
-        let mut shape: TVec<TDim> = facts[0].shape.iter().cloned().collect();
-        shape.push(op.width().to_dim());
-        f32::fact(shape)
-    },
-    |op, inputs| { op.run(&inputs[0])? }
-);
+        Ok(())
+    }
 
-simple_op!(
-    LabelEncoder,
-    "LabelEncoder",
-    Some(1),
-    |op, s, inputs, outputs| {
-        s.equals(&outputs[0].datum_type, op.values.datum_type())?;
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let mut shape: TVec<TDim> = inputs[0].shape.iter().cloned().collect();
+        shape.push(self.width().to_dim());
+        Ok(tvec!(f32::fact(shape)))
+    }
+
+    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
+        Ok(tvec!(self.run(&inputs[0])?))
+    }
+}
+
+impl NativeOp for LabelEncoder {
+    fn name(&self) -> &'static str {
+        "LabelEncoder"
+    }
+
+    fn rules<'r, 'p: 'r, 's: 'r>(
+        &'s self,
+        s: &mut Solver<'r>,
+        inputs: &'p [TensorProxy],
+        outputs: &'p [TensorProxy],
+    ) -> InferenceResult {
+        s.equals(&outputs[0].datum_type, self.values.datum_type())?;
         s.equals(&outputs[0].shape, &inputs[0].shape)?;
-    },
-    |op, facts| { op.values.datum_type().fact(facts[0].shape.clone()) },
-    |op, inputs| { op.run(&inputs[0])? }
-);
+        Ok(())
+    }
 
-simple_op!(
-    FeatureVectorizer,
-    "FeatureVectorizer",
-    None::<usize>,
-    |op, s, inputs, outputs| {
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        Ok(tvec!(self
+            .values
+            .datum_type()
+            .fact(inputs[0].shape.clone())))
+    }
+
+    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
+        Ok(tvec!(self.run(&inputs[0])?))
+    }
+}
+
+impl NativeOp for FeatureVectorizer {
+    fn name(&self) -> &'static str {
+        "FeatureVectorizer"
+    }
+
+    fn inputs(&self) -> Option<usize> {
+        None
+    }
+
+    fn rules<'r, 'p: 'r, 's: 'r>(
+        &'s self,
+        s: &mut Solver<'r>,
+        inputs: &'p [TensorProxy],
+        outputs: &'p [TensorProxy],
+    ) -> InferenceResult {
         s.equals(&outputs[0].datum_type, DatumType::F32)?;
         s.equals(&outputs[0].rank, 2)?;
-        let width: usize = op.dims.iter().sum();
+        let width: usize = self.dims.iter().sum();
         s.equals(&outputs[0].shape[1], width.to_dim())?;
         s.given(&inputs[0].rank, move |s, rank| {
             if rank > 1 {
@@ -690,18 +696,23 @@ simple_op!(
                 s.equals(&outputs[0].shape[0], 1.to_dim())
             }
         })?;
-    },
-    |op, facts| {
-        let width: usize = op.dims.iter().sum();
-        let rows = if facts[0].rank() > 1 {
-            facts[0].shape[0].clone()
+        Ok(())
+    }
+
+    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
+        let width: usize = self.dims.iter().sum();
+        let rows = if inputs[0].rank() > 1 {
+            inputs[0].shape[0].clone()
         } else {
             1.to_dim()
         };
-        f32::fact([rows, width.to_dim()])
-    },
-    |op, inputs| { op.run(&inputs)? }
-);
+        Ok(tvec!(f32::fact([rows, width.to_dim()])))
+    }
+
+    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
+        Ok(tvec!(self.run(inputs)?))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -14,17 +14,11 @@
 
 use super::attrs::{float_list, int_list, string_list};
 use super::post_transform::{parse_post_transform, post_transform, PostTransform};
+use super::scoring::{expand_scorer, rows_and_width, Labels, Pick, Scoring};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
-
-/// Class labels.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Labels {
-    Ints(Vec<i64>),
-    Strings(Vec<String>),
-}
 
 /// `LinearClassifier`.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,7 +50,7 @@ pub(crate) fn build_classifier(
 ) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
     let op = parse_classifier(node)
         .with_context(|| format!("invalid LinearClassifier node `{}`", node.name))?;
-    Ok((expand(op), vec![]))
+    Ok(expand_scorer(op))
 }
 
 fn parse_classifier(node: &NodeProto) -> TractResult<LinearClassifier> {
@@ -72,10 +66,7 @@ fn parse_classifier(node: &NodeProto) -> TractResult<LinearClassifier> {
     };
     let intercepts = float_list(node, "intercepts")?.unwrap_or_default();
     let targets = if intercepts.is_empty() {
-        match &labels {
-            Labels::Ints(v) => v.len(),
-            Labels::Strings(v) => v.len(),
-        }
+        labels.len()
     } else {
         intercepts.len()
     };
@@ -84,10 +75,7 @@ fn parse_classifier(node: &NodeProto) -> TractResult<LinearClassifier> {
         "{} coefficients do not split into {targets} classes",
         coefficients.len()
     );
-    let n_labels = match &labels {
-        Labels::Ints(v) => v.len(),
-        Labels::Strings(v) => v.len(),
-    };
+    let n_labels = labels.len();
     ensure!(
         targets == 1 || n_labels >= targets,
         "{targets} score columns but {n_labels} class labels"
@@ -124,15 +112,12 @@ pub(crate) fn build_regressor(
         coefficients.len(),
         intercepts.len()
     );
-    Ok((
-        expand(LinearRegressor {
-            coefficients,
-            intercepts,
-            post: parse_post_transform(node)?,
-            targets,
-        }),
-        vec![],
-    ))
+    Ok(expand_scorer(LinearRegressor {
+        coefficients,
+        intercepts,
+        post: parse_post_transform(node)?,
+        targets,
+    }))
 }
 
 /// `x·coefᵀ + intercepts` for every row: `(rows, scores)`.
@@ -143,11 +128,7 @@ fn scores(
     targets: usize,
 ) -> TractResult<(usize, Vec<f32>)> {
     let features = coefficients.len() / targets;
-    let (rows, width) = match input.shape() {
-        [c] => (1, *c),
-        [n, c] => (*n, *c),
-        s => bail!("linear models expect a 1-D or 2-D input, got shape {s:?}"),
-    };
+    let (rows, width) = rows_and_width("a linear model", input)?;
     ensure!(
         width == features,
         "the linear model expects {features} features, the input has {width}"
@@ -168,28 +149,22 @@ fn scores(
 
 impl LinearClassifier {
     fn two_labels(&self) -> bool {
-        match &self.labels {
-            Labels::Ints(v) => v.len() == 2,
-            Labels::Strings(v) => v.len() == 2,
-        }
-    }
-
-    fn width(&self) -> usize {
-        if self.targets == 1 && self.two_labels() {
-            2
-        } else {
-            self.targets
-        }
+        self.labels.len() == 2
     }
 
     fn run(&self, input: &Tensor) -> TractResult<(Tensor, Tensor)> {
         let (rows, raw) = scores(input, &self.coefficients, &self.intercepts, self.targets)?;
         let k = self.targets;
-        let picks: Vec<Result<usize, bool>> = (0..rows)
+        let two = self.two_labels();
+        let picks: Vec<Pick> = (0..rows)
             .map(|r| {
                 let s = &raw[r * k..(r + 1) * k];
                 if k == 1 {
-                    Err(s[0] > 0.0)
+                    match (s[0] > 0.0, two) {
+                        (pos, true) => Pick::Class(usize::from(pos)),
+                        (true, false) => Pick::Positive,
+                        (false, false) => Pick::Negative,
+                    }
                 } else {
                     let mut best = 0;
                     for j in 1..k {
@@ -197,36 +172,11 @@ impl LinearClassifier {
                             best = j;
                         }
                     }
-                    Ok(best)
+                    Pick::Class(best)
                 }
             })
             .collect();
-        let two = self.two_labels();
-        let labels: Tensor = match &self.labels {
-            Labels::Ints(l) => {
-                let v: Vec<i64> = picks
-                    .iter()
-                    .map(|p| match p {
-                        Ok(j) => l[*j],
-                        Err(pos) if two => l[usize::from(*pos)],
-                        Err(pos) => i64::from(*pos),
-                    })
-                    .collect();
-                Tensor::from_shape(&[rows], &v)?
-            }
-            Labels::Strings(l) => {
-                let v: Vec<String> = picks
-                    .iter()
-                    .map(|p| match p {
-                        Ok(j) => l[*j].clone(),
-                        Err(pos) if two => l[usize::from(*pos)].clone(),
-                        Err(true) => "1".into(),
-                        Err(false) => "0".into(),
-                    })
-                    .collect();
-                tract_ndarray::Array1::from(v).into_dyn().into()
-            }
-        };
+        let labels = self.labels.tensor(&picks)?;
         let width = self.width();
         let mut out = Vec::with_capacity(rows * width);
         for r in 0..rows {
@@ -261,155 +211,39 @@ impl LinearRegressor {
     }
 }
 
-fn batch_dim(input: &TypedFact) -> TractResult<TDim> {
-    Ok(match input.rank() {
-        1 => 1.to_dim(),
-        2 => input.shape[0].clone(),
-        r => bail!("linear models expect a 1-D or 2-D input, got rank {r}"),
-    })
-}
+impl Scoring for LinearClassifier {
+    const NAME: &'static str = "LinearClassifier";
 
-impl Expansion for LinearClassifier {
-    fn name(&self) -> StaticName {
-        "LinearClassifier".into()
+    fn label_type(&self) -> Option<DatumType> {
+        Some(self.labels.datum_type())
     }
 
-    fn nboutputs(&self) -> TractResult<usize> {
-        Ok(2)
+    fn width(&self) -> usize {
+        if self.targets == 1 && self.two_labels() {
+            2
+        } else {
+            self.targets
+        }
     }
 
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        check_input_arity(inputs, 1)?;
-        check_output_arity(outputs, 2)?;
-        let dt = match self.labels {
-            Labels::Ints(_) => DatumType::I64,
-            Labels::Strings(_) => DatumType::String,
-        };
-        s.equals(&outputs[0].datum_type, dt)?;
-        s.equals(&outputs[1].datum_type, DatumType::F32)?;
-        s.equals(&outputs[0].rank, 1)?;
-        s.equals(&outputs[1].rank, 2)?;
-        s.equals(&outputs[1].shape[1], self.width().to_dim())?;
-        s.equals(&outputs[0].shape[0], &outputs[1].shape[0])?;
-        s.given(&inputs[0].rank, move |s, rank| {
-            if rank == 1 {
-                s.equals(&outputs[0].shape[0], 1.to_dim())
-            } else {
-                s.equals(&outputs[0].shape[0], &inputs[0].shape[0])
-            }
-        })?;
-        Ok(())
-    }
-
-    fn wire(
-        &self,
-        prefix: &str,
-        model: &mut TypedModel,
-        inputs: &[OutletId],
-    ) -> TractResult<TVec<OutletId>> {
-        model.wire_node(prefix, self.clone(), inputs)
+    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
+        let (labels, scores) = self.run(input)?;
+        Ok((Some(labels), scores))
     }
 }
 
-impl Op for LinearClassifier {
-    fn name(&self) -> StaticName {
-        "LinearClassifier".into()
+impl Scoring for LinearRegressor {
+    const NAME: &'static str = "LinearRegressor";
+
+    fn label_type(&self) -> Option<DatumType> {
+        None
     }
 
-    op_as_typed_op!();
-}
-
-impl EvalOp for LinearClassifier {
-    op_out_of_plan!();
-
-    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let input = args_1!(inputs);
-        let (labels, scores) = self.run(&input)?;
-        Ok(tvec!(labels.into_tvalue(), scores.into_tvalue()))
-    }
-}
-
-impl TypedOp for LinearClassifier {
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let n = batch_dim(inputs[0])?;
-        let dt = match self.labels {
-            Labels::Ints(_) => DatumType::I64,
-            Labels::Strings(_) => DatumType::String,
-        };
-        Ok(tvec!(
-            dt.fact([n.clone()]),
-            f32::fact([n, self.width().to_dim()])
-        ))
+    fn width(&self) -> usize {
+        self.targets
     }
 
-    as_op!();
-}
-
-impl Expansion for LinearRegressor {
-    fn name(&self) -> StaticName {
-        "LinearRegressor".into()
+    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
+        Ok((None, self.run(input)?))
     }
-
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        check_input_arity(inputs, 1)?;
-        check_output_arity(outputs, 1)?;
-        s.equals(&outputs[0].datum_type, DatumType::F32)?;
-        s.equals(&outputs[0].rank, 2)?;
-        s.equals(&outputs[0].shape[1], self.targets.to_dim())?;
-        s.given(&inputs[0].rank, move |s, rank| {
-            if rank == 1 {
-                s.equals(&outputs[0].shape[0], 1.to_dim())
-            } else {
-                s.equals(&outputs[0].shape[0], &inputs[0].shape[0])
-            }
-        })?;
-        Ok(())
-    }
-
-    fn wire(
-        &self,
-        prefix: &str,
-        model: &mut TypedModel,
-        inputs: &[OutletId],
-    ) -> TractResult<TVec<OutletId>> {
-        model.wire_node(prefix, self.clone(), inputs)
-    }
-}
-
-impl Op for LinearRegressor {
-    fn name(&self) -> StaticName {
-        "LinearRegressor".into()
-    }
-
-    op_as_typed_op!();
-}
-
-impl EvalOp for LinearRegressor {
-    op_out_of_plan!();
-
-    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let input = args_1!(inputs);
-        Ok(tvec!(self.run(&input)?.into_tvalue()))
-    }
-}
-
-impl TypedOp for LinearRegressor {
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        Ok(tvec!(f32::fact([
-            batch_dim(inputs[0])?,
-            self.targets.to_dim()
-        ])))
-    }
-
-    as_op!();
 }

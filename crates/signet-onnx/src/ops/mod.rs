@@ -9,17 +9,25 @@
 //! | `Imputer`, `Binarizer`, `OneHotEncoder`, `LabelEncoder`, `FeatureVectorizer` | [`encoders`] |
 //! | `SVMClassifier`, `SVMRegressor` | [`svm`] (all kernels, Platt probabilities) |
 //! | `LinearClassifier`, `LinearRegressor` | [`linear`]: replace tract's, which refuse the `PROBIT` and `SOFTMAX_ZERO` post transforms |
+//! | `Flatten` | [`flatten`]: replaces tract's, which refuses inputs with two symbolic axes (`Tokenizer`'s output) |
 //! | `ArrayFeatureExtractor` | [`feature_extractor`]: replaces tract's, whose output rank follows the indices' rank |
 //! | (shared) | [`post_transform`]: the scores' post transforms of the scoring operators |
+//! | `StringNormalizer`, `TfIdfVectorizer`, `com.microsoft:Tokenizer` | [`text`] |
+//! | (shared) | [`native`]: the tract traits of signet's one-input operators, written once |
+//! | (shared) | [`scoring`]: the tract plumbing of the scoring operators (one input, `label` + `scores` or `scores`) |
 //! | `ZipMap` | not an operator: [`crate::zipmap`] strips it before tract parses the graph |
 
 pub(crate) mod attrs;
 mod encoders;
 mod feature_extractor;
+mod flatten;
 mod linear;
+mod native;
 mod post_transform;
 mod scaler;
+mod scoring;
 mod svm;
+mod text;
 mod tree_ensemble;
 
 /// tract's ONNX framework with signet's operators registered.
@@ -39,5 +47,9 @@ pub(crate) fn framework() -> tract_onnx::Onnx {
     reg.insert("LinearClassifier", linear::build_classifier);
     reg.insert("LinearRegressor", linear::build_regressor);
     reg.insert("ArrayFeatureExtractor", feature_extractor::build);
+    reg.insert("Flatten", flatten::build);
+    reg.insert("StringNormalizer", text::build_string_normalizer);
+    reg.insert("Tokenizer", text::build_tokenizer);
+    reg.insert("TfIdfVectorizer", text::build_tfidf);
     onnx
 }

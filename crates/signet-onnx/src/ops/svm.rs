@@ -20,6 +20,7 @@
 
 use super::attrs::{float_list, int_attr, int_list, string_attr, string_list};
 use super::post_transform::{logistic, parse_post_transform, post_transform, PostTransform};
+use super::scoring::{expand_scorer, rows_and_width, Labels, Pick, Scoring};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
@@ -107,47 +108,12 @@ fn float_rows(input: &Tensor, features: usize) -> TractResult<(usize, Vec<f32>)>
     );
     let c = input.cast_to::<f32>()?;
     let v = c.try_as_plain_ram()?.as_slice::<f32>()?.to_vec();
-    let (rows, width) = match input.shape() {
-        [c] => (1, *c),
-        [n, c] => (*n, *c),
-        s => bail!("SVM operators expect a 1-D or 2-D input, got shape {s:?}"),
-    };
+    let (rows, width) = rows_and_width("an SVM operator", input)?;
     ensure!(
         width == features,
         "the SVM expects {features} features, the input has {width}"
     );
     Ok((rows, v))
-}
-
-fn batch_dim(input: &TypedFact) -> TractResult<TDim> {
-    Ok(match input.rank() {
-        1 => 1.to_dim(),
-        2 => input.shape[0].clone(),
-        r => bail!("SVM operators expect a 1-D or 2-D input, got rank {r}"),
-    })
-}
-
-/// The class labels.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Labels {
-    Ints(Vec<i64>),
-    Strings(Vec<String>),
-}
-
-impl Labels {
-    fn len(&self) -> usize {
-        match self {
-            Labels::Ints(v) => v.len(),
-            Labels::Strings(v) => v.len(),
-        }
-    }
-
-    fn datum_type(&self) -> DatumType {
-        match self {
-            Labels::Ints(_) => DatumType::I64,
-            Labels::Strings(_) => DatumType::String,
-        }
-    }
 }
 
 /// `SVMClassifier`.
@@ -177,7 +143,7 @@ pub(crate) fn build_classifier(
 ) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
     let op = parse_classifier(node)
         .with_context(|| format!("invalid SVMClassifier node `{}`", node.name))?;
-    Ok((expand(op), vec![]))
+    Ok(expand_scorer(op))
 }
 
 fn parse_classifier(node: &NodeProto) -> TractResult<SvmClassifier> {
@@ -324,7 +290,7 @@ impl SvmClassifier {
         !self.per_class.is_empty()
     }
 
-    fn width(&self) -> usize {
+    fn score_width(&self) -> usize {
         let k = self.labels.len();
         if self.svc() && self.prob_a.is_empty() {
             if k > 2 {
@@ -428,7 +394,7 @@ impl SvmClassifier {
 
     fn run(&self, input: &Tensor) -> TractResult<(Tensor, Tensor)> {
         let (rows, x) = float_rows(input, self.features)?;
-        let width = self.width();
+        let width = self.score_width();
         let mut classes = Vec::with_capacity(rows);
         let mut scores = Vec::with_capacity(rows * width);
         for r in 0..rows {
@@ -436,91 +402,10 @@ impl SvmClassifier {
             classes.push(c);
             scores.extend(s);
         }
-        let labels: Tensor = match &self.labels {
-            Labels::Ints(l) => {
-                Tensor::from_shape(&[rows], &classes.iter().map(|&c| l[c]).collect::<Vec<_>>())?
-            }
-            Labels::Strings(l) => tract_ndarray::Array1::from(
-                classes.iter().map(|&c| l[c].clone()).collect::<Vec<_>>(),
-            )
-            .into_dyn()
-            .into(),
-        };
+        let picks: Vec<Pick> = classes.into_iter().map(Pick::Class).collect();
+        let labels = self.labels.tensor(&picks)?;
         Ok((labels, Tensor::from_shape(&[rows, width], &scores)?))
     }
-}
-
-impl Expansion for SvmClassifier {
-    fn name(&self) -> StaticName {
-        "SVMClassifier".into()
-    }
-
-    fn nboutputs(&self) -> TractResult<usize> {
-        Ok(2)
-    }
-
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        check_input_arity(inputs, 1)?;
-        check_output_arity(outputs, 2)?;
-        s.equals(&outputs[0].datum_type, self.labels.datum_type())?;
-        s.equals(&outputs[1].datum_type, DatumType::F32)?;
-        s.equals(&outputs[0].rank, 1)?;
-        s.equals(&outputs[1].rank, 2)?;
-        s.equals(&outputs[1].shape[1], self.width().to_dim())?;
-        s.equals(&outputs[0].shape[0], &outputs[1].shape[0])?;
-        s.given(&inputs[0].rank, move |s, rank| {
-            if rank == 1 {
-                s.equals(&outputs[0].shape[0], 1.to_dim())
-            } else {
-                s.equals(&outputs[0].shape[0], &inputs[0].shape[0])
-            }
-        })?;
-        Ok(())
-    }
-
-    fn wire(
-        &self,
-        prefix: &str,
-        model: &mut TypedModel,
-        inputs: &[OutletId],
-    ) -> TractResult<TVec<OutletId>> {
-        model.wire_node(prefix, self.clone(), inputs)
-    }
-}
-
-impl Op for SvmClassifier {
-    fn name(&self) -> StaticName {
-        "SVMClassifier".into()
-    }
-
-    op_as_typed_op!();
-}
-
-impl EvalOp for SvmClassifier {
-    op_out_of_plan!();
-
-    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let input = args_1!(inputs);
-        let (labels, scores) = self.run(&input)?;
-        Ok(tvec!(labels.into_tvalue(), scores.into_tvalue()))
-    }
-}
-
-impl TypedOp for SvmClassifier {
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let n = batch_dim(inputs[0])?;
-        Ok(tvec!(
-            self.labels.datum_type().fact([n.clone()]),
-            f32::fact([n, self.width().to_dim()])
-        ))
-    }
-
-    as_op!();
 }
 
 /// `SVMRegressor`.
@@ -544,7 +429,7 @@ pub(crate) fn build_regressor(
 ) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
     let op = parse_regressor(node)
         .with_context(|| format!("invalid SVMRegressor node `{}`", node.name))?;
-    Ok((expand(op), vec![]))
+    Ok(expand_scorer(op))
 }
 
 fn parse_regressor(node: &NodeProto) -> TractResult<SvmRegressor> {
@@ -609,65 +494,37 @@ impl SvmRegressor {
     }
 }
 
-impl Expansion for SvmRegressor {
-    fn name(&self) -> StaticName {
-        "SVMRegressor".into()
+impl Scoring for SvmClassifier {
+    const NAME: &'static str = "SVMClassifier";
+
+    fn label_type(&self) -> Option<DatumType> {
+        Some(self.labels.datum_type())
     }
 
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        check_input_arity(inputs, 1)?;
-        check_output_arity(outputs, 1)?;
-        s.equals(&outputs[0].datum_type, DatumType::F32)?;
-        s.equals(&outputs[0].rank, 2)?;
-        s.equals(&outputs[0].shape[1], 1.to_dim())?;
-        s.given(&inputs[0].rank, move |s, rank| {
-            if rank == 1 {
-                s.equals(&outputs[0].shape[0], 1.to_dim())
-            } else {
-                s.equals(&outputs[0].shape[0], &inputs[0].shape[0])
-            }
-        })?;
-        Ok(())
+    fn width(&self) -> usize {
+        self.score_width()
     }
 
-    fn wire(
-        &self,
-        prefix: &str,
-        model: &mut TypedModel,
-        inputs: &[OutletId],
-    ) -> TractResult<TVec<OutletId>> {
-        model.wire_node(prefix, self.clone(), inputs)
+    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
+        let (labels, scores) = self.run(input)?;
+        Ok((Some(labels), scores))
     }
 }
 
-impl Op for SvmRegressor {
-    fn name(&self) -> StaticName {
-        "SVMRegressor".into()
+impl Scoring for SvmRegressor {
+    const NAME: &'static str = "SVMRegressor";
+
+    fn label_type(&self) -> Option<DatumType> {
+        None
     }
 
-    op_as_typed_op!();
-}
-
-impl EvalOp for SvmRegressor {
-    op_out_of_plan!();
-
-    fn eval(&self, _ctx: &EvalContext, inputs: TVec<TValue>) -> TractResult<TVec<TValue>> {
-        let input = args_1!(inputs);
-        Ok(tvec!(self.run(&input)?.into_tvalue()))
-    }
-}
-
-impl TypedOp for SvmRegressor {
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        Ok(tvec!(f32::fact([batch_dim(inputs[0])?, 1.to_dim()])))
+    fn width(&self) -> usize {
+        1
     }
 
-    as_op!();
+    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
+        Ok((None, self.run(input)?))
+    }
 }
 
 #[cfg(test)]

@@ -258,23 +258,10 @@ fn pprint(v: &Value, nest: usize, esc: bool, quote: bool) -> String {
 // ---------------------------------------------------------------------------------------------
 // Column cells (pandas' `format_array`)
 
-/// The missing-value marker pandas shows for a null cell of a column of this dtype.
-fn missing_marker(info: &DtypeInfo) -> Value {
-    match info.name.as_str() {
-        "object" => Value::None,
-        "string" => Value::NA,
-        "str" | "category" => Value::Float(f64::NAN),
-        _ if info.is_nullable_extension() => Value::NA,
-        _ if info.kind == 'f' => Value::Float(f64::NAN),
-        _ if info.kind == 'M' || info.kind == 'm' => Value::NaT,
-        _ => Value::None,
-    }
-}
-
 /// A cell of an object-like column as a Python value (`tolist()` semantics).
 fn cell_value(field: &Field, array: &dyn Array, info: &DtypeInfo, i: usize) -> Value {
     if array.is_null(i) {
-        missing_marker(info)
+        info.missing_value()
     } else {
         py_value(Some(field), array, i)
     }

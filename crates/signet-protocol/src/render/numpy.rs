@@ -394,14 +394,7 @@ fn format_elements(t: &Tensor, flat: &[usize]) -> Vec<String> {
                 .map(|v| if v.is_truthy() { truestr } else { "False" }.to_string())
                 .collect()
         }
-        NumpyDtype::Int8
-        | NumpyDtype::Int16
-        | NumpyDtype::Int32
-        | NumpyDtype::Int64
-        | NumpyDtype::UInt8
-        | NumpyDtype::UInt16
-        | NumpyDtype::UInt32
-        | NumpyDtype::UInt64 => {
+        d if d.is_int() => {
             let ints: Vec<i128> = values.iter().map(value_i128).collect();
             let width = match (ints.iter().max(), ints.iter().min()) {
                 (Some(mx), Some(mn)) => mx.to_string().len().max(mn.to_string().len()),

@@ -3,8 +3,10 @@
 
 use super::num::{float_text, Bits};
 use super::numpy;
-use chrono::{NaiveDateTime, Timelike};
-use signet::repr::{numpy_class_name, numpy_datetime, py_bytes, py_str};
+use signet::repr::{
+    datetime_repr, datetime_text, numpy_class_name, numpy_datetime, py_bytes, py_str,
+    timestamp_text,
+};
 use signet::types::NumpyDtype;
 use signet::value::Value;
 
@@ -16,51 +18,6 @@ pub(crate) fn float_bits(dtype: NumpyDtype) -> Option<Bits> {
         NumpyDtype::Float64 => Some(Bits::F64),
         _ => None,
     }
-}
-
-/// `str(pandas.Timestamp)`: `2020-01-01 00:00:00`, with `.ffffff` when there are microseconds
-/// and `.fffffffff` when there are nanoseconds.
-pub(crate) fn timestamp_str(dt: &NaiveDateTime, sep: char) -> String {
-    let mut s = dt.format("%Y-%m-%d").to_string();
-    s.push(sep);
-    s.push_str(&dt.format("%H:%M:%S").to_string());
-    let n = dt.nanosecond() % 1_000_000_000;
-    if !n.is_multiple_of(1000) {
-        s.push_str(&format!(".{n:09}"));
-    } else if n != 0 {
-        s.push_str(&format!(".{:06}", n / 1000));
-    }
-    s
-}
-
-/// `str(datetime.datetime)`: `2020-01-01 12:00:00[.ffffff]`.
-pub(crate) fn datetime_str(dt: &NaiveDateTime, sep: char) -> String {
-    let mut s = dt.format("%Y-%m-%d").to_string();
-    s.push(sep);
-    s.push_str(&dt.format("%H:%M:%S").to_string());
-    let us = (dt.nanosecond() % 1_000_000_000) / 1000;
-    if us != 0 {
-        s.push_str(&format!(".{us:06}"));
-    }
-    s
-}
-
-fn datetime_repr(dt: &NaiveDateTime) -> String {
-    let mut parts = vec![
-        dt.format("%Y").to_string(),
-        dt.format("%-m").to_string(),
-        dt.format("%-d").to_string(),
-        dt.format("%-H").to_string(),
-        dt.format("%-M").to_string(),
-    ];
-    let (s, us) = (dt.second(), (dt.nanosecond() % 1_000_000_000) / 1000);
-    if s != 0 || us != 0 {
-        parts.push(s.to_string());
-    }
-    if us != 0 {
-        parts.push(us.to_string());
-    }
-    format!("datetime.datetime({})", parts.join(", "))
 }
 
 /// `str()` of a numpy scalar's value (`1.5`, `True`, `3`).
@@ -125,7 +82,7 @@ fn write_repr(out: &mut String, v: &Value) {
         Value::DateTime(dt) => out.push_str(&datetime_repr(dt)),
         Value::Timestamp(dt) => {
             out.push_str("Timestamp('");
-            out.push_str(&timestamp_str(dt, ' '));
+            out.push_str(&timestamp_text(dt, ' '));
             out.push_str("')");
         }
         Value::Datetime64(dt, unit) => {
@@ -203,8 +160,8 @@ pub fn py_str_value(v: &Value) -> String {
     match v {
         Value::Str(s) => s.clone(),
         Value::Date(d) => d.format("%Y-%m-%d").to_string(),
-        Value::DateTime(dt) => datetime_str(dt, ' '),
-        Value::Timestamp(dt) => timestamp_str(dt, ' '),
+        Value::DateTime(dt) => datetime_text(dt, ' '),
+        Value::Timestamp(dt) => timestamp_text(dt, ' '),
         Value::Datetime64(dt, unit) => numpy_datetime(dt, *unit),
         Value::Numpy(dt, inner) => match inner.as_ref() {
             Value::Bool(b) => if *b { "True" } else { "False" }.into(),

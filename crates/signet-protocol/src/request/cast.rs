@@ -617,7 +617,7 @@ impl ColumnBuilder {
             TimeUnit::Nano | TimeUnit::Micro | TimeUnit::Milli => unit,
             _ => TimeUnit::Second,
         };
-        let a = signet::elem::timestamp_array(unit, tzname.as_deref(), values);
+        let a = signet::numpy::timestamp_array(unit, tzname.as_deref(), values);
         Ok((field(ctx.label, &a, &[]), a))
     }
 

@@ -147,7 +147,7 @@ impl FloatKind {
             )),
             FloatKind::F16 => {
                 let v: Vec<Option<f64>> = values.into_iter().map(Some).collect();
-                Arc::new(signet::elem::float16_array(&v)) as ArrayRef
+                Arc::new(signet::numpy::float16_array(&v)) as ArrayRef
             }
         }
     }

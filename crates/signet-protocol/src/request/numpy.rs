@@ -604,7 +604,7 @@ fn build(d: NumpyDtype, leaves: Vec<Leaf>) -> TensorData {
         D::UInt64 => ints!(u64, UInt64Array),
         D::Float16 => {
             let v: Vec<Option<f64>> = floats().map(Some).collect();
-            TensorData::Arrow(Arc::new(signet::elem::float16_array(&v)))
+            TensorData::Arrow(Arc::new(signet::numpy::float16_array(&v)))
         }
         D::Float32 => TensorData::Arrow(Arc::new(Float32Array::from(
             floats().map(|f| f as f32).collect::<Vec<_>>(),
@@ -652,7 +652,7 @@ fn build(d: NumpyDtype, leaves: Vec<Leaf>) -> TensorData {
                         .collect(),
                 ),
             };
-            TensorData::Arrow(signet::elem::timestamp_array(unit, None, values))
+            TensorData::Arrow(signet::numpy::timestamp_array(unit, None, values))
         }
         _ => TensorData::Arrow(Arc::new(Float64Array::from(floats().collect::<Vec<_>>()))),
     }

@@ -193,7 +193,7 @@ impl Buf {
             ),
             Buf::Ns(v, _) => (
                 D::Datetime64(TimeUnit::Nano),
-                signet::elem::timestamp_array(TimeUnit::Nano, None, v),
+                signet::numpy::timestamp_array(TimeUnit::Nano, None, v),
             ),
         };
         (d, TensorData::Arrow(a))

@@ -31,7 +31,8 @@ use arrow_array::{
     UInt64Array, UInt8Array,
 };
 use arrow_schema::{Field, Schema as ArrowSchema};
-use signet::elem::{base64_decode, datetime_to_i64, float16_array, parse_iso, timestamp_array};
+use signet::elem::base64_decode;
+use signet::numpy::{datetime_to_i64, float16_array, parse_iso_datetime, timestamp_array};
 use signet::table::object_column;
 use signet::{pyjson, ModelInput, NumpyDtype, Tensor, TensorData, TimeUnit, Value};
 use std::collections::{HashMap, HashSet};
@@ -465,7 +466,7 @@ fn datetimes(input: &RequestInput) -> Result<ArrayRef, String> {
         .iter()
         .enumerate()
         .map(|(i, v)| match v {
-            Value::Str(s) => parse_iso(s)
+            Value::Str(s) => parse_iso_datetime(s)
                 .and_then(|(dt, _)| datetime_to_i64(&dt, TimeUnit::Nano))
                 .map(Some)
                 .ok_or_else(|| {

@@ -9,7 +9,7 @@
 //! | --- | --- | --- |
 //! | DataFrame | `pd` | one per column, named after it, shape `[n, 1]` |
 //! | numpy array | `np` | `output-1`, its shape (`[n]` → `[n, 1]`), `parameters.content_type` `np` |
-//! | dict of arrays | `dict` | one per key, as an array |
+//! | dict of arrays | `dict` | one per key, as an array (an object array of dicts or lists: `BYTES` `pd_json`) |
 //! | list of strings | `str` | `output-1`, `BYTES`, shape `[n, 1]`, `parameters.content_type` `str` |
 //!
 //! A DataFrame column's datatype follows its dtype (`float64` → `FP64`, ...); text columns are
@@ -23,10 +23,11 @@
 //! anything else (sparse matrices, other Python values) is refused.
 
 use super::datatype::{Datatype, DATETIME, DICT, NP, PD, PD_JSON, STR};
-use super::json::{isoformat, to_json};
+use super::json::to_json;
 use super::metadata::OUTPUT_PREFIX;
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType as ArrowType, Field};
+use signet::repr::timestamp_isoformat;
 use signet::table::{column_label, object_values};
 use signet::{ModelInput, Series, Tensor, Value};
 
@@ -167,7 +168,7 @@ fn column_output(name: String, field: &Field, column: &dyn Array) -> ResponseOut
             .into_iter()
             .map(|v| match v {
                 Value::Timestamp(dt) | Value::DateTime(dt) | Value::Datetime64(dt, _) => {
-                    Value::Str(isoformat(&dt))
+                    Value::Str(timestamp_isoformat(&dt))
                 }
                 other => other,
             })
@@ -209,9 +210,28 @@ fn column_output(name: String, field: &Field, column: &dyn Array) -> ResponseOut
 }
 
 /// `NumpyCodec.encode_output(name, array)`.
+///
+/// An object array holding dicts or lists (ZipMap's `{label: probability}` column of an ONNX
+/// classifier fed a dict of arrays) is where signet chooses: MLServer would put the Python
+/// objects in a `BYTES` output's `data`, which the V2 protocol does not allow (`BYTES` elements
+/// are strings) and its JSON encoder does not write. signet writes it as `PandasCodec` writes
+/// the same column of a DataFrame (`_process_bytes`): `BYTES` with `parameters.content_type`
+/// `pd_json`, each element its compact JSON text.
 fn tensor_output(name: &str, t: &Tensor) -> ResponseOutput {
     let datatype = Datatype::of_numpy(t.dtype);
-    let data = (0..t.len()).map(|i| plain(t.element(i))).collect();
+    let data: Vec<Value> = (0..t.len()).map(|i| plain(t.element(i))).collect();
+    if data
+        .iter()
+        .any(|v| matches!(v, Value::Dict(_) | Value::List(_)))
+    {
+        return ResponseOutput {
+            name: name.to_string(),
+            shape: batch_shape(&t.shape),
+            datatype: Datatype::Bytes,
+            content_type: Some(PD_JSON),
+            data: data.iter().map(|v| Value::Str(to_json(v))).collect(),
+        };
+    }
     ResponseOutput {
         name: name.to_string(),
         shape: batch_shape(&t.shape),

@@ -2,8 +2,8 @@
 //! `separators=(",", ":")` and `ensure_ascii=False`: no spaces, non-ASCII text kept as UTF-8),
 //! for the [`Value`]s the V2 handlers build.
 
-use chrono::NaiveDateTime;
-use signet::pyjson::{float_repr, write_str_utf8 as write_str};
+use signet::pyjson::{write_float, write_str_utf8 as write_str, Bits};
+use signet::repr::timestamp_isoformat;
 use signet::Value;
 
 /// The compact JSON text of `value`.
@@ -24,13 +24,15 @@ pub(crate) fn write(out: &mut String, value: &Value) {
         Value::None | Value::NA | Value::NaT => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) => out.push_str(&i.to_string()),
-        Value::Float(f) if f.is_finite() => out.push_str(&float_repr(*f)),
+        Value::Float(f) if f.is_finite() => {
+            let _ = write_float(out, *f, Bits::F64);
+        }
         Value::Float(_) => out.push_str("null"),
         Value::Str(s) => write_str(out, s),
         Value::Bytes(b) => write_str(out, &String::from_utf8_lossy(b)),
         Value::Date(d) => write_str(out, &d.format("%Y-%m-%d").to_string()),
-        Value::DateTime(dt) | Value::Timestamp(dt) => write_str(out, &isoformat(dt)),
-        Value::Datetime64(dt, _) => write_str(out, &isoformat(dt)),
+        Value::DateTime(dt) | Value::Timestamp(dt) => write_str(out, &timestamp_isoformat(dt)),
+        Value::Datetime64(dt, _) => write_str(out, &timestamp_isoformat(dt)),
         Value::Numpy(_, inner) => write(out, inner),
         Value::List(items) | Value::Tuple(items) => {
             out.push('[');
@@ -59,19 +61,5 @@ pub(crate) fn write(out: &mut String, value: &Value) {
             out.push('}');
         }
         Value::Ndarray(t) => write(out, &t.to_list()),
-    }
-}
-
-/// Python's `datetime.isoformat()` (pandas' `Timestamp.isoformat()` for nanoseconds):
-/// `2021-08-24T15:01:19`, with `.ffffff` (or `.fffffffff`) when there is a fraction.
-pub(crate) fn isoformat(dt: &NaiveDateTime) -> String {
-    let base = dt.format("%Y-%m-%dT%H:%M:%S").to_string();
-    let nanos = dt.and_utc().timestamp_subsec_nanos();
-    if nanos == 0 {
-        base
-    } else if nanos.is_multiple_of(1000) {
-        format!("{base}.{:06}", nanos / 1000)
-    } else {
-        format!("{base}.{nanos:09}")
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{err, ndarray::*, tags::*, text::*};
 use crate::input::{ModelInput, Series};
+use crate::numpy::{float16_array, timestamp_array};
 use crate::table;
 use crate::types::{ColumnName, NumpyDtype, TimeUnit};
 use crate::value::Value;
@@ -207,6 +208,27 @@ pub fn model_input_from_value(v: &Value) -> Result<ModelInput, SchemaError> {
             v.get("value").unwrap_or(&Value::None),
         )?)),
         other => Err(err(format!("unknown value type `{other}`"))),
+    }
+}
+
+/// Params given as a dict of Python values (the corpus' params object, already decoded from
+/// its Elems) as `(name, value)` pairs in order; a non-string key is named by its `str()`.
+pub fn params_from_value(v: &Value) -> Result<Vec<(String, Value)>, SchemaError> {
+    match v {
+        Value::Dict(items) => Ok(items
+            .iter()
+            .map(|(k, v)| {
+                let name = match k {
+                    Value::Str(s) => s.clone(),
+                    other => crate::repr::py_str_of(other),
+                };
+                (name, v.clone())
+            })
+            .collect()),
+        other => Err(err(format!(
+            "params is not a dict: {}",
+            crate::repr::py_repr(other)
+        ))),
     }
 }
 

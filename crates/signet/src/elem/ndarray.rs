@@ -1,20 +1,16 @@
-//! ndarray Values and the typed Arrow arrays built from JSON values (`float16`, timestamps).
+//! ndarray Values of the corpus codec and the flat Arrow arrays built from their JSON elements.
 
 use super::{err, tags::*, text::*};
 use crate::input::{Tensor, TensorData};
+use crate::numpy::{datetime_to_i64, float16_array, timestamp_array};
 use crate::table;
 use crate::types::{NumpyDtype, TimeUnit};
 use crate::value::Value;
 use crate::SchemaError;
-use arrow_array::types::Float16Type;
 use arrow_array::{
-    ArrayRef, ArrowPrimitiveType, BinaryArray, BooleanArray, Date32Array, Float16Array,
-    Float32Array, Float64Array, Int16Array, Int32Array, Int64Array, Int8Array, StringArray,
-    TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
-    TimestampSecondArray, UInt16Array, UInt32Array, UInt64Array, UInt8Array,
+    ArrayRef, BinaryArray, BooleanArray, Float32Array, Float64Array, Int16Array, Int32Array,
+    Int64Array, Int8Array, StringArray, UInt16Array, UInt32Array, UInt64Array, UInt8Array,
 };
-use arrow_buffer::{Buffer, ScalarBuffer};
-use chrono::NaiveDateTime;
 use std::sync::Arc;
 
 fn as_usize_list(v: Option<&Value>, what: &str) -> Result<Vec<usize>, SchemaError> {
@@ -128,7 +124,9 @@ pub(super) fn scalar_json(v: &Value) -> Value {
         }
         Value::Bytes(b) => Value::Str(base64_encode(b)),
         Value::Datetime64(dt, unit) => Value::Str(iso_at_unit(dt, *unit)),
-        Value::Timestamp(dt) | Value::DateTime(dt) => Value::Str(iso_fraction(dt)),
+        Value::Timestamp(dt) | Value::DateTime(dt) => {
+            Value::Str(crate::repr::timestamp_isoformat(dt))
+        }
         Value::Date(d) => Value::Str(d.format("%Y-%m-%d").to_string()),
         Value::NaT | Value::NA => Value::None,
         other => other.clone(),
@@ -174,34 +172,6 @@ fn ints<T: TryFrom<i128>>(values: &[&Value]) -> Result<Vec<Option<T>>, SchemaErr
                 .transpose()
         })
         .collect()
-}
-
-type F16 = <Float16Type as ArrowPrimitiveType>::Native;
-
-/// A Float16 array from f64 values (`None` = null).
-pub fn float16_array(values: &[Option<f64>]) -> Float16Array {
-    let bits: Vec<F16> = values
-        .iter()
-        .map(|v| F16::from_f64(v.unwrap_or(0.0)))
-        .collect();
-    let nulls: Option<arrow_buffer::NullBuffer> = if values.iter().any(Option::is_none) {
-        Some(values.iter().map(Option::is_some).collect())
-    } else {
-        None
-    };
-    let len = bits.len();
-    Float16Array::new(ScalarBuffer::new(Buffer::from_vec(bits), 0, len), nulls)
-}
-
-/// Seconds/milli/micro/nanoseconds since the epoch of a naive datetime at a unit.
-pub fn datetime_to_i64(dt: &NaiveDateTime, unit: TimeUnit) -> Option<i64> {
-    let u = dt.and_utc();
-    Some(match unit {
-        TimeUnit::Nano => u.timestamp_nanos_opt()?,
-        TimeUnit::Micro => u.timestamp_micros(),
-        TimeUnit::Milli => u.timestamp_millis(),
-        _ => u.timestamp(),
-    })
 }
 
 pub(super) fn timestamps(
@@ -297,29 +267,4 @@ pub(super) fn array_from_json(dtype: NumpyDtype, flat: &[&Value]) -> Result<Arra
             )))
         }
     })
-}
-
-/// An Arrow array holding `datetime64[unit]` values (epoch counts at `unit`; days and coarser
-/// units as Date32, hours/minutes as seconds).
-pub fn timestamp_array(unit: TimeUnit, tz: Option<&str>, values: Vec<Option<i64>>) -> ArrayRef {
-    match unit {
-        TimeUnit::Nano => {
-            Arc::new(TimestampNanosecondArray::from(values).with_timezone_opt(tz.map(Arc::from)))
-        }
-        TimeUnit::Micro => {
-            Arc::new(TimestampMicrosecondArray::from(values).with_timezone_opt(tz.map(Arc::from)))
-        }
-        TimeUnit::Milli => {
-            Arc::new(TimestampMillisecondArray::from(values).with_timezone_opt(tz.map(Arc::from)))
-        }
-        TimeUnit::Year | TimeUnit::Month | TimeUnit::Week | TimeUnit::Day => {
-            Arc::new(Date32Array::from(
-                values
-                    .into_iter()
-                    .map(|v| v.map(|s| s.div_euclid(86_400) as i32))
-                    .collect::<Vec<_>>(),
-            ))
-        }
-        _ => Arc::new(TimestampSecondArray::from(values).with_timezone_opt(tz.map(Arc::from))),
-    }
 }

@@ -5,7 +5,6 @@ use crate::pyjson;
 use crate::types::NumpyDtype;
 use crate::value::Value;
 use crate::SchemaError;
-use chrono::{NaiveDateTime, Timelike};
 
 /// Converts a Python value to its Elem form (a JSON tree; write it with [`pyjson::dumps`]).
 pub fn to_elem(value: &Value) -> Value {
@@ -26,7 +25,10 @@ pub fn to_elem(value: &Value) -> Value {
         Value::Bytes(b) => tag("$bytes", Value::Str(base64_encode(b))),
         Value::Date(d) => tag("$date", Value::Str(d.format("%Y-%m-%d").to_string())),
         Value::DateTime(dt) => tag("$datetime", Value::Str(crate::repr::iso_datetime(dt))),
-        Value::Timestamp(dt) => tag("$timestamp", Value::Str(iso_fraction(dt))),
+        Value::Timestamp(dt) => tag(
+            "$timestamp",
+            Value::Str(crate::repr::timestamp_isoformat(dt)),
+        ),
         Value::Datetime64(dt, unit) => tag("$datetime64", Value::Str(iso_at_unit(dt, *unit))),
         Value::NaT => tag("$nat", Value::Bool(true)),
         Value::NA => tag("$na", Value::Bool(true)),
@@ -55,19 +57,6 @@ pub fn to_elem(value: &Value) -> Value {
             }
         }
         Value::Ndarray(t) => tag("$ndarray", tensor_to_value(t)),
-    }
-}
-
-/// ISO text with the fraction digits only when non-zero (nanosecond precision kept).
-pub(super) fn iso_fraction(dt: &NaiveDateTime) -> String {
-    let base = dt.format("%Y-%m-%dT%H:%M:%S").to_string();
-    let n = dt.nanosecond();
-    if n == 0 {
-        base
-    } else if n.is_multiple_of(1000) {
-        format!("{base}.{:06}", n / 1000)
-    } else {
-        format!("{base}.{n:09}")
     }
 }
 
@@ -133,8 +122,8 @@ fn from_tag(tag: &str, v: &Value) -> Result<Value, SchemaError> {
         "$date" => Value::Date(parse_datetime(tag_str(tag, v)?)?.date()),
         "$datetime64" => {
             let text = tag_str(tag, v)?;
-            let (dt, unit) =
-                parse_iso(text).ok_or_else(|| err(format!("invalid `$datetime64` {text:?}")))?;
+            let (dt, unit) = crate::numpy::parse_iso_datetime(text)
+                .ok_or_else(|| err(format!("invalid `$datetime64` {text:?}")))?;
             Value::Datetime64(dt, unit)
         }
         "$nat" => Value::NaT,
@@ -146,7 +135,7 @@ fn from_tag(tag: &str, v: &Value) -> Result<Value, SchemaError> {
                 let inner = from_elem(&pair[1])?;
                 match (dtype, inner) {
                     (NumpyDtype::Datetime64(_), Value::Str(s)) => {
-                        let (dt, unit) = parse_iso(&s)
+                        let (dt, unit) = crate::numpy::parse_iso_datetime(&s)
                             .ok_or_else(|| err(format!("invalid datetime64 {s:?}")))?;
                         Value::Datetime64(dt, unit)
                     }

@@ -3,7 +3,6 @@ use crate::input::TensorData;
 use crate::pyjson;
 use crate::types::{NumpyDtype, TimeUnit};
 use crate::value::Value;
-use chrono::Timelike;
 
 #[test]
 fn base64_round_trip() {
@@ -73,28 +72,4 @@ fn values_round_trip() {
         let want = want.replace(r#"[{"$bytes": "AAE="}, null]"#, r#"["AAE=", null]"#);
         assert_eq!(pyjson::dumps(&back), want);
     }
-}
-
-#[test]
-fn iso_units() {
-    assert_eq!(parse_iso("2021-01-01").unwrap().1, TimeUnit::Day);
-    assert_eq!(
-        parse_iso("2021-01-01T00:00:00").unwrap().1,
-        TimeUnit::Second
-    );
-    assert_eq!(
-        parse_iso("1970-01-01T00:00:00.000000001")
-            .unwrap()
-            .0
-            .nanosecond(),
-        1
-    );
-    assert_eq!(
-        parse_iso("2021-01-01T00:00:00.123").unwrap().1,
-        TimeUnit::Milli
-    );
-    assert_eq!(
-        parse_iso("2021-01-01T01:00:00+01:00").unwrap().0,
-        parse_iso("2021-01-01T00:00:00").unwrap().0
-    );
 }

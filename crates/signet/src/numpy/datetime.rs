@@ -15,6 +15,22 @@ pub enum Parsed {
     OutOfRange,
 }
 
+impl Parsed {
+    /// The value and its unit when the text named a date-time (not `NaT`, not out of range).
+    pub fn at(self) -> Option<(NaiveDateTime, TimeUnit)> {
+        match self {
+            Parsed::At(dt, unit) => Some((dt, unit)),
+            Parsed::NaT | Parsed::OutOfRange => None,
+        }
+    }
+}
+
+/// [`parse_datetime64`] of a text that must name a date-time: `None` for a parse failure,
+/// `NaT` or a value outside `NaiveDateTime`. The value keeps nanoseconds.
+pub fn parse_iso_datetime(text: &str) -> Option<(NaiveDateTime, TimeUnit)> {
+    parse_datetime64(text)?.at()
+}
+
 fn now_utc() -> NaiveDateTime {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -34,7 +50,7 @@ fn is_leap(year: i64) -> bool {
 }
 
 /// numpy's `NpyDatetime_ParseISO8601Datetime` (no unit requested). `None` is a parse failure
-/// (numpy's `ValueError`).
+/// (numpy's `ValueError`). The value keeps nanoseconds; finer digits only set the unit.
 pub fn parse_datetime64(text: &str) -> Option<Parsed> {
     let s = text.as_bytes();
     if s.is_empty() || text.eq_ignore_ascii_case("nat") {
@@ -79,7 +95,8 @@ pub fn parse_datetime64(text: &str) -> Option<Parsed> {
     if s[0] == b'-' {
         year = -year;
     }
-    let (mut month, mut day, mut hour, mut minute, mut second, mut micros) = (1, 1, 0, 0, 0, 0);
+    let (mut month, mut day, mut hour, mut minute, mut second) = (1, 1, 0, 0, 0);
+    let mut nanos = 0u32;
     let unit;
     'fields: {
         if i == s.len() {
@@ -169,7 +186,7 @@ pub fn parse_datetime64(text: &str) -> Option<Parsed> {
             (value, digits)
         };
         let (us, digits) = group(&mut i);
-        micros = us;
+        nanos = us * 1000;
         if i == s.len() || !s[i].is_ascii_digit() {
             unit = if digits > 3 {
                 TimeUnit::Micro
@@ -178,7 +195,8 @@ pub fn parse_datetime64(text: &str) -> Option<Parsed> {
             };
             break 'fields;
         }
-        let (_, digits) = group(&mut i);
+        let (ps, digits) = group(&mut i);
+        nanos += ps / 1000;
         if i == s.len() || !s[i].is_ascii_digit() {
             unit = if digits > 3 {
                 TimeUnit::Pico
@@ -236,7 +254,7 @@ pub fn parse_datetime64(text: &str) -> Option<Parsed> {
     let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else {
         return Some(Parsed::OutOfRange);
     };
-    let Some(time) = NaiveTime::from_hms_micro_opt(hour, minute, second, micros) else {
+    let Some(time) = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos) else {
         return Some(Parsed::OutOfRange);
     };
     match date
@@ -272,4 +290,55 @@ pub fn datetime_item(dt: &NaiveDateTime, unit: TimeUnit) -> Option<Value> {
 pub fn truncate_to_micros(dt: &NaiveDateTime) -> NaiveDateTime {
     let micros = dt.nanosecond() / 1000 * 1000;
     dt.with_nanosecond(micros).unwrap_or(*dt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> (NaiveDateTime, TimeUnit) {
+        parse_iso_datetime(text).unwrap_or_else(|| panic!("{text:?} did not parse"))
+    }
+
+    #[test]
+    fn units_follow_the_precision_written() {
+        assert_eq!(at("2021").1, TimeUnit::Year);
+        assert_eq!(at("2021-01").1, TimeUnit::Month);
+        assert_eq!(at("2021-01-01").1, TimeUnit::Day);
+        assert_eq!(at("2021-01-01T00").1, TimeUnit::Hour);
+        assert_eq!(at("2021-01-01T00:00").1, TimeUnit::Minute);
+        assert_eq!(at("2021-01-01T00:00:00").1, TimeUnit::Second);
+        assert_eq!(at("2021-01-01T00:00:00.123").1, TimeUnit::Milli);
+        assert_eq!(at("2021-01-01T00:00:00.1234").1, TimeUnit::Micro);
+        assert_eq!(at("2021-01-01T00:00:00.123456789").1, TimeUnit::Nano);
+        assert_eq!(at("2021-01-01T00:00:00.1234567891").1, TimeUnit::Pico);
+    }
+
+    #[test]
+    fn nanoseconds_are_kept_and_offsets_applied() {
+        assert_eq!(at("1970-01-01T00:00:00.000000001").0.nanosecond(), 1);
+        assert_eq!(
+            at("1970-01-01T00:00:00.123456789123").0.nanosecond(),
+            123_456_789
+        );
+        assert_eq!(
+            at("2021-01-01T01:00:00+01:00").0,
+            at("2021-01-01T00:00:00").0
+        );
+        assert_eq!(at("2021-01-01T00:00:00Z").0, at("2021-01-01T00:00:00").0);
+    }
+
+    #[test]
+    fn nat_failures_and_out_of_range_are_not_date_times() {
+        assert!(matches!(parse_datetime64("NaT"), Some(Parsed::NaT)));
+        assert!(matches!(parse_datetime64(""), Some(Parsed::NaT)));
+        assert!(parse_iso_datetime("NaT").is_none());
+        assert!(parse_datetime64("2021-13-01").is_none());
+        assert!(parse_datetime64("2021-02-29").is_none());
+        assert!(parse_datetime64("2021-01-01 ").is_none());
+        assert!(matches!(
+            parse_datetime64("99999999999-01-01"),
+            Some(Parsed::OutOfRange)
+        ));
+    }
 }

@@ -44,9 +44,47 @@ impl NumpyDtype {
         })
     }
 
-    /// Whether the dtype is bool, an integer, a float or a complex.
+    /// Whether the dtype is bool, an integer, a float or a complex (numpy's numeric kinds
+    /// `b`, `i`, `u`, `f`, `c`).
     pub fn is_numeric(self) -> bool {
         matches!(self.kind(), 'b' | 'i' | 'u' | 'f' | 'c')
+    }
+
+    /// Whether the dtype is bool, an integer or a float: numeric but not complex (kinds `b`,
+    /// `i`, `u`, `f`), the dtypes an Arrow primitive array holds.
+    pub fn is_bool_or_real(self) -> bool {
+        matches!(self.kind(), 'b' | 'i' | 'u' | 'f')
+    }
+
+    /// Whether the dtype is a signed or unsigned integer (kinds `i`, `u`).
+    pub fn is_int(self) -> bool {
+        matches!(self.kind(), 'i' | 'u')
+    }
+
+    /// Whether the dtype is an unsigned integer (kind `u`).
+    pub fn is_unsigned(self) -> bool {
+        self.kind() == 'u'
+    }
+
+    /// Whether the dtype is a float (kind `f`).
+    pub fn is_float(self) -> bool {
+        self.kind() == 'f'
+    }
+
+    /// `[np.iinfo(d).min, np.iinfo(d).max]` of an integer dtype; `None` for any other dtype.
+    pub fn int_bounds(self) -> Option<(i128, i128)> {
+        use NumpyDtype as D;
+        Some(match self {
+            D::Int8 => (i8::MIN.into(), i8::MAX.into()),
+            D::Int16 => (i16::MIN.into(), i16::MAX.into()),
+            D::Int32 => (i32::MIN.into(), i32::MAX.into()),
+            D::Int64 => (i64::MIN.into(), i64::MAX.into()),
+            D::UInt8 => (0, u8::MAX.into()),
+            D::UInt16 => (0, u16::MAX.into()),
+            D::UInt32 => (0, u32::MAX.into()),
+            D::UInt64 => (0, u64::MAX.into()),
+            _ => return None,
+        })
     }
 }
 

@@ -1,6 +1,6 @@
 //! `json.dumps` with Python's defaults.
 
-use super::float_repr;
+use super::float::{self, Bits};
 use crate::value::Value;
 
 /// Writes a JSON string literal as `json.dumps` does with `ensure_ascii=True`.
@@ -43,7 +43,7 @@ fn write_float(out: &mut String, f: f64) {
     } else if f.is_infinite() {
         out.push_str(if f > 0.0 { "Infinity" } else { "-Infinity" });
     } else {
-        out.push_str(&float_repr(f));
+        let _ = float::write_float(out, f, Bits::F64);
     }
 }
 

@@ -3,11 +3,11 @@
 //! [`loads`] reads what `json.loads` reads (including `NaN`/`Infinity` and big integers).
 
 mod dump;
-mod float;
+pub mod float;
 mod keys;
 mod parse;
 
 pub use dump::{dumps, dumps_indent, write_str, write_str_utf8};
-pub use float::{float32_repr, float_repr};
+pub use float::{float32_repr, float_repr, float_text, write_float, Bits};
 pub use keys::DictKeys;
 pub use parse::{loads, JsonError};

@@ -10,7 +10,6 @@
 //! get the non-numeric part of that inference (strings and datetimes).
 
 use super::Col;
-use crate::elem;
 use crate::input::{Tensor, TensorData};
 use crate::table::{self, LABEL_KIND_KEY};
 use crate::types::{ColumnName, NumpyDtype, TimeUnit};
@@ -49,7 +48,7 @@ fn number(v: &Value) -> Option<Num> {
     match v {
         Value::Int(i) => Some(Num::Int(*i)),
         Value::Float(f) => Some(Num::Float(*f)),
-        Value::Numpy(dt, inner) if is_numeric_dtype(*dt) => match inner.as_ref() {
+        Value::Numpy(dt, inner) if dt.is_int() || dt.is_float() => match inner.as_ref() {
             Value::Int(i) => Some(Num::Int(*i)),
             Value::Float(f) => Some(Num::Float(*f)),
             _ => None,
@@ -65,24 +64,6 @@ pub(crate) enum Num {
     Int(i128),
     /// A float (Python or numpy), NaN included.
     Float(f64),
-}
-
-fn is_numeric_dtype(dt: NumpyDtype) -> bool {
-    use NumpyDtype as D;
-    matches!(
-        dt,
-        D::Int8
-            | D::Int16
-            | D::Int32
-            | D::Int64
-            | D::UInt8
-            | D::UInt16
-            | D::UInt32
-            | D::UInt64
-            | D::Float16
-            | D::Float32
-            | D::Float64
-    )
 }
 
 fn is_bool(v: &Value) -> bool {
@@ -409,7 +390,7 @@ fn numpy_array(dt: NumpyDtype, values: &[Value]) -> Option<ArrayRef> {
         D::UInt16 => Arc::new(UInt16Array::from(ints::<u16>(values, int)?)),
         D::UInt32 => Arc::new(UInt32Array::from(ints::<u32>(values, int)?)),
         D::UInt64 => Arc::new(UInt64Array::from(ints::<u64>(values, int)?)),
-        D::Float16 => Arc::new(elem::float16_array(
+        D::Float16 => Arc::new(crate::numpy::float16_array(
             &floats()?.into_iter().map(Some).collect::<Vec<_>>(),
         )),
         D::Float32 => Arc::new(Float32Array::from(

@@ -597,7 +597,7 @@ fn objects_to_datetime(
                 if s.is_empty() || s.eq_ignore_ascii_case("nat") {
                     None
                 } else {
-                    match crate::elem::parse_iso(s)
+                    match crate::numpy::parse_iso_datetime(s)
                         .and_then(|(d, _)| d.and_utc().timestamp_nanos_opt())
                     {
                         Some(ns) => Some(ns),

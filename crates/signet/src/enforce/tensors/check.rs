@@ -204,8 +204,8 @@ fn scalar_fits(v: &Value, dtype: NumpyDtype) -> bool {
     use NumpyDtype::*;
     let kind_ok = |d: NumpyDtype| match dtype {
         Bool => d == Bool,
-        Float16 | Float32 | Float64 => super::cast::is_numeric(d) && d != Bool,
-        d2 if super::cast::is_int(d2) => super::cast::is_int(d),
+        Float16 | Float32 | Float64 => d.is_int() || d.is_float(),
+        d2 if d2.is_int() => d.is_int(),
         other => d == other,
     };
     match v {

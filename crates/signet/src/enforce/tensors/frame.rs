@@ -373,6 +373,39 @@ fn reshape(mut t: Tensor, spec: &TensorSpec) -> Option<Tensor> {
     Some(t)
 }
 
+/// The refusal of a column whose list or array cells do not stack to the spec's shape;
+/// `ensure` ends MLflow's advice ("Ensure that each of the input ...").
+fn cell_shape_error(label: &str, spec: &TensorSpec, ensure: &str) -> EnforceError {
+    EnforceError::new(
+        ErrorKind::ShapeMismatch,
+        format!(
+            "The value in the Input DataFrame column '{label}' could not be converted to the \
+             expected shape of: '{}'. Ensure that each of the input {ensure}",
+            shape_repr(&spec.shape)
+        ),
+    )
+    .column(label)
+}
+
+/// `np.vstack` of a column's list or array cells, reshaped to the spec: a `ValueError` on the
+/// way is `shape_error`, any other failure the cast error of one element.
+fn stack_and_reshape(
+    field: &Field,
+    array: &ArrayRef,
+    spec: &TensorSpec,
+    name: Option<&str>,
+    shape_error: &dyn Fn() -> EnforceError,
+) -> Result<Tensor, EnforceError> {
+    let stacked = stack::stack_column(field, array).map_err(|f| {
+        if f.is_value_error() {
+            shape_error()
+        } else {
+            cast_error(f, name, 1, spec.dtype)
+        }
+    })?;
+    reshape(stacked, spec).ok_or_else(shape_error)
+}
+
 /// `_reshape_and_cast_pandas_column_values`: one DataFrame column against a tensor spec
 /// (§7.4). `name` is the input name (`None` for an unnamed schema, shown as `'None'`).
 pub(super) fn column_to_tensor(
@@ -434,7 +467,7 @@ pub(super) fn column_to_tensor(
             let info = table::dtype_info(field, array.as_ref());
             if info.kind == 'f' && info.is_nullable_extension() && array.null_count() > 0 {
                 // A nullable float column holds pd.NA, not NaN.
-                if cast::is_int(spec.dtype) || spec.dtype == NumpyDtype::Bool {
+                if spec.dtype.is_int() || spec.dtype == NumpyDtype::Bool {
                     return Err(EnforceError::raw(
                         ErrorKind::IncompatibleType,
                         "ValueError",
@@ -463,29 +496,19 @@ pub(super) fn column_to_tensor(
         }
         FirstCell::List => {
             let reshape_error = || {
-                EnforceError::new(
-                    ErrorKind::ShapeMismatch,
-                    format!(
-                        "The value in the Input DataFrame column '{label}' could not be converted \
-                         to the expected shape of: '{}'. Ensure that each of the input list \
-                         elements are of uniform length and that the data can be coerced to the \
-                         tensor type '{dtype_text}'",
-                        shape_repr(&spec.shape)
+                cell_shape_error(
+                    label,
+                    spec,
+                    &format!(
+                        "list elements are of uniform length and that the data can be coerced to \
+                         the tensor type '{dtype_text}'"
                     ),
                 )
-                .column(label)
             };
-            let stacked = match stack::stack_exact(array, spec.dtype) {
-                Some(t) => t,
-                None => stack::stack_column(field, array).map_err(|f| {
-                    if f.is_value_error() {
-                        reshape_error()
-                    } else {
-                        cast_error(f, name, 1, spec.dtype)
-                    }
-                })?,
+            let reshaped = match stack::stack_exact(array, spec.dtype) {
+                Some(t) => reshape(t, spec).ok_or_else(reshape_error)?,
+                None => stack_and_reshape(field, array, spec, name, &reshape_error)?,
             };
-            let reshaped = reshape(stacked, spec).ok_or_else(reshape_error)?;
             let per_row = reshaped.len() / rows.max(1);
             let data = cast::astype(&reshaped, spec.dtype, compat).map_err(|f| {
                 if f.is_value_error() {
@@ -505,26 +528,14 @@ pub(super) fn column_to_tensor(
         }
         FirstCell::Ndarray => {
             let reshape_error = || {
-                EnforceError::new(
-                    ErrorKind::ShapeMismatch,
-                    format!(
-                        "The value in the Input DataFrame column '{label}' could not be converted \
-                         to the expected shape of: '{}'. Ensure that each of the input numpy array \
-                         elements are of uniform length and can be reshaped to above expected \
-                         shape.",
-                        shape_repr(&spec.shape)
-                    ),
+                cell_shape_error(
+                    label,
+                    spec,
+                    "numpy array elements are of uniform length and can be reshaped to above \
+                     expected shape.",
                 )
-                .column(label)
             };
-            let stacked = stack::stack_column(field, array).map_err(|f| {
-                if f.is_value_error() {
-                    reshape_error()
-                } else {
-                    cast_error(f, name, 1, spec.dtype)
-                }
-            })?;
-            let reshaped = reshape(stacked, spec).ok_or_else(reshape_error)?;
+            let reshaped = stack_and_reshape(field, array, spec, name, &reshape_error)?;
             if reshaped.shape[0] != rows {
                 return Err(reshape_error());
             }

@@ -5,6 +5,7 @@ use super::cast::{self, CastFailure};
 use super::check;
 use crate::enforce::Compat;
 use crate::input::{Tensor, TensorData};
+use crate::numpy::promote_types;
 use crate::table;
 use crate::types::{NumpyDtype, TimeUnit};
 use crate::value::Value;
@@ -31,36 +32,15 @@ fn unit_rank(u: TimeUnit) -> u8 {
     }
 }
 
-fn size(d: NumpyDtype) -> usize {
-    d.itemsize().unwrap_or(8)
-}
-
-fn signed_of_size(bytes: usize) -> NumpyDtype {
-    match bytes {
-        1 => NumpyDtype::Int8,
-        2 => NumpyDtype::Int16,
-        4 => NumpyDtype::Int32,
-        _ => NumpyDtype::Int64,
-    }
-}
-
-fn float_of_size(bytes: usize) -> NumpyDtype {
-    match bytes {
-        2 => NumpyDtype::Float16,
-        4 => NumpyDtype::Float32,
-        _ => NumpyDtype::Float64,
-    }
-}
-
-/// numpy's `result_type` of two dtypes, for the dtypes signet meets. Combinations numpy refuses
-/// (datetimes with numbers) give `object`.
+/// numpy's `result_type` of two dtypes, for the dtypes signet meets: [`promote_types`] for
+/// the numeric ones, the finer unit for two datetimes, a string for a string with a number.
+/// Combinations numpy refuses (datetimes with numbers) give `object`.
 pub(super) fn promote(a: NumpyDtype, b: NumpyDtype) -> NumpyDtype {
     use NumpyDtype::*;
-    if a == b {
-        return a;
+    if let Some(d) = promote_types(a, b) {
+        return d;
     }
     match (a, b) {
-        (Object, _) | (_, Object) => Object,
         (Datetime64(x), Datetime64(y)) => {
             if unit_rank(x) >= unit_rank(y) {
                 a
@@ -68,38 +48,9 @@ pub(super) fn promote(a: NumpyDtype, b: NumpyDtype) -> NumpyDtype {
                 b
             }
         }
-        (Str, o) | (o, Str) if o == Bytes || cast::is_numeric(o) => Str,
-        (Bytes, o) | (o, Bytes) if cast::is_numeric(o) => Bytes,
-        (Bool, o) | (o, Bool) if cast::is_numeric(o) => o,
-        _ if cast::is_int(a) && cast::is_int(b) => {
-            let (ua, ub) = (cast::is_unsigned(a), cast::is_unsigned(b));
-            if ua == ub {
-                if size(a) >= size(b) {
-                    a
-                } else {
-                    b
-                }
-            } else {
-                let (s, u) = if ua { (b, a) } else { (a, b) };
-                if size(s) > size(u) {
-                    s
-                } else if size(u) < 8 {
-                    signed_of_size(size(u) * 2)
-                } else {
-                    Float64
-                }
-            }
-        }
-        _ if cast::is_float(a) && cast::is_float(b) => float_of_size(size(a).max(size(b))),
-        _ if cast::is_numeric(a) && cast::is_numeric(b) => {
-            let (f, i) = if cast::is_float(a) { (a, b) } else { (b, a) };
-            let needed = match size(i) {
-                1 => 2,
-                2 => 4,
-                _ => 8,
-            };
-            float_of_size(size(f).max(needed))
-        }
+        (Object, _) | (_, Object) => Object,
+        (Str, o) | (o, Str) if o == Bytes || o.is_numeric() => Str,
+        (Bytes, o) | (o, Bytes) if o.is_numeric() => Bytes,
         _ => Object,
     }
 }
@@ -332,13 +283,8 @@ pub(super) fn vstack(cells: &[Tensor]) -> Result<Tensor, CastFailure> {
 fn list_child_dtype(t: &ArrowType) -> Option<NumpyDtype> {
     Some(match t {
         ArrowType::Boolean => NumpyDtype::Bool,
-        ArrowType::Int8
-        | ArrowType::Int16
-        | ArrowType::Int32
-        | ArrowType::Int64
-        | ArrowType::UInt8
-        | ArrowType::UInt16
-        | ArrowType::UInt32 => NumpyDtype::Int64,
+        // uint64 values beyond int64 would not come out as `int64`.
+        t if t.is_integer() && *t != ArrowType::UInt64 => NumpyDtype::Int64,
         ArrowType::Float16 | ArrowType::Float32 | ArrowType::Float64 => NumpyDtype::Float64,
         ArrowType::Utf8 | ArrowType::LargeUtf8 => NumpyDtype::Str,
         _ => return None,

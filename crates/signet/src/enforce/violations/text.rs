@@ -52,7 +52,7 @@ pub(super) fn text_cell_problem(t: DataType, text: &str) -> Option<String> {
             if missing {
                 return None;
             }
-            match crate::elem::parse_iso(text) {
+            match crate::numpy::parse_iso_datetime(text.trim()) {
                 Some(_) if has_zone(text) => Some(
                     "a timezone-aware datetime: MLflow requires timezone-naive datetimes".into(),
                 ),

@@ -1,0 +1,148 @@
+"""Python data -> the payloads `signet._signet` reads, and results back to Python objects.
+
+Routes, fastest first (the Rust side documents each payload in `python/src/convert.rs`):
+
+* numeric/bool numpy arrays: Rust reads their memory in place, no pyarrow (`tensor`);
+* pandas frames whose columns are all numpy numeric/bool with string labels: each column's
+  numpy array read in place (`columns`) -- the fast path, which never touches pyarrow;
+* anything with `__arrow_c_stream__` (pyarrow tables and batches, polars, ...): zero-copy Arrow;
+* other pandas frames: through pyarrow (`pa.Table.from_pandas`, pandas metadata kept) when
+  pyarrow can represent every column, else the Value form;
+* everything else (Series, lists, dicts, scalars, object arrays): the Value form (`_elem`).
+"""
+import json
+
+import numpy as np
+import pandas as pd
+
+from . import _elem
+from ._errors import InputError
+
+_NUMPY_FAST = {"b", "i", "u", "f"}
+_DATETIMES = {"datetime64[s]", "datetime64[ms]", "datetime64[us]", "datetime64[ns]"}
+
+
+def _native(a):
+    if not a.flags.c_contiguous:  # np.ascontiguousarray would make a 0-d array 1-d
+        a = np.ascontiguousarray(a).reshape(a.shape)
+    if a.dtype.byteorder == ">":
+        a = a.astype(a.dtype.newbyteorder("="))
+    return a
+
+
+def _column_array(df, i):
+    get = getattr(df, "_get_column_array", None)  # pandas' own, without building a Series
+    return get(i) if get is not None else df.iloc[:, i].array
+
+
+def _fast_column(arr):
+    """(dtype, data) for a column Rust reads in place, or None."""
+    if isinstance(arr, np.ndarray):
+        kind = arr.dtype.kind
+        if kind in _NUMPY_FAST and arr.dtype.itemsize <= 8:
+            return arr.dtype.name, _native(arr)
+        if kind == "M" and arr.dtype.name in _DATETIMES:
+            return arr.dtype.name, _native(arr).view("int64")
+        return None
+    dtype = getattr(arr, "dtype", None)
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        name = "string" if dtype.na_value is pd.NA else "str"
+        return name, arr.__arrow_array__().combine_chunks()
+    return None
+
+
+def _fast_columns(df):
+    cols = []
+    for i, label in enumerate(df.columns):
+        if not isinstance(label, str):
+            return None
+        fast = _fast_column(_column_array(df, i))
+        if fast is None:
+            return None
+        cols.append((label, fast[0], fast[1]))
+    return cols
+
+
+def _arrow_ok(df):
+    """Whether pyarrow keeps every column's meaning (no mixed object columns)."""
+    for i in range(df.shape[1]):
+        s = df.iloc[:, i]
+        if s.dtype == object:
+            return False
+        if not isinstance(df.columns[i], str):
+            return False
+    return df.columns.is_unique
+
+
+def payload(data):
+    """The payload tuple for one model input; `InputError` for data signet cannot read."""
+    try:
+        return _payload(data)
+    except TypeError as e:
+        raise InputError(str(e)) from None
+
+
+def _payload(data):
+    if isinstance(data, np.ndarray) and data.dtype.kind in _NUMPY_FAST and data.dtype.itemsize <= 8:
+        a = _native(data)
+        return ("tensor", a.dtype.name, list(a.shape), a)
+    if isinstance(data, pd.DataFrame):
+        if data.shape[1] > 0:
+            cols = _fast_columns(data)
+            if cols is not None:
+                return ("columns", cols, data.shape[0])
+        if data.shape[1] > 0 and _arrow_ok(data):
+            import pyarrow as pa
+
+            try:
+                return ("arrow", pa.Table.from_pandas(data, preserve_index=False))
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                pass
+        return ("value", _dumps(_elem.encode_value(data)))
+    if hasattr(data, "__arrow_c_stream__") and not isinstance(data, pd.Series):
+        return ("arrow", data)
+    return ("value", _dumps(_elem.encode_value(data)))
+
+
+def params_json(params):
+    """Params as the JSON text of an object of Elems (`None` stays `None`)."""
+    if params is None:
+        return None
+    if not isinstance(params, dict):
+        return _dumps(_elem.encode_elem(params))
+    try:
+        return _dumps(_elem.encode_params(params))
+    except TypeError as e:
+        raise InputError(str(e)) from None
+
+
+def _dumps(v):
+    return json.dumps(v, allow_nan=False)
+
+
+def result(out, like=None):
+    """A result payload as a Python object; `like` is the input it answers (a pandas input
+    gets pandas back, an Arrow input Arrow)."""
+    kind = out[0]
+    if kind == "tensor":
+        _, dtype, shape, buf = out
+        return np.frombuffer(buf, dtype=dtype).reshape(shape)
+    if kind == "columns":
+        _, cols, rows = out
+        labels = [c[0] for c in cols]
+        arrays = [np.frombuffer(b, dtype=d) for _, d, b in cols]
+        if len(set(labels)) == len(labels):
+            return pd.DataFrame(dict(zip(labels, arrays)), index=pd.RangeIndex(rows), copy=False)
+        df = pd.DataFrame(index=pd.RangeIndex(rows))
+        for i, (label, a) in enumerate(zip(labels, arrays)):
+            df.insert(i, label, a, allow_duplicates=True)
+        return df
+    if kind == "arrow":
+        batch = out[1]
+        return batch if wants_arrow(like) else batch.to_pandas()
+    return _elem.decode_value(json.loads(out[1]))
+
+
+def wants_arrow(data):
+    """Whether results for `data` come back as Arrow (not as exact pandas dtypes)."""
+    return not isinstance(data, (pd.DataFrame, pd.Series)) and hasattr(data, "__arrow_c_stream__")

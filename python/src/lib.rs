@@ -1,0 +1,329 @@
+//! # signet-python — the `signet` Python package's native half (`signet._signet`)
+//!
+//! Thin glue: data arrives as the payloads of [`convert`] (Arrow C streams, numpy buffers or
+//! the corpus Value form), the work is signet's own (`signet::infer`, `signet::enforce`,
+//! `signet::diff`, `signet-model` with every native flavor of `signet-flavors`), and errors
+//! become the Python exceptions of `signet/_errors.py` ([`errors`]) with MLflow's messages.
+//! The GIL is released while Rust works. The Python API itself (`signet/__init__.py`) wraps
+//! these functions.
+
+mod convert;
+mod errors;
+
+use convert::{model_input, to_python, Want};
+use errors::{enforce_error, input_error, model_error, schema_error};
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use signet::enforce::violations::{presence, violations_with};
+use signet::enforce::{enforce as enforce_input, Compat};
+use signet::json_form::{signature_from_dict, signature_to_dict, SignatureDict};
+use signet::types::{ModelSignature, SchemaKind};
+use signet::ModelInput;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A signature's dict form as a tuple `(inputs, outputs, params)` of JSON texts.
+type SigTuple = (Option<String>, Option<String>, Option<String>);
+
+fn to_tuple(sig: &ModelSignature) -> SigTuple {
+    let d = signature_to_dict(sig);
+    (d.inputs, d.outputs, d.params)
+}
+
+fn parse_signature(py: Python<'_>, sig: SigTuple) -> PyResult<Option<ModelSignature>> {
+    let dict = SignatureDict {
+        inputs: sig.0,
+        outputs: sig.1,
+        params: sig.2,
+    };
+    signature_from_dict(&dict).map_err(|e| schema_error(py, &e))
+}
+
+fn compat(py: Python<'_>, mode: &str) -> PyResult<Compat> {
+    match mode {
+        "strict" => Ok(Compat::Strict),
+        "mlflow" => Ok(Compat::Mlflow),
+        other => Err(input_error(
+            py,
+            format!("compat must be 'strict' or 'mlflow', not {other:?}"),
+        )),
+    }
+}
+
+/// A signature parsed once (as `ModelSignature.from_dict` reads it) and reused by every call
+/// that checks data against it.
+#[pyclass(frozen, module = "signet._signet")]
+struct CompiledSignature {
+    signature: Option<ModelSignature>,
+    dict: SigTuple,
+}
+
+#[pymethods]
+impl CompiledSignature {
+    /// Parses the dict form `(inputs, outputs, params)`; `signet.SchemaError` when invalid.
+    #[new]
+    fn new(
+        py: Python<'_>,
+        inputs: Option<String>,
+        outputs: Option<String>,
+        params: Option<String>,
+    ) -> PyResult<Self> {
+        let signature = parse_signature(py, (inputs, outputs, params))?;
+        let dict = signature
+            .as_ref()
+            .map(to_tuple)
+            .unwrap_or((None, None, None));
+        Ok(CompiledSignature { signature, dict })
+    }
+
+    /// The dict form as MLflow writes it: `(inputs, outputs, params)`.
+    #[getter]
+    fn dict(&self) -> SigTuple {
+        self.dict.clone()
+    }
+
+    /// Whether the dict form held a signature at all.
+    #[getter]
+    fn is_empty(&self) -> bool {
+        self.signature.is_none()
+    }
+}
+
+/// `mlflow.models.infer_signature(input, output, params)`: the signature's dict form and
+/// MLflow's warnings.
+#[pyfunction]
+#[pyo3(signature = (input, output=None, params=None))]
+fn infer_signature(
+    py: Python<'_>,
+    input: Option<&Bound<'_, PyTuple>>,
+    output: Option<&Bound<'_, PyTuple>>,
+    params: Option<&str>,
+) -> PyResult<(SigTuple, Vec<String>)> {
+    let input = input.map(|p| model_input(py, p)).transpose()?;
+    let output = output.map(|p| model_input(py, p)).transpose()?;
+    let params = match convert::params(py, params)? {
+        None => None,
+        Some(v) => {
+            Some(signet::elem::params_from_value(&v).map_err(|e| input_error(py, e.message()))?)
+        }
+    };
+    let inferred = py
+        .allow_threads(|| {
+            signet::infer::infer_signature_with_warnings(
+                input.as_ref(),
+                output.as_ref(),
+                params.as_deref(),
+            )
+        })
+        .map_err(|e| schema_error(py, &e))?;
+    Ok((to_tuple(&inferred.signature), inferred.warnings))
+}
+
+/// One violation: (row, column, value, reason).
+type Row = (Option<usize>, String, Option<String>, String);
+
+/// Every violation of `input` against the signature's input schema, row by row.
+#[pyfunction]
+fn validate(
+    py: Python<'_>,
+    input: &Bound<'_, PyTuple>,
+    sig: &CompiledSignature,
+    mode: &str,
+) -> PyResult<Vec<Row>> {
+    let data = model_input(py, input)?;
+    let mode = compat(py, mode)?;
+    let Some(schema) = sig.signature.as_ref().and_then(|s| s.inputs.clone()) else {
+        return Ok(Vec::new());
+    };
+    Ok(py.allow_threads(move || match (&data, schema.kind()) {
+        (ModelInput::Table(batch), SchemaKind::Columns(_)) => {
+            let labels: Vec<_> = batch
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| signet::table::column_label(f))
+                .collect();
+            let p = presence(&schema, &labels);
+            let mut rows: Vec<Row> = Vec::new();
+            if let Some(message) = &p.message {
+                // Named inputs are listed; an unnamed schema's count message names none.
+                if p.missing.is_empty() {
+                    rows.push((None, String::new(), None, message.clone()));
+                }
+                for name in &p.missing {
+                    rows.push((None, name.as_text(), None, message.clone()));
+                }
+            }
+            for v in violations_with(&schema, batch, 0, mode) {
+                rows.push((v.row, v.column, v.value, v.reason));
+            }
+            rows
+        }
+        _ => {
+            let sig = ModelSignature {
+                inputs: Some(schema),
+                outputs: None,
+                params: None,
+            };
+            match enforce_input(Some(&sig), data, None, mode) {
+                Ok(_) => Vec::new(),
+                Err(e) => vec![(
+                    e.location.row,
+                    e.location.column.clone().unwrap_or_default(),
+                    e.location.value.clone(),
+                    e.message().to_string(),
+                )],
+            }
+        }
+    }))
+}
+
+/// `_enforce_schema` and params enforcement: the input and params as the model receives them,
+/// and MLflow's warnings.
+#[pyfunction]
+#[pyo3(signature = (input, sig, params, mode, want_arrow))]
+fn enforce(
+    py: Python<'_>,
+    input: &Bound<'_, PyTuple>,
+    sig: &CompiledSignature,
+    params: Option<&str>,
+    mode: &str,
+    want_arrow: bool,
+) -> PyResult<(PyObject, Option<String>, Vec<String>)> {
+    let data = model_input(py, input)?;
+    let params = convert::params(py, params)?;
+    let mode = compat(py, mode)?;
+    let signature = sig.signature.as_ref();
+    let enforced = py
+        .allow_threads(|| enforce_input(signature, data, params.as_ref(), mode))
+        .map_err(|e| enforce_error(py, &e, None))?;
+    let want = if want_arrow { Want::Arrow } else { Want::Value };
+    let out = to_python(py, &enforced.input, want)?;
+    let params = enforced
+        .params
+        .as_ref()
+        .map(|p| signet::pyjson::dumps(&signet::elem::to_elem(p)));
+    let warnings = enforced.warnings.into_iter().map(|w| w.message).collect();
+    Ok((out, params, warnings))
+}
+
+/// What changed between two signatures: (text report, JSON report, breaking?).
+#[pyfunction]
+fn diff(old: &CompiledSignature, new: &CompiledSignature) -> (String, String, bool) {
+    let report = signet::diff::diff_signatures(old.signature.as_ref(), new.signature.as_ref());
+    (
+        signet::diff::render_text(&report),
+        signet::diff::render_json(&report),
+        report.is_breaking(),
+    )
+}
+
+/// Resolves a model URI (`models:/name@alias`, `runs:/...`, `mlflow-artifacts:/...`, `file:`
+/// or a path) to a local model directory, downloading it into signet's cache once.
+#[pyfunction]
+fn resolve(py: Python<'_>, uri: &str) -> PyResult<String> {
+    let uri = uri.to_string();
+    py.allow_threads(move || resolve_uri(&uri))
+        .map(|p| p.display().to_string())
+        .map_err(|m| model_error(py, m))
+}
+
+fn resolve_uri(uri: &str) -> Result<PathBuf, String> {
+    use signet_mlflow::{Client, ModelUri};
+    if let ModelUri::Local(p) = ModelUri::parse(uri).map_err(|e| e.to_string())? {
+        return Ok(p);
+    }
+    let client = Client::from_env().map_err(|e| e.to_string())?;
+    let cache = signet_mlflow::resolve::cache_root().map_err(|e| e.to_string())?;
+    signet_mlflow::resolve::Resolver::new(Some(&client), cache)
+        .resolve(uri, &mut |_, _, _| {})
+        .map_err(|e| e.to_string())
+}
+
+/// A model loaded as `mlflow.pyfunc.load_model` loads it, run natively.
+#[pyclass(frozen, module = "signet._signet")]
+struct Model {
+    inner: Arc<signet_model::PyFuncModel>,
+}
+
+#[pymethods]
+impl Model {
+    /// Loads the model at `uri` (a model URI or a directory).
+    #[new]
+    #[pyo3(signature = (uri, mode="strict"))]
+    fn new(py: Python<'_>, uri: &str, mode: &str) -> PyResult<Model> {
+        let mode = compat(py, mode)?;
+        let uri = uri.to_string();
+        let model = py
+            .allow_threads(move || -> Result<_, String> {
+                let dir = resolve_uri(&uri)?;
+                let mut m = signet_model::load_model(&dir, &signet_flavors::registry())
+                    .map_err(|e| format!("{}: {e}", dir.display()))?;
+                m.set_compat(mode);
+                Ok(m)
+            })
+            .map_err(|m| model_error(py, m))?;
+        Ok(Model {
+            inner: Arc::new(model),
+        })
+    }
+
+    /// The model's signature in dict form, or `None`.
+    #[getter]
+    fn signature(&self) -> Option<SigTuple> {
+        self.inner.signature().map(to_tuple)
+    }
+
+    /// The flavor that runs the model.
+    #[getter]
+    fn flavor(&self) -> String {
+        self.inner.flavor().to_string()
+    }
+
+    /// The local model directory.
+    #[getter]
+    fn path(&self) -> String {
+        self.inner.model_dir().display().to_string()
+    }
+
+    /// `PyFuncModel.predict(data, params)`: (output payload, warnings).
+    #[pyo3(signature = (input, params=None, want_arrow=true))]
+    fn predict(
+        &self,
+        py: Python<'_>,
+        input: &Bound<'_, PyTuple>,
+        params: Option<&str>,
+        want_arrow: bool,
+    ) -> PyResult<(PyObject, Vec<String>)> {
+        let data = model_input(py, input)?;
+        let params = convert::params(py, params)?;
+        let model = self.inner.clone();
+        let prediction = py
+            .allow_threads(move || model.predict_with_warnings(data, params.as_ref()))
+            .map_err(|e| match &e {
+                signet_model::ModelError::Enforce { error, message } => {
+                    enforce_error(py, error, Some(message))
+                }
+                other => model_error(py, other.to_string()),
+            })?;
+        let want = if want_arrow { Want::Arrow } else { Want::Value };
+        let out = to_python(py, &prediction.output, want)?;
+        Ok((
+            out,
+            prediction.warnings.into_iter().map(|w| w.message).collect(),
+        ))
+    }
+}
+
+/// The module `signet._signet`.
+#[pymodule]
+fn _signet(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(infer_signature, m)?)?;
+    m.add_class::<CompiledSignature>()?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(enforce, m)?)?;
+    m.add_function(wrap_pyfunction!(diff, m)?)?;
+    m.add_function(wrap_pyfunction!(resolve, m)?)?;
+    m.add_class::<Model>()?;
+    Ok(())
+}

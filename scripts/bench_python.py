@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Python-side enforcement and validation, signet vs MLflow 3.17.2, in one process and one run.
+
+For each case x row count, the median per-call time of
+  mlflow   mlflow.models.utils._enforce_schema(df, schema)
+  enforce  signet.enforce(df, signature)        (same decisions, same converted data)
+  validate signet.validate(df, signature)       (every violation as a pyarrow Table)
+on the same pandas DataFrame. Cases: the shared baseline's house_price, mixed20 and convert
+(../shared/bench/_mlflow_fixtures.py, the same data MLflow's baseline measured), and wide600
+(600 float64 columns against 600 `double` ColSpecs; mlflow#7948 reports ~175 ms there).
+
+Run in a venv with mlflow 3.17.2 and signet installed (scripts/bench_python.sh does it):
+  python scripts/bench_python.py [--rows 1,10000,1000000] [--cases ...]
+Prints a Markdown table: median times and the ratios MLflow / signet.
+"""
+import argparse
+import gc
+import logging
+import os
+import statistics
+import sys
+import time
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.environ.get("SIGNET_SHARED_BENCH", os.path.join(HERE, "..", "..", "shared", "bench")))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import _mlflow_fixtures as F  # noqa: E402
+import signet  # noqa: E402
+
+
+def wide_schema(n=600):
+    from mlflow.types import ColSpec, Schema
+
+    return Schema([ColSpec("double", f"c{i}") for i in range(n)])
+
+
+def wide_input(rows, n=600):
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({f"c{i}": rng.random(rows) for i in range(n)})
+
+
+def timed(fn, budget=0.3, repeats=7):
+    """Median per-call seconds: `repeats` repeats of enough calls to last ~budget/repeats."""
+    fn()
+    t0 = time.perf_counter()
+    fn()
+    one = max(time.perf_counter() - t0, 1e-7)
+    loops = max(1, int(budget / repeats / one))
+    gc.disable()
+    try:
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            for _ in range(loops):
+                fn()
+            times.append((time.perf_counter() - t0) / loops)
+    finally:
+        gc.enable()
+    return statistics.median(times)
+
+
+def fmt(s):
+    if s >= 1e-3:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s * 1e6:.1f} µs"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", default="1,10000,1000000")
+    ap.add_argument("--cases", default="house_price,mixed20,convert,wide600")
+    args = ap.parse_args()
+    warnings.filterwarnings("ignore")
+    logging.getLogger("mlflow").setLevel(logging.ERROR)
+    logging.getLogger("signet").setLevel(logging.ERROR)
+    from mlflow.models.signature import ModelSignature
+    from mlflow.models.utils import _enforce_schema
+
+    print("| case | rows | MLflow `_enforce_schema` | `signet.enforce` | ratio | `signet.validate` | ratio |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for case in args.cases.split(","):
+        schema = wide_schema() if case == "wide600" else F.make_schema(case)
+        sig = signet.Signature.of(ModelSignature(inputs=schema))
+        for rows in [int(r) for r in args.rows.split(",")]:
+            if case == "wide600" and rows > 10_000:
+                continue
+            df = wide_input(rows) if case == "wide600" else F.make_input(case, rows)
+            a = _enforce_schema(df, schema)
+            b = signet.enforce(df, sig, compat="mlflow")
+            assert list(a.dtypes.astype(str)) == list(b.dtypes.astype(str)), (case, a.dtypes, b.dtypes)
+            assert signet.validate(df, sig, compat="mlflow").num_rows == 0
+            t_m = timed(lambda: _enforce_schema(df, schema))
+            t_e = timed(lambda: signet.enforce(df, sig, compat="mlflow"))
+            t_v = timed(lambda: signet.validate(df, sig, compat="mlflow"))
+            print(f"| {case} | {rows:,} | {fmt(t_m)} | {fmt(t_e)} | {t_m / t_e:.1f}× | "
+                  f"{fmt(t_v)} | {t_m / t_v:.1f}× |", flush=True)
+    tiny_frame()
+
+
+def tiny_frame():
+    """The fast path for tiny frames (numpy buffers, no pyarrow) against the same frame
+    handed over through pyarrow (`pa.Table.from_pandas` + the Arrow C stream)."""
+    import pyarrow as pa
+    from mlflow.models.signature import ModelSignature
+
+    df = F.make_input("house_price", 1)
+    sig = signet.Signature.of(ModelSignature(inputs=F.make_schema("house_price")))
+    fast = timed(lambda: signet.validate(df, sig))
+    arrow = timed(lambda: signet.validate(pa.Table.from_pandas(df, preserve_index=False), sig))
+    print(f"\ntiny frame (house_price, 1 row), signet.validate: fast path {fmt(fast)}, "
+          f"through pyarrow {fmt(arrow)} ({arrow / fast:.1f}×)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Spark scoring on one tree model and the same rows, in local[2], same run:
+  signet   signet.spark.predict(df, model)                  (mapInArrow, native XGBoost)
+  mlflow   mlflow.pyfunc.spark_udf(spark, model, env_manager="local")   (pandas UDF, xgboost)
+The model is an XGBoost regressor (200 trees, depth 6, 10 features) saved with
+mlflow.xgboost.save_model; predictions are written to Spark's `noop` sink so both sides do the
+whole scoring and nothing else. Prints wall times (median of --repeats) and the ratio.
+
+Run in a venv with mlflow 3.17.2, xgboost, pyspark 4.x and signet (scripts/bench_python.sh).
+"""
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    warnings.filterwarnings("ignore")
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    import mlflow
+    import mlflow.xgboost
+    import xgboost as xgb
+    from mlflow.models import infer_signature
+    from pyspark.sql import SparkSession
+
+    import signet
+    from signet import spark as sspark
+
+    rng = np.random.default_rng(0)
+    cols = [f"f{i}" for i in range(10)]
+    train = pd.DataFrame(rng.random((5000, 10)), columns=cols)
+    y = train.sum(axis=1) + rng.normal(0, 0.1, 5000)
+    model = xgb.XGBRegressor(n_estimators=200, max_depth=6).fit(train, y)
+    path = os.path.join(tempfile.mkdtemp(prefix="signet-spark-bench-"), "model")
+    mlflow.xgboost.save_model(model, path, signature=infer_signature(train, model.predict(train)))
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "4g")
+        .getOrCreate()
+    )
+    data = pd.DataFrame(rng.random((args.rows, 10)), columns=cols)
+    df = spark.createDataFrame(data).repartition(2).cache()
+    df.count()
+
+    # The same predictions first (a sample of rows).
+    sample = data.head(1000)
+    want = model.predict(sample)
+    got = np.asarray(signet.load_model(path).predict(sample)).ravel()
+    assert np.allclose(want, got, rtol=1e-6), "signet and xgboost disagree"
+
+    udf = mlflow.pyfunc.spark_udf(spark, path, env_manager="local", result_type="double")
+
+    def run_mlflow():
+        df.withColumn("prediction", udf(*cols)).write.format("noop").mode("overwrite").save()
+
+    def run_signet():
+        sspark.predict(df, path).write.format("noop").mode("overwrite").save()
+
+    times = {}
+    for name, fn in (("mlflow", run_mlflow), ("signet", run_signet)):
+        fn()  # warm-up: worker start, model load
+        ts = []
+        for _ in range(args.repeats):
+            t0 = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t0)
+        times[name] = statistics.median(ts)
+        print(f"{name}: {times[name]:.2f} s (runs: {', '.join(f'{t:.2f}' for t in ts)})", flush=True)
+    print(f"| rows | `spark_udf` (env_manager=local) | `signet.spark.predict` | ratio |")
+    print(f"| {args.rows:,} | {times['mlflow']:.2f} s | {times['signet']:.2f} s | "
+          f"{times['mlflow'] / times['signet']:.1f}× |")
+    spark.stop()
+
+
+if __name__ == "__main__":
+    main()
