@@ -1,6 +1,7 @@
 //! Scoring-request parsing + enforcement, the cases of `../shared/bench/parse_mlflow.py`
 //! (`parse+enforce`): house_price and mixed20 bodies in split / records / instances form at
-//! 1 / 100 / 10k rows.
+//! 1 / 100 / 10k rows, and tensor784 bodies (`split`, `inputs`) against its tensor signature
+//! (`scripts/bench_tensor_mlflow.py` measures MLflow on the same bodies).
 
 use signet_testkit::workloads as fixtures;
 
@@ -37,6 +38,7 @@ fn bench_parse(c: &mut Criterion) {
             for rows in [1usize, 100, 10_000] {
                 let body = fixtures::body(case, format, rows);
                 parse_and_enforce(&body, &signature);
+                group.sample_size(if rows >= 10_000 { 10 } else { 50 });
                 group.throughput(Throughput::Bytes(body.len() as u64));
                 group.bench_with_input(
                     BenchmarkId::new(format!("{case}/{format}"), rows),
@@ -44,6 +46,21 @@ fn bench_parse(c: &mut Criterion) {
                     |b, body| b.iter(|| parse_and_enforce(body, &signature)),
                 );
             }
+        }
+    }
+    // A tensor signature (`Tensor(float32, (-1, 784))`): a DataFrame body and a 2-D list.
+    let signature = fixtures::signature("tensor784");
+    for format in ["split", "inputs"] {
+        for rows in [1usize, 100, 10_000] {
+            let body = fixtures::body("tensor784", format, rows);
+            parse_and_enforce(&body, &signature);
+            group.sample_size(if rows >= 10_000 { 10 } else { 50 });
+            group.throughput(Throughput::Bytes(body.len() as u64));
+            group.bench_with_input(
+                BenchmarkId::new(format!("tensor784/{format}"), rows),
+                &body,
+                |b, body| b.iter(|| parse_and_enforce(body, &signature)),
+            );
         }
     }
     group.finish();

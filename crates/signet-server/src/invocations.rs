@@ -13,7 +13,7 @@ use signet::enforce::{enforce, EnforceError};
 use signet::repr::schema_repr;
 use signet::ModelInput;
 use signet_protocol::render::{data_str, predictions_json};
-use signet_protocol::request::{check_width, parse_request};
+use signet_protocol::request::{check_width, parse_request, ParsedRequest};
 use std::sync::Arc;
 
 /// What MLflow says instead of the enforcement details under `MLFLOW_DISABLE_SCHEMA_DETAILS`.
@@ -101,22 +101,28 @@ fn score(app: &App, content_type: Option<&str>, body: &[u8]) -> Result<Vec<u8>, 
     let config = &app.config;
     let signature = config.signature.as_ref();
     let parsed = parse_request(content_type, body, signature, config.compat)?;
-    // MLflow quotes the data as parsed (before enforcement) in its `predict` errors.
-    let shown = parsed.input.clone();
+    // MLflow quotes the data as parsed (before enforcement) in its `predict` errors (a
+    // DataFrame read straight into a tensor is rebuilt only for such a message).
+    let shown = ParsedRequest {
+        input: parsed.input.clone(),
+        params: None,
+        unified_llm: parsed.unified_llm,
+        frame_labels: parsed.frame_labels.clone(),
+    };
     let enforced = enforce(
         signature,
         parsed.input,
         parsed.params.as_ref(),
         config.compat,
     )
-    .map_err(|e| enforce_error(app, &e, &shown))?;
+    .map_err(|e| enforce_error(app, &e, &shown.as_parsed()))?;
     for w in &enforced.warnings {
         tracing::warn!(target: "signet_server", "{}", w.message);
     }
     let output = app
         .predictor
         .predict(enforced.input, enforced.params)
-        .map_err(|e| predict_error(e, &shown))?;
+        .map_err(|e| predict_error(e, &shown.as_parsed()))?;
     Ok(predictions_json(&output, parsed.unified_llm))
 }
 

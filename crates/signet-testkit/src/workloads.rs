@@ -81,12 +81,14 @@ pub fn signature(case: &str) -> ModelSignature {
                 .collect(),
         )
         .expect("valid schema")),
-        "tensor784" | "tensor784_ndarray" => sig(Schema::tensors(vec![TensorSpec::new(
-            NumpyDtype::Float32,
-            vec![-1, 784],
-            None,
-        )])
-        .expect("valid schema")),
+        "tensor784" | "tensor784_ndarray" | "tensor784_fsl" => {
+            sig(Schema::tensors(vec![TensorSpec::new(
+                NumpyDtype::Float32,
+                vec![-1, 784],
+                None,
+            )])
+            .expect("valid schema"))
+        }
         "convert" => sig(cols_schema(&[
             ("a", DataType::Long),
             ("b", DataType::Double),
@@ -185,6 +187,21 @@ pub fn input(case: &str, rows: usize) -> ModelInput {
             }
             ModelInput::Table(batch(fields, arrays))
         }
+        "tensor784_fsl" => {
+            // The 784 values of a row as one `FixedSizeList` cell: the table's values are
+            // already one row-major buffer (as a DataFrame over one 2-D numpy block is).
+            let values: Float32Array = (0..rows * 784).map(|_| rng.unit() as f32).collect();
+            let item = Arc::new(Field::new("item", ArrowType::Float32, false));
+            let column = arrow_array::FixedSizeListArray::new(item, 784, Arc::new(values), None);
+            ModelInput::Table(batch(
+                vec![Field::new(
+                    "pixels",
+                    arrow_array::Array::data_type(&column).clone(),
+                    false,
+                )],
+                vec![Arc::new(column)],
+            ))
+        }
         "tensor784_ndarray" => {
             let data: Float32Array = (0..rows * 784).map(|_| rng.unit() as f32).collect();
             ModelInput::Tensor(Tensor {
@@ -216,8 +233,14 @@ pub fn input(case: &str, rows: usize) -> ModelInput {
 }
 
 /// A scoring-server JSON body as `make_body` writes it (compact separators, ISO datetimes).
+/// `tensor784` bodies are `split` (784 integer column labels) or `inputs` (a 2-D list), the
+/// float32 values written as Python writes `ndarray.tolist()` (as `scripts/bench_tensor_mlflow.py`
+/// does).
 pub fn body(case: &str, format: &str, rows: usize) -> Vec<u8> {
     let mut rng = Rng::new(0);
+    if case == "tensor784" {
+        return tensor_body(&mut rng, format, rows);
+    }
     let (names, gens): (Vec<String>, Vec<DataType>) = match case {
         "house_price" => (
             vec!["sqft".into(), "bedrooms".into()],
@@ -284,6 +307,31 @@ pub fn body(case: &str, format: &str, rows: usize) -> Vec<u8> {
             format!("{{\"{key}\":[{}]}}", recs.join(","))
         }
         other => panic!("unknown format {other}"),
+    };
+    text.into_bytes()
+}
+
+/// A `tensor784` body: `rows` rows of 784 float32 values.
+fn tensor_body(rng: &mut Rng, format: &str, rows: usize) -> Vec<u8> {
+    let data: Vec<String> = (0..rows)
+        .map(|_| {
+            let cells: Vec<String> = (0..784)
+                .map(|_| signet::pyjson::float_repr(rng.unit() as f32 as f64))
+                .collect();
+            format!("[{}]", cells.join(","))
+        })
+        .collect();
+    let text = match format {
+        "split" => {
+            let labels: Vec<String> = (0..784).map(|c: usize| c.to_string()).collect();
+            format!(
+                "{{\"dataframe_split\":{{\"columns\":[{}],\"data\":[{}]}}}}",
+                labels.join(","),
+                data.join(",")
+            )
+        }
+        "inputs" | "instances" => format!("{{\"{format}\":[{}]}}", data.join(",")),
+        other => panic!("unknown tensor body format {other}"),
     };
     text.into_bytes()
 }

@@ -317,6 +317,6 @@ pub(crate) fn parse_csv(
         fields.push(f);
         arrays.push(a);
     }
-    let batch = super::columns::batch(fields, arrays, rows)?;
+    let batch = super::cast::batch(fields, arrays, rows)?;
     Ok(ModelInput::Table(batch))
 }

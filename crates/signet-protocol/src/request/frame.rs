@@ -5,11 +5,14 @@
 //! shapes straight from the bytes, and [`split_from_value`] / [`records_from_value`] handle
 //! any parsed value (the fast readers fall back to them for unusual shapes).
 
-use super::columns::{finish_table, ColumnBuilder, RowMode, TableBuilder};
+use super::cast::finish_table;
+use super::columns::{ColumnBuilder, RowMode, TableBuilder};
+use super::rows;
 use super::scan::{Num, Scanner, Syntax};
 use super::RequestError;
 use arrow_array::RecordBatch;
 use signet::enforce::Compat;
+use signet::input::Tensor;
 use signet::repr::{py_class, py_repr, py_set, py_str};
 use signet::types::{ColumnName, Schema};
 use signet::value::Value;
@@ -524,30 +527,46 @@ fn dict_rows(sc: &mut Scanner<'_>) -> Result<TableBuilder, Stop> {
     Ok(t)
 }
 
+/// A `dataframe_split` value as read: the frame (or MLflow's error for it), or — against a
+/// single unnamed tensor spec — the frame's values as the row-major tensor enforcement would
+/// take from it, with the frame's labels (see [`super::rows`]).
+pub(crate) enum Split {
+    Frame(Frame),
+    Tensor(Tensor, Vec<ColumnName>),
+}
+
+/// Where the `data` rows of a split value went.
+enum Rows {
+    Table(TableBuilder),
+    /// Not read yet (`columns` came after `data`): the position of the rows.
+    Later(usize),
+    Tensor(Tensor),
+}
+
 /// Reads a `dataframe_split` value at the cursor. `Err` only for syntax errors; MLflow's
-/// errors about the frame are in the returned [`Frame`].
+/// errors about the frame are in the returned [`Split::Frame`].
 pub(crate) fn split_fast(
     sc: &mut Scanner<'_>,
     schema: Option<&Schema>,
     compat: Compat,
-) -> Result<Frame, Syntax> {
+) -> Result<Split, Syntax> {
     sc.ws();
     let start = sc.i;
     if sc.peek() != Some(b'{') {
         let v = sc.value()?;
-        return Ok(split_from_value(&v, schema, compat));
+        return Ok(Split::Frame(split_from_value(&v, schema, compat)));
     }
-    let slow = |sc: &mut Scanner<'_>| -> Result<Frame, Syntax> {
+    let slow = |sc: &mut Scanner<'_>| -> Result<Split, Syntax> {
         sc.i = start;
         let v = sc.value()?;
-        Ok(split_from_value(&v, schema, compat))
+        Ok(Split::Frame(split_from_value(&v, schema, compat)))
     };
     sc.i += 1;
     sc.enter()?;
     let mut keys: Vec<String> = Vec::new();
     let mut columns: Option<Value> = None;
     let mut index: Option<Value> = None;
-    let mut data: Option<Result<TableBuilder, usize>> = None;
+    let mut data: Option<Rows> = None;
     sc.ws();
     if sc.peek() == Some(b'}') {
         sc.i += 1;
@@ -565,15 +584,27 @@ pub(crate) fn split_fast(
                 "data" => {
                     sc.ws();
                     let at = sc.i;
-                    if columns.is_some() {
+                    let width = match &columns {
+                        Some(Value::List(labels)) => labels.len(),
+                        _ => 0,
+                    };
+                    let direct = rows::tensor_target(schema, width).and_then(|dtype| {
+                        let mut fork = sc.fork(at);
+                        let t = rows::read(&mut fork, dtype, width, compat)?;
+                        sc.i = fork.i;
+                        Some(t)
+                    });
+                    if let Some(t) = direct {
+                        data = Some(Rows::Tensor(t));
+                    } else if columns.is_some() {
                         match list_rows(sc) {
-                            Ok(t) => data = Some(Ok(t)),
+                            Ok(t) => data = Some(Rows::Table(t)),
                             Err(Stop::Syntax) => return Err(Syntax),
                             Err(Stop::Unusual) => return slow(sc),
                         }
                     } else {
                         sc.skip()?;
-                        data = Some(Err(at));
+                        data = Some(Rows::Later(at));
                     }
                 }
                 _ => sc.skip()?,
@@ -589,7 +620,7 @@ pub(crate) fn split_fast(
     sc.leave();
     let end = sc.i;
     if let Err(e) = check_split_keys(&keys) {
-        return Ok(Err(e));
+        return Ok(Split::Frame(Err(e)));
     }
     // Odd `columns` / `data` shapes go through the value-based reader.
     if !matches!(columns, None | Some(Value::None) | Some(Value::List(_))) {
@@ -597,15 +628,22 @@ pub(crate) fn split_fast(
     }
     let cols = match split_columns(columns.as_ref()) {
         Ok(c) => c,
-        Err(e) => return Ok(Err(e)),
+        Err(e) => return Ok(Split::Frame(Err(e))),
     };
     let index = match index_len(index.as_ref()) {
         Ok(n) => n,
-        Err(e) => return Ok(Err(e)),
+        Err(e) => return Ok(Split::Frame(Err(e))),
     };
     let t = match data {
-        Some(Ok(t)) => t,
-        Some(Err(at)) => {
+        Some(Rows::Tensor(t)) => {
+            return match (cols, index) {
+                (Some(labels), None) => Ok(Split::Tensor(t, labels)),
+                (Some(labels), Some(n)) if n == t.shape[0] => Ok(Split::Tensor(t, labels)),
+                _ => slow(sc),
+            };
+        }
+        Some(Rows::Table(t)) => t,
+        Some(Rows::Later(at)) => {
             let mut sub = sc.fork(at);
             match list_rows(&mut sub) {
                 Ok(t) => t,
@@ -614,9 +652,9 @@ pub(crate) fn split_fast(
             }
         }
         None => {
-            return Ok(Err(split_invalid(
+            return Ok(Split::Frame(Err(split_invalid(
                 "DataFrame constructor not properly called!",
-            )))
+            ))))
         }
     };
     if t.rows == 0 {
@@ -625,7 +663,7 @@ pub(crate) fn split_fast(
     debug_assert_eq!(sc.i, end);
     let frame = frame_labels(&t, RowMode::Lists, cols, index, split_invalid)
         .and_then(|labels| finish_table(t, &labels, schema, compat));
-    Ok(frame)
+    Ok(Split::Frame(frame))
 }
 
 /// Reads a `dataframe_records` value at the cursor (see [`split_fast`]).

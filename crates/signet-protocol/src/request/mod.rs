@@ -13,36 +13,44 @@
 //! * `application/vnd.apache.parquet`: pandas `read_parquet`.
 //!
 //! `dataframe_split` and `dataframe_records` are read straight from the bytes into typed Arrow
-//! columns (no intermediate value tree for table data). In [`Compat::Mlflow`] every coercion
+//! columns (no intermediate value tree for table data); `inputs` / `instances` whose schema
+//! fixes every element's type are read straight into typed tensors (`typed`), and a
+//! `dataframe_split` body against a single unnamed tensor spec straight into the row-major
+//! tensor (`rows`). Unusual shapes take the value tree, which is the reference the byte readers
+//! are tested against. In [`Compat::Mlflow`] every coercion
 //! MLflow makes is reproduced, quirks included; in [`Compat::Strict`] the lossy or nonsensical
 //! ones are refused with a 400 naming column, row and value (see `docs/divergences.md`).
 
+mod cast;
 mod columns;
 mod composite;
 mod csv;
 mod error;
 mod frame;
+mod numkind;
 mod numpy;
 mod parquet;
 mod pyconv;
+mod rows;
 mod scan;
 #[cfg(test)]
 mod tests;
 mod text;
 mod tf;
+mod typed;
 mod width;
 
 pub use error::{RequestError, JSON_CONTENT_TYPE, TEXT_CONTENT_TYPE};
 pub use width::{check_width, too_wide_error, DEFAULT_MAX_COLUMNS};
 
 use arrow_array::RecordBatch;
-use frame::Frame;
+use frame::{Frame, Split};
 use scan::{Scanner, Syntax};
 use signet::enforce::Compat;
 use signet::input::ModelInput;
 use signet::pyjson;
 use signet::repr::{py_bytes, py_class, py_str};
-use signet::types::{ModelSignature, Schema};
+use signet::types::{ColumnName, ModelSignature, Schema};
 use signet::value::Value;
 
 /// What a scoring request hands to `PyFuncModel.predict`.
@@ -55,6 +63,27 @@ pub struct ParsedRequest {
     /// Whether the body used the unified LLM form (`messages` / `prompt` / `input` keys): the
     /// response is then the bare prediction, not `{"predictions": ...}`.
     pub unified_llm: bool,
+    /// The labels of the DataFrame MLflow parsed, when `input` holds that frame's values as
+    /// the row-major tensor a tensor signature asks for (a `dataframe_split` body against a
+    /// single unnamed `Tensor(dtype, (-1, k))` spec is read straight into it). Enforcement gives
+    /// the same result either way; messages that quote the parsed data use
+    /// [`ParsedRequest::as_parsed`].
+    pub frame_labels: Option<Vec<ColumnName>>,
+}
+
+impl ParsedRequest {
+    /// The input as MLflow's parser hands it on (the DataFrame, rebuilt from the tensor and
+    /// [`ParsedRequest::frame_labels`] when the body was read straight into a tensor), for
+    /// messages that quote the data as parsed.
+    pub fn as_parsed(&self) -> ModelInput {
+        match (&self.frame_labels, &self.input) {
+            (Some(labels), ModelInput::Tensor(t)) => match rows::frame_of(t, labels) {
+                Ok(batch) => ModelInput::Table(batch),
+                Err(_) => self.input.clone(),
+            },
+            _ => self.input.clone(),
+        }
+    }
 }
 
 /// The media types the scoring server accepts, in MLflow's order.
@@ -139,12 +168,14 @@ pub fn parse_request(
             input: csv::parse_csv(body, schema, compat)?,
             params: None,
             unified_llm: false,
+            frame_labels: None,
         }),
         "application/json" => parse_json(body, signature, compat),
         "application/vnd.apache.parquet" => Ok(ParsedRequest {
             input: parquet::parse_parquet(body)?,
             params: None,
             unified_llm: false,
+            frame_labels: None,
         }),
         _ => {
             let types: Vec<String> = CONTENT_TYPES.iter().map(|t| py_str(t)).collect();
@@ -166,10 +197,34 @@ struct Envelope {
     formats: Vec<&'static str>,
     llm: bool,
     params: Option<Value>,
-    split: Option<Frame>,
+    split: Option<Split>,
     records: Option<Frame>,
-    inputs: Option<Value>,
-    instances: Option<Value>,
+    inputs: Option<TfData>,
+    instances: Option<TfData>,
+}
+
+/// The value of an `inputs` / `instances` key: read into typed tensors already, or a value
+/// for [`tf`] to convert.
+enum TfData {
+    Typed(ModelInput),
+    Value(Value),
+}
+
+/// Reads an `inputs` / `instances` value: typed when [`typed::read`] is certain of the
+/// outcome, else as a value.
+fn tf_value(
+    sc: &mut Scanner<'_>,
+    schema: Option<&Schema>,
+    compat: Compat,
+    instances: bool,
+) -> Result<TfData, Syntax> {
+    sc.ws();
+    let mut fork = sc.fork(sc.i);
+    if let Some(input) = typed::read(&mut fork, schema, compat, instances) {
+        sc.i = fork.i;
+        return Ok(TfData::Typed(input));
+    }
+    sc.value().map(TfData::Value)
 }
 
 impl Envelope {
@@ -215,8 +270,8 @@ fn scan_envelope(text: &str, schema: Option<&Schema>, compat: Compat) -> Result<
                 "dataframe_records" => {
                     env.records = Some(frame::records_fast(&mut sc, schema, compat)?)
                 }
-                "inputs" => env.inputs = Some(sc.value()?),
-                "instances" => env.instances = Some(sc.value()?),
+                "inputs" => env.inputs = Some(tf_value(&mut sc, schema, compat, false)?),
+                "instances" => env.instances = Some(tf_value(&mut sc, schema, compat, true)?),
                 "params" => env.params = Some(sc.value()?),
                 _ => sc.skip()?,
             }
@@ -239,12 +294,14 @@ fn value_envelope(items: Vec<(Value, Value)>, schema: Option<&Schema>, compat: C
     for (k, v) in items {
         let Value::Str(key) = k else { continue };
         match key.as_str() {
-            "dataframe_split" => env.split = Some(frame::split_from_value(&v, schema, compat)),
+            "dataframe_split" => {
+                env.split = Some(Split::Frame(frame::split_from_value(&v, schema, compat)))
+            }
             "dataframe_records" => {
                 env.records = Some(frame::records_from_value(&v, schema, compat))
             }
-            "inputs" => env.inputs = Some(v),
-            "instances" => env.instances = Some(v),
+            "inputs" => env.inputs = Some(TfData::Value(v)),
+            "instances" => env.instances = Some(TfData::Value(v)),
             "params" => env.params = Some(v),
             _ => {}
         }
@@ -278,26 +335,57 @@ fn parse_json(
     };
     let env = match fast.then(|| scan_envelope(&text, schema, compat)) {
         Some(Ok(env)) => env,
-        _ => match pyjson::loads(&text) {
-            Err(e) => return Err(json_error(&e, body)),
-            Ok(Value::Dict(items)) => value_envelope(items, schema, compat),
-            Ok(Value::List(_)) => {
-                return Err(RequestError::invalid_input(format!(
-                    "{}. Received a list.",
-                    required_format()
-                )))
-            }
-            Ok(other) => {
-                return Err(RequestError::invalid_input(format!(
-                    "{}. Received unexpected input type '{}.",
-                    required_format(),
-                    py_class(&other)
-                )))
-            }
-        },
+        _ => parsed_envelope(&text, body, schema, compat)?,
     };
+    finish_json(env, &text, signature, compat)
+}
+
+/// The envelope through the reference path: the whole body parsed to a [`Value`] first.
+fn parsed_envelope(
+    text: &str,
+    body: &[u8],
+    schema: Option<&Schema>,
+    compat: Compat,
+) -> Result<Envelope, RequestError> {
+    match pyjson::loads(text) {
+        Err(e) => Err(json_error(&e, body)),
+        Ok(Value::Dict(items)) => Ok(value_envelope(items, schema, compat)),
+        Ok(Value::List(_)) => Err(RequestError::invalid_input(format!(
+            "{}. Received a list.",
+            required_format()
+        ))),
+        Ok(other) => Err(RequestError::invalid_input(format!(
+            "{}. Received unexpected input type '{}.",
+            required_format(),
+            py_class(&other)
+        ))),
+    }
+}
+
+/// A JSON body parsed only through the reference path (the value tree), for tests that check
+/// the byte readers against it.
+#[cfg(test)]
+fn parse_json_reference(
+    body: &[u8],
+    signature: Option<&ModelSignature>,
+    compat: Compat,
+) -> Result<ParsedRequest, RequestError> {
+    let schema = signature.and_then(|s| s.inputs.as_ref());
+    let text = text::decode_json_body(body).map_err(|_| RequestError::internal())?;
+    let env = parsed_envelope(&text, body, schema, compat)?;
+    finish_json(env, &text, signature, compat)
+}
+
+/// The request from its envelope: the format check, params, and the model input.
+fn finish_json(
+    env: Envelope,
+    text: &str,
+    signature: Option<&ModelSignature>,
+    compat: Compat,
+) -> Result<ParsedRequest, RequestError> {
+    let schema = signature.and_then(|s| s.inputs.as_ref());
     if env.llm {
-        return unified_llm(&text, signature);
+        return unified_llm(text, signature);
     }
     if env.formats.len() != 1 {
         let list: Vec<String> = env.formats.iter().map(|f| py_str(f)).collect();
@@ -314,16 +402,33 @@ fn parse_json(
     let table = |f: Option<Frame>| -> Result<RecordBatch, RequestError> {
         f.unwrap_or_else(|| Err(RequestError::invalid_input("missing format value")))
     };
+    let mut frame_labels = None;
     let input = match env.formats[0] {
-        "dataframe_split" => ModelInput::Table(table(env.split)?),
+        "dataframe_split" => match env.split {
+            Some(Split::Tensor(t, labels)) => {
+                frame_labels = Some(labels);
+                ModelInput::Tensor(t)
+            }
+            Some(Split::Frame(f)) => ModelInput::Table(f?),
+            None => ModelInput::Table(table(None)?),
+        },
         "dataframe_records" => ModelInput::Table(table(env.records)?),
-        "inputs" => tf::parse_inputs(env.inputs.unwrap_or(Value::None), schema, compat)?,
-        _ => tf::parse_instances(env.instances.unwrap_or(Value::None), schema, compat)?,
+        "inputs" => match env.inputs {
+            Some(TfData::Typed(input)) => input,
+            Some(TfData::Value(v)) => tf::parse_inputs(v, schema, compat)?,
+            None => tf::parse_inputs(Value::None, schema, compat)?,
+        },
+        _ => match env.instances {
+            Some(TfData::Typed(input)) => input,
+            Some(TfData::Value(v)) => tf::parse_instances(v, schema, compat)?,
+            None => tf::parse_instances(Value::None, schema, compat)?,
+        },
     };
     Ok(ParsedRequest {
         input,
         params,
         unified_llm: false,
+        frame_labels,
     })
 }
 
@@ -353,5 +458,6 @@ fn unified_llm(
         input: ModelInput::Value(Value::Dict(data)),
         params: Some(Value::Dict(params)),
         unified_llm: true,
+        frame_labels: None,
     })
 }

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 /// One spec of the input schema.
 #[derive(Clone, Copy)]
-enum SpecRef<'s> {
+pub(crate) enum SpecRef<'s> {
     Col(&'s ColSpec),
     Tensor(&'s TensorSpec),
 }
@@ -28,7 +28,8 @@ impl SpecRef<'_> {
     }
 }
 
-fn first_spec(schema: Option<&Schema>) -> Option<SpecRef<'_>> {
+/// The first spec of the schema (what an unnamed or list input is converted with).
+pub(crate) fn first_spec(schema: Option<&Schema>) -> Option<SpecRef<'_>> {
     match schema?.kind() {
         SchemaKind::Columns(c) => c.first().map(SpecRef::Col),
         SchemaKind::Tensors(t) => t.first().map(SpecRef::Tensor),
@@ -57,13 +58,16 @@ fn input_dict(schema: Option<&Schema>) -> Vec<(String, SpecRef<'_>)> {
 
 /// Name → spec (the first spec of a name), built once per request so that looking up every
 /// key of a wide input stays linear.
-struct Types<'s> {
-    list: Vec<(String, SpecRef<'s>)>,
-    map: HashMap<String, SpecRef<'s>>,
+pub(crate) struct Types<'s> {
+    /// `schema.input_dict()` in schema order (empty for an unnamed schema).
+    pub list: Vec<(String, SpecRef<'s>)>,
+    /// Name → the first spec of that name.
+    pub map: HashMap<String, SpecRef<'s>>,
 }
 
 impl<'s> Types<'s> {
-    fn of(schema: Option<&'s Schema>) -> Types<'s> {
+    /// The look-ups of `schema`.
+    pub fn of(schema: Option<&'s Schema>) -> Types<'s> {
         let list = input_dict(schema);
         let mut map = HashMap::with_capacity(list.len());
         for (n, s) in &list {

@@ -10,8 +10,10 @@ use crate::repr::shape_repr;
 use crate::table;
 use crate::types::{NumpyDtype, TensorSpec, TimeUnit};
 use crate::value::Value;
+use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::{DataType as ArrowType, Field, TimeUnit as ArrowUnit};
+use arrow_schema::{DataType as ArrowType, Field, SchemaRef, TimeUnit as ArrowUnit};
+use std::sync::Arc;
 
 /// A cast failure as the enforcement error MLflow's wrapper reports: numpy's exception text,
 /// or strict mode's refusal naming `column` and the row (`per_row` elements per row).
@@ -98,18 +100,16 @@ fn interleave_dtype(field: &Field, array: &ArrayRef) -> Option<NumpyDtype> {
     }
 }
 
-/// `DataFrame.to_numpy()`: the columns' common dtype (pandas: bools only with bools, datetimes
-/// only with datetimes, anything else non-numeric makes it `object`), row-major.
-pub(super) fn frame_to_numpy(batch: &RecordBatch) -> Result<Tensor, EnforceError> {
+/// The columns' common interleave dtype (`None`: the frame interleaves as `object`).
+fn common_dtype(batch: &RecordBatch) -> Option<NumpyDtype> {
     let schema = batch.schema();
-    let (rows, cols) = (batch.num_rows(), batch.num_columns());
     let dtypes: Option<Vec<NumpyDtype>> = schema
         .fields()
         .iter()
         .zip(batch.columns())
         .map(|(f, a)| interleave_dtype(f, a))
         .collect();
-    let common = dtypes.and_then(|d| {
+    dtypes.and_then(|d| {
         let any_bool = d.contains(&NumpyDtype::Bool);
         let any_dt = d.iter().any(|x| matches!(x, NumpyDtype::Datetime64(_)));
         let all_bool = d.iter().all(|x| *x == NumpyDtype::Bool);
@@ -119,25 +119,67 @@ pub(super) fn frame_to_numpy(batch: &RecordBatch) -> Result<Tensor, EnforceError
         } else {
             d.into_iter().reduce(stack::promote)
         }
+    })
+}
+
+thread_local! {
+    /// The last schema whose common dtype was worked out for a batch without nulls, and that
+    /// dtype: a model is fed batch after batch of one schema, so the per-column dtype checks
+    /// (784 of them for an image model) run once per schema, not once per batch.
+    static COMMON: std::cell::RefCell<Option<(SchemaRef, Option<NumpyDtype>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// [`common_dtype`], remembered per schema. Without nulls a column's interleave dtype depends
+/// on its field alone (nulls turn integer and bool columns into nullable extension dtypes), so
+/// the answer for a null-free batch holds for every null-free batch of the same schema.
+fn common_dtype_cached(batch: &RecordBatch) -> Option<NumpyDtype> {
+    if batch.columns().iter().any(|a| a.null_count() > 0) {
+        return common_dtype(batch);
+    }
+    let schema = batch.schema();
+    let hit = COMMON.with(|c| match &*c.borrow() {
+        Some((s, d)) if Arc::ptr_eq(s, &schema) => Some(*d),
+        _ => None,
     });
+    if let Some(d) = hit {
+        return d;
+    }
+    let d = common_dtype(batch);
+    COMMON.with(|c| *c.borrow_mut() = Some((schema, d)));
+    d
+}
+
+/// `DataFrame.to_numpy()`: the columns' common dtype (pandas: bools only with bools, datetimes
+/// only with datetimes, anything else non-numeric makes it `object`), row-major.
+pub(super) fn frame_to_numpy(batch: &RecordBatch) -> Result<Tensor, EnforceError> {
+    let schema = batch.schema();
+    let (rows, cols) = (batch.num_rows(), batch.num_columns());
+    let common = common_dtype_cached(batch);
     let shape = vec![rows, cols];
     if let Some(dtype) = common.filter(|d| *d != NumpyDtype::Object) {
         let target = cast::arrow_type(dtype).ok_or_else(|| {
             EnforceError::new(ErrorKind::Other, format!("unsupported dtype {dtype}"))
         })?;
-        let columns = batch
-            .columns()
-            .iter()
-            .map(|a| {
-                if a.data_type() == &target {
-                    Ok(a.clone())
-                } else {
-                    arrow_cast::cast(a, &target)
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| EnforceError::new(ErrorKind::Other, e.to_string()))?;
-        let data = match transpose_fast(&columns, rows, &target) {
+        let cast_columns;
+        let columns: &[ArrayRef] = if batch.columns().iter().all(|a| a.data_type() == &target) {
+            batch.columns()
+        } else {
+            cast_columns = batch
+                .columns()
+                .iter()
+                .map(|a| {
+                    if a.data_type() == &target {
+                        Ok(a.clone())
+                    } else {
+                        arrow_cast::cast(a, &target)
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| EnforceError::new(ErrorKind::Other, e.to_string()))?;
+            &cast_columns
+        };
+        let data = match transpose_fast(columns, rows, &target) {
             Some(data) => data,
             None => {
                 let refs: Vec<&dyn Array> = columns.iter().map(|a| a.as_ref()).collect();
@@ -170,6 +212,26 @@ pub(super) fn frame_to_numpy(batch: &RecordBatch) -> Result<Tensor, EnforceError
     })
 }
 
+/// Rows per block of the transpose: a block's output rows (`ROW_BLOCK` × columns values) stay
+/// in cache while every column contributes its (one cache line of) values to them.
+const ROW_BLOCK: usize = 16;
+
+/// The row-major interleaving of equally long columns: a cache-blocked transpose.
+fn transpose<T: Copy + Default>(slices: &[&[T]], rows: usize) -> Vec<T> {
+    let cols = slices.len();
+    let mut out = vec![T::default(); rows * cols];
+    for r0 in (0..rows).step_by(ROW_BLOCK) {
+        let r1 = (r0 + ROW_BLOCK).min(rows);
+        let block = &mut out[r0 * cols..r1 * cols];
+        for (c, values) in slices.iter().enumerate() {
+            for (k, v) in values[r0..r1].iter().enumerate() {
+                block[k * cols + c] = *v;
+            }
+        }
+    }
+    out
+}
+
 /// Row-major interleaving of null-free primitive columns of one type, a straight transpose of
 /// their value buffers (`None`: another type, or nulls, which take the general path).
 fn transpose_fast(columns: &[ArrayRef], rows: usize, target: &ArrowType) -> Option<ArrayRef> {
@@ -183,19 +245,14 @@ fn transpose_fast(columns: &[ArrayRef], rows: usize, target: &ArrowType) -> Opti
                 let p = a
                     .as_any()
                     .downcast_ref::<arrow_array::PrimitiveArray<T>>()?;
-                (p.null_count() == 0).then(|| p.values().as_ref())
+                (p.null_count() == 0 && p.len() >= rows).then(|| &p.values()[..rows])
             })
             .collect::<Option<_>>()?;
-        let cols = slices.len();
-        let mut out = vec![T::Native::default(); rows * cols];
-        for (c, values) in slices.iter().enumerate() {
-            for (r, v) in values.iter().enumerate().take(rows) {
-                out[r * cols + c] = *v;
-            }
-        }
-        Some(std::sync::Arc::new(
-            arrow_array::PrimitiveArray::<T>::from_iter_values(out),
-        ))
+        let out = transpose(&slices, rows);
+        Some(Arc::new(arrow_array::PrimitiveArray::<T>::new(
+            out.into(),
+            None,
+        )))
     }
     use arrow_array::types::*;
     match target {
@@ -203,6 +260,12 @@ fn transpose_fast(columns: &[ArrayRef], rows: usize, target: &ArrowType) -> Opti
         ArrowType::Float64 => go::<Float64Type>(columns, rows),
         ArrowType::Int64 => go::<Int64Type>(columns, rows),
         ArrowType::Int32 => go::<Int32Type>(columns, rows),
+        ArrowType::Int16 => go::<Int16Type>(columns, rows),
+        ArrowType::Int8 => go::<Int8Type>(columns, rows),
+        ArrowType::UInt64 => go::<UInt64Type>(columns, rows),
+        ArrowType::UInt32 => go::<UInt32Type>(columns, rows),
+        ArrowType::UInt16 => go::<UInt16Type>(columns, rows),
+        ArrowType::UInt8 => go::<UInt8Type>(columns, rows),
         _ => None,
     }
 }
@@ -229,6 +292,18 @@ fn first_cell(field: &Field, array: &ArrayRef) -> Result<FirstCell, EnforceError
             | ArrowType::Null
     ) {
         return Ok(FirstCell::Other);
+    }
+    if let ArrowType::FixedSizeList(child, n) = array.data_type() {
+        // A list of plain numbers (no nulls, no pandas metadata on the items): known without
+        // turning the first cell into Python values.
+        let plain = *n > 0
+            && child.metadata().is_empty()
+            && cast::numeric_dtype(child.data_type()).is_some()
+            && array.null_count() == 0
+            && array.as_fixed_size_list().values().null_count() == 0;
+        if plain {
+            return Ok(FirstCell::List);
+        }
     }
     let head = array.slice(0, 1);
     let cell = table::object_values(field, head.as_ref())
@@ -430,7 +505,10 @@ pub(super) fn column_to_tensor(
                     ),
                 )
             };
-            let reshaped = stack_and_reshape(field, array, spec, name, &reshape_error)?;
+            let reshaped = match stack::stack_exact(array, spec.dtype) {
+                Some(t) => reshape(t, spec).ok_or_else(reshape_error)?,
+                None => stack_and_reshape(field, array, spec, name, &reshape_error)?,
+            };
             let per_row = reshaped.len() / rows.max(1);
             let data = cast::astype(&reshaped, spec.dtype, compat).map_err(|f| {
                 if f.is_value_error() {

@@ -348,6 +348,46 @@ fn stack_list_column(array: &ArrayRef) -> Option<Result<Tensor, CastFailure>> {
     }))
 }
 
+/// A `FixedSizeList` column of lists whose child already holds `dtype` values that survive the
+/// round trip through Python numbers unchanged (`float32` → `float` → `float32`, `int32` →
+/// `int` → `int32`, ...): `np.vstack` then `astype(dtype)` gives exactly the child buffer, so it
+/// is handed through without a copy, shaped `(rows, length)`. `None` when the column does not
+/// qualify (nulls, another child type), and the general stacking applies.
+pub(super) fn stack_exact(array: &ArrayRef, dtype: NumpyDtype) -> Option<Tensor> {
+    let ArrowType::FixedSizeList(_, n) = array.data_type() else {
+        return None;
+    };
+    let lossless = matches!(
+        dtype,
+        NumpyDtype::Float32
+            | NumpyDtype::Float64
+            | NumpyDtype::Int8
+            | NumpyDtype::Int16
+            | NumpyDtype::Int32
+            | NumpyDtype::Int64
+            | NumpyDtype::UInt8
+            | NumpyDtype::UInt16
+            | NumpyDtype::UInt32
+    );
+    if !lossless || array.null_count() > 0 {
+        return None;
+    }
+    let l = array.as_fixed_size_list();
+    let n = usize::try_from(*n).ok()?;
+    if l.values().data_type() != &cast::arrow_type(dtype)? {
+        return None;
+    }
+    let flat = l.values().slice(l.offset() * n, l.len() * n);
+    if flat.null_count() > 0 {
+        return None;
+    }
+    Some(Tensor {
+        dtype,
+        shape: vec![l.len(), n],
+        data: TensorData::Arrow(flat),
+    })
+}
+
 /// `np.vstack(column.tolist())` for a DataFrame column.
 pub(super) fn stack_column(field: &Field, array: &ArrayRef) -> Result<Tensor, CastFailure> {
     if let Some(result) = stack_list_column(array) {

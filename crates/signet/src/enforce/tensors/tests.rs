@@ -426,3 +426,69 @@ fn strict_checks_array_cells_and_ragged_arrays() {
         .message()
         .contains("a sequence of length 2 where 3 is expected"));
 }
+
+/// A `FixedSizeList` column of float32 items is handed through without a copy, with the values,
+/// shape and dtype the general stacking gives the same cells as a `List` column.
+#[test]
+fn fixed_size_list_columns_are_handed_through() {
+    use crate::input::{ModelInput, TensorData};
+    use arrow_array::{Array, ArrayRef, FixedSizeListArray, Float32Array, ListArray, RecordBatch};
+    use arrow_schema::{Field, Schema as ArrowSchema};
+    use std::sync::Arc;
+    let sig = signature_from_value(&Value::dict([(
+        "inputs",
+        Value::str(spec("float32", "[-1, 3]")),
+    )]))
+    .unwrap();
+    let values = Float32Array::from(vec![0.1f32, 2.5, -3.0, 4.0, 5.25, 6.0]);
+    let item = Arc::new(Field::new("item", arrow_schema::DataType::Float32, false));
+    let fsl: ArrayRef = Arc::new(FixedSizeListArray::new(
+        item.clone(),
+        3,
+        Arc::new(values.clone()),
+        None,
+    ));
+    let list: ArrayRef = Arc::new(ListArray::new(
+        item,
+        arrow_buffer::OffsetBuffer::from_lengths([3, 3]),
+        Arc::new(values.clone()),
+        None,
+    ));
+    let table = |a: &ArrayRef| {
+        ModelInput::Table(
+            RecordBatch::try_new(
+                Arc::new(ArrowSchema::new(vec![Field::new(
+                    "x",
+                    a.data_type().clone(),
+                    false,
+                )])),
+                vec![a.clone()],
+            )
+            .unwrap(),
+        )
+    };
+    for compat in [Compat::Mlflow, Compat::Strict] {
+        let direct = enforce(Some(&sig), table(&fsl), None, compat)
+            .unwrap()
+            .input;
+        let stacked = enforce(Some(&sig), table(&list), None, compat)
+            .unwrap()
+            .input;
+        assert_eq!(
+            model_input_to_value(&direct),
+            model_input_to_value(&stacked)
+        );
+        let ModelInput::Tensor(t) = direct else {
+            panic!("not a tensor: {direct:?}")
+        };
+        assert_eq!(t.shape, vec![2, 3]);
+        let TensorData::Arrow(a) = &t.data else {
+            panic!("not an Arrow tensor")
+        };
+        // The same buffer as the column's items: no copy.
+        assert_eq!(
+            a.to_data().buffers()[0].as_ptr(),
+            values.values().inner().as_ptr()
+        );
+    }
+}
