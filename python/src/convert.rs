@@ -236,10 +236,10 @@ fn datetime_array(
         .as_any()
         .downcast_ref::<Int64Array>()
         .ok_or_else(|| input_error(py, "datetime64 values are not int64"))?;
-    let nulls =
-        ints.values().iter().any(|v| *v == i64::MIN).then(|| {
-            arrow_buffer::NullBuffer::from_iter(ints.values().iter().map(|v| *v != i64::MIN))
-        });
+    let nulls = ints
+        .values()
+        .contains(&i64::MIN)
+        .then(|| arrow_buffer::NullBuffer::from_iter(ints.values().iter().map(|v| *v != i64::MIN)));
     let data = PrimitiveArray::<Int64Type>::new(ints.values().clone(), nulls)
         .into_data()
         .into_builder()
