@@ -4,6 +4,7 @@ mod common;
 use common::*;
 
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+use signet_testkit::messages::assert_has;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -62,8 +63,11 @@ fn check(sig: &str, data: &[&str], extra: &[&str], code: i32) -> String {
     stdout(&out)
 }
 
-fn house_signature(dir: &Path) -> String {
-    write(dir, "signature.json", HOUSE_SIGNATURE)
+/// A fresh scratch directory for one test, with `signature.json` holding `signature`.
+fn scratch(test: &str, signature: &str) -> (PathBuf, String) {
+    let dir = scratch_dir(test);
+    let sig = write(&dir, "signature.json", signature);
+    (dir, sig)
 }
 
 fn write_parquet(path: &Path, batch: &RecordBatch, batch_rows: usize) {
@@ -81,6 +85,29 @@ fn json(text: &str) -> signet::Value {
     signet::pyjson::loads(text).unwrap_or_else(|e| panic!("not JSON ({e:?}):\n{text}"))
 }
 
+/// The `files` of a JSON report.
+fn report_files(report: &signet::Value) -> Vec<signet::Value> {
+    match report.get("files") {
+        Some(signet::Value::List(files)) => files.clone(),
+        other => panic!("no files in the report: {other:?}"),
+    }
+}
+
+/// The rows of the examples a JSON report's `file` gives for column `name`.
+fn example_rows(file: &signet::Value, name: &str) -> Vec<i128> {
+    let Some(signet::Value::List(columns)) = file.get("columns") else {
+        panic!("no columns in {file:?}")
+    };
+    let column = columns
+        .iter()
+        .find(|c| c.get("column") == Some(&signet::Value::str(name)))
+        .unwrap_or_else(|| panic!("no column {name} in {columns:?}"));
+    let Some(signet::Value::List(examples)) = column.get("examples") else {
+        panic!("no examples in {column:?}")
+    };
+    examples.iter().map(|e| int(e.get("row"))).collect()
+}
+
 fn int(v: Option<&signet::Value>) -> i128 {
     match v {
         Some(signet::Value::Int(i)) => *i,
@@ -93,12 +120,10 @@ fn int(v: Option<&signet::Value>) -> i128 {
 
 #[test]
 fn a_correct_csv_is_accepted() {
-    let dir = scratch_dir("correct_csv");
-    let sig = house_signature(&dir);
+    let (dir, sig) = scratch("correct_csv", HOUSE_SIGNATURE);
     let data = write(&dir, "houses.csv", "sqft,bedrooms\n1500,3\n2000,4\n850,2\n");
     let out = check(&sig, &[&data], &[], 0);
-    assert!(out.contains("3 rows checked, valid"), "{out}");
-    assert!(out.contains("no violations"), "{out}");
+    assert_has(&out, &["3 rows checked, valid", "no violations"]);
     // The shipped example, against an MLmodel file and a model directory.
     let model = dir.join("model");
     std::fs::create_dir_all(&model).expect("model dir");
@@ -113,16 +138,15 @@ fn a_correct_csv_is_accepted() {
 
 #[test]
 fn missing_inputs_are_refused_with_mlflows_message() {
-    let dir = scratch_dir("missing_inputs");
-    let sig = house_signature(&dir);
+    let (dir, sig) = scratch("missing_inputs", HOUSE_SIGNATURE);
     let data = write(&dir, "baths.csv", "sqft,bathrooms\n1500,2\n2000,3\n");
     let out = check(&sig, &[&data], &[], 1);
-    assert!(
-        out.contains(
+    assert_has(
+        &out,
+        &[
             "Model is missing inputs ['bedrooms']. Note that there were extra inputs: \
-             ['bathrooms']."
-        ),
-        "{out}"
+             ['bathrooms'].",
+        ],
     );
     // Once per file, however many batches.
     let out = check(&sig, &[&data], &["--batch-size", "1"], 1);
@@ -145,21 +169,20 @@ fn missing_inputs_are_refused_with_mlflows_message() {
 
 #[test]
 fn text_in_a_long_column_is_refused_with_mlflows_message() {
-    let dir = scratch_dir("text_sqft");
-    let sig = house_signature(&dir);
+    let (dir, sig) = scratch("text_sqft", HOUSE_SIGNATURE);
     let data = write(
         &dir,
         "houses.jsonl",
         "{\"sqft\": \"1500\", \"bedrooms\": 3}\n",
     );
     let out = check(&sig, &[&data], &[], 1);
-    assert!(
-        out.contains(
-            "Incompatible input types for column sqft. Can not safely convert str to int64."
-        ),
-        "{out}"
+    assert_has(
+        &out,
+        &[
+            "Incompatible input types for column sqft. Can not safely convert str to int64.",
+            "row 1: '1500'",
+        ],
     );
-    assert!(out.contains("row 1: '1500'"), "{out}");
     // In a CSV file, "1500" is a number.
     let csv = write(&dir, "houses.csv", "sqft,bedrooms\n\"1500\",3\n");
     check(&sig, &[&csv], &[], 0);
@@ -170,8 +193,7 @@ fn text_in_a_long_column_is_refused_with_mlflows_message() {
 
 #[test]
 fn violations_in_several_batches_are_all_reported_with_their_rows() {
-    let dir = scratch_dir("multi_batch");
-    let sig = house_signature(&dir);
+    let (dir, sig) = scratch("multi_batch", HOUSE_SIGNATURE);
     let mut csv = String::from("sqft,bedrooms\n");
     let mut jsonl = String::new();
     for row in 1..=20 {
@@ -211,37 +233,26 @@ fn violations_in_several_batches_are_all_reported_with_their_rows() {
         ));
         assert_eq!(int(report.get("rows_checked")), 20, "{data}");
         assert_eq!(int(report.get("total_violations")), 4, "{data}");
-        let Some(signet::Value::List(files)) = report.get("files") else {
-            panic!("no files")
-        };
-        let Some(signet::Value::List(columns)) = files[0].get("columns") else {
-            panic!("no columns")
-        };
-        let rows_of = |name: &str| -> Vec<i128> {
-            let column = columns
-                .iter()
-                .find(|c| c.get("column") == Some(&signet::Value::str(name)))
-                .unwrap_or_else(|| panic!("no column {name} in {columns:?}"));
-            let Some(signet::Value::List(examples)) = column.get("examples") else {
-                panic!("no examples")
-            };
-            examples.iter().map(|e| int(e.get("row"))).collect()
-        };
-        assert_eq!(rows_of("sqft"), [3, 8], "{data}");
-        assert_eq!(rows_of("bedrooms"), [8, 17], "{data}");
+        let files = report_files(&report);
+        assert_eq!(example_rows(&files[0], "sqft"), [3, 8], "{data}");
+        assert_eq!(example_rows(&files[0], "bedrooms"), [8, 17], "{data}");
     }
     // The human form says the row convention and gives value and reason.
     let out = check(&sig, &[&csv], &["--batch-size", "4"], 1);
-    assert!(out.contains("row 3: abc - not an integer"), "{out}");
-    assert!(out.contains("row 8: 1500.5 - not an integer"), "{out}");
-    assert!(out.contains("row 17: NA - missing value"), "{out}");
-    assert!(out.contains("numbered from 1"), "{out}");
+    assert_has(
+        &out,
+        &[
+            "row 3: abc - not an integer",
+            "row 8: 1500.5 - not an integer",
+            "row 17: NA - missing value",
+            "numbered from 1",
+        ],
+    );
 }
 
 #[test]
 fn parquet_batches_are_pinpointed() {
-    let dir = scratch_dir("parquet");
-    let sig = house_signature(&dir);
+    let (dir, sig) = scratch("parquet", HOUSE_SIGNATURE);
     // bedrooms has nulls in rows 2 and 7 (1-based); sqft is a float column with one
     // fractional value at row 5.
     let sqft: ArrayRef = Arc::new(Float64Array::from(
@@ -262,20 +273,24 @@ fn parquet_batches_are_pinpointed() {
     write_parquet(&path, &batch, 3);
     let data = path.to_str().expect("utf-8");
     let out = check(&sig, &[data], &["--batch-size", "3"], 1);
-    assert!(out.contains("column bedrooms: 2 violations"), "{out}");
-    assert!(out.contains("row 2: nan - missing value"), "{out}");
-    assert!(out.contains("row 7: nan - missing value"), "{out}");
-    assert!(
-        out.contains("Hint: the type mismatch is likely caused by missing values"),
-        "{out}"
+    assert_has(
+        &out,
+        &[
+            "column bedrooms: 2 violations",
+            "row 2: nan - missing value",
+            "row 7: nan - missing value",
+            "Hint: the type mismatch is likely caused by missing values",
+            "row 5: 1500.5 - not an integer",
+        ],
     );
-    assert!(out.contains("row 5: 1500.5 - not an integer"), "{out}");
     // The float column's integral batches are refused for their type alone: once per file.
-    assert!(
-        out.contains("Can not safely convert float64 to int64."),
-        "{out}"
+    assert_has(
+        &out,
+        &[
+            "Can not safely convert float64 to int64.",
+            "note: Found extra inputs",
+        ],
     );
-    assert!(out.contains("note: Found extra inputs"), "{out}");
 
     // A valid file.
     let sqft: ArrayRef = Arc::new(Int64Array::from(vec![1500, 2000]));
@@ -293,8 +308,7 @@ fn parquet_batches_are_pinpointed() {
 
 #[test]
 fn arrow_ipc_files_and_streams() {
-    let dir = scratch_dir("ipc");
-    let sig = house_signature(&dir);
+    let (dir, sig) = scratch("ipc", HOUSE_SIGNATURE);
     let sqft: ArrayRef = Arc::new(Int64Array::from(vec![1500, 2000]));
     let bedrooms: ArrayRef = Arc::new(StringArray::from(vec!["3", "four"]));
     let batch =
@@ -325,22 +339,20 @@ fn arrow_ipc_files_and_streams() {
         &[],
         1,
     );
-    assert!(
-        out.contains(
-            "Incompatible input types for column bedrooms. Can not safely convert str to int64."
-        ),
-        "{out}"
+    assert_has(
+        &out,
+        &[
+            "Incompatible input types for column bedrooms. Can not safely convert str to int64.",
+            "houses.arrow: 4 rows checked",
+            "houses.ipc: 2 rows checked",
+        ],
     );
-    assert!(out.contains("houses.arrow: 4 rows checked"), "{out}");
-    assert!(out.contains("houses.ipc: 2 rows checked"), "{out}");
 }
 
 #[test]
 fn composite_columns_are_checked_cell_by_cell() {
-    let dir = scratch_dir("composite");
-    let sig = write(
-        &dir,
-        "signature.json",
+    let (dir, sig) = scratch(
+        "composite",
         r#"{"inputs": "[{\"type\": \"array\", \"items\": {\"type\": \"long\"}, \"name\": \"a\", \"required\": true}, {\"type\": \"object\", \"properties\": {\"x\": {\"type\": \"long\", \"required\": true}}, \"name\": \"o\", \"required\": true}]", "outputs": null, "params": null}"#,
     );
     let jsonl = write(
@@ -353,14 +365,16 @@ fn composite_columns_are_checked_cell_by_cell() {
          {\"a\": [], \"o\": {\"x\": 4}}\n",
     );
     let out = check(&sig, &[&jsonl], &[], 1);
-    assert!(out.contains("column a: 2 violations"), "{out}");
-    assert!(out.contains("row 2: [1.5]"), "{out}");
-    assert!(
-        out.contains("row 3: 3 - Expected data to be list or numpy array, got int"),
-        "{out}"
+    assert_has(
+        &out,
+        &[
+            "column a: 2 violations",
+            "row 2: [1.5]",
+            "row 3: 3 - Expected data to be list or numpy array, got int",
+            "column o: 1 violation",
+            "Missing required properties: {'x'}",
+        ],
     );
-    assert!(out.contains("column o: 1 violation"), "{out}");
-    assert!(out.contains("Missing required properties: {'x'}"), "{out}");
     // CSV cells of composite columns are JSON text.
     let csv = write(
         &dir,
@@ -368,16 +382,13 @@ fn composite_columns_are_checked_cell_by_cell() {
         "a,o\n\"[1, 2]\",\"{\"\"x\"\": 1}\"\n\"[1,oops]\",\"{\"\"x\"\": 2}\"\n",
     );
     let out = check(&sig, &[&csv], &[], 1);
-    assert!(out.contains("row 2: [1,oops] - not valid JSON"), "{out}");
-    assert!(out.contains("1 violation"), "{out}");
+    assert_has(&out, &["row 2: [1,oops] - not valid JSON", "1 violation"]);
 }
 
 #[test]
 fn compat_mlflow_reports_only_what_mlflow_refuses() {
-    let dir = scratch_dir("compat");
-    let sig = write(
-        &dir,
-        "signature.json",
+    let (dir, sig) = scratch(
+        "compat",
         r#"{"inputs": "[{\"type\": \"string\", \"name\": \"name\", \"required\": true}, {\"type\": \"long\", \"name\": \"sqft\", \"required\": true}]", "outputs": null, "params": null}"#,
     );
     // A number in a string column (docs/divergences.md S1): MLflow passes the object column on.
@@ -387,15 +398,11 @@ fn compat_mlflow_reports_only_what_mlflow_refuses() {
         "{\"name\": 5, \"sqft\": 1500}\n{\"name\": \"x\", \"sqft\": 1600}\n",
     );
     let out = check(&sig, &[&lenient], &[], 1);
-    assert!(out.contains("column name: 1 violation"), "{out}");
-    assert!(out.contains("row 1: 5"), "{out}");
+    assert_has(&out, &["column name: 1 violation", "row 1: 5"]);
     let strict = check(&sig, &[&lenient], &["--compat", "strict"], 1);
     assert_eq!(strict, out);
     let out = check(&sig, &[&lenient], &["--compat", "mlflow"], 0);
-    assert!(
-        out.contains("lenient.jsonl: 2 rows checked, valid"),
-        "{out}"
-    );
+    assert_has(&out, &["lenient.jsonl: 2 rows checked, valid"]);
     // Text in a long column is refused by MLflow too.
     let refused = write(
         &dir,
@@ -426,8 +433,7 @@ fn compat_mlflow_reports_only_what_mlflow_refuses() {
 
 #[test]
 fn max_examples_bounds_the_examples_not_the_count() {
-    let dir = scratch_dir("max_examples");
-    let sig = house_signature(&dir);
+    let (dir, sig) = scratch("max_examples", HOUSE_SIGNATURE);
     let mut csv = String::from("sqft,bedrooms\n");
     for _ in 0..50 {
         csv.push_str("x,1\n");
@@ -439,9 +445,9 @@ fn max_examples_bounds_the_examples_not_the_count() {
         &["--max-examples", "2", "--batch-size", "7"],
         1,
     );
-    assert!(out.contains("column sqft: 50 violations"), "{out}");
+    assert_has(&out, &["column sqft: 50 violations"]);
     assert_eq!(out.matches("not an integer").count(), 2, "{out}");
-    assert!(out.contains("... and 48 more"), "{out}");
+    assert_has(&out, &["... and 48 more"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -466,42 +472,33 @@ fn bad_signature_sources_exit_2() {
         empty_dir,
         "no MLmodel file",
     );
-    let no_sig = write(
-        &dir,
-        "MLmodel",
-        "flavors:\n  python_function:\n    loader_module: mlflow.onnx\n",
-    );
-    assert_file_error(
-        &["check", "--signature", &no_sig, &data],
-        &no_sig,
-        "no signature",
-    );
-    let outputs_only = write(
-        &dir,
-        "outputs.json",
-        r#"{"inputs": null, "outputs": "[{\"type\": \"long\", \"name\": \"y\", \"required\": true}]", "params": null}"#,
-    );
-    assert_file_error(
-        &["check", "--signature", &outputs_only, &data],
-        &outputs_only,
-        "no inputs",
-    );
-    let broken = write(
-        &dir,
-        "broken.json",
-        r#"{"inputs": "[{\"type\": \"int64\", \"name\": \"x\"}]"}"#,
-    );
-    assert_file_error(
-        &["check", "--signature", &broken, &data],
-        &broken,
-        "invalid signature: Unsupported type 'int64'",
-    );
+    // Files that are there but are not a signature: (name, text, message).
+    let cases = [
+        (
+            "MLmodel",
+            "flavors:\n  python_function:\n    loader_module: mlflow.onnx\n",
+            "no signature",
+        ),
+        (
+            "outputs.json",
+            r#"{"inputs": null, "outputs": "[{\"type\": \"long\", \"name\": \"y\", \"required\": true}]", "params": null}"#,
+            "no inputs",
+        ),
+        (
+            "broken.json",
+            r#"{"inputs": "[{\"type\": \"int64\", \"name\": \"x\"}]"}"#,
+            "invalid signature: Unsupported type 'int64'",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let path = write(&dir, name, text);
+        assert_file_error(&["check", "--signature", &path, &data], &path, message);
+    }
 }
 
 #[test]
 fn bad_data_paths_exit_2() {
-    let dir = scratch_dir("bad_data");
-    let sig = house_signature(&dir);
+    let (dir, sig) = scratch("bad_data", HOUSE_SIGNATURE);
     let good = write(&dir, "houses.csv", "sqft,bedrooms\n1500,3\n");
     let missing = dir.join("nope.csv");
     let missing = missing.to_str().expect("utf-8");
@@ -511,43 +508,33 @@ fn bad_data_paths_exit_2() {
         missing,
         "no such file",
     );
-    let txt = write(&dir, "houses.txt", "sqft,bedrooms\n");
-    assert_file_error(
-        &["check", "--signature", &sig, &txt],
-        &txt,
-        "unsupported file extension `.txt`",
-    );
-    let garbage = write(&dir, "garbage.parquet", "PAR1 not parquet PAR1");
-    assert_file_error(
-        &["check", "--signature", &sig, &garbage],
-        &garbage,
-        "not a readable Parquet file",
-    );
-    let bad_json = write(
-        &dir,
-        "bad.jsonl",
-        "{\"sqft\": 1, \"bedrooms\": 2}\n{\"sqft\": \n",
-    );
-    assert_file_error(
-        &["check", "--signature", &sig, &bad_json],
-        &bad_json,
-        "invalid JSON on line 2",
-    );
-    // A row wider than the first one: pandas' "Expected 2 fields in line 3, saw 3". (A first
-    // row wider than the header is pandas' implicit index, which reads.)
-    let ragged = write(&dir, "ragged.csv", "sqft,bedrooms\n1,2\n3,4,5\n");
-    assert_file_error(
-        &["check", "--signature", &sig, &ragged],
-        &ragged,
-        "invalid CSV: line 3: Error tokenizing data. C error: Expected 2 fields in line 3, saw 3",
-    );
-    // A quoted field that never closes, refused as pandas refuses it.
-    let open_quote = write(&dir, "open_quote.csv", "sqft,bedrooms\n1,\"2\n");
-    assert_file_error(
-        &["check", "--signature", &sig, &open_quote],
-        &open_quote,
-        "invalid CSV: line 2: Error tokenizing data. C error: EOF inside string starting at row 1",
-    );
+    // Data files that cannot be read: (name, text, message).
+    let cases = [
+        ("houses.txt", "sqft,bedrooms\n", "unsupported file extension `.txt`"),
+        ("garbage.parquet", "PAR1 not parquet PAR1", "not a readable Parquet file"),
+        (
+            "bad.jsonl",
+            "{\"sqft\": 1, \"bedrooms\": 2}\n{\"sqft\": \n",
+            "invalid JSON on line 2",
+        ),
+        // A row wider than the first one: pandas' "Expected 2 fields in line 3, saw 3". (A
+        // first row wider than the header is pandas' implicit index, which reads.)
+        (
+            "ragged.csv",
+            "sqft,bedrooms\n1,2\n3,4,5\n",
+            "invalid CSV: line 3: Error tokenizing data. C error: Expected 2 fields in line 3, saw 3",
+        ),
+        // A quoted field that never closes, refused as pandas refuses it.
+        (
+            "open_quote.csv",
+            "sqft,bedrooms\n1,\"2\n",
+            "invalid CSV: line 2: Error tokenizing data. C error: EOF inside string starting at row 1",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let path = write(&dir, name, text);
+        assert_file_error(&["check", "--signature", &sig, &path], &path, message);
+    }
     // No DATA at all is a usage error.
     let out = signet(&["check", "--signature", &sig]);
     assert_eq!(out.status.code(), Some(2));
@@ -558,8 +545,7 @@ fn a_csv_of_many_blocks_is_checked_in_parallel_with_exact_rows() {
     // ~5 MB: the file is read in blocks of 512 KiB on every core. Every row has a quoted note
     // with a newline and a comma in it, so block cuts fall inside quoted fields; bad cells are
     // spread over the whole file.
-    let dir = scratch_dir("many_blocks");
-    let sig = house_signature(&dir);
+    let (dir, sig) = scratch("many_blocks", HOUSE_SIGNATURE);
     let mut csv = String::from("sqft,note,bedrooms\r\n");
     let mut bad_sqft = Vec::new();
     let mut bad_bedrooms = Vec::new();
@@ -588,30 +574,13 @@ fn a_csv_of_many_blocks_is_checked_in_parallel_with_exact_rows() {
     let small = write(&dir, "small.csv", "sqft,bedrooms\n1,x\n");
     let args = ["--format", "json", "--max-examples", "100"];
     let report = json(&check(&sig, &[&big, &small, &big], &args, 1));
-    let Some(signet::Value::List(files)) = report.get("files") else {
-        panic!("no files")
-    };
+    let files = report_files(&report);
     assert_eq!(files.len(), 3);
+    let as_rows = |rows: &[usize]| rows.iter().map(|&r| r as i128).collect::<Vec<_>>();
     for file in [&files[0], &files[2]] {
         assert_eq!(int(file.get("rows")), rows as i128, "{file:?}");
-        let Some(signet::Value::List(columns)) = file.get("columns") else {
-            panic!("no columns")
-        };
-        let rows_of = |name: &str| -> Vec<usize> {
-            let column = columns
-                .iter()
-                .find(|c| c.get("column") == Some(&signet::Value::str(name)))
-                .unwrap_or_else(|| panic!("no column {name} in {columns:?}"));
-            let Some(signet::Value::List(examples)) = column.get("examples") else {
-                panic!("no examples")
-            };
-            examples
-                .iter()
-                .map(|e| int(e.get("row")) as usize)
-                .collect()
-        };
-        assert_eq!(rows_of("sqft"), bad_sqft);
-        assert_eq!(rows_of("bedrooms"), bad_bedrooms);
+        assert_eq!(example_rows(file, "sqft"), as_rows(&bad_sqft));
+        assert_eq!(example_rows(file, "bedrooms"), as_rows(&bad_bedrooms));
     }
     assert_eq!(int(files[1].get("rows")), 1);
     // The sequential reader reports the same, to the byte, in both forms.
@@ -645,8 +614,7 @@ fn a_csv_of_many_blocks_is_checked_in_parallel_with_exact_rows() {
 #[test]
 fn columns_are_reported_in_the_order_of_the_batches() {
     // The first batch with a violation lists its columns in schema order.
-    let dir = scratch_dir("column_order");
-    let sig = house_signature(&dir);
+    let (dir, sig) = scratch("column_order", HOUSE_SIGNATURE);
     let data = write(
         &dir,
         "houses.csv",

@@ -19,32 +19,42 @@ fn skip_quoted(chars: &[char], i: usize) -> usize {
     chars.len()
 }
 
-/// Splits a Python container's inside at its top-level `,` (outside quotes and brackets),
-/// each part trimmed.
-pub fn split_top(s: &str) -> Vec<String> {
-    let chars: Vec<char> = s.chars().collect();
-    let (mut parts, mut depth, mut start, mut i) = (Vec::new(), 0i32, 0usize, 0usize);
+/// Indices of the characters of `chars` that stand at the top level: outside quotes and
+/// brackets (bracket characters themselves are not top level).
+fn top_level(chars: &[char]) -> Vec<usize> {
+    let (mut at, mut depth, mut i) = (Vec::new(), 0i32, 0usize);
     while i < chars.len() {
         match chars[i] {
             '\'' | '"' => {
-                i = skip_quoted(&chars, i);
+                i = skip_quoted(chars, i);
                 continue;
             }
             '{' | '[' | '(' => depth += 1,
             '}' | ']' | ')' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(
-                    chars[start..i]
-                        .iter()
-                        .collect::<String>()
-                        .trim()
-                        .to_string(),
-                );
-                start = i + 1;
-            }
+            _ if depth == 0 => at.push(i),
             _ => {}
         }
         i += 1;
+    }
+    at
+}
+
+/// Splits a Python container's inside at its top-level `,` (outside quotes and brackets),
+/// each part trimmed.
+pub fn split_top(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let (mut parts, mut start) = (Vec::new(), 0usize);
+    for i in top_level(&chars) {
+        if chars[i] == ',' {
+            parts.push(
+                chars[start..i]
+                    .iter()
+                    .collect::<String>()
+                    .trim()
+                    .to_string(),
+            );
+            start = i + 1;
+        }
     }
     let last: String = chars[start..].iter().collect();
     if !last.trim().is_empty() || !parts.is_empty() {
@@ -56,21 +66,7 @@ pub fn split_top(s: &str) -> Vec<String> {
 /// Whether `s` has a `:` outside quotes and brackets (a dict item rather than a set item).
 fn has_top_level_colon(s: &str) -> bool {
     let chars: Vec<char> = s.chars().collect();
-    let (mut depth, mut i) = (0i32, 0usize);
-    while i < chars.len() {
-        match chars[i] {
-            '\'' | '"' => {
-                i = skip_quoted(&chars, i);
-                continue;
-            }
-            '{' | '[' | '(' => depth += 1,
-            '}' | ']' | ')' => depth -= 1,
-            ':' if depth == 0 => return true,
-            _ => {}
-        }
-        i += 1;
-    }
-    false
+    top_level(&chars).into_iter().any(|i| chars[i] == ':')
 }
 
 /// Sorts the items of every Python set rendering (`{'b', 'a'}`: braces whose items hold no
@@ -216,5 +212,14 @@ mod tests {
         let a = r#"Note that there were extra inputs: ['{"x": ["a"', ' "b"]}', ' 3]]}}']."#;
         let b = r#"Note that there were extra inputs: [' 3]]}}', '{"x": ["a"', ' "b"]}']."#;
         assert!(same_message(a, b));
+    }
+}
+
+/// Asserts that `text` contains every one of `parts`, printing the whole text when one is
+/// missing.
+#[track_caller]
+pub fn assert_has(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{part:?} not found in:\n{text}");
     }
 }
