@@ -391,10 +391,8 @@ fn int_rows(s: &[u8], i: &mut usize, t: &mut TableBuilder) -> Option<bool> {
     Some(ended)
 }
 
-/// Rows that are all lists, read into a table builder. Plain integers are read inline; any
-/// other cell goes through the scanner.
-fn list_rows(sc: &mut Scanner<'_>) -> Result<TableBuilder, Stop> {
-    let mut t = TableBuilder::new();
+/// Opens the outer `[` of a list of rows; `true` when the list is empty (and already closed).
+fn open_rows(sc: &mut Scanner<'_>) -> Result<bool, Stop> {
     sc.ws();
     if sc.peek() != Some(b'[') {
         return Err(Stop::Unusual);
@@ -405,6 +403,16 @@ fn list_rows(sc: &mut Scanner<'_>) -> Result<TableBuilder, Stop> {
     if sc.peek() == Some(b']') {
         sc.i += 1;
         sc.leave();
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Rows that are all lists, read into a table builder. Plain integers are read inline; any
+/// other cell goes through the scanner.
+fn list_rows(sc: &mut Scanner<'_>) -> Result<TableBuilder, Stop> {
+    let mut t = TableBuilder::new();
+    if open_rows(sc)? {
         return Ok(t);
     }
     let s = sc.s;
@@ -478,16 +486,7 @@ fn list_rows(sc: &mut Scanner<'_>) -> Result<TableBuilder, Stop> {
 /// Rows that are all objects, read into a table builder.
 fn dict_rows(sc: &mut Scanner<'_>) -> Result<TableBuilder, Stop> {
     let mut t = TableBuilder::new();
-    sc.ws();
-    if sc.peek() != Some(b'[') {
-        return Err(Stop::Unusual);
-    }
-    sc.i += 1;
-    sc.enter()?;
-    sc.ws();
-    if sc.peek() == Some(b']') {
-        sc.i += 1;
-        sc.leave();
+    if open_rows(sc)? {
         return Ok(t);
     }
     loop {
@@ -497,26 +496,10 @@ fn dict_rows(sc: &mut Scanner<'_>) -> Result<TableBuilder, Stop> {
         }
         sc.i += 1;
         sc.enter()?;
-        sc.ws();
-        if sc.peek() == Some(b'}') {
-            sc.i += 1;
-        } else {
-            loop {
-                sc.ws();
-                if sc.peek() != Some(b'"') {
-                    return Err(Stop::Syntax);
-                }
-                let key = sc.string()?;
-                sc.eat(b':')?;
-                match t.key_col(&key) {
-                    Some(col) => cell(sc, col)?,
-                    None => sc.skip()?,
-                }
-                if !sc.sep(b'}')? {
-                    break;
-                }
-            }
-        }
+        sc.members(|sc, key| match t.key_col(&key) {
+            Some(col) => cell(sc, col),
+            None => Ok(sc.skip()?),
+        })?;
         sc.leave();
         t.end_dict_row();
         if !sc.sep(b']')? {

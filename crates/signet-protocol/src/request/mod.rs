@@ -254,33 +254,18 @@ fn scan_envelope(text: &str, schema: Option<&Schema>, compat: Compat) -> Result<
     let mut env = Envelope::default();
     sc.eat(b'{')?;
     sc.enter()?;
-    sc.ws();
-    if sc.peek() == Some(b'}') {
-        sc.i += 1;
-    } else {
-        loop {
-            sc.ws();
-            if sc.peek() != Some(b'"') {
-                return Err(Syntax);
-            }
-            let key = sc.string()?;
-            sc.eat(b':')?;
-            match key.as_ref() {
-                "dataframe_split" => env.split = Some(frame::split_fast(&mut sc, schema, compat)?),
-                "dataframe_records" => {
-                    env.records = Some(frame::records_fast(&mut sc, schema, compat)?)
-                }
-                "inputs" => env.inputs = Some(tf_value(&mut sc, schema, compat, false)?),
-                "instances" => env.instances = Some(tf_value(&mut sc, schema, compat, true)?),
-                "params" => env.params = Some(sc.value()?),
-                _ => sc.skip()?,
-            }
-            env.saw(&key);
-            if !sc.sep(b'}')? {
-                break;
-            }
+    sc.members(|sc, key| {
+        match key.as_ref() {
+            "dataframe_split" => env.split = Some(frame::split_fast(sc, schema, compat)?),
+            "dataframe_records" => env.records = Some(frame::records_fast(sc, schema, compat)?),
+            "inputs" => env.inputs = Some(tf_value(sc, schema, compat, false)?),
+            "instances" => env.instances = Some(tf_value(sc, schema, compat, true)?),
+            "params" => env.params = Some(sc.value()?),
+            _ => sc.skip()?,
         }
-    }
+        env.saw(&key);
+        Ok::<(), Syntax>(())
+    })?;
     sc.ws();
     if sc.i != sc.s.len() {
         return Err(Syntax);

@@ -110,6 +110,50 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Reads the members of an object whose `{` was just consumed: `member` gets each key with
+    /// the cursor after its `:` and reads the value; returns after the closing `}`.
+    pub fn members<E: From<Syntax>>(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Err(Syntax.into());
+            }
+            let key = self.string()?;
+            self.eat(b':')?;
+            member(self, key)?;
+            if !self.sep(b'}')? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Reads the elements of a list whose `[` was just consumed: `element` reads each one;
+    /// returns after the closing `]`.
+    pub fn elements(
+        &mut self,
+        mut element: impl FnMut(&mut Self) -> Result<(), Syntax>,
+    ) -> Result<(), Syntax> {
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            element(self)?;
+            if !self.sep(b']')? {
+                return Ok(());
+            }
+        }
+    }
+
     pub fn enter(&mut self) -> Result<(), Syntax> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -309,31 +353,18 @@ impl<'a> Scanner<'a> {
                 self.i += 1;
                 let mut items: Vec<(Value, Value)> = Vec::new();
                 let mut keys = DictKeys::default();
-                self.ws();
-                if self.peek() == Some(b'}') {
-                    self.i += 1;
-                } else {
-                    loop {
-                        self.ws();
-                        if self.peek() != Some(b'"') {
-                            return Err(Syntax);
-                        }
-                        let key = self.string()?;
-                        self.eat(b':')?;
-                        let v = self.value()?;
-                        // The last of repeated keys wins, at the first one's place.
-                        match keys.find(&items, &key) {
-                            Some(j) => items[j].1 = v,
-                            None => {
-                                keys.add(&key, items.len());
-                                items.push((Value::Str(key.into_owned()), v));
-                            }
-                        }
-                        if !self.sep(b'}')? {
-                            break;
+                self.members(|sc, key| {
+                    let v = sc.value()?;
+                    // The last of repeated keys wins, at the first one's place.
+                    match keys.find(&items, &key) {
+                        Some(j) => items[j].1 = v,
+                        None => {
+                            keys.add(&key, items.len());
+                            items.push((Value::Str(key.into_owned()), v));
                         }
                     }
-                }
+                    Ok::<(), Syntax>(())
+                })?;
                 self.leave();
                 Value::Dict(items)
             }
@@ -341,17 +372,10 @@ impl<'a> Scanner<'a> {
                 self.enter()?;
                 self.i += 1;
                 let mut items = Vec::new();
-                self.ws();
-                if self.peek() == Some(b']') {
-                    self.i += 1;
-                } else {
-                    loop {
-                        items.push(self.value()?);
-                        if !self.sep(b']')? {
-                            break;
-                        }
-                    }
-                }
+                self.elements(|sc| {
+                    items.push(sc.value()?);
+                    Ok(())
+                })?;
                 self.leave();
                 Value::List(items)
             }
@@ -388,39 +412,13 @@ impl<'a> Scanner<'a> {
             b'{' => {
                 self.enter()?;
                 self.i += 1;
-                self.ws();
-                if self.peek() == Some(b'}') {
-                    self.i += 1;
-                } else {
-                    loop {
-                        self.ws();
-                        if self.peek() != Some(b'"') {
-                            return Err(Syntax);
-                        }
-                        self.string()?;
-                        self.eat(b':')?;
-                        self.skip()?;
-                        if !self.sep(b'}')? {
-                            break;
-                        }
-                    }
-                }
+                self.members(|sc, _| sc.skip())?;
                 self.leave();
             }
             b'[' => {
                 self.enter()?;
                 self.i += 1;
-                self.ws();
-                if self.peek() == Some(b']') {
-                    self.i += 1;
-                } else {
-                    loop {
-                        self.skip()?;
-                        if !self.sep(b']')? {
-                            break;
-                        }
-                    }
-                }
+                self.elements(Self::skip)?;
                 self.leave();
             }
             b'"' => {
