@@ -462,9 +462,11 @@ fn analyze(scalar: &str) -> Analysis {
     let mut flow_indicators = false;
     let mut line_breaks = false;
     let mut special_characters = false;
-    let (mut leading_space, mut leading_break) = (false, false);
-    let (mut trailing_space, mut trailing_break) = (false, false);
-    let (mut break_space, mut space_break) = (false, false);
+    // Indexed by kind, 0 for a space and 1 for a break: one at either end of the scalar, one
+    // right after the other kind (PyYAML's break_space / space_break), the previous character.
+    let mut at_edge = [false; 2];
+    let mut after_other = [false; 2];
+    let mut previous = [false; 2];
 
     if scalar.starts_with("---") || scalar.starts_with("...") {
         block_indicators = true;
@@ -473,7 +475,6 @@ fn analyze(scalar: &str) -> Analysis {
     let n = chars.len();
     let mut preceded_by_whitespace = true;
     let mut followed_by_whitespace = n == 1 || is_blank_or_break(chars[1]);
-    let (mut previous_space, mut previous_break) = (false, false);
 
     for (index, &ch) in chars.iter().enumerate() {
         if index == 0 {
@@ -516,72 +517,32 @@ fn analyze(scalar: &str) -> Analysis {
             special_characters = true;
         }
 
-        if ch == ' ' {
-            if index == 0 {
-                leading_space = true;
+        let kind = match ch {
+            ' ' => Some(0),
+            _ if is_break(ch) => Some(1),
+            _ => None,
+        };
+        previous = match kind {
+            Some(k) => {
+                at_edge[k] |= index == 0 || index == n - 1;
+                after_other[k] |= previous[1 - k];
+                [k == 0, k == 1]
             }
-            if index == n - 1 {
-                trailing_space = true;
-            }
-            if previous_break {
-                break_space = true;
-            }
-            previous_space = true;
-            previous_break = false;
-        } else if is_break(ch) {
-            if index == 0 {
-                leading_break = true;
-            }
-            if index == n - 1 {
-                trailing_break = true;
-            }
-            if previous_space {
-                space_break = true;
-            }
-            previous_space = false;
-            previous_break = true;
-        } else {
-            previous_space = false;
-            previous_break = false;
-        }
+            None => [false; 2],
+        };
 
         preceded_by_whitespace = is_blank_or_break(ch);
         followed_by_whitespace = index + 2 >= n || is_blank_or_break(chars[index + 2]);
     }
 
-    let mut allow_flow_plain = true;
-    let mut allow_block_plain = true;
-    let mut allow_single_quoted = true;
-    if leading_space || leading_break || trailing_space || trailing_break {
-        allow_flow_plain = false;
-        allow_block_plain = false;
-    }
-    if break_space {
-        allow_flow_plain = false;
-        allow_block_plain = false;
-        allow_single_quoted = false;
-    }
-    if space_break || special_characters {
-        allow_flow_plain = false;
-        allow_block_plain = false;
-        allow_single_quoted = false;
-    }
-    if line_breaks {
-        allow_flow_plain = false;
-        allow_block_plain = false;
-    }
-    if flow_indicators {
-        allow_flow_plain = false;
-    }
-    if block_indicators {
-        allow_block_plain = false;
-    }
+    let edge = at_edge[0] || at_edge[1];
+    let mixed = after_other[0] || after_other[1] || special_characters;
     Analysis {
         empty: false,
         multiline: line_breaks,
-        allow_flow_plain,
-        allow_block_plain,
-        allow_single_quoted,
+        allow_flow_plain: !(edge || mixed || line_breaks || flow_indicators),
+        allow_block_plain: !(edge || mixed || line_breaks || block_indicators),
+        allow_single_quoted: !mixed,
     }
 }
 
