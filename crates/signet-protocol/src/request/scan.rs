@@ -3,7 +3,7 @@
 //! for table data. It only answers "valid or not": on any syntax error it returns [`Syntax`]
 //! and the caller asks [`signet::pyjson::loads`] for Python's exact message.
 
-use signet::pyjson::DictKeys;
+use signet::pyjson::{self, DictKeys};
 use signet::value::Value;
 use std::borrow::Cow;
 
@@ -175,15 +175,6 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn hex4(&self, at: usize) -> Option<u32> {
-        let h = self.s.get(at..at + 4)?;
-        let mut v = 0u32;
-        for &b in h {
-            v = v * 16 + (b as char).to_digit(16)?;
-        }
-        Some(v)
-    }
-
     /// A string at the cursor (which is on `"`).
     #[inline]
     pub fn string(&mut self) -> Result<Cow<'a, str>, Syntax> {
@@ -222,21 +213,9 @@ impl<'a> Scanner<'a> {
                         Some(b'r') => '\r',
                         Some(b't') => '\t',
                         Some(b'u') => {
-                            let hi = self.hex4(self.i + 2).ok_or(Syntax)?;
-                            self.i += 6;
-                            let mut code = hi;
-                            if (0xD800..0xDC00).contains(&hi)
-                                && s.get(self.i) == Some(&b'\\')
-                                && s.get(self.i + 1) == Some(&b'u')
-                            {
-                                if let Some(lo) = self.hex4(self.i + 2) {
-                                    if (0xDC00..0xE000).contains(&lo) {
-                                        code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                                        self.i += 6;
-                                    }
-                                }
-                            }
-                            out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                            let (c, len) = pyjson::unicode_escape(s, self.i).ok_or(Syntax)?;
+                            out.push(c);
+                            self.i += len;
                             continue;
                         }
                         _ => return Err(Syntax),

@@ -187,15 +187,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn hex4(&self, at: usize) -> Option<u32> {
-        let h = self.s.get(at..at + 4)?;
-        let mut v = 0u32;
-        for &b in h {
-            v = v * 16 + (b as char).to_digit(16)?;
-        }
-        Some(v)
-    }
-
     fn string(&mut self) -> Result<String, JsonError> {
         let start = self.i;
         self.i += 1;
@@ -228,24 +219,10 @@ impl<'a> Parser<'a> {
                         Some(b'r') => out.push('\r'),
                         Some(b't') => out.push('\t'),
                         Some(b'u') => {
-                            let hi = self
-                                .hex4(self.i + 2)
+                            let (c, len) = unicode_escape(self.s, self.i)
                                 .ok_or_else(|| self.err("Invalid \\uXXXX escape", esc + 1))?;
-                            self.i += 6;
-                            let mut code = hi;
-                            if (0xD800..0xDC00).contains(&hi)
-                                && self.s.get(self.i) == Some(&b'\\')
-                                && self.s.get(self.i + 1) == Some(&b'u')
-                            {
-                                if let Some(lo) = self.hex4(self.i + 2) {
-                                    if (0xDC00..0xE000).contains(&lo) {
-                                        code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                                        self.i += 6;
-                                    }
-                                }
-                            }
-                            // A lone surrogate cannot live in a Rust string.
-                            out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                            out.push(c);
+                            self.i += len;
                             continue;
                         }
                         Some(_) => return Err(self.err("Invalid \\escape", esc)),
@@ -367,4 +344,28 @@ mod tests {
             Value::dict([("a", Value::Int(2))])
         );
     }
+}
+
+fn hex4(s: &[u8], at: usize) -> Option<u32> {
+    let h = s.get(at..at + 4)?;
+    let mut v = 0u32;
+    for &b in h {
+        v = v * 16 + (b as char).to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// The `\uXXXX` escape whose backslash is `s[at]`, joined with a low-surrogate escape right
+/// after it as Python's `json` joins them: the character and the bytes read. A lone
+/// surrogate, which a Rust string cannot hold, becomes U+FFFD. `None` without four hex digits.
+pub fn unicode_escape(s: &[u8], at: usize) -> Option<(char, usize)> {
+    let hi = hex4(s, at + 2)?;
+    let (mut code, mut len) = (hi, 6);
+    if (0xD800..0xDC00).contains(&hi) && s.get(at + 6..at + 8) == Some(b"\\u") {
+        if let Some(lo) = hex4(s, at + 8).filter(|lo| (0xDC00..0xE000).contains(lo)) {
+            code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+            len = 12;
+        }
+    }
+    Some((char::from_u32(code).unwrap_or('\u{FFFD}'), len))
 }

@@ -229,13 +229,37 @@ pub fn violations_with(
     row_offset: usize,
     compat: Compat,
 ) -> Vec<Violation> {
+    violations_in(schema, batch, row_offset, compat, false)
+}
+
+/// The violations of `schema` in `batch`; with `text`, its Utf8 columns are CSV cells read as
+/// their declared types (see [`text_violations`]).
+fn violations_in(
+    schema: &Schema,
+    batch: &RecordBatch,
+    row_offset: usize,
+    compat: Compat,
+    text: bool,
+) -> Vec<Violation> {
     let labels = labels_of(batch);
     let mut out = Vec::new();
     match schema.kind() {
         SchemaKind::Columns(specs) => {
             for (spec, column) in matched_columns(specs, &labels) {
+                let spec = &specs[spec];
                 let col = Column::of(batch, column);
-                check_column(&specs[spec], &col, row_offset, compat, &mut out);
+                match col.array.as_any().downcast_ref::<StringArray>() {
+                    Some(cells) if text => {
+                        check_text_column(spec, &col, cells, row_offset, compat, &mut out)
+                    }
+                    _ => check_column(spec, &col, row_offset, compat, &mut out),
+                }
+            }
+        }
+        SchemaKind::Tensors(specs) if text => {
+            let typed = tensor_text_batch(specs, batch, &labels, row_offset, compat, &mut out);
+            if let Some(typed) = typed {
+                check_tensors(schema, specs, &typed, compat, row_offset, &mut out);
             }
         }
         SchemaKind::Tensors(specs) => {
@@ -275,27 +299,5 @@ pub fn text_violations_with(
     row_offset: usize,
     compat: Compat,
 ) -> Vec<Violation> {
-    let labels = labels_of(batch);
-    let mut out = Vec::new();
-    match schema.kind() {
-        SchemaKind::Columns(specs) => {
-            for (spec, column) in matched_columns(specs, &labels) {
-                let spec = &specs[spec];
-                let col = Column::of(batch, column);
-                let Some(cells) = col.array.as_any().downcast_ref::<StringArray>() else {
-                    // Not text after all: check it as typed data.
-                    check_column(spec, &col, row_offset, compat, &mut out);
-                    continue;
-                };
-                check_text_column(spec, &col, cells, row_offset, compat, &mut out);
-            }
-        }
-        SchemaKind::Tensors(specs) => {
-            let typed = tensor_text_batch(specs, batch, &labels, row_offset, compat, &mut out);
-            if let Some(typed) = typed {
-                check_tensors(schema, specs, &typed, compat, row_offset, &mut out);
-            }
-        }
-    }
-    out
+    violations_in(schema, batch, row_offset, compat, true)
 }
