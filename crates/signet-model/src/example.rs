@@ -250,16 +250,10 @@ fn classify_value(v: &Value) -> Result<(&'static str, Value), ModelError> {
             Ok(("json_object", to_json(v, false)?))
         }
         // `np.isscalar` values and datetimes.
-        Value::Bool(_)
-        | Value::Int(_)
-        | Value::Float(_)
-        | Value::Str(_)
-        | Value::Bytes(_)
-        | Value::Numpy(..)
-        | Value::Datetime64(..)
-        | Value::DateTime(_)
-        | Value::Timestamp(_)
-        | Value::NaT => Ok(("json_object", to_json(v, false)?)),
+        Value::DateTime(_) | Value::Timestamp(_) | Value::NaT | Value::Numpy(..) => {
+            Ok(("json_object", to_json(v, false)?))
+        }
+        v if signet::numpy::is_scalar(v) => Ok(("json_object", to_json(v, false)?)),
         other => Err(unsupported_type(&signet::repr::py_class(other))),
     }
 }

@@ -7,7 +7,8 @@
 //! `float`, numpy scalars become Python values, a numpy array becomes a list, datetime strings
 //! are parsed with numpy's `datetime64` rules into a `date` or a `datetime`.
 
-use crate::enforce::nested::{self, is_np_scalar, Leaves};
+use crate::enforce::nested::{self, Leaves};
+use crate::numpy::is_scalar as is_np_scalar;
 use crate::numpy::{datetime_item, parse_datetime64, truncate_to_micros, Parsed};
 use crate::repr::{
     object_repr, param_spec_repr, param_spec_repr_parts, py_class, py_repr, py_set, py_str,

@@ -79,20 +79,6 @@ pub fn is_none_or_nan(v: &Value) -> bool {
     }
 }
 
-/// `np.isscalar(v)`.
-pub(crate) fn is_np_scalar(v: &Value) -> bool {
-    match v {
-        Value::Bool(_)
-        | Value::Int(_)
-        | Value::Float(_)
-        | Value::Str(_)
-        | Value::Bytes(_)
-        | Value::Datetime64(..) => true,
-        Value::Numpy(dt, _) => *dt != NumpyDtype::Object,
-        _ => false,
-    }
-}
-
 /// `isinstance(data, (list, np.ndarray)) and len(data) == 0`.
 fn is_empty_seq(v: &Value) -> bool {
     match v {
@@ -113,7 +99,7 @@ fn enforce_datatype<L: Leaves>(
         return Ok(Value::None);
     }
     let types = |v: &Value| Some((t.name().to_string(), v.type_name()));
-    if !is_np_scalar(&v) {
+    if !crate::numpy::is_scalar(&v) {
         return Err(l.mismatch(
             format!("Expected data to be scalar, got {}", v.type_name()),
             types(&v),

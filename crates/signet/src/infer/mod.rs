@@ -232,11 +232,7 @@ fn infer_schema_inner(data: &ModelInput, warnings: &mut Vec<String>) -> Result<S
     let schema = match data {
         ModelInput::Table(batch) => {
             let schema = batch.schema();
-            let labels: Vec<ColumnName> = schema
-                .fields()
-                .iter()
-                .map(|f| table::column_label(f))
-                .collect();
+            let labels = table::column_labels(batch);
             for (i, l) in labels.iter().enumerate() {
                 if labels[..i].contains(l) {
                     return Err(InferError::other(

@@ -13,3 +13,21 @@ pub use datetime::{
     datetime_item, parse_datetime64, parse_iso_datetime, truncate_to_micros, Parsed,
 };
 pub use dtype::promote_types;
+
+use crate::types::NumpyDtype;
+use crate::value::Value;
+
+/// `np.isscalar(v)`: Python's bool, int, float, str and bytes, and numpy's scalars (an
+/// object-dtype "scalar" is not one).
+pub fn is_scalar(v: &Value) -> bool {
+    match v {
+        Value::Bool(_)
+        | Value::Int(_)
+        | Value::Float(_)
+        | Value::Str(_)
+        | Value::Bytes(_)
+        | Value::Datetime64(..) => true,
+        Value::Numpy(dt, _) => *dt != NumpyDtype::Object,
+        _ => false,
+    }
+}

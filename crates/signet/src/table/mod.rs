@@ -239,6 +239,16 @@ pub fn column_label(field: &Field) -> ColumnName {
     ColumnName::Str(field.name().clone())
 }
 
+/// The pandas column labels of a batch's columns, in order ([`column_label`]).
+pub fn column_labels(batch: &arrow_array::RecordBatch) -> Vec<ColumnName> {
+    batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| column_label(f))
+        .collect()
+}
+
 fn field_with(name: &str, array: &ArrayRef, meta: &[(&str, &str)]) -> Field {
     let field = Field::new(name, array.data_type().clone(), true);
     if meta.is_empty() {

@@ -48,7 +48,7 @@ fn not_a_frame(type_name: &str) -> EnforceError {
 
 /// `np.isscalar(v) or v is None`.
 fn is_scalar_or_none(v: &Value) -> bool {
-    matches!(v, Value::None) || crate::enforce::nested::is_np_scalar(v)
+    matches!(v, Value::None) || crate::numpy::is_scalar(v)
 }
 
 /// The column label pandas uses for a dict key.

@@ -295,11 +295,7 @@ fn named(
         }
         ModelInput::Table(batch) => {
             let schema = batch.schema();
-            let labels: Vec<ColumnName> = schema
-                .fields()
-                .iter()
-                .map(|f| table::column_label(f))
-                .collect();
+            let labels = table::column_labels(&batch);
             let keys = labels.iter().map(|l| match l {
                 ColumnName::Str(s) => Some(s.as_str()),
                 ColumnName::Int(_) => None,

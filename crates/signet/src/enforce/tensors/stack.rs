@@ -55,19 +55,7 @@ pub(super) fn promote(a: NumpyDtype, b: NumpyDtype) -> NumpyDtype {
     }
 }
 
-/// `np.isscalar(v)`.
-pub(super) fn is_scalar(v: &Value) -> bool {
-    matches!(
-        v,
-        Value::Bool(_)
-            | Value::Int(_)
-            | Value::Float(_)
-            | Value::Str(_)
-            | Value::Bytes(_)
-            | Value::Numpy(..)
-            | Value::Datetime64(..)
-    )
-}
+pub(super) use crate::numpy::is_scalar;
 
 /// The dtype numpy discovers for one Python scalar in `np.asarray([...])`.
 fn scalar_dtype(v: &Value) -> NumpyDtype {

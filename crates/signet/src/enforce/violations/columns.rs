@@ -32,12 +32,7 @@ impl Column {
 }
 
 pub(super) fn labels_of(batch: &RecordBatch) -> Vec<ColumnName> {
-    batch
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| table::column_label(f))
-        .collect()
+    table::column_labels(batch)
 }
 
 /// A signature whose inputs are the one spec.
