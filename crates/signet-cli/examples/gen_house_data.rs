@@ -28,17 +28,7 @@ const CITIES: &[&str] = &[
     "Waverly Hills",
 ];
 
-/// A small deterministic pseudo-random generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
+use signet_testkit::workloads::Rng;
 
 struct Rows {
     sqft: Vec<i64>,
@@ -54,12 +44,12 @@ fn rows(rng: &mut Rng, start: u64, n: usize, bad_every: u64) -> Rows {
     };
     for i in 0..n as u64 {
         let row = start + i + 1;
-        r.sqft.push(500 + (rng.next() % 5000) as i64);
+        r.sqft.push(500 + (rng.next_u64() % 5000) as i64);
         let missing = row.checked_rem(bad_every) == Some(0);
         r.bedrooms
-            .push((!missing).then(|| 1 + (rng.next() % 6) as i64));
-        let city = CITIES[(rng.next() % CITIES.len() as u64) as usize];
-        r.city.push(format!("{city} {}", rng.next() % 1000));
+            .push((!missing).then(|| 1 + (rng.next_u64() % 6) as i64));
+        let city = CITIES[(rng.next_u64() % CITIES.len() as u64) as usize];
+        r.city.push(format!("{city} {}", rng.next_u64() % 1000));
     }
     r
 }

@@ -360,34 +360,11 @@ impl Client {
     }
 }
 
-fn with_retries(e: MlflowError, retries: u32) -> MlflowError {
-    match e {
-        MlflowError::Http {
-            call,
-            uri,
-            status,
-            body,
-        } => MlflowError::Http {
-            call: format!("{call} (after {retries} retries)"),
-            uri,
-            status,
-            body,
-        },
-        MlflowError::Api {
-            call,
-            uri,
-            status,
-            error_code,
-            message,
-        } => MlflowError::Api {
-            call: format!("{call} (after {retries} retries)"),
-            uri,
-            status,
-            error_code,
-            message,
-        },
-        other => other,
+fn with_retries(mut e: MlflowError, retries: u32) -> MlflowError {
+    if let MlflowError::Http { call, .. } | MlflowError::Api { call, .. } = &mut e {
+        call.push_str(&format!(" (after {retries} retries)"));
     }
+    e
 }
 
 fn pem_certs(pem: &[u8], path: &Path) -> Result<Vec<Certificate<'static>>, MlflowError> {

@@ -109,56 +109,15 @@ const REC_AB: &str = r#"{"dataframe_records": [{"a": 5, "b": 2}]}"#;
 
 #[rustfmt::skip]
 fn cases() -> Vec<Case> {
-    let c = |name, old: Sig, new: Sig, requests, expect| Case {
-        name,
-        old,
-        new,
-        requests,
-        typed: none,
-        responses: &[],
-        typed_out: none,
-        expect,
+    type Inputs = fn() -> Vec<ModelInput>;
+    type Bodies = &'static [&'static str];
+    let c = |name: &'static str, old: Sig, new: Sig, requests: Bodies, expect: Verdict| Case {
+        name, old, new, requests, typed: none, responses: &[], typed_out: none, expect,
     };
-    let typed_and_json = |name, old: Sig, new: Sig, requests, typed: fn() -> Vec<ModelInput>, expect| Case {
-        name,
-        old,
-        new,
-        requests,
-        typed,
-        responses: &[],
-        typed_out: none,
-        expect,
-    };
-    let out_typed = |name, old: Sig, new: Sig, responses, typed_out: fn() -> Vec<ModelInput>, expect| Case {
-        name,
-        old,
-        new,
-        requests: &[],
-        typed: none,
-        responses,
-        typed_out,
-        expect,
-    };
-    let out = |name, old: Sig, new: Sig, responses, expect| Case {
-        name,
-        old,
-        new,
-        requests: &[],
-        typed: none,
-        responses,
-        typed_out: none,
-        expect,
-    };
-    let typed = |name, old: Sig, new: Sig, typed: fn() -> Vec<ModelInput>, expect| Case {
-        name,
-        old,
-        new,
-        requests: &[],
-        typed,
-        responses: &[],
-        typed_out: none,
-        expect,
-    };
+    let typed_and_json = |name, old, new, requests, typed: Inputs, expect| Case { typed, ..c(name, old, new, requests, expect) };
+    let out_typed = |name, old, new, responses: Bodies, typed_out: Inputs, expect| Case { responses, typed_out, ..c(name, old, new, &[], expect) };
+    let out = |name, old, new, responses: Bodies, expect| Case { responses, ..c(name, old, new, &[], expect) };
+    let typed = |name, old, new, typed: Inputs, expect| Case { typed, ..c(name, old, new, &[], expect) };
     vec![
         // --- columns ---
         c("identical", (Some(A_LONG), None, None), (Some(A_LONG), None, None), &[REC_A], Compatible),

@@ -15,22 +15,35 @@ use std::sync::Arc;
 /// The row counts MLflow was measured at.
 pub const ROWS: [usize; 4] = [1, 100, 10_000, 1_000_000];
 
-/// A tiny deterministic generator (xorshift64*), so no RNG crate is needed.
-pub struct Rng(u64);
+/// A tiny deterministic generator (xorshift64*), so no RNG crate is needed. `Rng(state)`
+/// starts from a raw non-zero state, [`Rng::new`] from any seed.
+pub struct Rng(pub u64);
 
 impl Rng {
+    /// A generator seeded from `seed` (any value, zero included).
     pub fn new(seed: u64) -> Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
+    /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
+    /// An index below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+    /// One of `items`.
+    pub fn pick<'a, T: ?Sized>(&mut self, items: &[&'a T]) -> &'a T {
+        items[self.below(items.len())]
+    }
+    /// An integer in `lo..hi`.
     pub fn int(&mut self, lo: i64, hi: i64) -> i64 {
         lo + (self.next_u64() % (hi - lo) as u64) as i64
     }
+    /// A float in `[0, 1)`.
     pub fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }

@@ -28,15 +28,7 @@ const SUPPORTED: &str = ".csv, .parquet, .json, .jsonl, .arrow, .ipc, .feather";
 
 /// Reads an example input/output file, choosing the reader by extension.
 pub fn read_data(path: &Path) -> Result<ModelInput, CliError> {
-    match std::fs::metadata(path) {
-        Err(e) => return Err(io_error(path, e)),
-        Ok(m) if m.is_dir() => return Err(CliError::file(path, "is a directory, not a file")),
-        Ok(_) => {}
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    let ext = file_extension(path)?;
     let reader: fn(&Path) -> Result<ModelInput, CliError> = match ext.as_deref() {
         Some("csv") => csv::read,
         Some("parquet") => columnar::read_parquet,
@@ -113,6 +105,19 @@ pub(crate) fn arrow_message(e: &arrow_schema::ArrowError) -> String {
         }
         other => other.to_string(),
     }
+}
+
+/// The lower-case extension of a data file, after checking that it is a file that can be read.
+pub(crate) fn file_extension(path: &Path) -> Result<Option<String>, CliError> {
+    match std::fs::metadata(path) {
+        Err(e) => return Err(io_error(path, e)),
+        Ok(m) if m.is_dir() => return Err(CliError::file(path, "is a directory, not a file")),
+        Ok(_) => {}
+    }
+    Ok(path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase))
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> CliError {

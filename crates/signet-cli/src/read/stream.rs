@@ -69,18 +69,7 @@ const SUPPORTED: &str = ".csv, .parquet, .jsonl, .arrow, .ipc, .feather";
 
 /// The format of a data file by its extension, after checking that it is a readable file.
 pub fn kind_of(path: &Path) -> Result<Kind, CliError> {
-    match std::fs::metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(CliError::file(path, "no such file"))
-        }
-        Err(e) => return Err(CliError::file(path, format!("cannot read: {e}"))),
-        Ok(m) if m.is_dir() => return Err(CliError::file(path, "is a directory, not a file")),
-        Ok(_) => {}
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    let ext = super::file_extension(path)?;
     match ext.as_deref() {
         Some("csv") => Ok(Kind::Csv),
         Some("parquet") => Ok(Kind::Parquet),
