@@ -54,6 +54,14 @@ impl Value {
         Value::Str(s.into())
     }
 
+    /// The text of a `str`; `None` for any other value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// A dict with string keys.
     pub fn dict<K: Into<String>>(items: impl IntoIterator<Item = (K, Value)>) -> Value {
         Value::Dict(

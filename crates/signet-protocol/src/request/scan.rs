@@ -265,19 +265,10 @@ impl<'a> Scanner<'a> {
             }
             frac_digits = i - frac_start;
         }
-        if matches!(s.get(i), Some(b'e' | b'E')) {
-            let mut j = i + 1;
-            if matches!(s.get(j), Some(b'+' | b'-')) {
-                j += 1;
-            }
-            if matches!(s.get(j), Some(b'0'..=b'9')) {
-                is_float = true;
-                exponent = true;
-                while let Some(b'0'..=b'9') = s.get(j) {
-                    j += 1;
-                }
-                i = j;
-            }
+        if let Some(end) = pyjson::exponent_end(s, i) {
+            is_float = true;
+            exponent = true;
+            i = end;
         }
         self.i = i;
         if is_float && !exponent && ndigits + frac_digits <= 15 && frac_digits <= 22 {

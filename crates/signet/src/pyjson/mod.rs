@@ -10,4 +10,4 @@ mod parse;
 pub use dump::{dumps, dumps_indent, write_str, write_str_utf8};
 pub use float::{float32_repr, float_repr, float_text, write_float, Bits};
 pub use keys::DictKeys;
-pub use parse::{loads, unicode_escape, JsonError};
+pub use parse::{exponent_end, loads, unicode_escape, JsonError};

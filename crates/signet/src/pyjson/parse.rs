@@ -156,18 +156,9 @@ impl<'a> Parser<'a> {
                 i += 1;
             }
         }
-        if matches!(s.get(i), Some(b'e' | b'E')) {
-            let mut j = i + 1;
-            if matches!(s.get(j), Some(b'+' | b'-')) {
-                j += 1;
-            }
-            if matches!(s.get(j), Some(b'0'..=b'9')) {
-                is_float = true;
-                while let Some(b'0'..=b'9') = s.get(j) {
-                    j += 1;
-                }
-                i = j;
-            }
+        if let Some(end) = exponent_end(s, i) {
+            is_float = true;
+            i = end;
         }
         let text = &self.text[start..i];
         self.i = i;
@@ -368,4 +359,24 @@ pub fn unicode_escape(s: &[u8], at: usize) -> Option<(char, usize)> {
         }
     }
     Some((char::from_u32(code).unwrap_or('\u{FFFD}'), len))
+}
+
+/// Where a JSON number's exponent (`e`/`E`, an optional sign, digits) starting at `s[i]` ends;
+/// `None` when there is none (Python's `json` then ends the number before the `e`).
+#[inline]
+pub fn exponent_end(s: &[u8], i: usize) -> Option<usize> {
+    if !matches!(s.get(i), Some(b'e' | b'E')) {
+        return None;
+    }
+    let mut j = i + 1;
+    if matches!(s.get(j), Some(b'+' | b'-')) {
+        j += 1;
+    }
+    if !matches!(s.get(j), Some(b'0'..=b'9')) {
+        return None;
+    }
+    while let Some(b'0'..=b'9') = s.get(j) {
+        j += 1;
+    }
+    Some(j)
 }

@@ -270,13 +270,7 @@ pub fn object_column(name: &str, values: &[Value]) -> (Field, ArrayRef) {
         .all(|v| matches!(v, Value::Str(_) | Value::None));
     if all_str {
         let array: ArrayRef = Arc::new(StringArray::from(
-            values
-                .iter()
-                .map(|v| match v {
-                    Value::Str(s) => Some(s.as_str()),
-                    _ => None,
-                })
-                .collect::<Vec<_>>(),
+            values.iter().map(Value::as_str).collect::<Vec<_>>(),
         ));
         let field = field_with(name, &array, &[(PANDAS_DTYPE_KEY, "object")]);
         return (field, array);

@@ -292,13 +292,7 @@ pub(crate) fn build(label: &ColumnName, values: &[Value], kind: Inferred) -> Col
             values.iter().map(float_of).collect::<Vec<_>>(),
         )),
         Inferred::Str => Arc::new(StringArray::from(
-            values
-                .iter()
-                .map(|v| match v {
-                    Value::Str(s) => Some(s.as_str()),
-                    _ => None,
-                })
-                .collect::<Vec<_>>(),
+            values.iter().map(Value::as_str).collect::<Vec<_>>(),
         )),
         Inferred::Datetime { nanos } => {
             let ns: Vec<Option<i64>> = values.iter().map(datetime_nanos).collect();

@@ -265,10 +265,7 @@ fn named(
             }
         }
         ModelInput::Value(Value::Dict(items)) => {
-            let keys = items.iter().map(|(k, _)| match k {
-                Value::Str(s) => Some(s.as_str()),
-                _ => None,
-            });
+            let keys = items.iter().map(|(k, _)| k.as_str());
             let at = positions(keys, true);
             for (spec, name) in specs.iter().zip(&names) {
                 let value = at.get(name).map(|&i| &items[i].1);
