@@ -18,18 +18,8 @@ ROWS=${ROWS:-5000000}
 REPEAT=${REPEAT:-3}
 OUT=${OUT:-$ROOT/target/bench-check-csv}
 VENV=.venv-bench-check
-REQS=scripts/requirements-bench-check.txt
-PY=$ROOT/$VENV/bin/python
-want=$(sha256sum "$REQS" | cut -d' ' -f1)
-if [ ! -x "$PY" ]; then
-  "${PYTHON:-python3}" -m venv "$VENV"
-  echo '*' > "$VENV/.gitignore"
-fi
-if [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
-  echo "==> installing $REQS into $VENV" >&2
-  "$PY" -m pip install --quiet --disable-pip-version-check -r "$REQS"
-  echo "$want" > "$VENV/.requirements.sha256"
-fi
+VENV_REQS=scripts/requirements-bench-check.txt
+source scripts/venv.sh >&2
 mkdir -p "$OUT"
 if [ ! -f "$OUT/houses_dirty.csv" ] || [ "$(cat "$OUT/rows" 2>/dev/null)" != "$ROWS" ]; then
   echo "==> generating $ROWS rows into $OUT" >&2

@@ -20,20 +20,8 @@ fi
 java -version 2>&1 | head -1
 
 VENV=.venv-python
-PY="$PWD/$VENV/bin/python"
-REQS=python/requirements-test.txt
-STAMP="$VENV/.requirements.sha256"
-want=$(sha256sum "$REQS" | cut -d' ' -f1)
-if [ ! -x "$PY" ]; then
-    echo "==> creating $VENV"
-    "${PYTHON:-python3}" -m venv "$VENV"
-    echo '*' > "$VENV/.gitignore"
-fi
-if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
-    echo "==> installing $REQS into $VENV"
-    "$PY" -m pip install --quiet --disable-pip-version-check -r "$REQS"
-    echo "$want" > "$STAMP"
-fi
+VENV_REQS=python/requirements-test.txt
+source scripts/venv.sh
 
 export MATURIN_PEP517_ARGS="--profile $PROFILE"
 echo "==> pip install ./python/cli (cargo profile $PROFILE)"

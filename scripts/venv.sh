@@ -1,10 +1,10 @@
-# Sourced by the scripts that run real Python libraries: makes sure .venv-interop exists and
-# holds exactly the pins of scripts/requirements-interop.txt (reinstalled when that file
-# changes), then sets VENV and PY. Needs python3 (3.10+) with venv and PyPI; PYTHON overrides
-# the interpreter.
-VENV=.venv-interop
+# Sourced by the scripts that run real Python libraries: makes sure the venv VENV (default
+# .venv-interop) exists and holds exactly the pins of VENV_REQS (default
+# scripts/requirements-interop.txt), reinstalled when that file changes, then sets VENV and PY.
+# Needs python3 (3.10+) with venv and PyPI; PYTHON overrides the interpreter.
+VENV=${VENV:-.venv-interop}
 PY="$PWD/$VENV/bin/python"
-_REQS=scripts/requirements-interop.txt
+_REQS=${VENV_REQS:-scripts/requirements-interop.txt}
 _STAMP="$VENV/.requirements.sha256"
 _want=$(sha256sum "$_REQS" | cut -d' ' -f1)
 if [ ! -x "$PY" ]; then
