@@ -96,14 +96,10 @@ fn json_decode_errors() {
 #[test]
 fn envelope_errors() {
     let fields = "{'dataframe_split', 'dataframe_records', 'inputs', 'instances'}";
-    assert_eq!(
-        err("[1, 2]", None, M),
-        format!("Invalid input. The input must be a JSON dictionary with exactly one of the input fields {fields}. Received a list.")
-    );
-    assert_eq!(
-        err("5", None, M),
-        format!("Invalid input. The input must be a JSON dictionary with exactly one of the input fields {fields}. Received unexpected input type '<class 'int'>.")
-    );
+    refusals(&[
+        ("[1, 2]", None, M, &format!("Invalid input. The input must be a JSON dictionary with exactly one of the input fields {fields}. Received a list.")),
+        ("5", None, M, &format!("Invalid input. The input must be a JSON dictionary with exactly one of the input fields {fields}. Received unexpected input type '<class 'int'>.")),
+    ]);
     assert!(err("null", None, M).ends_with("Received unexpected input type '<class 'NoneType'>."));
     for body in ["{}", "{\"foo\": 1}", "{\"params\": {\"a\": 1}}"] {
         assert_eq!(

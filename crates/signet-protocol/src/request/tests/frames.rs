@@ -7,30 +7,14 @@ use super::*;
 #[test]
 fn split_structure_errors() {
     let h = house();
-    assert_eq!(
-        err("{\"dataframe_split\": [[1, \"x\"]]}", Some(&h), M),
-        "Invalid input. Dataframe split format must be a dictionary. Got list."
-    );
-    assert_eq!(
-        err("{\"dataframe_split\": 5}", Some(&h), M),
-        "Invalid input. Dataframe split format must be a dictionary. Got type <class 'int'>."
-    );
-    assert_eq!(
-        err("{\"dataframe_split\": {\"columns\": [\"a\"], \"data\": [[1]], \"foo\": 1}}", Some(&h), M),
-        "Invalid input. Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got {'columns', 'data', 'foo'}.'"
-    );
-    assert_eq!(
-        err("{\"dataframe_split\": {\"columns\": [\"a\"]}}", Some(&h), M),
-        "Invalid input. Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got {'columns'}.'"
-    );
-    assert_eq!(
-        err("{\"dataframe_split\": {\"columns\": [\"a\", \"b\"], \"data\": [[1, 2, 3]]}}", Some(&h), M),
-        "Invalid input. Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: '2 columns passed, passed data had 3 columns'"
-    );
-    assert_eq!(
-        err("{\"dataframe_split\": {\"data\": [[1, 2], 3]}}", None, M),
-        "Invalid input. Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: 'object of type 'int' has no len()'"
-    );
+    refusals(&[
+        ("{\"dataframe_split\": [[1, \"x\"]]}", Some(&h), M, "Invalid input. Dataframe split format must be a dictionary. Got list."),
+        ("{\"dataframe_split\": 5}", Some(&h), M, "Invalid input. Dataframe split format must be a dictionary. Got type <class 'int'>."),
+        ("{\"dataframe_split\": {\"columns\": [\"a\"], \"data\": [[1]], \"foo\": 1}}", Some(&h), M, "Invalid input. Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got {'columns', 'data', 'foo'}.'"),
+        ("{\"dataframe_split\": {\"columns\": [\"a\"]}}", Some(&h), M, "Invalid input. Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got {'columns'}.'"),
+        ("{\"dataframe_split\": {\"columns\": [\"a\", \"b\"], \"data\": [[1, 2, 3]]}}", Some(&h), M, "Invalid input. Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: '2 columns passed, passed data had 3 columns'"),
+        ("{\"dataframe_split\": {\"data\": [[1, 2], 3]}}", None, M, "Invalid input. Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: 'object of type 'int' has no len()'"),
+    ]);
     assert!(err(
         "{\"dataframe_split\": {\"data\": [[1]], \"index\": [1, 2]}}",
         None,
@@ -58,15 +42,11 @@ fn split_structure_errors() {
 
 #[test]
 fn records_structure_errors() {
-    assert_eq!(
-        err("{\"dataframe_records\": {\"a\": 1}}", None, M),
-        "Invalid input. Dataframe records format must be a list of records. Got dictionary."
-    );
-    assert_eq!(err("{\"dataframe_records\": 5}", None, M), "Invalid input. Dataframe records format must be a list of records. Got type <class 'int'>.");
-    assert_eq!(
-        err("{\"dataframe_records\": [{\"a\": 1}, [1]]}", None, M),
-        "Invalid input. Provided dataframe_records field is not a valid dataframe representation in 'records' format. Error: ''list' object has no attribute 'keys''"
-    );
+    refusals(&[
+        ("{\"dataframe_records\": {\"a\": 1}}", None, M, "Invalid input. Dataframe records format must be a list of records. Got dictionary."),
+        ("{\"dataframe_records\": 5}", None, M, "Invalid input. Dataframe records format must be a list of records. Got type <class 'int'>."),
+        ("{\"dataframe_records\": [{\"a\": 1}, [1]]}", None, M, "Invalid input. Provided dataframe_records field is not a valid dataframe representation in 'records' format. Error: ''list' object has no attribute 'keys''"),
+    ]);
     let v = input(
         "{\"dataframe_records\": [{\"a\": 1}, {\"b\": \"x\", \"a\": 2, \"a\": 3}]}",
         None,
@@ -140,22 +120,15 @@ fn long_cast_quirks() {
     );
     assert!(err(&split1("sqft", "true"), Some(&s), S)
         .contains("Column 'sqft' row 0: True is not an integer"));
-    assert_eq!(
-        err(&split1("sqft", "null"), Some(&s), M),
-        cast_err("sqft", "int64", "TypeError(\"int() argument must be a string, a bytes-like object or a real number, not 'NoneType'\")")
-    );
-    assert_eq!(
-        err(&split1("sqft", "\"abc\""), Some(&s), M),
-        cast_err(
+    refusals(&[
+        (&split1("sqft", "null"), Some(&s), M, &cast_err("sqft", "int64", "TypeError(\"int() argument must be a string, a bytes-like object or a real number, not 'NoneType'\")")),
+        (&split1("sqft", "\"abc\""), Some(&s), M, &cast_err(
             "sqft",
             "int64",
             "ValueError(\"invalid literal for int() with base 10: 'abc'\")"
-        )
-    );
-    assert_eq!(
-        err(&split1("sqft", "[1500]"), Some(&s), M),
-        cast_err("sqft", "int64", "TypeError(\"int() argument must be a string, a bytes-like object or a real number, not 'list'\")")
-    );
+        )),
+        (&split1("sqft", "[1500]"), Some(&s), M, &cast_err("sqft", "int64", "TypeError(\"int() argument must be a string, a bytes-like object or a real number, not 'list'\")")),
+    ]);
     let nan = cast_err("sqft", "int64", "IntCastingNaNError(\"Cannot convert non-finite values (NA or inf) to integer. Replace or remove non-finite values or cast to an integer type that supports these values (e.g. 'Int64')\")");
     assert_eq!(err(&split1("sqft", "NaN"), Some(&s), M), nan);
     let body = "{\"dataframe_split\": {\"columns\": [\"sqft\"], \"data\": [[1], [null]]}}";
@@ -259,30 +232,38 @@ fn float_casts() {
         column(&input(&split1("f", "0.1"), Some(&f), M), "f"),
         ("float32".into(), loads("[0.10000000149011612]").unwrap())
     );
-    assert_eq!(
-        err(&split1("d", "\"abc\""), Some(&d), M),
-        cast_err(
-            "d",
-            "float64",
-            "ValueError(\"could not convert string to float: 'abc'\")"
-        )
-    );
-    assert_eq!(
-        err(&split1("d", "{\"a\": 1}"), Some(&d), M),
-        cast_err(
-            "d",
-            "float64",
-            "TypeError(\"float() argument must be a string or a real number, not 'dict'\")"
-        )
-    );
-    assert_eq!(
-        err(&split1("d", "[1]"), Some(&d), M),
-        cast_err(
-            "d",
-            "float64",
-            "ValueError('setting an array element with a sequence.')"
-        )
-    );
+    refusals(&[
+        (
+            &split1("d", "\"abc\""),
+            Some(&d),
+            M,
+            &cast_err(
+                "d",
+                "float64",
+                "ValueError(\"could not convert string to float: 'abc'\")",
+            ),
+        ),
+        (
+            &split1("d", "{\"a\": 1}"),
+            Some(&d),
+            M,
+            &cast_err(
+                "d",
+                "float64",
+                "TypeError(\"float() argument must be a string or a real number, not 'dict'\")",
+            ),
+        ),
+        (
+            &split1("d", "[1]"),
+            Some(&d),
+            M,
+            &cast_err(
+                "d",
+                "float64",
+                "ValueError('setting an array element with a sequence.')",
+            ),
+        ),
+    ]);
 }
 
 #[test]
@@ -319,18 +300,24 @@ fn string_and_binary_casts() {
         loads("[\"YWJj\"]").unwrap()
     );
     assert!(err(&split1("c", "\"YW Jj!\""), Some(&b), S).contains("is not valid base64"));
-    assert_eq!(
-        err(&split1("c", "1500"), Some(&b), M),
-        cast_err(
-            "c",
-            "<class 'object'>",
-            "TypeError('encoding without a string argument')"
-        )
-    );
-    assert_eq!(
-        err(&split1("c", "\"aGVsbG8\""), Some(&b), M),
-        cast_err("c", "<class 'object'>", "Error('Incorrect padding')")
-    );
+    refusals(&[
+        (
+            &split1("c", "1500"),
+            Some(&b),
+            M,
+            &cast_err(
+                "c",
+                "<class 'object'>",
+                "TypeError('encoding without a string argument')",
+            ),
+        ),
+        (
+            &split1("c", "\"aGVsbG8\""),
+            Some(&b),
+            M,
+            &cast_err("c", "<class 'object'>", "Error('Incorrect padding')"),
+        ),
+    ]);
 }
 
 #[test]
@@ -352,30 +339,38 @@ fn datetime_casts() {
     assert!(err(&split1("dt", "1500"), Some(&s), S)
         .contains("Column 'dt' row 0: 1500 is a number, not a datetime"));
     assert!(err(&split1("dt", "1500.5"), Some(&s), S).contains("is a number, not a datetime"));
-    assert_eq!(
-        err(&split1("dt", "true"), Some(&s), M),
-        cast_err(
-            "dt",
-            "datetime64[ns]",
-            "TypeError('dtype bool cannot be converted to datetime64[ns]')"
-        )
-    );
-    assert_eq!(
-        err(&split1("dt", "\"abc\""), Some(&s), M),
-        cast_err(
-            "dt",
-            "datetime64[ns]",
-            "DateParseError('Unknown datetime string format, unable to parse: abc')"
-        )
-    );
-    assert_eq!(
-        err(&split1("dt", "\"1500\""), Some(&s), M),
-        cast_err(
-            "dt",
-            "datetime64[ns]",
-            "OutOfBoundsDatetime('Out of bounds nanosecond timestamp: 1500-01-01 00:00:00')"
-        )
-    );
+    refusals(&[
+        (
+            &split1("dt", "true"),
+            Some(&s),
+            M,
+            &cast_err(
+                "dt",
+                "datetime64[ns]",
+                "TypeError('dtype bool cannot be converted to datetime64[ns]')",
+            ),
+        ),
+        (
+            &split1("dt", "\"abc\""),
+            Some(&s),
+            M,
+            &cast_err(
+                "dt",
+                "datetime64[ns]",
+                "DateParseError('Unknown datetime string format, unable to parse: abc')",
+            ),
+        ),
+        (
+            &split1("dt", "\"1500\""),
+            Some(&s),
+            M,
+            &cast_err(
+                "dt",
+                "datetime64[ns]",
+                "OutOfBoundsDatetime('Out of bounds nanosecond timestamp: 1500-01-01 00:00:00')",
+            ),
+        ),
+    ]);
     // A timezone-aware string makes a timezone-aware column (enforcement refuses it).
     let p = parse(&split1("dt", "\"2021-06-30T12:34:56+02:00\""), Some(&s), M).unwrap();
     let ModelInput::Table(t) = p.input else {

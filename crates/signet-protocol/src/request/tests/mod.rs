@@ -94,3 +94,11 @@ fn cast_err(col: &str, ty: &str, repr: &str) -> String {
         "Invalid input. Data is not compatible with model signature. Failed to convert column {col} to type '{ty}'. Error: '{repr}'"
     )
 }
+
+/// Each body is refused with exactly its message: `(body, signature, mode, message)`.
+#[track_caller]
+fn refusals(cases: &[(&str, Option<&ModelSignature>, Compat, &str)]) {
+    for (body, s, c, want) in cases {
+        assert_eq!(err(body, *s, *c), *want, "{body}");
+    }
+}

@@ -22,11 +22,10 @@ fn inputs_formats() {
         S
     )
     .contains("1.5 is not an integer; refusing a lossy conversion to long"));
-    assert_eq!(
-        err("{\"inputs\": {\"sqft\": [\"abc\"]}}", Some(&h), M),
-        "Invalid input. invalid literal for int() with base 10: 'abc'"
-    );
-    assert_eq!(err("{\"inputs\": [[1, \"x\"]]}", Some(&sig("[{\"type\": \"long\", \"required\": true}, {\"type\": \"string\", \"required\": true}]")), M), "Invalid input. invalid literal for int() with base 10: 'x'");
+    refusals(&[
+        ("{\"inputs\": {\"sqft\": [\"abc\"]}}", Some(&h), M, "Invalid input. invalid literal for int() with base 10: 'abc'"),
+        ("{\"inputs\": [[1, \"x\"]]}", Some(&sig("[{\"type\": \"long\", \"required\": true}, {\"type\": \"string\", \"required\": true}]")), M, "Invalid input. invalid literal for int() with base 10: 'x'"),
+    ]);
     // A scalar against a named schema becomes a numpy scalar (enforcement reports column 0).
     let v = input("{\"inputs\": 5}", Some(&h), M);
     assert_eq!(
@@ -40,22 +39,12 @@ fn inputs_formats() {
     );
     assert!(err("{\"inputs\": null}", Some(&unnamed), M)
         .ends_with("an input of type <class 'NoneType'> was found."));
-    assert_eq!(
-        err("{\"inputs\": \"abc\"}", Some(&unnamed), M),
-        "Invalid input. Failed to convert data `abc` to type `long (required)` defined in the model signature."
-    );
-    assert_eq!(
-        err("{\"inputs\": 1.5}", Some(&unnamed), S),
-        "Invalid input. Failed to convert data `1.5` to type `long (required)` defined in the model signature: 1.5 is not an integer; refusing a lossy conversion to long"
-    );
-    assert_eq!(
-        err("{\"inputs\": {\"sqft\": [1, 1.5], \"bedrooms\": [1, 2]}}", Some(&h), S),
-        "Invalid input. Column 'sqft' row 1: 1.5 is not an integer; refusing a lossy conversion to long"
-    );
-    assert_eq!(
-        err("{\"instances\": [{\"sqft\": 1, \"bedrooms\": 1}, {\"sqft\": 2.5, \"bedrooms\": 1}]}", Some(&h), S),
-        "Invalid input. Column 'sqft' row 1: 2.5 is not an integer; refusing a lossy conversion to long"
-    );
+    refusals(&[
+        ("{\"inputs\": \"abc\"}", Some(&unnamed), M, "Invalid input. Failed to convert data `abc` to type `long (required)` defined in the model signature."),
+        ("{\"inputs\": 1.5}", Some(&unnamed), S, "Invalid input. Failed to convert data `1.5` to type `long (required)` defined in the model signature: 1.5 is not an integer; refusing a lossy conversion to long"),
+        ("{\"inputs\": {\"sqft\": [1, 1.5], \"bedrooms\": [1, 2]}}", Some(&h), S, "Invalid input. Column 'sqft' row 1: 1.5 is not an integer; refusing a lossy conversion to long"),
+        ("{\"instances\": [{\"sqft\": 1, \"bedrooms\": 1}, {\"sqft\": 2.5, \"bedrooms\": 1}]}", Some(&h), S, "Invalid input. Column 'sqft' row 1: 2.5 is not an integer; refusing a lossy conversion to long"),
+    ]);
     // Single named spec: a list binds to it.
     let v = input("{\"inputs\": [1, 2]}", Some(&one("a", "long")), M);
     assert_eq!(v.get("type"), Some(&Value::str("tensor_dict")));
@@ -91,14 +80,20 @@ fn inputs_element_quirks() {
         v.get("arrays").and_then(|a| a.get("dt")).and_then(|c| c.get("values")),
         Some(&loads("[\"1970-01-01T00:00:00.000001500\", \"2084-07-20T23:34:33.709551616\", null, \"1970-01-01T00:00:00.000000001\"]").unwrap())
     );
-    assert_eq!(
-        err("{\"inputs\": {\"dt\": [1.5]}}", Some(&dt), M),
-        "Invalid input. Could not convert object to NumPy datetime"
-    );
-    assert_eq!(
-        err("{\"inputs\": {\"dt\": [\"abc\"]}}", Some(&dt), M),
-        "Invalid input. Error parsing datetime string \"abc\" at position 0"
-    );
+    refusals(&[
+        (
+            "{\"inputs\": {\"dt\": [1.5]}}",
+            Some(&dt),
+            M,
+            "Invalid input. Could not convert object to NumPy datetime",
+        ),
+        (
+            "{\"inputs\": {\"dt\": [\"abc\"]}}",
+            Some(&dt),
+            M,
+            "Invalid input. Error parsing datetime string \"abc\" at position 0",
+        ),
+    ]);
     for cell in ["1500", "\"1500\"", "\"\""] {
         assert!(
             err(
@@ -120,11 +115,10 @@ fn inputs_element_quirks() {
     );
     assert!(err("{\"inputs\": {\"x\": [5]}}", Some(&bin), S).contains("5 is not a string"));
     let i = one("i", "integer");
-    assert_eq!(
-        err("{\"inputs\": {\"i\": [3000000000]}}", Some(&i), M),
-        "Invalid input. Python integer 3000000000 out of bounds for int32"
-    );
-    assert_eq!(err("{\"inputs\": {\"i\": [null]}}", Some(&i), M), "Invalid input. int() argument must be a string, a bytes-like object or a real number, not 'NoneType'");
+    refusals(&[
+        ("{\"inputs\": {\"i\": [3000000000]}}", Some(&i), M, "Invalid input. Python integer 3000000000 out of bounds for int32"),
+        ("{\"inputs\": {\"i\": [null]}}", Some(&i), M, "Invalid input. int() argument must be a string, a bytes-like object or a real number, not 'NoneType'"),
+    ]);
 }
 
 #[test]
@@ -154,26 +148,11 @@ fn inputs_without_schema() {
 #[test]
 fn instances_format() {
     let h = house();
-    assert_eq!(
-        err(
-            "{\"instances\": {\"sqft\": [1, 2], \"bedrooms\": [1]}}",
-            Some(&h),
-            M
-        ),
-        "Invalid input. The length of values for each input/column name are not the same"
-    );
-    assert_eq!(
-        err(
-            "{\"instances\": [{\"sqft\": 1, \"bedrooms\": 3}, {\"sqft\": 2}]}",
-            Some(&h),
-            M
-        ),
-        "Invalid input. The length of values for each input/column name are not the same"
-    );
-    assert_eq!(
-        err("{\"instances\": [{\"sqft\": 1}, [1]]}", Some(&h), M),
-        "Invalid input. Ensure that the input is a valid JSON-formatted string.\nError: AttributeError(\"'list' object has no attribute 'items'\")"
-    );
+    refusals(&[
+        ("{\"instances\": {\"sqft\": [1, 2], \"bedrooms\": [1]}}", Some(&h), M, "Invalid input. The length of values for each input/column name are not the same"),
+        ("{\"instances\": [{\"sqft\": 1, \"bedrooms\": 3}, {\"sqft\": 2}]}", Some(&h), M, "Invalid input. The length of values for each input/column name are not the same"),
+        ("{\"instances\": [{\"sqft\": 1}, [1]]}", Some(&h), M, "Invalid input. Ensure that the input is a valid JSON-formatted string.\nError: AttributeError(\"'list' object has no attribute 'items'\")"),
+    ]);
     let v = input(
         "{\"instances\": [{\"sqft\": 1500.5, \"bedrooms\": \"3\"}]}",
         Some(&h),
