@@ -102,3 +102,10 @@ fn refusals(cases: &[(&str, Option<&ModelSignature>, Compat, &str)]) {
         assert_eq!(err(body, *s, *c), *want, "{body}");
     }
 }
+
+/// The values of tensor `name` in a parsed `tensor_dict` input.
+fn tensor_values<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
+    v.get("arrays")
+        .and_then(|a| a.get(name))
+        .and_then(|c| c.get("values"))
+}

@@ -55,18 +55,14 @@ fn inputs_element_quirks() {
     let s = one("c", "string");
     let v = input("{\"inputs\": {\"c\": [null, 5]}}", Some(&s), M);
     assert_eq!(
-        v.get("arrays")
-            .and_then(|a| a.get("c"))
-            .and_then(|c| c.get("values")),
+        tensor_values(&v, "c"),
         Some(&loads("[\"None\", \"5\"]").unwrap())
     );
     assert!(err("{\"inputs\": {\"c\": [null]}}", Some(&s), S).contains("None is not a string"));
     let b = one("b", "boolean");
     let v = input("{\"inputs\": {\"b\": [\"false\", null, 0]}}", Some(&b), M);
     assert_eq!(
-        v.get("arrays")
-            .and_then(|a| a.get("b"))
-            .and_then(|c| c.get("values")),
+        tensor_values(&v, "b"),
         Some(&loads("[true, false, false]").unwrap())
     );
     assert!(err("{\"inputs\": {\"b\": [\"false\"]}}", Some(&b), S).contains("is not a boolean"));
@@ -77,7 +73,7 @@ fn inputs_element_quirks() {
         M,
     );
     assert_eq!(
-        v.get("arrays").and_then(|a| a.get("dt")).and_then(|c| c.get("values")),
+        tensor_values(&v, "dt"),
         Some(&loads("[\"1970-01-01T00:00:00.000001500\", \"2084-07-20T23:34:33.709551616\", null, \"1970-01-01T00:00:00.000000001\"]").unwrap())
     );
     refusals(&[
@@ -108,9 +104,7 @@ fn inputs_element_quirks() {
     let bin = one("x", "binary");
     let v = input("{\"inputs\": {\"x\": [\"abc\", 5]}}", Some(&bin), M);
     assert_eq!(
-        v.get("arrays")
-            .and_then(|a| a.get("x"))
-            .and_then(|c| c.get("values")),
+        tensor_values(&v, "x"),
         Some(&loads("[\"YWJj\", \"NQ==\"]").unwrap())
     );
     assert!(err("{\"inputs\": {\"x\": [5]}}", Some(&bin), S).contains("5 is not a string"));
@@ -158,12 +152,7 @@ fn instances_format() {
         Some(&h),
         M,
     );
-    assert_eq!(
-        v.get("arrays")
-            .and_then(|a| a.get("sqft"))
-            .and_then(|c| c.get("values")),
-        Some(&loads("[1500]").unwrap())
-    );
+    assert_eq!(tensor_values(&v, "sqft"), Some(&loads("[1500]").unwrap()));
     let arr = sig("[{\"type\": \"array\", \"items\": {\"type\": \"long\"}, \"name\": \"a\", \"required\": true}]");
     let v = input("{\"instances\": [{\"a\": [1, 2]}]}", Some(&arr), M);
     assert_eq!(
