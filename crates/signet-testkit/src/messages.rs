@@ -183,6 +183,15 @@ pub fn canonical_json(v: &Value) -> String {
     signet::pyjson::dumps(&sort(v))
 }
 
+/// Asserts that `text` contains every one of `parts`, printing the whole text when one is
+/// missing.
+#[track_caller]
+pub fn assert_has(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{part:?} not found in:\n{text}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,14 +221,5 @@ mod tests {
         let a = r#"Note that there were extra inputs: ['{"x": ["a"', ' "b"]}', ' 3]]}}']."#;
         let b = r#"Note that there were extra inputs: [' 3]]}}', '{"x": ["a"', ' "b"]}']."#;
         assert!(same_message(a, b));
-    }
-}
-
-/// Asserts that `text` contains every one of `parts`, printing the whole text when one is
-/// missing.
-#[track_caller]
-pub fn assert_has(text: &str, parts: &[&str]) {
-    for part in parts {
-        assert!(text.contains(part), "{part:?} not found in:\n{text}");
     }
 }

@@ -5,94 +5,33 @@
 //! Errors are `(python exception class, message)` pairs; callers wrap them in MLflow's texts.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use signet::pynum::{self, IntText};
 use signet::repr::py_str;
 
 /// A Python exception: class name and message.
 pub(crate) type PyErr = (&'static str, String);
 
-fn strip_py_ws(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace())
-}
-
-/// Removes `_` digit separators the way Python's numeric parsers allow them (only between two
-/// digits); `None` when an underscore is misplaced.
-fn strip_underscores(s: &str) -> Option<String> {
-    if !s.contains('_') {
-        return Some(s.to_string());
-    }
-    let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    for (i, &c) in b.iter().enumerate() {
-        if c == b'_' {
-            let ok = i > 0
-                && b[i - 1].is_ascii_digit()
-                && b.get(i + 1).is_some_and(|n| n.is_ascii_digit());
-            if !ok {
-                return None;
-            }
-        } else {
-            out.push(c as char);
-        }
-    }
-    Some(out)
-}
-
-/// Python's `int(text)` in base 10. Values beyond 128 bits are reported as `None` inside `Ok`
-/// (too large for any numpy integer).
+/// Python's `int(text)` in base 10 ([`pynum::parse_int`]) with its `ValueError`. Values beyond
+/// 128 bits are reported as `None` inside `Ok` (too large for any numpy integer).
 pub(crate) fn py_int_from_str(text: &str) -> Result<Option<i128>, PyErr> {
-    let bad = || {
-        (
+    match pynum::parse_int(text) {
+        Ok(v) => Ok(Some(v)),
+        Err(IntText::TooLarge) => Ok(None),
+        Err(IntText::Invalid) => Err((
             "ValueError",
             format!("invalid literal for int() with base 10: {}", py_str(text)),
-        )
-    };
-    let t = strip_py_ws(text);
-    let (neg, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if digits.is_empty() || !digits.as_bytes()[0].is_ascii_digit() {
-        return Err(bad());
-    }
-    let clean = strip_underscores(digits).ok_or_else(bad)?;
-    if !clean.bytes().all(|c| c.is_ascii_digit()) {
-        return Err(bad());
-    }
-    match clean.parse::<i128>() {
-        Ok(v) => Ok(Some(if neg { -v } else { v })),
-        Err(_) => Ok(None),
+        )),
     }
 }
 
-/// Python's `float(text)`.
+/// Python's `float(text)` ([`pynum::parse_float`]) with its `ValueError`.
 pub(crate) fn py_float_from_str(text: &str) -> Result<f64, PyErr> {
-    let bad = || {
+    pynum::parse_float(text).ok_or_else(|| {
         (
             "ValueError",
             format!("could not convert string to float: {}", py_str(text)),
         )
-    };
-    let t = strip_py_ws(text);
-    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let lower = body.to_ascii_lowercase();
-    if matches!(lower.as_str(), "nan" | "inf" | "infinity") {
-        let v = if lower == "nan" {
-            f64::NAN
-        } else {
-            f64::INFINITY
-        };
-        return Ok(if t.starts_with('-') { -v } else { v });
-    }
-    if body.is_empty()
-        || !body
-            .bytes()
-            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-' | b'_'))
-    {
-        return Err(bad());
-    }
-    let clean = strip_underscores(t).ok_or_else(bad)?;
-    clean.parse::<f64>().map_err(|_| bad())
+    })
 }
 
 /// `int(f)` for a float: truncation toward zero, Python's errors for NaN and infinities.

@@ -295,48 +295,6 @@ impl<'a> Parser<'a> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn python_extensions_and_errors() {
-        assert!(matches!(loads("NaN").unwrap(), Value::Float(f) if f.is_nan()));
-        assert_eq!(
-            loads("[1, 2.0, -Infinity]").unwrap(),
-            Value::List(vec![
-                Value::Int(1),
-                Value::Float(2.0),
-                Value::Float(f64::NEG_INFINITY)
-            ])
-        );
-        assert_eq!(
-            loads("18446744073709551615").unwrap(),
-            Value::Int(u64::MAX as i128)
-        );
-        assert_eq!(
-            loads("\"caf\\u00e9 \\ud83d\\ude00\"").unwrap(),
-            Value::str("café 😀")
-        );
-        assert_eq!(
-            loads("").unwrap_err().to_string(),
-            "Expecting value: line 1 column 1 (char 0)"
-        );
-        assert_eq!(
-            loads("{\"a\": 1,}").unwrap_err().to_string(),
-            "Expecting property name enclosed in double quotes: line 1 column 9 (char 8)"
-        );
-        assert_eq!(
-            loads("[1] x").unwrap_err().to_string(),
-            "Extra data: line 1 column 5 (char 4)"
-        );
-        assert_eq!(
-            loads("{\"a\": 1, \"a\": 2}").unwrap(),
-            Value::dict([("a", Value::Int(2))])
-        );
-    }
-}
-
 fn hex4(s: &[u8], at: usize) -> Option<u32> {
     let h = s.get(at..at + 4)?;
     let mut v = 0u32;
@@ -379,4 +337,46 @@ pub fn exponent_end(s: &[u8], i: usize) -> Option<usize> {
         j += 1;
     }
     Some(j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_extensions_and_errors() {
+        assert!(matches!(loads("NaN").unwrap(), Value::Float(f) if f.is_nan()));
+        assert_eq!(
+            loads("[1, 2.0, -Infinity]").unwrap(),
+            Value::List(vec![
+                Value::Int(1),
+                Value::Float(2.0),
+                Value::Float(f64::NEG_INFINITY)
+            ])
+        );
+        assert_eq!(
+            loads("18446744073709551615").unwrap(),
+            Value::Int(u64::MAX as i128)
+        );
+        assert_eq!(
+            loads("\"caf\\u00e9 \\ud83d\\ude00\"").unwrap(),
+            Value::str("café 😀")
+        );
+        assert_eq!(
+            loads("").unwrap_err().to_string(),
+            "Expecting value: line 1 column 1 (char 0)"
+        );
+        assert_eq!(
+            loads("{\"a\": 1,}").unwrap_err().to_string(),
+            "Expecting property name enclosed in double quotes: line 1 column 9 (char 8)"
+        );
+        assert_eq!(
+            loads("[1] x").unwrap_err().to_string(),
+            "Extra data: line 1 column 5 (char 4)"
+        );
+        assert_eq!(
+            loads("{\"a\": 1, \"a\": 2}").unwrap(),
+            Value::dict([("a", Value::Int(2))])
+        );
+    }
 }

@@ -32,68 +32,23 @@ fn sequence_error() -> CastFailure {
     CastFailure::raw("ValueError", "setting an array element with a sequence.")
 }
 
-/// Python's `int(text)`: optional sign, decimal digits with single underscores between them,
-/// surrounding whitespace.
+/// Python's `int(text)` ([`crate::pynum::parse_int`]); beyond 128 bits it saturates, so that
+/// the dtype's range check reports the overflow.
 pub(super) fn parse_py_int(text: &str) -> Option<i128> {
-    let t = text.trim();
-    let (neg, digits) = match t.as_bytes().first()? {
-        b'-' => (true, &t[1..]),
-        b'+' => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if digits.is_empty()
-        || digits.starts_with('_')
-        || digits.ends_with('_')
-        || digits.contains("__")
-        || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
-    {
-        return None;
+    match crate::pynum::parse_int(text) {
+        Ok(v) => Some(v),
+        Err(crate::pynum::IntText::TooLarge) => {
+            Some(if crate::pynum::strip(text).starts_with('-') {
+                i128::MIN
+            } else {
+                i128::MAX
+            })
+        }
+        Err(crate::pynum::IntText::Invalid) => None,
     }
-    let clean: String = digits.chars().filter(|c| *c != '_').collect();
-    // Beyond i128 numpy overflows anyway; saturate so that the range check reports it.
-    let n = clean.parse::<i128>().unwrap_or(i128::MAX);
-    Some(if neg { -n } else { n })
 }
 
-/// Python's `float(text)`: decimal/exponent forms, `inf`/`infinity`/`nan` in any case, single
-/// underscores between digits, surrounding whitespace.
-pub(super) fn parse_py_float(text: &str) -> Option<f64> {
-    let t = text.trim();
-    let body = t.trim_start_matches(['+', '-']);
-    if t.len() - body.len() > 1 {
-        return None;
-    }
-    let lower = body.to_ascii_lowercase();
-    if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
-        let f = if lower == "nan" {
-            f64::NAN
-        } else {
-            f64::INFINITY
-        };
-        return Some(if t.starts_with('-') { -f } else { f });
-    }
-    if body.is_empty()
-        || !body
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-' | b'_'))
-    {
-        return None;
-    }
-    let bytes = body.as_bytes();
-    for (i, b) in bytes.iter().enumerate() {
-        if *b == b'_' {
-            let ok = i > 0
-                && i + 1 < bytes.len()
-                && bytes[i - 1].is_ascii_digit()
-                && bytes[i + 1].is_ascii_digit();
-            if !ok {
-                return None;
-            }
-        }
-    }
-    let clean: String = t.chars().filter(|c| *c != '_').collect();
-    clean.parse::<f64>().ok()
-}
+pub(super) use crate::pynum::parse_float as parse_py_float;
 
 fn ascii_text(b: &[u8]) -> Result<String, CastFailure> {
     match b.iter().position(|c| !c.is_ascii()) {
