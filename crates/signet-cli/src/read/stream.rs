@@ -597,12 +597,8 @@ impl JsonlState {
             fields.push(field);
             arrays.push(array);
         }
-        let batch = RecordBatch::try_new_with_options(
-            Arc::new(ArrowSchema::new(fields)) as SchemaRef,
-            arrays,
-            &RecordBatchOptions::new().with_row_count(Some(rows.len())),
-        )
-        .map_err(|e| CliError::file(path, format!("cannot build the table: {e}")))?;
+        let batch = signet::table::frame_of(fields, arrays, rows.len())
+            .map_err(|e| CliError::file(path, format!("cannot build the table: {e}")))?;
         Ok(Some(batch))
     }
 }

@@ -9,10 +9,10 @@ use super::pyconv::{self, PyErr};
 use super::text::exc_repr;
 use super::RequestError;
 use arrow_array::{
-    ArrayRef, BinaryArray, BooleanArray, Float64Array, Int64Array, RecordBatch, RecordBatchOptions,
-    StringArray, UInt64Array,
+    ArrayRef, BinaryArray, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
+    UInt64Array,
 };
-use arrow_schema::{Field, Schema as ArrowSchema};
+use arrow_schema::Field;
 use signet::enforce::Compat;
 use signet::repr::{coltype_repr, column_name};
 use signet::table::{self, LABEL_KIND_KEY};
@@ -729,12 +729,8 @@ pub(crate) fn batch(
     arrays: Vec<ArrayRef>,
     rows: usize,
 ) -> Result<RecordBatch, RequestError> {
-    RecordBatch::try_new_with_options(
-        Arc::new(ArrowSchema::new(fields)),
-        arrays,
-        &RecordBatchOptions::new().with_row_count(Some(rows)),
-    )
-    .map_err(|e| RequestError::invalid_input(format!("Failed to build the data frame: {e}")))
+    signet::table::frame_of(fields, arrays, rows)
+        .map_err(|e| RequestError::invalid_input(format!("Failed to build the data frame: {e}")))
 }
 
 /// Finishes every column of a table with its target.

@@ -32,17 +32,7 @@ fn records_invalid(msg: &str) -> RequestError {
     ))
 }
 
-/// A pandas column label from a JSON value.
-fn label_of(v: &Value) -> ColumnName {
-    match v {
-        Value::Str(s) => ColumnName::Str(s.clone()),
-        Value::Int(i) => match i64::try_from(*i) {
-            Ok(x) => ColumnName::Int(x),
-            Err(_) => ColumnName::Str(i.to_string()),
-        },
-        other => ColumnName::Str(signet::repr::py_str_of(other)),
-    }
-}
+use signet::table::label_of_value as label_of;
 
 fn default_labels(n: usize) -> Vec<ColumnName> {
     (0..n as i64).map(ColumnName::Int).collect()

@@ -7,8 +7,8 @@ use crate::table;
 use crate::types::{ColumnName, NumpyDtype, TimeUnit};
 use crate::value::Value;
 use crate::SchemaError;
-use arrow_array::{Array, ArrayRef, Float32Array, Float64Array, RecordBatch, RecordBatchOptions};
-use arrow_schema::{Field, Schema as ArrowSchema};
+use arrow_array::{Array, ArrayRef, Float32Array, Float64Array, RecordBatch};
+use arrow_schema::Field;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -158,12 +158,7 @@ pub fn dataframe_from_value(v: &Value) -> Result<RecordBatch, SchemaError> {
         (None, Some(Value::List(ix))) => ix.len(),
         (None, _) => 0,
     };
-    RecordBatch::try_new_with_options(
-        Arc::new(ArrowSchema::new(fields)),
-        arrays,
-        &RecordBatchOptions::new().with_row_count(Some(rows)),
-    )
-    .map_err(|e| err(e.to_string()))
+    crate::table::frame_of(fields, arrays, rows).map_err(|e| err(e.to_string()))
 }
 
 /// A Series Value as a [`Series`] (the row index is dropped).

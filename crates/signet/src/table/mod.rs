@@ -239,6 +239,33 @@ pub fn column_label(field: &Field) -> ColumnName {
     ColumnName::Str(field.name().clone())
 }
 
+/// A DataFrame from its columns: `rows` rows even when there are no columns (an Arrow
+/// batch needs the count then).
+pub fn frame_of(
+    fields: impl Into<arrow_schema::Fields>,
+    arrays: Vec<ArrayRef>,
+    rows: usize,
+) -> Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
+    arrow_array::RecordBatch::try_new_with_options(
+        Arc::new(arrow_schema::Schema::new(fields)),
+        arrays,
+        &arrow_array::RecordBatchOptions::new().with_row_count(Some(rows)),
+    )
+}
+
+/// The pandas column label of a Python value (a dict key, a `columns` entry): a str, an int
+/// within int64, else the value's `str()`.
+pub fn label_of_value(v: &Value) -> ColumnName {
+    match v {
+        Value::Str(s) => ColumnName::Str(s.clone()),
+        Value::Int(i) => match i64::try_from(*i) {
+            Ok(x) => ColumnName::Int(x),
+            Err(_) => ColumnName::Str(i.to_string()),
+        },
+        other => ColumnName::Str(crate::repr::py_str_of(other)),
+    }
+}
+
 /// The pandas column labels of a batch's columns, in order ([`column_label`]).
 pub fn column_labels(batch: &arrow_array::RecordBatch) -> Vec<ColumnName> {
     batch

@@ -22,8 +22,8 @@ use crate::input::ModelInput;
 use crate::repr::column_name;
 use crate::table;
 use crate::types::{ColSpec, ColType, ColumnName};
-use arrow_array::{ArrayRef, RecordBatch, RecordBatchOptions};
-use arrow_schema::{FieldRef, Schema as ArrowSchema};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::FieldRef;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -117,12 +117,8 @@ pub(crate) fn enforce_columns(
     }
     let (fields, arrays): (Vec<FieldRef>, Vec<ArrayRef>) =
         out.into_iter().map(|c| (c.field, c.array)).unzip();
-    let batch = RecordBatch::try_new_with_options(
-        Arc::new(ArrowSchema::new(fields)),
-        arrays,
-        &RecordBatchOptions::new().with_row_count(Some(frame.rows)),
-    )
-    .map_err(|e| EnforceError::new(ErrorKind::Other, e.to_string()).exception("ValueError"))?;
+    let batch = crate::table::frame_of(fields, arrays, frame.rows)
+        .map_err(|e| EnforceError::new(ErrorKind::Other, e.to_string()).exception("ValueError"))?;
     Ok(ModelInput::Table(batch))
 }
 

@@ -5,7 +5,6 @@ use super::build;
 use super::Col;
 use crate::enforce::{EnforceError, ErrorKind};
 use crate::input::{ModelInput, Tensor, TensorData};
-use crate::repr::py_str_of;
 use crate::table::LABEL_KIND_KEY;
 use crate::types::{ColSpec, ColType, ColumnName, NumpyDtype};
 use crate::value::Value;
@@ -51,17 +50,7 @@ fn is_scalar_or_none(v: &Value) -> bool {
     matches!(v, Value::None) || crate::numpy::is_scalar(v)
 }
 
-/// The column label pandas uses for a dict key.
-fn key_label(k: &Value) -> ColumnName {
-    match k {
-        Value::Str(s) => ColumnName::Str(s.clone()),
-        Value::Int(i) => match i64::try_from(*i) {
-            Ok(i) => ColumnName::Int(i),
-            Err(_) => ColumnName::Str(i.to_string()),
-        },
-        other => ColumnName::Str(py_str_of(other)),
-    }
-}
+use crate::table::label_of_value as key_label;
 
 /// Normalises `input` into a frame (`specs` decide how a dict is read).
 pub(crate) fn normalise(input: ModelInput, specs: &[ColSpec]) -> Result<Frame, EnforceError> {

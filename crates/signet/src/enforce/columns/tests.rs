@@ -5,6 +5,7 @@ use crate::elem::{model_input_from_value, model_input_to_value};
 use crate::json_form::signature_from_value;
 use crate::pyjson;
 use crate::value::Value;
+use arrow_schema::Schema as ArrowSchema;
 
 /// Strips numpy scalar tags (recorded results write numpy scalars as plain values) and the
 /// row index.

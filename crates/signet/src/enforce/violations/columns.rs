@@ -22,10 +22,10 @@ impl Column {
 
     /// The one-column DataFrame enforcement is run on.
     pub(super) fn frame(&self) -> Option<RecordBatch> {
-        RecordBatch::try_new_with_options(
-            Arc::new(ArrowSchema::new(vec![self.field.clone()])),
+        table::frame_of(
+            vec![self.field.clone()],
             vec![self.array.clone()],
-            &RecordBatchOptions::new().with_row_count(Some(self.array.len())),
+            self.array.len(),
         )
         .ok()
     }

@@ -60,8 +60,8 @@ use crate::types::{
     TensorSpec,
 };
 use crate::value::Value;
-use arrow_array::{Array, ArrayRef, RecordBatch, RecordBatchOptions, StringArray};
-use arrow_schema::{DataType as ArrowType, Field, Schema as ArrowSchema};
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_schema::{DataType as ArrowType, Field};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 

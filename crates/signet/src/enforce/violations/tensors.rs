@@ -136,12 +136,7 @@ pub(super) fn tensor_text_batch(
         fields.push(field);
         arrays.push(array);
     }
-    RecordBatch::try_new_with_options(
-        Arc::new(ArrowSchema::new(fields)),
-        arrays,
-        &RecordBatchOptions::new().with_row_count(Some(batch.num_rows())),
-    )
-    .ok()
+    crate::table::frame_of(fields, arrays, batch.num_rows()).ok()
 }
 
 /// The Arrow type of a numeric or bool numpy dtype.

@@ -1,5 +1,6 @@
 use super::*;
 use crate::types::ColSpec;
+use arrow_schema::Schema as ArrowSchema;
 
 fn house() -> Schema {
     Schema::columns(vec![

@@ -17,11 +17,9 @@ pub use labels::header_labels;
 pub use tokenizer::{Record, Records};
 pub use typing::{classify, natural_column, type_column, Natural};
 
-use arrow_array::{RecordBatch, RecordBatchOptions};
-use arrow_schema::Schema as ArrowSchema;
+use arrow_array::RecordBatch;
 use std::fmt;
 use std::io::BufRead;
-use std::sync::Arc;
 
 /// Why a CSV text could not be read, with pandas' message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -270,12 +268,8 @@ fn batch(
     arrays: Vec<arrow_array::ArrayRef>,
     rows: usize,
 ) -> Result<RecordBatch, CsvError> {
-    RecordBatch::try_new_with_options(
-        Arc::new(ArrowSchema::new(fields)),
-        arrays,
-        &RecordBatchOptions::new().with_row_count(Some(rows)),
-    )
-    .map_err(|e| CsvError::Io(format!("cannot build the table: {e}")))
+    crate::table::frame_of(fields, arrays, rows)
+        .map_err(|e| CsvError::Io(format!("cannot build the table: {e}")))
 }
 
 #[cfg(test)]
