@@ -18,9 +18,9 @@
 
 use signet::elem::{model_input_to_value, to_elem};
 use signet::enforce::{enforce, Compat};
-use signet::json_form::signature_from_value;
 use signet::Value;
 use signet_protocol::request::parse_request;
+use signet_testkit::corpus;
 use signet_testkit::messages::same_message;
 
 /// Replaces `{"$numpy": [dtype, v]}` by `v` (the corpus records numpy scalars as plain values).
@@ -53,29 +53,19 @@ fn plain_numpy(v: Value) -> Value {
     }
 }
 
-fn get_str(v: Option<&Value>) -> Option<&str> {
-    match v {
-        Some(Value::Str(s)) => Some(s),
-        _ => None,
-    }
-}
-
 /// Checks one `serve` case (see the module docs for what is compared).
 pub fn check(case: &Value) -> Result<(), String> {
-    let sig = match case.get("signature") {
-        None | Some(Value::None) => None,
-        Some(v) => Some(signature_from_value(v).map_err(|e| format!("bad signature: {e}"))?),
-    };
+    let sig = corpus::case_signature(case)?;
     let req = case.get("request").ok_or("case without `request`")?;
-    let content_type = get_str(req.get("content_type"));
-    let body = get_str(req.get("body")).unwrap_or("").as_bytes();
+    let content_type = corpus::get_str(req, "content_type");
+    let body = corpus::get_str(req, "body").unwrap_or("").as_bytes();
     let expect = case.get("expect").ok_or("case without `expect`")?;
     let status = match expect.get("status") {
         Some(Value::Int(s)) => *s as u16,
         _ => return Err("case without `expect.status`".into()),
     };
-    let want_ct = get_str(expect.get("content_type")).unwrap_or("");
-    let want_error = get_str(expect.get("error"));
+    let want_ct = corpus::get_str(expect, "content_type").unwrap_or("");
+    let want_error = corpus::get_str(expect, "error");
     let want_body = expect.get("body");
     let parsed = parse_request(content_type, body, sig.as_ref(), Compat::Mlflow);
     let parsed = match parsed {
@@ -92,7 +82,7 @@ pub fn check(case: &Value) -> Result<(), String> {
                     e.content_type
                 ));
             }
-            if let Some(text) = get_str(expect.get("body_text")) {
+            if let Some(text) = corpus::get_str(expect, "body_text") {
                 if e.body() != text {
                     return Err(format!(
                         "body differs:\n  expected {text}\n  got      {}",

@@ -15,33 +15,23 @@ mod common;
 
 use signet::elem::model_input_from_value;
 use signet::enforce::Compat;
-use signet::json_form::signature_from_value;
 use signet::{pyjson, Value};
 use signet_server::ServerConfig;
+use signet_testkit::corpus;
 use signet_testkit::corpus::{cases, Tally};
 use signet_testkit::echo::EchoPredictor;
 use signet_testkit::messages::normalize_body;
 use std::sync::Arc;
 
-fn get_str(v: Option<&Value>) -> Option<&str> {
-    match v {
-        Some(Value::Str(s)) => Some(s),
-        _ => None,
-    }
-}
-
 async fn check(case: &Value) -> Result<(), String> {
-    let signature = match case.get("signature") {
-        None | Some(Value::None) => None,
-        Some(v) => Some(signature_from_value(v).map_err(|e| format!("bad signature: {e}"))?),
-    };
+    let signature = corpus::case_signature(case)?;
     let output = match case.get("model_output") {
         Some(v) => Some(model_input_from_value(v).map_err(|e| format!("bad model_output: {e}"))?),
         None => None,
     };
     let req = case.get("request").ok_or("case without `request`")?;
-    let content_type = get_str(req.get("content_type"));
-    let body = get_str(req.get("body")).unwrap_or("");
+    let content_type = corpus::get_str(req, "content_type");
+    let body = corpus::get_str(req, "body").unwrap_or("");
     let expect = case.get("expect").ok_or("case without `expect`")?;
     let config = ServerConfig {
         signature,
@@ -57,14 +47,14 @@ async fn check(case: &Value) -> Result<(), String> {
             diffs.push(format!("status {} (expected {status})", resp.status));
         }
     }
-    let want_ct = get_str(expect.get("content_type"));
+    let want_ct = corpus::get_str(expect, "content_type");
     if want_ct != resp.header("content-type") {
         diffs.push(format!(
             "content type {:?} (expected {want_ct:?})",
             resp.header("content-type")
         ));
     }
-    if let Some(want) = get_str(expect.get("body_text")) {
+    if let Some(want) = corpus::get_str(expect, "body_text") {
         if want != text {
             diffs.push(format!("body:\n  expected {want}\n  got      {text}"));
         }

@@ -237,6 +237,16 @@ pub fn get_str<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     }
 }
 
+/// The signature of a case (`signature`, absent or `None` for none).
+pub fn case_signature(case: &Value) -> Result<Option<signet::ModelSignature>, String> {
+    match case.get("signature") {
+        None | Some(Value::None) => Ok(None),
+        Some(v) => signet::json_form::signature_from_value(v)
+            .map(Some)
+            .map_err(|e| format!("bad signature: {e}")),
+    }
+}
+
 /// The directory of models written by `scripts/interop.sh` (`SIGNET_INTEROP_DIR`); panics,
 /// saying how to get one, when it is not set or not a directory.
 pub fn interop_dir() -> PathBuf {
