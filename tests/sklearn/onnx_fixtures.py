@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 import mlflow.onnx
 import mlflow.pyfunc
+import serving_bodies
 from mlflow.models import Model
 from mlflow.pyfunc.scoring_server import predictions_to_json
 from skl2onnx import to_onnx
@@ -288,7 +289,8 @@ def save(out, name, model, X, X_test, skipped, onx=None):
     )
     if frame:
         example = Model.load(path).load_input_example(path)
-    got = mlflow.pyfunc.load_model(path).predict(example)
+    pyfunc = mlflow.pyfunc.load_model(path)
+    got = pyfunc.predict(example)
     invocations = io.StringIO()
     predictions_to_json(got, invocations)
     # `invocations`: the body MLflow's scoring server writes for this output.
@@ -310,6 +312,11 @@ def save(out, name, model, X, X_test, skipped, onx=None):
         }
     with open(os.path.join(path, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1)
+    # MLflow's scoring-server answers (serving_bodies.py).
+    if frame:
+        serving_bodies.frame_or_tensor(path, example, model=pyfunc)
+    else:
+        serving_bodies.record(path, serving_bodies.dict_bodies(example), serving_bodies.dict_v2(example), pyfunc)
     return True
 
 
