@@ -13,6 +13,9 @@ DIR/<name>/expected.json:
 * `untrusted`: `skops.io.get_untrusted_types(file=model.skops)` (signet's audit must agree);
 * `predict_fn`.
 
+DIR/<name>/invocations.json holds MLflow's scoring-server answers to request bodies of the
+test rows, and a V2 request of them (see serving_bodies.py).
+
 DIR/onnx/ holds the same models exported by skl2onnx and saved by `mlflow.onnx.save_model`,
 with onnxruntime's predictions (see onnx_fixtures.py).
 

@@ -11,6 +11,9 @@ DIR/onnx/<name>, with DIR/onnx/<name>/expected.json holding:
 * `sklearn`: the estimator's own `predict` (and `predict_proba` for classifiers) on the same
   rows, for the cases in `AGREE_WITH_SKLEARN`.
 
+DIR/onnx/<name>/invocations.json: MLflow's scoring-server answers and a V2 request, as for
+the skops cases (serving_bodies.py).
+
 Input types follow the DataFrame's columns: an all-float frame (or an ndarray) is one
 `float [N, C]` input fed `DataFrame.values`, as MLflow's wrapper does for single-input models;
 a frame of mixed dtypes is one `[N, 1]` input per column (float, int64 or string) and its

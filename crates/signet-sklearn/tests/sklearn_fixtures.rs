@@ -3,7 +3,9 @@
 //! `sklearn` flavor and predicts on its saved input example what `mlflow.pyfunc.load_model(dir)
 //! .predict(example)` returned (same dtype and shape; floats within 1e-6 relative, labels
 //! equal); signet's skops audit finds the untrusted types skops' `get_untrusted_types` found;
-//! inputs sklearn refuses are refused with sklearn's message.
+//! inputs sklearn refuses are refused with sklearn's message. [`serving`] serves every skops and
+//! ONNX fixture through signet-server's router and compares `/invocations` with MLflow's
+//! scoring server byte for byte, and V2 with MLflow's predictions.
 //!
 //! Run by `scripts/sklearn_fixtures.sh`, which generates the fixtures into a temporary
 //! directory and passes it as `SIGNET_SKLEARN_FIXTURES`.

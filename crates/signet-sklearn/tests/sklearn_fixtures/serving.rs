@@ -329,7 +329,10 @@ async fn replay_case(root: &Path, name: &str, registry: &Registry, kind: &Kind, 
         } else {
             let diff = match (pyjson::loads(want), pyjson::loads(&have)) {
                 (Ok(w), Ok(h)) if want_status == 200 => json_diff(&w, &h, "body", kind.close),
-                _ => Some("not the same JSON".into()),
+                _ if want_status != 200 => {
+                    Some("the error body differs beyond its stack_trace".into())
+                }
+                _ => Some("signet's body is not JSON".into()),
             };
             match diff {
                 None => {
