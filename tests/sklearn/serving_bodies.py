@@ -61,6 +61,10 @@ def _split(df):
     return {"dataframe_split": {"columns": list(map(str, df.columns)), "data": _rows(df)}}
 
 
+def split_text(df):
+    return json.dumps(_split(df))
+
+
 def _v2_datatype(dtype):
     if dtype.kind == "f":
         return "FP64" if dtype.itemsize == 8 else "FP32"
@@ -86,8 +90,10 @@ def frame_v2(df):
     }
 
 
-def frame_bodies(path, df, refusals=()):
-    """Request bodies for a column-based model whose input example is the DataFrame `df`."""
+def frame_bodies(path, df, refusals=(), signed=True):
+    """Request bodies for a column-based model whose input example is the DataFrame `df`.
+    Columns reordered or added are sent only to a model with a signature (`signed`): without
+    one, MLflow feeds the columns as they come, and such a body only makes another input."""
     with open(os.path.join(path, "serving_input_example.json")) as f:
         split = f.read()
     bodies = [
@@ -98,11 +104,29 @@ def frame_bodies(path, df, refusals=()):
         ("csv", CSV, df.to_csv(index=False)),
         ("missing_column", JSON, json.dumps(_split(df.drop(columns=df.columns[0])))),
     ]
+    split = _split(df)["dataframe_split"]
+    bodies += [
+        ("inputs_records", JSON, json.dumps({"inputs": _records(df)})),
+        ("split_with_index", JSON, json.dumps({"dataframe_split": dict(split, index=[f"r{i}" for i in range(len(df))])})),
+        ("csv_charset", CSV + "; charset=utf-8", df.to_csv(index=False)),
+        ("content_type_parameter", JSON + "; format=pandas-split", split_text(df)),
+    ]
+    if signed:
+        bodies += [
+            ("columns_reversed", JSON, json.dumps(_split(df[list(df.columns)[::-1]]))),
+            ("extra_column", JSON, json.dumps(_split(df.assign(extra=1.5)))),
+        ]
     numeric = [c for c in df.columns if df[c].dtype.kind == "f" and not df[c].isna().any()]
     if numeric:
         nulled = df.copy()
         nulled.loc[nulled.index[0], numeric[0]] = np.nan
         bodies.append(("null_in_" + str(numeric[0]), JSON, json.dumps(_split(nulled))))
+        rows = _rows(df)
+        at = list(df.columns).index(numeric[0])
+        ints = [r[:at] + [int(round(r[at]))] + r[at + 1 :] for r in rows]
+        bodies.append(("ints_in_" + str(numeric[0]), JSON, json.dumps({"dataframe_split": dict(split, data=ints)})))
+        text = [r[:at] + ["1.5"] + r[at + 1 :] for r in rows]
+        bodies.append(("string_in_" + str(numeric[0]), JSON, json.dumps({"dataframe_split": dict(split, data=text)})))
     for what, frame in refusals:
         bodies.append((what, JSON, json.dumps(_split(frame))))
     return bodies
@@ -199,7 +223,9 @@ def dict_v2(feed):
 
 def frame_or_tensor(path, X_test, refusals=(), model=None):
     """`record` with the bodies that fit the input example `X_test` (a DataFrame or ndarray)."""
+    model = model or load_model(path)
     if isinstance(X_test, pd.DataFrame):
-        return record(path, frame_bodies(path, X_test, refusals), frame_v2(X_test), model)
+        signed = model.metadata.signature is not None
+        return record(path, frame_bodies(path, X_test, refusals, signed), frame_v2(X_test), model)
     X_test = np.asarray(X_test)
     return record(path, tensor_bodies(path, X_test), tensor_v2(X_test), model)
