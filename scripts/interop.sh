@@ -20,7 +20,8 @@
 #      through openapi-spec-validator, real request and response bodies through their schemas;
 #      SIGNET_OPENAPI_VALIDATOR=$PWD/.venv-interop/bin/python)
 #   5. scripts/sklearn_fixtures.sh                       (sklearn models saved by MLflow as skops,
-#      predicted natively as MLflow's pyfunc predicts them)
+#      predicted natively as MLflow's pyfunc predicts them, and served: /invocations byte for
+#      byte as MLflow's scoring server answers, V2 with MLflow's predictions)
 #   6. scripts/trees_fixtures.sh                         (xgboost/lightgbm models saved by MLflow,
 #      predicted natively, bit for bit as the libraries predict)
 #   7. scripts/registry_test.sh                          (log, register, resolve and diff against

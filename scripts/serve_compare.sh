@@ -12,8 +12,9 @@
 # 2. for each model, starts `mlflow models serve -m DIR --env-manager local` and
 #    `signet serve DIR --compat mlflow` side by side, sends every body to both /invocations,
 #    and compares status codes and bodies byte for byte;
-# 3. checks signet's V2 answers are sane: GET /v2/models/NAME and POST .../infer of the same
-#    rows answer 200 with one output of as many rows as were sent.
+# 3. checks signet's V2 answers: GET /v2/models/NAME and POST .../infer of the same rows
+#    answer 200 with one output of as many rows as were sent, whose values are MLflow's
+#    /invocations predictions of those rows (1e-6 relative).
 # Any difference fails the script (the first bytes of both answers are printed).
 # SIGNET=path/to/signet skips the build (default: the workspace's debug build, which
 # `cargo test --workspace` has already made). Ports: PORT_MLFLOW (5391), PORT_SIGNET (5392).
@@ -104,6 +105,8 @@ for name in $MODELS; do
             sed -E -e "s/exactly one of the input fields \{[^}]*\}/exactly one of the input fields {...}/" \
                 -e 's/"stack_trace": "([^"\\]|\\.)*"/"stack_trace": "..."/' "$1"
         }
+        # MLflow's predictions of the split body: what V2 must answer below.
+        [[ $what == 01-dataframe_split.json ]] && cp "$WORK/a" "$WORK/split_mlflow"
         if [[ $a == "$b" ]] && cmp -s "$WORK/a" "$WORK/b"; then
             echo "  $name $what: $a, identical"
         elif [[ $a == "$b" ]] && cmp -s <(unset_order "$WORK/a") <(unset_order "$WORK/b"); then
@@ -128,9 +131,10 @@ PY
     icode=$(curl -s -o "$WORK/infer" -w '%{http_code}' -H 'Content-Type: application/json' \
         --data-binary "@$WORK/v2.json" "http://$HOST:$PORT_SIGNET/v2/models/$name/infer")
     CHECKED=$((CHECKED + 1))
-    if v2=$("$PY" - "$name" "$code" "$WORK/meta" "$icode" "$WORK/infer" "$WORK/v2.json" <<'PY'
-import json, sys
-name, mcode, meta, icode, infer, req = sys.argv[1:]
+    if v2=$("$PY" - "$name" "$code" "$WORK/meta" "$icode" "$WORK/infer" "$WORK/v2.json" \
+        "$WORK/split_mlflow" <<'PY'
+import json, math, sys
+name, mcode, meta, icode, infer, req, mlflow = sys.argv[1:]
 assert mcode == "200", f"metadata {mcode}: {open(meta).read()[:200]}"
 m = json.load(open(meta))
 assert m["name"] == name and m["inputs"], m
@@ -140,7 +144,25 @@ rows = len(json.load(open(req))["inputs"][0]["data"])
 assert r["model_name"] == name and len(r["outputs"]) >= 1, r
 out = r["outputs"][0]
 assert out["shape"][0] == rows and len(out["data"]) >= rows, out
-print(f"{out['datatype']} {out['shape']}")
+# The values: MLflow's /invocations predictions of the same rows, flattened (1e-6 relative;
+# V2 writes NaN and the infinities as null).
+def flat(x):
+    return [z for y in x for z in flat(y)] if isinstance(x, list) else [x]
+preds = json.load(open(mlflow))["predictions"]
+if preds and isinstance(preds[0], dict):
+    outs = {o["name"]: o["data"] for o in r["outputs"]}
+    pairs = [(p[k], v) for k in preds[0] for p, v in zip(preds, flat(outs[k]))]
+else:
+    pairs = list(zip(flat(preds), flat(out["data"])))
+    assert len(flat(preds)) == len(flat(out["data"])), (len(flat(preds)), len(flat(out["data"])))
+for want, have in pairs:
+    if isinstance(want, float) and isinstance(have, (int, float)):
+        assert math.isclose(want, have, rel_tol=1e-6, abs_tol=1e-12), (want, have)
+    elif isinstance(want, float) and not math.isfinite(want):
+        assert have is None, (want, have)
+    else:
+        assert want == have, (want, have)
+print(f"{out['datatype']} {out['shape']}, {len(pairs)} values as MLflow predicted")
 PY
     ); then
         echo "  $name V2: metadata 200, infer 200 $v2"

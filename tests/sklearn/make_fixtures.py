@@ -13,6 +13,9 @@ DIR/<name>/expected.json:
 * `untrusted`: `skops.io.get_untrusted_types(file=model.skops)` (signet's audit must agree);
 * `predict_fn`.
 
+DIR/<name>/invocations.json holds MLflow's scoring-server answers to request bodies of the
+test rows, and a V2 request of them (see serving_bodies.py).
+
 DIR/onnx/ holds the same models exported by skl2onnx and saved by `mlflow.onnx.save_model`,
 with onnxruntime's predictions (see onnx_fixtures.py).
 
@@ -44,6 +47,7 @@ import mlflow.sklearn  # noqa: E402
 import skops.io  # noqa: E402
 import yaml  # noqa: E402
 import onnx_fixtures  # noqa: E402
+import serving_bodies  # noqa: E402
 from mlflow.models import Model  # noqa: E402
 from sklearn.compose import ColumnTransformer  # noqa: E402
 from sklearn.ensemble import (  # noqa: E402
@@ -312,6 +316,7 @@ def main(out):
     os.makedirs(out, exist_ok=True)
     names = []
     fitted = []
+    bodies = 0
     for name, model, X, y, X_test, fn in cases():
         model.fit(X, y)
         path = os.path.join(out, name)
@@ -342,28 +347,30 @@ def main(out):
         with open(os.path.join(path, "expected.json"), "w") as f:
             json.dump(expected, f, indent=1)
         fitted.append((name, model, X, X_test))
+        refused = []
         if name == "onehot_error_linear":
-            X_test = X_house_test
             try:
-                model.predict(X_test)
+                model.predict(X_house_test)
                 raise AssertionError("sklearn accepted an unknown category")
             except ValueError as e:
-                bad = X_test.where(pd.notna(X_test), None)
+                bad = X_house_test.where(pd.notna(X_house_test), None)
                 with open(os.path.join(path, "refusals.json"), "w") as f:
                     json.dump(
                         {
-                            "request": {"dataframe_split": {"columns": list(X_test.columns), "data": bad.values.tolist()}},
+                            "request": {"dataframe_split": {"columns": list(X_house_test.columns), "data": bad.values.tolist()}},
                             "message": str(e),
                         },
                         f,
                         indent=1,
                     )
+            refused.append(("unknown_category", X_house_test))
+        bodies += serving_bodies.frame_or_tensor(path, X_test, refused, pyfunc)
         names.append(name)
     lightgbm_wrapper(out)
     onnx_fixtures.write_all(out, fitted)
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(names, f, indent=1)
-    print(f"{len(names)} sklearn fixtures written to {out}")
+    print(f"{len(names)} sklearn fixtures written to {out}, with MLflow's answers to {bodies} /invocations bodies")
 
 
 if __name__ == "__main__":

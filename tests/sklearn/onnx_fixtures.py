@@ -11,6 +11,9 @@ DIR/onnx/<name>, with DIR/onnx/<name>/expected.json holding:
 * `sklearn`: the estimator's own `predict` (and `predict_proba` for classifiers) on the same
   rows, for the cases in `AGREE_WITH_SKLEARN`.
 
+DIR/onnx/<name>/invocations.json: MLflow's scoring-server answers and a V2 request, as for
+the skops cases (serving_bodies.py).
+
 Input types follow the DataFrame's columns: an all-float frame (or an ndarray) is one
 `float [N, C]` input fed `DataFrame.values`, as MLflow's wrapper does for single-input models;
 a frame of mixed dtypes is one `[N, 1]` input per column (float, int64 or string) and its
@@ -50,6 +53,7 @@ import numpy as np
 import pandas as pd
 import mlflow.onnx
 import mlflow.pyfunc
+import serving_bodies
 from mlflow.models import Model
 from mlflow.pyfunc.scoring_server import predictions_to_json
 from skl2onnx import to_onnx
@@ -288,7 +292,8 @@ def save(out, name, model, X, X_test, skipped, onx=None):
     )
     if frame:
         example = Model.load(path).load_input_example(path)
-    got = mlflow.pyfunc.load_model(path).predict(example)
+    pyfunc = mlflow.pyfunc.load_model(path)
+    got = pyfunc.predict(example)
     invocations = io.StringIO()
     predictions_to_json(got, invocations)
     # `invocations`: the body MLflow's scoring server writes for this output.
@@ -310,6 +315,11 @@ def save(out, name, model, X, X_test, skipped, onx=None):
         }
     with open(os.path.join(path, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1)
+    # MLflow's scoring-server answers (serving_bodies.py).
+    if frame:
+        serving_bodies.frame_or_tensor(path, example, model=pyfunc)
+    else:
+        serving_bodies.record(path, serving_bodies.dict_bodies(example), serving_bodies.dict_v2(example), pyfunc)
     return True
 
 

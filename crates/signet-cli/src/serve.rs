@@ -10,9 +10,8 @@ use crate::error::CliError;
 use crate::example_model::{self, ExampleModel};
 use crate::model_cmds::{registry, CompatArg};
 use clap::Args;
-use signet::{ModelInput, Value};
-use signet_model::{load_model, ModelError, PyFuncModel};
-use signet_server::{PredictError, Predictor, ServerConfig};
+use signet_model::{load_model, ModelError};
+use signet_server::ServerConfig;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,31 +63,6 @@ pub struct ServeArgs {
     /// directory's name.
     #[arg(long)]
     pub model_name: Option<String>,
-}
-
-/// A loaded model behind the server's [`Predictor`]: the server parses and enforces requests
-/// itself, then the model runs on the enforced input.
-struct ModelPredictor(PyFuncModel);
-
-impl Predictor for ModelPredictor {
-    fn predict(
-        &self,
-        input: ModelInput,
-        params: Option<Value>,
-    ) -> Result<ModelInput, PredictError> {
-        self.0
-            .predict_enforced(input, params.as_ref())
-            .map_err(|e| match e.error_code() {
-                Some(code) => PredictError::Mlflow {
-                    error_code: code.to_string(),
-                    message: e.to_string(),
-                },
-                None => PredictError::Other {
-                    exception: "MlflowException".into(),
-                    message: e.to_string(),
-                },
-            })
-    }
 }
 
 /// The model's default V2 name: the model directory's name (`examples/models/house_price` →
@@ -179,7 +153,7 @@ pub fn run(args: &ServeArgs) -> Result<(String, u8), CliError> {
         if args.model.is_none() {
             eprintln!("{}", example_requests(&addr));
         }
-        let router = signet_server::router(Arc::new(ModelPredictor(model)), config);
+        let router = signet_server::router(Arc::new(model), config);
         signet_server::serve(listener, router, std::future::pending())
             .await
             .map_err(|e| CliError::new(format!("server error: {e}")))

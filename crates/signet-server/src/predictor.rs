@@ -1,4 +1,5 @@
-//! The seam between the server and a model: [`Predictor`] and its failure type [`PredictError`].
+//! The seam between the server and a model: [`Predictor`] and its failure type [`PredictError`];
+//! a loaded MLflow model ([`signet_model::PyFuncModel`]) is a [`Predictor`].
 
 use signet::{ModelInput, Value};
 use std::fmt;
@@ -68,3 +69,22 @@ impl fmt::Display for PredictError {
 }
 
 impl std::error::Error for PredictError {}
+
+/// A loaded MLflow model, served as `signet serve` serves it: the server has parsed and
+/// enforced the request, so the model runs on the enforced input
+/// ([`PyFuncModel::predict_enforced`](signet_model::PyFuncModel::predict_enforced)). A failure
+/// with an MLflow error code is an `MlflowException` of that code; any other is reported as an
+/// `MlflowException` without one (a 400 `BAD_REQUEST` with a `stack_trace`).
+impl Predictor for signet_model::PyFuncModel {
+    fn predict(
+        &self,
+        input: ModelInput,
+        params: Option<Value>,
+    ) -> Result<ModelInput, PredictError> {
+        self.predict_enforced(input, params.as_ref())
+            .map_err(|e| match e.error_code() {
+                Some(code) => PredictError::mlflow(code, e.to_string()),
+                None => PredictError::other("MlflowException", e.to_string()),
+            })
+    }
+}

@@ -3,7 +3,9 @@
 //! `sklearn` flavor and predicts on its saved input example what `mlflow.pyfunc.load_model(dir)
 //! .predict(example)` returned (same dtype and shape; floats within 1e-6 relative, labels
 //! equal); signet's skops audit finds the untrusted types skops' `get_untrusted_types` found;
-//! inputs sklearn refuses are refused with sklearn's message.
+//! inputs sklearn refuses are refused with sklearn's message. [`serving`] serves every skops and
+//! ONNX fixture through signet-server's router and compares `/invocations` with MLflow's
+//! scoring server byte for byte, and V2 with MLflow's predictions.
 //!
 //! Run by `scripts/sklearn_fixtures.sh`, which generates the fixtures into a temporary
 //! directory and passes it as `SIGNET_SKLEARN_FIXTURES`.
@@ -16,7 +18,18 @@ use signet_sklearn::{SklearnFlavor, SKLEARN_FLAVOR};
 use signet_skops::{untrusted_types, SkopsFile};
 use std::path::PathBuf;
 
+#[path = "sklearn_fixtures/serving.rs"]
+mod serving;
+
 const TOLERANCE: f64 = 1e-6;
+
+/// Whether signet's float is MLflow's within [`TOLERANCE`] (relative; absolute below 1e-12).
+fn sklearn_close(want: f64, have: f64) -> bool {
+    want == have
+        || (want.is_nan() && have.is_nan())
+        || (want - have).abs() <= TOLERANCE * want.abs().max(1e-300)
+        || (want - have).abs() < 1e-12
+}
 
 fn fixtures() -> PathBuf {
     let dir = std::env::var("SIGNET_SKLEARN_FIXTURES").expect(
@@ -92,9 +105,7 @@ fn compare(expected: &Value, got: &ModelInput) -> Vec<String> {
     for (i, want) in data.iter().enumerate() {
         let have = plain(t.element(i));
         let ok = match (want, &have) {
-            (Value::Float(w), Value::Float(h)) => {
-                (w - h).abs() <= TOLERANCE * w.abs().max(1e-300) || (w - h).abs() < 1e-12
-            }
+            (Value::Float(w), Value::Float(h)) => sklearn_close(*w, *h),
             (Value::None, Value::Float(h)) => h.is_nan(),
             (Value::Int(w), Value::Int(h)) => w == h,
             (Value::Int(w), Value::Float(h)) => (*w as f64 - h).abs() < 1e-12,
@@ -426,9 +437,8 @@ fn recorded_input(input: &Value) -> ModelInput {
     ModelInput::TensorDict(tensors)
 }
 
-/// The first difference between two JSON documents (floats within the ONNX tolerance, object
-/// keys in order).
-fn json_diff(want: &Value, have: &Value, at: &str) -> Option<String> {
+/// The first difference between two JSON documents (floats `close`, object keys in order).
+fn json_diff(want: &Value, have: &Value, at: &str, close: fn(f64, f64) -> bool) -> Option<String> {
     match (want, have) {
         (Value::Dict(a), Value::Dict(b)) => {
             let ka: Vec<&Value> = a.iter().map(|x| &x.0).collect();
@@ -436,9 +446,9 @@ fn json_diff(want: &Value, have: &Value, at: &str) -> Option<String> {
             if ka != kb {
                 return Some(format!("{at}: keys {ka:?} != {kb:?}"));
             }
-            a.iter()
-                .zip(b)
-                .find_map(|((k, x), (_, y))| json_diff(x, y, &format!("{at}.{}", pyjson::dumps(k))))
+            a.iter().zip(b).find_map(|((k, x), (_, y))| {
+                json_diff(x, y, &format!("{at}.{}", pyjson::dumps(k)), close)
+            })
         }
         (Value::List(a), Value::List(b)) => {
             if a.len() != b.len() {
@@ -447,9 +457,9 @@ fn json_diff(want: &Value, have: &Value, at: &str) -> Option<String> {
             a.iter()
                 .zip(b)
                 .enumerate()
-                .find_map(|(i, (x, y))| json_diff(x, y, &format!("{at}[{i}]")))
+                .find_map(|(i, (x, y))| json_diff(x, y, &format!("{at}[{i}]"), close))
         }
-        (Value::Float(a), Value::Float(b)) if onnx_close(*a, *b) => None,
+        (Value::Float(a), Value::Float(b)) if close(*a, *b) => None,
         (a, b) if a == b => None,
         (a, b) => Some(format!(
             "{at}: MLflow {} != signet {}",
@@ -596,7 +606,7 @@ fn onnx_exports_predict_as_mlflow_onnxruntime_does() {
         let ours_json = pyjson::loads(std::str::from_utf8(&ours_body).unwrap())
             .unwrap_or_else(|e| panic!("{name}: signet's body is not JSON: {e:?}"));
         let theirs = pyjson::loads(body).unwrap();
-        if let Some(d) = json_diff(&theirs, &ours_json, "predictions") {
+        if let Some(d) = json_diff(&theirs, &ours_json, "predictions", onnx_close) {
             failures.push(format!("{name}: /invocations body: {d}"));
         }
         if let Value::Dict(items) = &expected {

@@ -5,6 +5,7 @@
 //! | module | owns |
 //! | --- | --- |
 //! | [`corpus`] | the conformance corpus: where it is (failing loudly when it is not), its cases, the known-gaps account of a replay |
+//! | [`http`] | requests answered in memory by a router (`tower::ServiceExt::oneshot`) |
 //! | [`echo`] | models that return their input: a `signet-model` Model and a `signet-server` Predictor |
 //! | [`values`] | the corpus' Values and params as signet model inputs and Python values |
 //! | [`messages`] | MLflow messages and error bodies compared modulo set order and stack traces; JSON values modulo dict key order |
@@ -12,6 +13,7 @@
 
 pub mod corpus;
 pub mod echo;
+pub mod http;
 pub mod messages;
 pub mod values;
 pub mod workloads;

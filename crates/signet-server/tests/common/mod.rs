@@ -1,11 +1,10 @@
 //! Test helpers: [`call`] answers a request in memory through the router
-//! (`tower::ServiceExt::oneshot`), for tests of the handlers; a server on 127.0.0.1:0 and a
+//! (`tower::ServiceExt::oneshot`, from `signet_testkit::http`), for tests of the handlers; a server on 127.0.0.1:0 and a
 //! minimal HTTP/1.1 client over `TcpStream`, for tests of the wire and the server's life
 //! (stalled bodies, shutdown, concurrency).
 
 #![allow(dead_code)]
 
-use http_body_util::BodyExt;
 use signet_server::{serve, Predictor, ServerConfig};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -14,7 +13,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tower::ServiceExt;
+
+pub use signet_testkit::http::{call, HttpResponse};
 
 /// A running server; dropping `stop` (or sending on it) shuts it down gracefully.
 pub struct Running {
@@ -45,73 +45,6 @@ pub async fn start_router(router: axum::Router) -> Running {
         let _ = rx.await;
     }));
     Running { addr, stop, task }
-}
-
-/// A parsed HTTP response.
-#[derive(Debug)]
-pub struct HttpResponse {
-    pub status: u16,
-    /// Header names lower-cased; the last value wins.
-    pub headers: BTreeMap<String, String>,
-    pub body: Vec<u8>,
-}
-
-impl HttpResponse {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(String::as_str)
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-/// Answers one request through `router` in memory (`tower::ServiceExt::oneshot`): the
-/// handlers and middleware as served, without a socket. The request carries the headers
-/// [`request`] writes (`Host: 127.0.0.1`, `Content-Length`, the content type if given).
-pub async fn call(
-    router: &axum::Router,
-    method: &str,
-    path: &str,
-    content_type: Option<&str>,
-    body: &[u8],
-) -> HttpResponse {
-    let mut req = axum::http::Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", "127.0.0.1")
-        .header("content-length", body.len());
-    if let Some(ct) = content_type {
-        req = req.header("content-type", ct);
-    }
-    let req = req
-        .body(axum::body::Body::from(body.to_vec()))
-        .expect("a valid request");
-    let resp = match router.clone().oneshot(req).await {
-        Ok(resp) => resp,
-        Err(never) => match never {},
-    };
-    let status = resp.status().as_u16();
-    let headers = resp
-        .headers()
-        .iter()
-        .map(|(k, v)| {
-            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
-            (k.as_str().to_ascii_lowercase(), value)
-        })
-        .collect();
-    let body = resp
-        .into_body()
-        .collect()
-        .await
-        .expect("the response body")
-        .to_bytes()
-        .to_vec();
-    HttpResponse {
-        status,
-        headers,
-        body,
-    }
 }
 
 /// A `POST` (or any `method`) request with `Connection: close`.
