@@ -29,7 +29,7 @@ use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchR
 use parquet::arrow::ProjectionMask;
 use parquet::errors::ParquetError;
 use signet::pandas::csv::TextReader;
-use signet::table::{PandasPlan, LABEL_KIND_KEY};
+use signet::table::PandasPlan;
 use signet::types::{ColumnName, Schema, SchemaKind};
 use signet::{pyjson, Value};
 use std::cell::Cell;
@@ -586,14 +586,7 @@ impl JsonlState {
                 .map(|row| cell(row, label).cloned().unwrap_or(Value::None))
                 .collect();
             let (field, array) = signet::table::object_column(&label.as_text(), &values);
-            let field = match label {
-                ColumnName::Int(_) => {
-                    let mut md = field.metadata().clone();
-                    md.insert(LABEL_KIND_KEY.to_string(), "int".to_string());
-                    field.with_metadata(md)
-                }
-                ColumnName::Str(_) => field,
-            };
+            let field = signet::table::with_label(field, label);
             fields.push(field);
             arrays.push(array);
         }

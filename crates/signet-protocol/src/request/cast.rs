@@ -15,7 +15,7 @@ use arrow_array::{
 use arrow_schema::Field;
 use signet::enforce::Compat;
 use signet::repr::{coltype_repr, column_name};
-use signet::table::{self, LABEL_KIND_KEY};
+use signet::table;
 use signet::types::{ColType, ColumnName, DataType, NumpyDtype, Schema, SchemaKind, TimeUnit};
 use signet::value::Value;
 use std::collections::HashMap;
@@ -123,28 +123,12 @@ impl Ctx<'_> {
 
 /// The Arrow field of a finished column (an integer label is recorded in the metadata).
 pub(crate) fn field(label: &ColumnName, array: &ArrayRef, meta: &[(&str, &str)]) -> Field {
-    let mut md: HashMap<String, String> = meta
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    if let ColumnName::Int(_) = label {
-        md.insert(LABEL_KIND_KEY.to_string(), "int".to_string());
-    }
-    let f = Field::new(label.as_text(), array.data_type().clone(), true);
-    if md.is_empty() {
-        f
-    } else {
-        f.with_metadata(md)
-    }
+    table::labelled_field(label, array.data_type().clone(), meta)
 }
 
 fn object_field(label: &ColumnName, values: &[Value]) -> (Field, ArrayRef) {
     let (f, a) = table::object_column(&label.as_text(), values);
-    let mut md = f.metadata().clone();
-    if let ColumnName::Int(_) = label {
-        md.insert(LABEL_KIND_KEY.to_string(), "int".to_string());
-    }
-    (f.with_metadata(md), a)
+    (table::with_label(f, label), a)
 }
 
 const INT_NAN: &str = "Cannot convert non-finite values (NA or inf) to integer. Replace or remove non-finite values or cast to an integer type that supports these values (e.g. 'Int64')";

@@ -266,6 +266,36 @@ pub fn label_of_value(v: &Value) -> ColumnName {
     }
 }
 
+/// `field` carrying `label`: the label's text as its name, and an integer label marked in the
+/// metadata ([`LABEL_KIND_KEY`]) as [`column_label`] reads it back.
+pub fn with_label(field: Field, label: &ColumnName) -> Field {
+    let mut md = field.metadata().clone();
+    match label {
+        ColumnName::Int(_) => md.insert(LABEL_KIND_KEY.to_string(), "int".to_string()),
+        ColumnName::Str(_) => md.remove(LABEL_KIND_KEY),
+    };
+    field.with_name(label.as_text()).with_metadata(md)
+}
+
+/// A nullable field of type `dt` for a column labelled `label` ([`with_label`]), with extra
+/// metadata.
+pub fn labelled_field(label: &ColumnName, dt: ArrowType, meta: &[(&str, &str)]) -> Field {
+    let md = meta
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    with_label(Field::new("", dt, true).with_metadata(md), label)
+}
+
+/// The field of the one column `pd.DataFrame(series)` makes: labelled by the series' name,
+/// or `0` for an unnamed series.
+pub fn series_field(s: &crate::input::Series) -> Field {
+    let label = s.name.clone().unwrap_or(ColumnName::Int(0));
+    let field = Field::new("", s.values.data_type().clone(), true)
+        .with_metadata(s.field.metadata().clone());
+    with_label(field, &label)
+}
+
 /// The pandas column labels of a batch's columns, in order ([`column_label`]).
 pub fn column_labels(batch: &arrow_array::RecordBatch) -> Vec<ColumnName> {
     batch

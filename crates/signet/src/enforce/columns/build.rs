@@ -11,7 +11,7 @@
 
 use super::Col;
 use crate::input::{Tensor, TensorData};
-use crate::table::{self, LABEL_KIND_KEY};
+use crate::table;
 use crate::types::{ColumnName, NumpyDtype, TimeUnit};
 use crate::value::Value;
 use arrow_array::{
@@ -21,7 +21,6 @@ use arrow_array::{
     UInt8Array,
 };
 use arrow_schema::{DataType as ArrowType, Field, TimeUnit as ArrowUnit};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The dtype pandas gives a column built from Python values.
@@ -176,23 +175,7 @@ pub(crate) fn infer(values: &[Value], numeric: bool) -> Inferred {
     Inferred::Object
 }
 
-/// A field for a column labelled `label` (integer labels marked with [`LABEL_KIND_KEY`]), with
-/// extra metadata.
-pub(crate) fn field(label: &ColumnName, dt: ArrowType, meta: &[(&str, &str)]) -> Field {
-    let f = Field::new(label.as_text(), dt, true);
-    let mut md: HashMap<String, String> = meta
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    if matches!(label, ColumnName::Int(_)) {
-        md.insert(LABEL_KIND_KEY.to_string(), "int".to_string());
-    }
-    if md.is_empty() {
-        f
-    } else {
-        f.with_metadata(md)
-    }
-}
+pub(crate) use crate::table::labelled_field as field;
 
 fn col(label: &ColumnName, array: ArrayRef, meta: &[(&str, &str)]) -> Col {
     Col {
@@ -204,14 +187,7 @@ fn col(label: &ColumnName, array: ArrayRef, meta: &[(&str, &str)]) -> Col {
 /// An `object` column holding exactly `values`.
 pub(crate) fn object_col(label: &ColumnName, values: &[Value]) -> Col {
     let (f, array) = table::object_column(&label.as_text(), values);
-    let f = match label {
-        ColumnName::Int(_) => {
-            let mut md = f.metadata().clone();
-            md.insert(LABEL_KIND_KEY.to_string(), "int".to_string());
-            f.with_metadata(md)
-        }
-        ColumnName::Str(_) => f,
-    };
+    let f = table::with_label(f, label);
     Col {
         field: Arc::new(f),
         array,

@@ -5,7 +5,6 @@ use super::build;
 use super::Col;
 use crate::enforce::{EnforceError, ErrorKind};
 use crate::input::{ModelInput, Tensor, TensorData};
-use crate::table::LABEL_KIND_KEY;
 use crate::types::{ColSpec, ColType, ColumnName, NumpyDtype};
 use crate::value::Value;
 use arrow_array::RecordBatch;
@@ -73,15 +72,7 @@ pub(crate) fn normalise(input: ModelInput, specs: &[ColSpec]) -> Result<Frame, E
             })
         }
         ModelInput::Series(s) => {
-            let label = s.name.clone().unwrap_or(ColumnName::Int(0));
-            let mut md = s.field.metadata().clone();
-            md.remove(LABEL_KIND_KEY);
-            if matches!(label, ColumnName::Int(_)) {
-                md.insert(LABEL_KIND_KEY.to_string(), "int".to_string());
-            }
-            let field =
-                arrow_schema::Field::new(label.as_text(), s.values.data_type().clone(), true)
-                    .with_metadata(md);
+            let field = crate::table::series_field(&s);
             let rows = s.values.len();
             Ok(Frame {
                 cols: vec![Col {

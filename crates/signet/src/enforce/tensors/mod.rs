@@ -23,7 +23,7 @@ use crate::table;
 use crate::types::{ColumnName, TensorSpec};
 use crate::value::Value;
 use arrow_array::RecordBatch;
-use arrow_schema::{Field, Schema as ArrowSchema};
+use arrow_schema::Schema as ArrowSchema;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -60,18 +60,7 @@ fn input_class(input: &ModelInput) -> String {
 /// A Series as the one-column DataFrame `pd.DataFrame(series)` makes (label = series name, or
 /// `0`).
 fn series_frame(s: &Series) -> Result<RecordBatch, EnforceError> {
-    let label = s.name.clone().unwrap_or(ColumnName::Int(0));
-    let mut metadata: HashMap<String, String> = s.field.metadata().clone();
-    match label {
-        ColumnName::Int(_) => {
-            metadata.insert(table::LABEL_KIND_KEY.to_string(), "int".to_string());
-        }
-        ColumnName::Str(_) => {
-            metadata.remove(table::LABEL_KIND_KEY);
-        }
-    }
-    let field =
-        Field::new(label.as_text(), s.values.data_type().clone(), true).with_metadata(metadata);
+    let field = table::series_field(s);
     RecordBatch::try_new(
         Arc::new(ArrowSchema::new(vec![field])),
         vec![s.values.clone()],
