@@ -34,42 +34,47 @@ fn section(name: &str) -> &'static HashSet<&'static str> {
         .unwrap_or_else(|| EMPTY.get_or_init(HashSet::new))
 }
 
-/// The default trusted sections of a loader (skops' `_get_trusted(trusted, default)`).
-fn defaults(loader: &str) -> &'static [&'static str] {
-    match loader {
-        "ObjectNode" => &["SKLEARN_ESTIMATOR", "SKLEARN_INTERNAL"],
-        "FunctionNode" => &["SCIPY_UFUNC", "NUMPY_UFUNC"],
-        "TypeNode" => &["PRIMITIVE", "CONTAINER", "NUMPY_DTYPE"],
-        "NdArrayNode" => &["NUMPY_DTYPE"],
-        "SparseMatrixNode" => &["SPARSE"],
-        "MaskedArrayNode" => &["MASKED_ARRAY"],
-        "RandomStateNode" => &["RANDOM_STATE"],
-        "RandomGeneratorNode" => &["RANDOM_GENERATOR"],
-        "LossNode" => &["SGD_LOSS"],
-        _ => &[],
-    }
-}
+/// The default trusted sections of each loader (skops' `_get_trusted(trusted, default)`).
+const DEFAULTS: &[(&str, &[&str])] = &[
+    ("ObjectNode", &["SKLEARN_ESTIMATOR", "SKLEARN_INTERNAL"]),
+    ("FunctionNode", &["SCIPY_UFUNC", "NUMPY_UFUNC"]),
+    ("TypeNode", &["PRIMITIVE", "CONTAINER", "NUMPY_DTYPE"]),
+    ("NdArrayNode", &["NUMPY_DTYPE"]),
+    ("SparseMatrixNode", &["SPARSE"]),
+    ("MaskedArrayNode", &["MASKED_ARRAY"]),
+    ("RandomStateNode", &["RANDOM_STATE"]),
+    ("RandomGeneratorNode", &["RANDOM_GENERATOR"]),
+    ("LossNode", &["SGD_LOSS"]),
+];
 
-/// Names trusted by a loader besides its sections.
-fn fixed(loader: &str) -> &'static [&'static str] {
-    match loader {
-        "DictNode" => &["builtins.dict", "collections.OrderedDict"],
-        "DefaultDictNode" => &["collections.defaultdict"],
-        "ListNode" => &["builtins.list"],
-        "SetNode" => &["builtins.set"],
-        "TupleNode" => &["builtins.tuple"],
-        "SliceNode" => &["builtins.slice"],
-        "BytesNode" => &["builtins.bytes"],
-        "BytearrayNode" => &["builtins.bytearray"],
-        "NdArrayNode" => &["numpy.ndarray"],
-        "_DictWithDeprecatedKeysNode" => &["skops.io._sklearn._DictWithDeprecatedKeys"],
-        _ => &[],
-    }
+/// The names each loader trusts besides its sections.
+const FIXED: &[(&str, &[&str])] = &[
+    ("DictNode", &["builtins.dict", "collections.OrderedDict"]),
+    ("DefaultDictNode", &["collections.defaultdict"]),
+    ("ListNode", &["builtins.list"]),
+    ("SetNode", &["builtins.set"]),
+    ("TupleNode", &["builtins.tuple"]),
+    ("SliceNode", &["builtins.slice"]),
+    ("BytesNode", &["builtins.bytes"]),
+    ("BytearrayNode", &["builtins.bytearray"]),
+    ("NdArrayNode", &["numpy.ndarray"]),
+    (
+        "_DictWithDeprecatedKeysNode",
+        &["skops.io._sklearn._DictWithDeprecatedKeys"],
+    ),
+];
+
+/// `loader`'s entry in `table` (empty when it has none).
+fn of(table: &[(&str, &'static [&'static str])], loader: &str) -> &'static [&'static str] {
+    table
+        .iter()
+        .find(|(l, _)| *l == loader)
+        .map_or(&[], |(_, v)| v)
 }
 
 fn trusted_by(loader: &str, name: &str, inherited: &[&'static str]) -> bool {
-    fixed(loader).contains(&name)
-        || defaults(loader)
+    of(FIXED, loader).contains(&name)
+        || of(DEFAULTS, loader)
             .iter()
             .chain(inherited)
             .any(|s| section(s).contains(name))

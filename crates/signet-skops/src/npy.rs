@@ -556,23 +556,12 @@ mod tests {
 
     #[test]
     fn reads_c_and_fortran_order() {
-        let c = parse_npy(&npy(
-            "'<f8'",
-            false,
-            "(2, 3)",
-            &f64s(&[1., 2., 3., 4., 5., 6.]),
-        ))
-        .unwrap();
+        let matrix = |fortran, v: &[f64]| parse_npy(&npy("'<f8'", fortran, "(2, 3)", &f64s(v)));
+        let c = matrix(false, &[1., 2., 3., 4., 5., 6.]).unwrap();
         assert_eq!(c.shape, vec![2, 3]);
         assert_eq!(*c.data, ArrayData::F64(vec![1., 2., 3., 4., 5., 6.]));
         // The same matrix stored column by column.
-        let f = parse_npy(&npy(
-            "'<f8'",
-            true,
-            "(2, 3)",
-            &f64s(&[1., 4., 2., 5., 3., 6.]),
-        ))
-        .unwrap();
+        let f = matrix(true, &[1., 4., 2., 5., 3., 6.]).unwrap();
         assert_eq!(f.data, c.data);
     }
 
