@@ -49,14 +49,80 @@ pub(crate) fn string_attr(node: &NodeProto, name: &str) -> Option<String> {
     attr(node, name).map(|a| String::from_utf8_lossy(&a.s).into_owned())
 }
 
-/// The value `table` gives the string attribute `name`; the table's first value when the
+/// The variant of `variants` that string attribute `name` names, ONNX spelling its variants
+/// in upper snake case (`SoftmaxZero` is `SOFTMAX_ZERO`); the first variant when the
 /// attribute is absent.
-pub(crate) fn choice<T: Copy>(node: &NodeProto, name: &str, table: &[(&str, T)]) -> TractResult<T> {
+pub(crate) fn choice<T: Copy + std::fmt::Debug>(
+    node: &NodeProto,
+    name: &str,
+    variants: &[T],
+) -> TractResult<T> {
     let Some(s) = string_attr(node, name) else {
-        return Ok(table[0].1);
+        return Ok(variants[0]);
     };
-    match table.iter().find(|(k, _)| *k == s) {
-        Some((_, v)) => Ok(*v),
+    match variants
+        .iter()
+        .find(|v| upper_snake(&format!("{v:?}")) == s)
+    {
+        Some(v) => Ok(*v),
         None => bail!("unknown {name} {s:?}"),
+    }
+}
+
+/// `SoftmaxZero` as `SOFTMAX_ZERO`.
+fn upper_snake(camel: &str) -> String {
+    let mut out = String::with_capacity(camel.len() + 4);
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tract_onnx::pb::AttributeProto;
+
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Kind {
+        None,
+        SoftmaxZero,
+        Rbf,
+    }
+
+    fn node(value: Option<&str>) -> NodeProto {
+        NodeProto {
+            attribute: value
+                .map(|v| AttributeProto {
+                    name: "kind".into(),
+                    s: v.as_bytes().to_vec(),
+                    ..Default::default()
+                })
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn choice_reads_upper_snake_names_and_defaults_to_the_first_variant() {
+        let all = [Kind::None, Kind::SoftmaxZero, Kind::Rbf];
+        for (value, want) in [
+            (None, Kind::None),
+            (Some("NONE"), Kind::None),
+            (Some("SOFTMAX_ZERO"), Kind::SoftmaxZero),
+            (Some("RBF"), Kind::Rbf),
+        ] {
+            assert_eq!(
+                choice(&node(value), "kind", &all).unwrap(),
+                want,
+                "{value:?}"
+            );
+        }
+        let err = choice(&node(Some("SoftmaxZero")), "kind", &all).unwrap_err();
+        assert_eq!(err.to_string(), "unknown kind \"SoftmaxZero\"");
     }
 }

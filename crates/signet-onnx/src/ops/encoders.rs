@@ -41,8 +41,6 @@ pub(crate) struct Imputer {
     replaced_int: i64,
 }
 
-impl Eq for Imputer {}
-
 impl Parse for Imputer {
     fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
         let floats = float_list(node, "imputed_value_floats")?.unwrap_or_default();
@@ -140,8 +138,6 @@ impl UnaryOp for Imputer {
 pub(crate) struct Binarizer {
     threshold: f32,
 }
-
-impl Eq for Binarizer {}
 
 impl Parse for Binarizer {
     fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
@@ -310,8 +306,6 @@ pub(crate) struct LabelEncoder {
     values: Column,
     default: Column,
 }
-
-impl Eq for LabelEncoder {}
 
 fn column(node: &NodeProto, prefix: &str) -> TractResult<Option<Column>> {
     if let Some(v) = int_list(node, &format!("{prefix}_int64s"))?.filter(|v| !v.is_empty()) {

@@ -31,8 +31,6 @@ pub(crate) struct LinearClassifier {
     targets: usize,
 }
 
-impl Eq for LinearClassifier {}
-
 /// `LinearRegressor`.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct LinearRegressor {
@@ -41,8 +39,6 @@ pub(crate) struct LinearRegressor {
     post: PostTransform,
     targets: usize,
 }
-
-impl Eq for LinearRegressor {}
 
 impl Parse for LinearClassifier {
     fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {

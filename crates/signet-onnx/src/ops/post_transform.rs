@@ -23,17 +23,14 @@ pub(crate) enum PostTransform {
 
 /// The node's `post_transform` attribute (`NONE` when absent).
 pub(crate) fn parse_post_transform(node: &NodeProto) -> TractResult<PostTransform> {
-    choice(
-        node,
-        "post_transform",
-        &[
-            ("NONE", PostTransform::None),
-            ("LOGISTIC", PostTransform::Logistic),
-            ("SOFTMAX", PostTransform::Softmax),
-            ("SOFTMAX_ZERO", PostTransform::SoftmaxZero),
-            ("PROBIT", PostTransform::Probit),
-        ],
-    )
+    {
+        use PostTransform::*;
+        choice(
+            node,
+            "post_transform",
+            &[None, Logistic, Softmax, SoftmaxZero, Probit],
+        )
+    }
 }
 
 /// onnxruntime's `ComputeLogistic`.

@@ -17,7 +17,7 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
 /// What a scoring operator provides; the tract traits come from [`Scorer`].
-pub(crate) trait Scoring: Debug + Clone + PartialEq + Eq + Send + Sync + 'static {
+pub(crate) trait Scoring: Debug + Clone + PartialEq + Send + Sync + 'static {
     /// The ONNX operator's name (also the tract op name).
     const NAME: &'static str;
 
@@ -40,7 +40,7 @@ pub(crate) trait Scoring: Debug + Clone + PartialEq + Eq + Send + Sync + 'static
 }
 
 /// A [`Scoring`] operator as a [`NativeOp`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Scorer<S>(pub(crate) S);
 
 impl<S: Scoring + Parse> Parse for Scorer<S> {

@@ -50,12 +50,7 @@ impl Kernels {
         let kernel = choice(
             node,
             "kernel_type",
-            &[
-                ("LINEAR", Kernel::Linear),
-                ("POLY", Kernel::Poly),
-                ("RBF", Kernel::Rbf),
-                ("SIGMOID", Kernel::Sigmoid),
-            ],
+            &[Kernel::Linear, Kernel::Poly, Kernel::Rbf, Kernel::Sigmoid],
         )?;
         let p = float_list(node, "kernel_params")?.unwrap_or_default();
         let (gamma, coef0, degree) = match p.as_slice() {
@@ -137,8 +132,6 @@ pub(crate) struct SvmClassifier {
     features: usize,
     all_positive: bool,
 }
-
-impl Eq for SvmClassifier {}
 
 impl Parse for SvmClassifier {
     fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
@@ -393,8 +386,6 @@ pub(crate) struct SvmRegressor {
     one_class: bool,
     features: usize,
 }
-
-impl Eq for SvmRegressor {}
 
 impl Parse for SvmRegressor {
     fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {

@@ -48,8 +48,6 @@ pub(crate) struct TfIdfVectorizer {
 }
 
 // Weights compare by value; a NaN weight merely makes two ops unequal.
-impl Eq for TfIdfVectorizer {}
-
 fn usize_attr(node: &NodeProto, name: &str) -> TractResult<usize> {
     let v = int_attr(node, name).ok_or_else(|| format_err!("{name} is required"))?;
     usize::try_from(v).map_err(|_| format_err!("{name} must not be negative, got {v}"))

@@ -130,10 +130,6 @@ impl PartialEq for TreeEnsembleRegressorOp {
     }
 }
 
-// Floats compare by value; a NaN threshold merely makes two ops unequal, which only stops
-// tract from merging them.
-impl Eq for TreeEnsembleRegressorOp {}
-
 /// The `TreeEnsembleClassifier` operator.
 ///
 /// Class scores are sums of leaf weights. With more than two classes, base values are added
@@ -164,8 +160,6 @@ impl PartialEq for TreeEnsembleClassifierOp {
             && self.all_positive == other.all_positive
     }
 }
-
-impl Eq for TreeEnsembleClassifierOp {}
 
 impl Parse for TreeEnsembleRegressorOp {
     fn parse(ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {

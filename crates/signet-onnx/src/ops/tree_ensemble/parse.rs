@@ -19,10 +19,10 @@ pub(super) fn parse_regressor(ctx: &ParsingContext, node: &NodeProto) -> TractRe
         node,
         "aggregate_function",
         &[
-            ("SUM", Aggregate::Sum),
-            ("AVERAGE", Aggregate::Average),
-            ("MIN", Aggregate::Min),
-            ("MAX", Aggregate::Max),
+            Aggregate::Sum,
+            Aggregate::Average,
+            Aggregate::Min,
+            Aggregate::Max,
         ],
     )?;
     parse_ensemble(ctx, node, "target", n_targets, aggregate, false)
