@@ -98,26 +98,11 @@ pub(crate) fn arrow_to_tract(a: &dyn Array, shape: &[usize]) -> Result<Tensor, O
             if a.null_count() > 0 {
                 return Err(unsupported("missing values in a string array"));
             }
-            let v: Vec<String> = match a.data_type() {
-                ArrowType::Utf8 => a
-                    .as_string::<i32>()
-                    .iter()
-                    .flatten()
-                    .map(String::from)
-                    .collect(),
-                ArrowType::LargeUtf8 => a
-                    .as_string::<i64>()
-                    .iter()
-                    .flatten()
-                    .map(String::from)
-                    .collect(),
-                _ => a
-                    .as_string_view()
-                    .iter()
-                    .flatten()
-                    .map(String::from)
-                    .collect(),
-            };
+            let utf8 = arrow_cast::cast(a, &ArrowType::Utf8)
+                .map_err(|e| OnnxError::invalid("ValueError", e.to_string()))?;
+            let v: Vec<String> = (utf8.as_string::<i32>().iter().flatten())
+                .map(String::from)
+                .collect();
             shaped(shape, v)
         }
         other => Err(unsupported(format!("arrays of Arrow type {other}"))),

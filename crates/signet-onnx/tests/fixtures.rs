@@ -3,7 +3,7 @@
 //! onnxruntime's outputs; predictions must match within 1e-5.
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float32Type, Float64Type, Int64Type};
+use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef, Float32Array, Float64Array, Int64Array, RecordBatch};
 use signet::pyjson::loads;
 use signet::{ModelInput, NumpyDtype, Tensor, TensorData, Value};
@@ -107,21 +107,14 @@ fn values(t: &Tensor) -> Vec<f64> {
     flat(a.as_ref())
 }
 
+/// A numeric output column as f64.
 fn flat(a: &dyn Array) -> Vec<f64> {
+    use arrow_schema::DataType::{Float32, Float64, Int64};
     match a.data_type() {
-        arrow_schema::DataType::Float32 => a
-            .as_primitive::<Float32Type>()
-            .values()
-            .iter()
-            .map(|&v| v as f64)
-            .collect(),
-        arrow_schema::DataType::Float64 => a.as_primitive::<Float64Type>().values().to_vec(),
-        arrow_schema::DataType::Int64 => a
-            .as_primitive::<Int64Type>()
-            .values()
-            .iter()
-            .map(|&v| v as f64)
-            .collect(),
+        Float32 | Float64 | Int64 => {
+            let wide = arrow_cast::cast(a, &Float64).unwrap();
+            wide.as_primitive::<Float64Type>().values().to_vec()
+        }
         other => panic!("output type {other}"),
     }
 }
@@ -339,7 +332,9 @@ fn ndarray_input_gives_a_dict_and_float64_is_cast() {
     let ModelInput::TensorDict(out) = model.predict(ModelInput::Tensor(x)).unwrap() else {
         panic!("not a dict")
     };
-    assert!(out.iter().all(|(_, t)| t.dtype == NumpyDtype::Float32 && t.shape == [6, 1]));
+    assert!(out
+        .iter()
+        .all(|(_, t)| t.dtype == NumpyDtype::Float32 && t.shape == [6, 1]));
     let got: Vec<_> = out.iter().map(|(n, t)| (n.as_str(), values(t))).collect();
     assert_one_variable("linear_regression", &got);
 }

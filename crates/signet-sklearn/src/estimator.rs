@@ -208,6 +208,15 @@ impl Fitted {
         }
     }
 
+    /// A fitted regressor (`classes` `None`) or classifier taking `width` features.
+    pub fn predictor(
+        node: &Node,
+        width: usize,
+        classes: &Option<Classes>,
+    ) -> Result<Fitted, SklearnError> {
+        Fitted::new(node, Some(width), Methods::with_proba(classes.is_some()))
+    }
+
     /// An estimator of class `class` that checks nothing of its input (a pipeline).
     pub fn unchecked(class: &str, methods: Methods) -> Fitted {
         Fitted {

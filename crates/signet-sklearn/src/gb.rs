@@ -4,7 +4,7 @@
 
 use crate::error::SklearnError;
 use crate::estimator::{
-    boosted_classifier_output, boosted_raw, Classes, Estimator, Fitted, Method, Methods, Output,
+    boosted_classifier_output, boosted_raw, Classes, Estimator, Fitted, Method, Output,
 };
 use crate::frame::Matrix;
 use crate::tree::Tree;
@@ -133,11 +133,7 @@ impl GradientBoosting {
             }
         };
         Ok(GradientBoosting {
-            fitted: Fitted::new(
-                node,
-                Some(n_features),
-                Methods::with_proba(classes.is_some()),
-            )?,
+            fitted: Fitted::predictor(node, n_features, &classes)?,
             stages,
             learning_rate: node.attr("learning_rate")?.f64()?,
             init,

@@ -7,8 +7,7 @@
 use crate::encoders::OrdinalEncoder;
 use crate::error::SklearnError;
 use crate::estimator::{
-    boosted_classifier_output, boosted_raw, n_features, Classes, Estimator, Fitted, Method,
-    Methods, Output,
+    boosted_classifier_output, boosted_raw, n_features, Classes, Estimator, Fitted, Method, Output,
 };
 use crate::frame::{Frame, Matrix};
 use signet_skops::{ArrayData, Node, NodeKind};
@@ -319,11 +318,7 @@ impl HistGradientBoosting {
             None
         };
         Ok(HistGradientBoosting {
-            fitted: Fitted::new(
-                node,
-                Some(n_features),
-                Methods::with_proba(classes.is_some()),
-            )?,
+            fitted: Fitted::predictor(node, n_features, &classes)?,
             preprocessor,
             baseline,
             iterations,

@@ -113,11 +113,7 @@ impl KNeighbors {
             }
         }
         Ok(KNeighbors {
-            fitted: Fitted::new(
-                node,
-                Some(fit_x.cols),
-                Methods::with_proba(classes.is_some()),
-            )?,
+            fitted: Fitted::predictor(node, fit_x.cols, &classes)?,
             fit_x,
             y,
             k: k as usize,

@@ -4,7 +4,7 @@
 //! where `missing_go_to_left` says.
 
 use crate::error::SklearnError;
-use crate::estimator::{classifier_output, Classes, Estimator, Fitted, Method, Methods, Output};
+use crate::estimator::{classifier_output, Classes, Estimator, Fitted, Method, Output};
 use crate::frame::Matrix;
 use signet_skops::{Node, NodeKind};
 
@@ -163,12 +163,7 @@ impl DecisionTree {
             }
         }
         Ok(DecisionTree {
-            fitted: Fitted::new(
-                node,
-                Some(tree.n_features),
-                Methods::with_proba(classes.is_some()),
-            )?
-            .allowing_nan(),
+            fitted: Fitted::predictor(node, tree.n_features, &classes)?.allowing_nan(),
             tree,
             classes,
         })
@@ -252,12 +247,7 @@ impl Forest {
                 .into());
         }
         Ok(Forest {
-            fitted: Fitted::new(
-                node,
-                Some(n_features),
-                Methods::with_proba(classes.is_some()),
-            )?
-            .allowing_nan(),
+            fitted: Fitted::predictor(node, n_features, &classes)?.allowing_nan(),
             trees,
             classes,
         })

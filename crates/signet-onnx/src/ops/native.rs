@@ -129,10 +129,7 @@ impl Site<'_> {
 
 /// The facts of the outputs `op` rewrites itself into, for inputs of facts `inputs` (wired in
 /// a scratch model).
-fn rewritten_facts<T: NativeOp + ?Sized>(
-    op: &T,
-    inputs: &[&TypedFact],
-) -> TractResult<TVec<TypedFact>> {
+fn rewritten_facts<T: NativeOp>(op: &T, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
     let mut model = TypedModel::default();
     let sources = inputs
         .iter()

@@ -263,13 +263,15 @@ mod tests {
         assert_eq!(t.tokenize("a,b  c"), vec!["a", "b", "c"]);
     }
 
+    /// A 1-D string tensor.
+    fn texts(v: &[&str]) -> Tensor {
+        string_tensor(&[v.len()], v.iter().map(|s| s.to_string()).collect()).unwrap()
+    }
+
     #[test]
     fn rows_are_marked_then_padded_to_the_longest() {
         let t = op(Split::Tokens(Regex::new("[a-z]+").unwrap()), true, 1);
-        let input: Tensor = tract_ndarray::Array1::from(vec!["x y z".to_string(), "w".into()])
-            .into_dyn()
-            .into();
-        let out = t.run(&input).unwrap();
+        let out = t.run(&texts(&["x y z", "w"])).unwrap();
         assert_eq!(out.shape(), &[2, 5]);
         let v = out.try_as_plain_ram().unwrap();
         let v = v.as_slice::<String>().unwrap();
@@ -280,9 +282,6 @@ mod tests {
     #[test]
     fn no_token_at_all_gives_an_empty_token_axis() {
         let t = op(Split::Tokens(Regex::new("[a-z]+").unwrap()), false, 1);
-        let input: Tensor = tract_ndarray::Array1::from(vec!["12".to_string(), "!".into()])
-            .into_dyn()
-            .into();
-        assert_eq!(t.run(&input).unwrap().shape(), &[2, 0]);
+        assert_eq!(t.run(&texts(&["12", "!"])).unwrap().shape(), &[2, 0]);
     }
 }
