@@ -325,24 +325,10 @@ fn as_f64(t: &Tensor) -> Tensor {
     }
 }
 
-#[test]
-fn ndarray_input_gives_a_dict_and_float64_is_cast() {
-    let model = load("linear_regression");
-    let x = as_f64(&fixture_input("linear_regression"));
-    let ModelInput::TensorDict(out) = model.predict(ModelInput::Tensor(x)).unwrap() else {
-        panic!("not a dict")
-    };
-    assert!(out
-        .iter()
-        .all(|(_, t)| t.dtype == NumpyDtype::Float32 && t.shape == [6, 1]));
-    let got: Vec<_> = out.iter().map(|(n, t)| (n.as_str(), values(t))).collect();
-    assert_one_variable("linear_regression", &got);
-}
-
 /// Asserts that a prediction of `fixture`'s model is its one `variable` output, within
 /// [`TOLERANCE`].
-fn assert_one_variable(fixture: &str, got: &[(&str, Vec<f64>)]) {
-    let names: Vec<&str> = got.iter().map(|(n, _)| *n).collect();
+fn assert_one_variable(fixture: &str, got: &[(String, Vec<f64>)]) {
+    let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["variable"]);
     let want = fixture_output(fixture, "variable");
     assert!(max_diff(fixture, &got[0].1, &want) <= TOLERANCE);
@@ -365,17 +351,32 @@ fn frame(t: &Tensor) -> RecordBatch {
 }
 
 #[test]
-fn dataframe_input_is_fed_whole_and_gives_a_dataframe() {
-    let model = load("gradient_boosting_regressor");
-    let df = frame(&fixture_input("gradient_boosting_regressor"));
-    let ModelInput::Table(out) = model.predict(ModelInput::Table(df)).unwrap() else {
-        panic!("not a table")
-    };
-    let schema = out.schema();
-    let got: Vec<_> = (schema.fields().iter().zip(out.columns()))
-        .map(|(f, c)| (f.name().as_str(), flat(c.as_ref())))
-        .collect();
-    assert_one_variable("gradient_boosting_regressor", &got);
+fn ndarray_input_gives_a_dict_and_a_dataframe_is_fed_whole_and_gives_a_dataframe() {
+    // A float64 ndarray is cast to the graph's float and gives a dict of arrays.
+    for (fixture, dataframe) in [
+        ("linear_regression", false),
+        ("gradient_boosting_regressor", true),
+    ] {
+        let x = fixture_input(fixture);
+        let input = if dataframe {
+            ModelInput::Table(frame(&x))
+        } else {
+            ModelInput::Tensor(as_f64(&x))
+        };
+        let out = load(fixture).predict(input).unwrap();
+        let got: Vec<(String, Vec<f64>)> = match &out {
+            ModelInput::TensorDict(d) if !dataframe => {
+                assert!(d.iter().all(|(_, t)| t.dtype == NumpyDtype::Float32));
+                assert!(d.iter().all(|(_, t)| t.shape == [6, 1]));
+                d.iter().map(|(n, t)| (n.clone(), values(t))).collect()
+            }
+            ModelInput::Table(b) if dataframe => (b.schema().fields().iter().zip(b.columns()))
+                .map(|(f, c)| (f.name().clone(), flat(c.as_ref())))
+                .collect(),
+            _ => panic!("{fixture}: the wrong kind of output"),
+        };
+        assert_one_variable(fixture, &got);
+    }
 }
 
 #[test]

@@ -1,4 +1,6 @@
-//! The [`Estimator`] trait every rebuilt estimator implements, its outputs ([`Output`],
+//! The [`Estimator`] trait every rebuilt estimator implements, the [`Fitted`] input contract it
+//! carries (class, `feature_names_in_`, width, [`Methods`]: the alignment and `AttributeError`s
+//! every estimator shares live in the trait's default methods), its outputs ([`Output`],
 //! [`Classes`]) and [`build`]: the skops node of a supported class to its estimator; any other
 //! class is refused at load time with the list of supported ones.
 
