@@ -98,81 +98,59 @@ pub(crate) fn arrow_to_tract(a: &dyn Array, shape: &[usize]) -> Result<Tensor, O
             if a.null_count() > 0 {
                 return Err(unsupported("missing values in a string array"));
             }
-            let v: Vec<String> = match a.data_type() {
-                ArrowType::Utf8 => a
-                    .as_string::<i32>()
-                    .iter()
-                    .flatten()
-                    .map(String::from)
-                    .collect(),
-                ArrowType::LargeUtf8 => a
-                    .as_string::<i64>()
-                    .iter()
-                    .flatten()
-                    .map(String::from)
-                    .collect(),
-                _ => a
-                    .as_string_view()
-                    .iter()
-                    .flatten()
-                    .map(String::from)
-                    .collect(),
-            };
+            let utf8 = arrow_cast::cast(a, &ArrowType::Utf8)
+                .map_err(|e| OnnxError::invalid("ValueError", e.to_string()))?;
+            let v: Vec<String> = (utf8.as_string::<i32>().iter().flatten())
+                .map(String::from)
+                .collect();
             shaped(shape, v)
         }
         other => Err(unsupported(format!("arrays of Arrow type {other}"))),
     }
 }
 
+/// The values of an object array when every one is a `str`.
+fn all_strings(values: &[Value]) -> Option<Vec<&str>> {
+    values
+        .iter()
+        .map(|v| match v {
+            Value::Str(s) => Some(s.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A numpy array as a tract tensor, with the numpy dtype onnxruntime would see.
 pub(crate) fn ndarray_to_tract(t: &NdArray) -> Result<(NumpyDtype, Tensor), OnnxError> {
     match &t.data {
         TensorData::Arrow(a) => Ok((t.dtype, arrow_to_tract(a.as_ref(), &t.shape)?)),
-        TensorData::Object(values) => {
-            let strings: Option<Vec<String>> = values
-                .iter()
-                .map(|v| match v {
-                    Value::Str(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .collect();
-            match strings {
-                Some(s) if s.len() == t.len() => Ok((NumpyDtype::Object, shaped(&t.shape, s)?)),
-                Some(_) => Err(OnnxError::invalid(
-                    "ValueError",
-                    format!(
-                        "array of {} elements cannot have shape {:?}",
-                        values.len(),
-                        t.shape
-                    ),
-                )),
-                None => Err(unsupported("object arrays holding non-string values")),
+        TensorData::Object(values) => match all_strings(values) {
+            Some(s) if s.len() == t.len() => {
+                let s: Vec<String> = s.into_iter().map(str::to_string).collect();
+                Ok((NumpyDtype::Object, shaped(&t.shape, s)?))
             }
-        }
+            Some(_) => Err(OnnxError::invalid(
+                "ValueError",
+                format!(
+                    "array of {} elements cannot have shape {:?}",
+                    values.len(),
+                    t.shape
+                ),
+            )),
+            None => Err(unsupported("object arrays holding non-string values")),
+        },
     }
 }
 
-/// onnxruntime's name for the tensor type of a numpy dtype (`tensor(double)` for float64).
+/// onnxruntime's name for the tensor type of a numpy dtype (`tensor(double)` for float64):
+/// numpy's name except for the floats and strings.
 pub(crate) fn ort_type_of(dtype: NumpyDtype) -> String {
-    let elem = match dtype {
-        NumpyDtype::Float32 => "float",
-        NumpyDtype::Float64 => "double",
-        NumpyDtype::Float16 => "float16",
-        NumpyDtype::Bool => "bool",
-        NumpyDtype::Int8 => "int8",
-        NumpyDtype::Int16 => "int16",
-        NumpyDtype::Int32 => "int32",
-        NumpyDtype::Int64 => "int64",
-        NumpyDtype::UInt8 => "uint8",
-        NumpyDtype::UInt16 => "uint16",
-        NumpyDtype::UInt32 => "uint32",
-        NumpyDtype::UInt64 => "uint64",
-        NumpyDtype::Complex64 => "complex64",
-        NumpyDtype::Complex128 => "complex128",
-        NumpyDtype::Str | NumpyDtype::Object => "string",
-        other => return format!("tensor({other})"),
-    };
-    format!("tensor({elem})")
+    match dtype {
+        NumpyDtype::Float32 => "tensor(float)".into(),
+        NumpyDtype::Float64 => "tensor(double)".into(),
+        NumpyDtype::Str | NumpyDtype::Object => "tensor(string)".into(),
+        other => format!("tensor({other})"),
+    }
 }
 
 /// The numpy dtype of a tract element type.
@@ -277,19 +255,10 @@ pub(crate) fn tract_to_ndarray(t: &Tensor) -> Result<NdArray, OnnxError> {
 pub(crate) fn flat_column(name: &str, t: &NdArray) -> Result<(Field, ArrayRef), OnnxError> {
     let column = match &t.data {
         TensorData::Arrow(a) => a.clone(),
-        TensorData::Object(values) => {
-            let s: Option<Vec<&str>> = values
-                .iter()
-                .map(|v| match v {
-                    Value::Str(s) => Some(s.as_str()),
-                    _ => None,
-                })
-                .collect();
-            match s {
-                Some(s) => Arc::new(StringArray::from(s)) as ArrayRef,
-                None => return Ok(signet::table::object_column(name, values)),
-            }
-        }
+        TensorData::Object(values) => match all_strings(values) {
+            Some(s) => Arc::new(StringArray::from(s)) as ArrayRef,
+            None => return Ok(signet::table::object_column(name, values)),
+        },
     };
     let field = Field::new(name, column.data_type().clone(), column.null_count() > 0);
     Ok((field, column))
@@ -548,5 +517,22 @@ mod tests {
             TensorData::Object(vec![Value::Str("a".into()), Value::Str("b".into())])
         );
         assert_eq!(ort_type_of(NumpyDtype::Float64), "tensor(double)");
+    }
+
+    #[test]
+    fn ort_type_names_are_numpy_names_but_for_floats_and_strings() {
+        for (dtype, want) in [
+            (NumpyDtype::Float32, "tensor(float)"),
+            (NumpyDtype::Float64, "tensor(double)"),
+            (NumpyDtype::Float16, "tensor(float16)"),
+            (NumpyDtype::Bool, "tensor(bool)"),
+            (NumpyDtype::Int8, "tensor(int8)"),
+            (NumpyDtype::UInt64, "tensor(uint64)"),
+            (NumpyDtype::Complex128, "tensor(complex128)"),
+            (NumpyDtype::Str, "tensor(string)"),
+            (NumpyDtype::Object, "tensor(string)"),
+        ] {
+            assert_eq!(ort_type_of(dtype), want, "{dtype:?}");
+        }
     }
 }

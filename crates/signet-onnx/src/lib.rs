@@ -81,7 +81,7 @@ pub struct OnnxModel {
     inputs: Vec<IoInfo>,
     outputs: Vec<IoInfo>,
     /// Graph outputs made by a stripped `ZipMap` (output index, labels).
-    zipmaps: Vec<(usize, zipmap::ZipLabels)>,
+    zipmaps: Vec<(usize, ops::scoring::Labels)>,
 }
 
 fn load_err(e: impl std::fmt::Display) -> OnnxError {

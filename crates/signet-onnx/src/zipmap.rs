@@ -11,39 +11,23 @@
 //! the array's `tolist()`.
 
 use crate::ops::attrs::{int_list, string_list};
+use crate::ops::scoring::Labels;
 use signet::{NumpyDtype, Tensor as NdArray, TensorData, Value};
 use tract_onnx::pb;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::bail;
 
-/// The class labels of one ZipMap.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum ZipLabels {
-    /// `classlabels_int64s`.
-    Ints(Vec<i64>),
-    /// `classlabels_strings`.
-    Strings(Vec<String>),
-}
-
-impl ZipLabels {
-    fn len(&self) -> usize {
-        match self {
-            ZipLabels::Ints(v) => v.len(),
-            ZipLabels::Strings(v) => v.len(),
-        }
-    }
-
-    fn key(&self, i: usize) -> Value {
-        match self {
-            ZipLabels::Ints(v) => Value::Int(v[i] as i128),
-            ZipLabels::Strings(v) => Value::Str(v[i].clone()),
-        }
+/// The dict key of class `i`: a Python `int` or `str`.
+fn key(labels: &Labels, i: usize) -> Value {
+    match labels {
+        Labels::Ints(v) => Value::Int(v[i] as i128),
+        Labels::Strings(v) => Value::Str(v[i].clone()),
     }
 }
 
 /// Replaces every `ZipMap` node of the top-level graph by an `Identity`; returns, for each
 /// graph output a ZipMap produced, its index among the outputs and the labels.
-pub(crate) fn strip(graph: &mut pb::GraphProto) -> TractResult<Vec<(usize, ZipLabels)>> {
+pub(crate) fn strip(graph: &mut pb::GraphProto) -> TractResult<Vec<(usize, Labels)>> {
     let mut found = Vec::new();
     for node in graph.node.iter_mut() {
         if node.op_type != "ZipMap" {
@@ -53,8 +37,8 @@ pub(crate) fn strip(graph: &mut pb::GraphProto) -> TractResult<Vec<(usize, ZipLa
             int_list(node, "classlabels_int64s")?.filter(|v| !v.is_empty()),
             string_list(node, "classlabels_strings")?.filter(|v| !v.is_empty()),
         ) {
-            (Some(v), None) => ZipLabels::Ints(v),
-            (None, Some(v)) => ZipLabels::Strings(v),
+            (Some(v), None) => Labels::Ints(v),
+            (None, Some(v)) => Labels::Strings(v),
             _ => bail!(
                 "ZipMap node `{}`: exactly one of classlabels_int64s and classlabels_strings \
                  must be given",
@@ -82,7 +66,7 @@ pub(crate) fn strip(graph: &mut pb::GraphProto) -> TractResult<Vec<(usize, ZipLa
 }
 
 /// The list of dicts a ZipMap makes of a `[N, C]` float array.
-pub(crate) fn zip(labels: &ZipLabels, probs: &Tensor) -> TractResult<NdArray> {
+pub(crate) fn zip(labels: &Labels, probs: &Tensor) -> TractResult<NdArray> {
     let c = probs.cast_to::<f32>()?;
     let v = c.try_as_plain_ram()?.as_slice::<f32>()?.to_vec();
     let width = labels.len();
@@ -95,7 +79,7 @@ pub(crate) fn zip(labels: &ZipLabels, probs: &Tensor) -> TractResult<NdArray> {
         .map(|r| {
             Value::Dict(
                 (0..width)
-                    .map(|j| (labels.key(j), Value::Float(v[r * width + j] as f64)))
+                    .map(|j| (key(labels, j), Value::Float(v[r * width + j] as f64)))
                     .collect(),
             )
         })

@@ -3,7 +3,7 @@
 //! onnxruntime's outputs; predictions must match within 1e-5.
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float32Type, Float64Type, Int64Type};
+use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef, Float32Array, Float64Array, Int64Array, RecordBatch};
 use signet::pyjson::loads;
 use signet::{ModelInput, NumpyDtype, Tensor, TensorData, Value};
@@ -107,21 +107,14 @@ fn values(t: &Tensor) -> Vec<f64> {
     flat(a.as_ref())
 }
 
+/// A numeric output column as f64.
 fn flat(a: &dyn Array) -> Vec<f64> {
+    use arrow_schema::DataType::{Float32, Float64, Int64};
     match a.data_type() {
-        arrow_schema::DataType::Float32 => a
-            .as_primitive::<Float32Type>()
-            .values()
-            .iter()
-            .map(|&v| v as f64)
-            .collect(),
-        arrow_schema::DataType::Float64 => a.as_primitive::<Float64Type>().values().to_vec(),
-        arrow_schema::DataType::Int64 => a
-            .as_primitive::<Int64Type>()
-            .values()
-            .iter()
-            .map(|&v| v as f64)
-            .collect(),
+        Float32 | Float64 | Int64 => {
+            let wide = arrow_cast::cast(a, &Float64).unwrap();
+            wide.as_primitive::<Float64Type>().values().to_vec()
+        }
         other => panic!("output type {other}"),
     }
 }
@@ -332,19 +325,13 @@ fn as_f64(t: &Tensor) -> Tensor {
     }
 }
 
-#[test]
-fn ndarray_input_gives_a_dict_and_float64_is_cast() {
-    let model = load("linear_regression");
-    let x = as_f64(&fixture_input("linear_regression"));
-    let ModelInput::TensorDict(out) = model.predict(ModelInput::Tensor(x)).unwrap() else {
-        panic!("not a dict")
-    };
-    assert_eq!(out.len(), 1);
-    assert_eq!(out[0].0, "variable");
-    assert_eq!(out[0].1.dtype, NumpyDtype::Float32);
-    assert_eq!(out[0].1.shape, vec![6, 1]);
-    let want = fixture_output("linear_regression", "variable");
-    assert!(max_diff("lr", &values(&out[0].1), &want) <= TOLERANCE);
+/// Asserts that a prediction of `fixture`'s model is its one `variable` output, within
+/// [`TOLERANCE`].
+fn assert_one_variable(fixture: &str, got: &[(String, Vec<f64>)]) {
+    let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["variable"]);
+    let want = fixture_output(fixture, "variable");
+    assert!(max_diff(fixture, &got[0].1, &want) <= TOLERANCE);
 }
 
 /// The fixture input as a DataFrame of float64 columns `c0`..`c3`.
@@ -364,16 +351,32 @@ fn frame(t: &Tensor) -> RecordBatch {
 }
 
 #[test]
-fn dataframe_input_is_fed_whole_and_gives_a_dataframe() {
-    let model = load("gradient_boosting_regressor");
-    let df = frame(&fixture_input("gradient_boosting_regressor"));
-    let ModelInput::Table(out) = model.predict(ModelInput::Table(df)).unwrap() else {
-        panic!("not a table")
-    };
-    assert_eq!(out.num_columns(), 1);
-    assert_eq!(out.schema().field(0).name(), "variable");
-    let want = fixture_output("gradient_boosting_regressor", "variable");
-    assert!(max_diff("gbr", &flat(out.column(0).as_ref()), &want) <= TOLERANCE);
+fn ndarray_input_gives_a_dict_and_a_dataframe_is_fed_whole_and_gives_a_dataframe() {
+    // A float64 ndarray is cast to the graph's float and gives a dict of arrays.
+    for (fixture, dataframe) in [
+        ("linear_regression", false),
+        ("gradient_boosting_regressor", true),
+    ] {
+        let x = fixture_input(fixture);
+        let input = if dataframe {
+            ModelInput::Table(frame(&x))
+        } else {
+            ModelInput::Tensor(as_f64(&x))
+        };
+        let out = load(fixture).predict(input).unwrap();
+        let got: Vec<(String, Vec<f64>)> = match &out {
+            ModelInput::TensorDict(d) if !dataframe => {
+                assert!(d.iter().all(|(_, t)| t.dtype == NumpyDtype::Float32));
+                assert!(d.iter().all(|(_, t)| t.shape == [6, 1]));
+                d.iter().map(|(n, t)| (n.clone(), values(t))).collect()
+            }
+            ModelInput::Table(b) if dataframe => (b.schema().fields().iter().zip(b.columns()))
+                .map(|(f, c)| (f.name().clone(), flat(c.as_ref())))
+                .collect(),
+            _ => panic!("{fixture}: the wrong kind of output"),
+        };
+        assert_one_variable(fixture, &got);
+    }
 }
 
 #[test]

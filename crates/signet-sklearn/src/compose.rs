@@ -3,7 +3,7 @@
 //! sklearn fits for `remainder="passthrough"`.
 
 use crate::error::SklearnError;
-use crate::estimator::{build, feature_names, n_features, prepare, Estimator, Method, Output};
+use crate::estimator::{build, n_features, Estimator, Fitted, Method, Methods, Output};
 use crate::frame::Frame;
 use signet_skops::{ArrayData, Json, Node, NodeKind};
 
@@ -15,6 +15,7 @@ fn is_passthrough(node: &Node) -> bool {
 /// `Pipeline`.
 #[derive(Debug)]
 pub struct Pipeline {
+    fitted: Fitted,
     steps: Vec<Box<dyn Estimator>>,
     last: Option<Box<dyn Estimator>>,
 }
@@ -51,6 +52,7 @@ impl Pipeline {
             }
         }
         Ok(Pipeline {
+            fitted: Fitted::unchecked("Pipeline", Methods::Predict),
             steps: middle,
             last,
         })
@@ -64,9 +66,10 @@ impl Pipeline {
     }
 }
 
+/// A pipeline's methods are its last step's.
 impl Estimator for Pipeline {
-    fn class(&self) -> &str {
-        "Pipeline"
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
     fn is_transformer(&self) -> bool {
         self.last.as_ref().is_none_or(|l| l.is_transformer())
@@ -94,7 +97,9 @@ impl Estimator for Pipeline {
 
 /// `FunctionTransformer` with `func=None` (the identity).
 #[derive(Debug)]
-pub struct Identity;
+pub struct Identity {
+    fitted: Fitted,
+}
 
 impl Identity {
     /// Reads a `FunctionTransformer`, refusing any `func`.
@@ -103,19 +108,18 @@ impl Identity {
             Some(f) if !f.is_none() => Err(node
                 .error("signet runs FunctionTransformer only when it is the identity (func=None); this one calls a function")
                 .into()),
-            _ => Ok(Identity),
+            _ => Ok(Identity {
+                fitted: Fitted::unchecked("FunctionTransformer", Methods::Transform),
+            }),
         }
     }
 }
 
 impl Estimator for Identity {
-    fn class(&self) -> &str {
-        "FunctionTransformer"
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn is_transformer(&self) -> bool {
-        true
-    }
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
         Ok(x)
     }
 }
@@ -199,8 +203,7 @@ impl Columns {
 /// `ColumnTransformer` (fitted `transformers_`, remainder included).
 #[derive(Debug)]
 pub struct ColumnTransformer {
-    names: Option<Vec<String>>,
-    n: Option<usize>,
+    fitted: Fitted,
     parts: Vec<(Option<Box<dyn Estimator>>, Columns)>,
 }
 
@@ -241,22 +244,17 @@ impl ColumnTransformer {
             }
         }
         Ok(ColumnTransformer {
-            names: feature_names(node)?,
-            n: n_features(node)?,
+            fitted: Fitted::new(node, n_features(node)?, Methods::Transform)?,
             parts,
         })
     }
 }
 
 impl Estimator for ColumnTransformer {
-    fn class(&self) -> &str {
-        "ColumnTransformer"
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn is_transformer(&self) -> bool {
-        true
-    }
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
-        let x = prepare(x, &self.names, self.n, "ColumnTransformer")?;
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
         let mut out = Vec::with_capacity(self.parts.len());
         for (est, cols) in &self.parts {
             let sub = x.select(&cols.indices(&x)?)?;

@@ -4,53 +4,21 @@
 //! `handle_unknown="infrequent_if_exist"`).
 
 use crate::error::SklearnError;
-use crate::estimator::{feature_names, prepare, Estimator};
+use crate::estimator::{Estimator, Fitted, Methods};
 use crate::frame::{Cell, Column, Frame};
-use signet_skops::{ArrayData, Json, Node, NodeKind};
+use signet_skops::{ArrayData, Node, NodeKind};
 
-/// A category as fitted: a number, a string, or the missing category (None/NaN).
-#[derive(Clone, Debug, PartialEq)]
-enum Cat {
-    Num(f64),
-    Str(String),
-    Missing,
-}
-
-fn read_categories(node: &Node) -> Result<Vec<Vec<Cat>>, SklearnError> {
+fn read_categories(node: &Node) -> Result<Vec<Vec<Cell>>, SklearnError> {
     node.attr("categories_")?
         .list()?
         .iter()
         .map(|c| match &c.kind {
-            NodeKind::ObjectArray { items, .. } => items
-                .iter()
-                .map(|i| match i.json() {
-                    Some(Json::Str(s)) => Ok(Cat::Str(s.clone())),
-                    Some(Json::Null) => Ok(Cat::Missing),
-                    _ => i.f64().map(|f| {
-                        if f.is_nan() {
-                            Cat::Missing
-                        } else {
-                            Cat::Num(f)
-                        }
-                    }),
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(Into::into),
+            NodeKind::ObjectArray { items, .. } => items.iter().map(Cell::from_node).collect(),
             NodeKind::NdArray { array, .. } => match &*array.data {
-                ArrayData::Str(v) => Ok(v.iter().map(|s| Cat::Str(s.clone())).collect()),
+                ArrayData::Str(v) => Ok(v.iter().map(|s| Cell::Str(s.clone())).collect()),
                 d => d
                     .to_f64()
-                    .map(|v| {
-                        v.into_iter()
-                            .map(|f| {
-                                if f.is_nan() {
-                                    Cat::Missing
-                                } else {
-                                    Cat::Num(f)
-                                }
-                            })
-                            .collect()
-                    })
+                    .map(|v| v.into_iter().map(Cell::num).collect())
                     .ok_or_else(|| c.error("unsupported categories dtype").into()),
             },
             _ => Err(c
@@ -60,13 +28,9 @@ fn read_categories(node: &Node) -> Result<Vec<Vec<Cat>>, SklearnError> {
         .collect()
 }
 
-fn find(cats: &[Cat], cell: &Cell) -> Option<usize> {
-    cats.iter().position(|c| match (c, cell) {
-        (Cat::Num(a), Cell::Num(b)) => a == b,
-        (Cat::Str(a), Cell::Str(b)) => a == b,
-        (Cat::Missing, Cell::Missing) => true,
-        _ => false,
-    })
+/// The position of `cell` among the fitted categories (NaN matches the missing category).
+fn find(cats: &[Cell], cell: &Cell) -> Option<usize> {
+    cats.iter().position(|c| c == cell)
 }
 
 /// numpy's `str` of a 1-D array of the unknown values (`['a' 'b']`).
@@ -107,7 +71,7 @@ struct Infrequent {
 /// `_infrequent_indices` and `_default_to_infrequent_mappings`, per feature.
 fn read_infrequent(
     node: &Node,
-    categories: &[Vec<Cat>],
+    categories: &[Vec<Cell>],
 ) -> Result<Vec<Option<Infrequent>>, SklearnError> {
     let enabled = node
         .get("_infrequent_enabled")
@@ -156,8 +120,8 @@ fn str_attr(node: &Node, name: &str) -> Result<String, SklearnError> {
 /// `OneHotEncoder`; the output is dense (sklearn's sparse output holds the same numbers).
 #[derive(Debug)]
 pub struct OneHotEncoder {
-    names: Option<Vec<String>>,
-    categories: Vec<Vec<Cat>>,
+    fitted: Fitted,
+    categories: Vec<Vec<Cell>>,
     drop: Vec<Option<usize>>,
     error_on_unknown: bool,
     infrequent: Vec<Option<Infrequent>>,
@@ -202,7 +166,7 @@ impl OneHotEncoder {
         }
         let handle = str_attr(node, "handle_unknown")?;
         Ok(OneHotEncoder {
-            names: feature_names(node)?,
+            fitted: Fitted::new(node, Some(categories.len()), Methods::Transform)?,
             error_on_unknown: handle == "error",
             unknown_to_infrequent: matches!(handle.as_str(), "infrequent_if_exist" | "warn"),
             categories,
@@ -213,16 +177,12 @@ impl OneHotEncoder {
 }
 
 impl Estimator for OneHotEncoder {
-    fn class(&self) -> &str {
-        "OneHotEncoder"
-    }
-    fn is_transformer(&self) -> bool {
-        true
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
     // Each row sets the output column its category picks, so a range loop reads best.
     #[allow(clippy::needless_range_loop)]
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.categories.len()), "OneHotEncoder")?;
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
         let mut columns = Vec::new();
         for (j, (cats, drop)) in self.categories.iter().zip(&self.drop).enumerate() {
             let inf = self.infrequent[j].as_ref();
@@ -262,19 +222,15 @@ impl Estimator for OneHotEncoder {
             }
             columns.extend(out.into_iter().map(Column::Num));
         }
-        Ok(Frame {
-            names: None,
-            columns,
-            rows: x.rows,
-        })
+        Ok(Frame::unnamed(columns, x.rows))
     }
 }
 
 /// `OrdinalEncoder`.
 #[derive(Debug)]
 pub struct OrdinalEncoder {
-    names: Option<Vec<String>>,
-    categories: Vec<Vec<Cat>>,
+    fitted: Fitted,
+    categories: Vec<Vec<Cell>>,
     infrequent: Vec<Option<Infrequent>>,
     unknown_value: Option<f64>,
     encoded_missing: f64,
@@ -292,7 +248,7 @@ impl OrdinalEncoder {
             None
         };
         Ok(OrdinalEncoder {
-            names: feature_names(node)?,
+            fitted: Fitted::new(node, Some(categories.len()), Methods::Transform)?,
             categories,
             infrequent,
             unknown_value,
@@ -306,19 +262,10 @@ impl OrdinalEncoder {
 }
 
 impl Estimator for OrdinalEncoder {
-    fn class(&self) -> &str {
-        "OrdinalEncoder"
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn is_transformer(&self) -> bool {
-        true
-    }
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
-        let x = prepare(
-            x,
-            &self.names,
-            Some(self.categories.len()),
-            "OrdinalEncoder",
-        )?;
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
         let mut columns = Vec::new();
         for (j, cats) in self.categories.iter().enumerate() {
             let mut out = Vec::with_capacity(x.rows);
@@ -342,10 +289,6 @@ impl Estimator for OrdinalEncoder {
             }
             columns.push(Column::Num(out));
         }
-        Ok(Frame {
-            names: None,
-            columns,
-            rows: x.rows,
-        })
+        Ok(Frame::unnamed(columns, x.rows))
     }
 }

@@ -1,4 +1,6 @@
-//! The [`Estimator`] trait every rebuilt estimator implements, its outputs ([`Output`],
+//! The [`Estimator`] trait every rebuilt estimator implements, the [`Fitted`] input contract it
+//! carries (class, `feature_names_in_`, width, [`Methods`]: the alignment and `AttributeError`s
+//! every estimator shares live in the trait's default methods), its outputs ([`Output`],
 //! [`Classes`]) and [`build`]: the skops node of a supported class to its estimator; any other
 //! class is refused at load time with the list of supported ones.
 
@@ -87,6 +89,15 @@ impl Classes {
         }
     }
 
+    /// `classes_` of a `*Classifier`; `None` for any other class.
+    pub fn of_classifier(node: &Node) -> Result<Option<Classes>, SklearnError> {
+        if node.class.ends_with("Classifier") {
+            Classes::from_node(node.attr("classes_")?).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     /// The number of classes.
     pub fn len(&self) -> usize {
         match self {
@@ -141,24 +152,142 @@ impl Output {
     }
 }
 
+/// The methods a fitted estimator has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Methods {
+    /// `transform` (a transformer).
+    Transform,
+    /// `predict` only (a regressor, a classifier without probabilities).
+    Predict,
+    /// `predict`, `predict_proba` and `predict_log_proba`.
+    PredictProba,
+}
+
+impl Methods {
+    /// [`Methods::PredictProba`] when the estimator has probabilities, else
+    /// [`Methods::Predict`].
+    pub fn with_proba(proba: bool) -> Methods {
+        if proba {
+            Methods::PredictProba
+        } else {
+            Methods::Predict
+        }
+    }
+}
+
+/// What a fitted estimator knows of its input and its methods: its class, `feature_names_in_`
+/// and the number of features its input must have.
+#[derive(Clone, Debug)]
+pub struct Fitted {
+    class: String,
+    names: Option<Vec<String>>,
+    width: Option<usize>,
+    methods: Methods,
+    allow_nan: bool,
+}
+
+impl Fitted {
+    /// The fitted estimator `node` (its class and `feature_names_in_`) taking `width` features.
+    pub fn new(
+        node: &Node,
+        width: Option<usize>,
+        methods: Methods,
+    ) -> Result<Fitted, SklearnError> {
+        Ok(Fitted {
+            class: node.class.clone(),
+            names: feature_names(node)?,
+            width,
+            methods,
+            allow_nan: false,
+        })
+    }
+
+    /// The same, for an estimator that takes NaN (sklearn's `allow_nan` tag: the trees).
+    pub fn allowing_nan(self) -> Fitted {
+        Fitted {
+            allow_nan: true,
+            ..self
+        }
+    }
+
+    /// A fitted regressor (`classes` `None`) or classifier taking `width` features.
+    pub fn predictor(
+        node: &Node,
+        width: usize,
+        classes: &Option<Classes>,
+    ) -> Result<Fitted, SklearnError> {
+        Fitted::new(node, Some(width), Methods::with_proba(classes.is_some()))
+    }
+
+    /// An estimator of class `class` that checks nothing of its input (a pipeline).
+    pub fn unchecked(class: &str, methods: Methods) -> Fitted {
+        Fitted {
+            class: class.to_string(),
+            names: None,
+            width: None,
+            methods,
+            allow_nan: true,
+        }
+    }
+
+    /// The sklearn class name.
+    pub fn class(&self) -> &str {
+        &self.class
+    }
+
+    /// `x` aligned to `feature_names_in_`, its width checked.
+    pub fn prepare(&self, x: Frame) -> Result<Frame, SklearnError> {
+        prepare(x, &self.names, self.width, &self.class)
+    }
+
+    /// An aligned `x` as the numeric matrix the estimator computes on (finite unless NaN is
+    /// allowed).
+    pub fn matrix(&self, x: &Frame) -> Result<Matrix, SklearnError> {
+        if self.allow_nan {
+            x.to_matrix()
+        } else {
+            x.to_finite_matrix(&self.class)
+        }
+    }
+}
+
 /// A rebuilt scikit-learn estimator or transformer.
 pub trait Estimator: Send + Sync + std::fmt::Debug {
+    /// Its class, input and methods.
+    fn fitted(&self) -> &Fitted;
+
     /// The sklearn class name.
-    fn class(&self) -> &str;
+    fn class(&self) -> &str {
+        self.fitted().class()
+    }
 
     /// Whether `transform` is available.
     fn is_transformer(&self) -> bool {
-        false
+        self.fitted().methods == Methods::Transform
     }
 
     /// Whether `method` is available.
     fn supports(&self, method: Method) -> bool {
-        let _ = method;
-        false
+        match self.fitted().methods {
+            Methods::Transform => false,
+            Methods::Predict => method == Method::Predict,
+            Methods::PredictProba => true,
+        }
     }
 
-    /// `transform(X)`.
+    /// `transform(X)`: `X` aligned to the fitted input, then [`Estimator::transform_aligned`].
     fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
+        if !self.is_transformer() {
+            return Err(SklearnError::new(format!(
+                "{} has no transform",
+                self.class()
+            )));
+        }
+        self.transform_aligned(self.fitted().prepare(x)?)
+    }
+
+    /// `transform(X)` of an `X` [`Fitted::prepare`] aligned.
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
         let _ = x;
         Err(SklearnError::new(format!(
             "{} has no transform",
@@ -172,11 +301,18 @@ pub trait Estimator: Send + Sync + std::fmt::Debug {
         if !self.supports(method) {
             return Err(SklearnError::no_attribute(self.class(), method.name()));
         }
-        self.predict_supported(x, method)
+        self.predict_aligned(self.fitted().prepare(x)?, method)
     }
 
-    /// [`Estimator::predict`] for a method [`Estimator::supports`] accepts.
-    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
+    /// [`Estimator::predict`] of an `X` [`Fitted::prepare`] aligned, for a method
+    /// [`Estimator::supports`] accepts: by default, [`Estimator::predict_matrix`] of its
+    /// [`Fitted::matrix`].
+    fn predict_aligned(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
+        self.predict_matrix(self.fitted().matrix(&x)?, method)
+    }
+
+    /// [`Estimator::predict`] of an aligned `X` as a matrix.
+    fn predict_matrix(&self, x: Matrix, method: Method) -> Result<Output, SklearnError> {
         let _ = x;
         Err(SklearnError::no_attribute(self.class(), method.name()))
     }
@@ -243,7 +379,7 @@ pub fn build(node: &Node) -> Result<Box<dyn Estimator>, SklearnError> {
         "Pipeline" => Box::new(compose::Pipeline::load(node)?),
         "ColumnTransformer" => Box::new(compose::ColumnTransformer::load(node)?),
         "FunctionTransformer" => Box::new(compose::Identity::load(node)?),
-        "StandardScaler" => Box::new(preprocess::StandardScaler::load(node)?),
+        "StandardScaler" => Box::new(preprocess::CenterScale::load_standard(node)?),
         "MinMaxScaler" => Box::new(preprocess::MinMaxScaler::load(node)?),
         "SimpleImputer" => Box::new(preprocess::SimpleImputer::load(node)?),
         "OneHotEncoder" => Box::new(encoders::OneHotEncoder::load(node)?),
@@ -257,7 +393,7 @@ pub fn build(node: &Node) -> Result<Box<dyn Estimator>, SklearnError> {
         "HistGradientBoostingClassifier" | "HistGradientBoostingRegressor" => {
             Box::new(hgb::HistGradientBoosting::load(node)?)
         }
-        "RobustScaler" => Box::new(preprocess::RobustScaler::load(node)?),
+        "RobustScaler" => Box::new(preprocess::CenterScale::load_robust(node)?),
         "MaxAbsScaler" => Box::new(preprocess::MaxAbsScaler::load(node)?),
         "Normalizer" => Box::new(preprocess::Normalizer::load(node)?),
         "GaussianNB" => Box::new(neighbors::GaussianNB::load(node)?),
@@ -376,6 +512,19 @@ pub fn classifier_output(p: Matrix, classes: &Classes, method: Method) -> Output
     }
 }
 
+/// A boosted model's raw scores: for each row, `baseline` plus what `add` adds for each
+/// stage (`add(row, scores)`).
+pub fn boosted_raw(x: &Matrix, baseline: &[f64], add: impl Fn(&[f64], &mut [f64])) -> Matrix {
+    let k = baseline.len();
+    let mut data = Vec::with_capacity(x.rows * k);
+    for i in 0..x.rows {
+        let start = data.len();
+        data.extend_from_slice(baseline);
+        add(x.row(i), &mut data[start..]);
+    }
+    Matrix::new(x.rows, k, data)
+}
+
 /// A gradient-boosted classifier's answer from its raw scores: one column is the binary
 /// logit (class 1 when `positive(score)`; probabilities `[1 - expit, expit]`), more columns
 /// are per-class scores (argmax; softmax probabilities).
@@ -398,11 +547,7 @@ pub fn boosted_classifier_output(
             let e = crate::linear::expit(v);
             data.extend([1.0 - e, e]);
         }
-        Matrix {
-            rows: raw.rows,
-            cols: 2,
-            data,
-        }
+        Matrix::new(raw.rows, 2, data)
     } else {
         let mut m = raw;
         if method != Method::Predict {

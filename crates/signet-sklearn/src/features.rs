@@ -4,15 +4,14 @@
 
 use crate::encoders::OneHotEncoder;
 use crate::error::SklearnError;
-use crate::estimator::{feature_names, n_features, prepare, Estimator};
+use crate::estimator::{n_features, Estimator, Fitted, Methods};
 use crate::frame::{Column, Frame, Matrix};
 use signet_skops::Node;
 
 /// `PolynomialFeatures`.
 #[derive(Debug)]
 pub struct PolynomialFeatures {
-    names: Option<Vec<String>>,
-    n: usize,
+    fitted: Fitted,
     /// The input columns multiplied for each output column (empty: the bias column of ones).
     terms: Vec<Vec<usize>>,
 }
@@ -69,22 +68,18 @@ impl PolynomialFeatures {
                 .into());
         }
         Ok(PolynomialFeatures {
-            names: feature_names(node)?,
-            n,
+            fitted: Fitted::new(node, Some(n), Methods::Transform)?,
             terms,
         })
     }
 }
 
 impl Estimator for PolynomialFeatures {
-    fn class(&self) -> &str {
-        "PolynomialFeatures"
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn is_transformer(&self) -> bool {
-        true
-    }
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.n), "PolynomialFeatures")?.to_matrix()?;
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
+        let x = x.to_matrix()?;
         let cols = self.terms.len();
         let mut data = Vec::with_capacity(x.rows * cols);
         for i in 0..x.rows {
@@ -105,7 +100,7 @@ impl Estimator for PolynomialFeatures {
 /// `KBinsDiscretizer`.
 #[derive(Debug)]
 pub struct KBinsDiscretizer {
-    names: Option<Vec<String>>,
+    fitted: Fitted,
     /// The inner edges of each feature (`bin_edges_[j][1:-1]`).
     edges: Vec<Vec<f64>>,
     encoder: Option<OneHotEncoder>,
@@ -134,7 +129,7 @@ impl KBinsDiscretizer {
             Some(OneHotEncoder::load(node.attr("_encoder")?)?)
         };
         Ok(KBinsDiscretizer {
-            names: feature_names(node)?,
+            fitted: Fitted::new(node, Some(edges.len()), Methods::Transform)?,
             edges,
             encoder,
         })
@@ -142,15 +137,11 @@ impl KBinsDiscretizer {
 }
 
 impl Estimator for KBinsDiscretizer {
-    fn class(&self) -> &str {
-        "KBinsDiscretizer"
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn is_transformer(&self) -> bool {
-        true
-    }
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.edges.len()), "KBinsDiscretizer")?
-            .to_finite_matrix("KBinsDiscretizer")?;
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
+        let x = x.to_finite_matrix("KBinsDiscretizer")?;
         let columns = self
             .edges
             .iter()
@@ -164,11 +155,7 @@ impl Estimator for KBinsDiscretizer {
                 )
             })
             .collect();
-        let binned = Frame {
-            names: None,
-            columns,
-            rows: x.rows,
-        };
+        let binned = Frame::unnamed(columns, x.rows);
         match &self.encoder {
             Some(enc) => enc.transform(binned),
             None => Ok(binned),

@@ -7,6 +7,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
 use signet::{ModelInput, TensorData, Value};
+use signet_skops::{Json, Node};
 
 /// One cell of an object column.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +21,24 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// A number; NaN is the missing value.
+    pub fn num(f: f64) -> Cell {
+        if f.is_nan() {
+            Cell::Missing
+        } else {
+            Cell::Num(f)
+        }
+    }
+
+    /// An element of a skops object array: a string, `None`, or a number.
+    pub fn from_node(node: &Node) -> Result<Cell, SklearnError> {
+        Ok(match node.json() {
+            Some(Json::Str(s)) => Cell::Str(s.clone()),
+            Some(Json::Null) => Cell::Missing,
+            _ => Cell::num(node.f64()?),
+        })
+    }
+
     /// The cell as sklearn's float conversion sees it.
     pub fn to_f64(&self) -> Result<f64, SklearnError> {
         match self {
@@ -96,6 +115,11 @@ pub struct Matrix {
 }
 
 impl Matrix {
+    /// A `rows × cols` matrix of C-order `data`.
+    pub fn new(rows: usize, cols: usize, data: Vec<f64>) -> Matrix {
+        Matrix { rows, cols, data }
+    }
+
     /// A `rows` × `cols` matrix of zeros.
     pub fn zeros(rows: usize, cols: usize) -> Matrix {
         Matrix {
@@ -121,15 +145,20 @@ impl Matrix {
                 )
             })
             .collect();
-        Frame {
-            names: None,
-            columns,
-            rows: self.rows,
-        }
+        Frame::unnamed(columns, self.rows)
     }
 }
 
 impl Frame {
+    /// A frame of unnamed columns (what a transformer returns).
+    pub fn unnamed(columns: Vec<Column>, rows: usize) -> Frame {
+        Frame {
+            names: None,
+            columns,
+            rows,
+        }
+    }
+
     /// The frame as a numeric matrix (sklearn's `check_array(X, dtype=float)`).
     pub fn to_matrix(&self) -> Result<Matrix, SklearnError> {
         let cols = self.columns.len();
@@ -230,11 +259,7 @@ impl Frame {
         for p in parts {
             columns.extend(p.columns);
         }
-        Frame {
-            names: None,
-            columns,
-            rows,
-        }
+        Frame::unnamed(columns, rows)
     }
 
     /// The frame sklearn gets from MLflow's pyfunc for an (enforced) input.
@@ -282,11 +307,7 @@ impl Frame {
                         }
                     })
                     .collect();
-                Ok(Frame {
-                    names: None,
-                    columns,
-                    rows,
-                })
+                Ok(Frame::unnamed(columns, rows))
             }
             other => Err(SklearnError::new(format!(
                 "scikit-learn models take a DataFrame or a 2-D array; got {}",

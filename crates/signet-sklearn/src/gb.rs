@@ -4,9 +4,9 @@
 
 use crate::error::SklearnError;
 use crate::estimator::{
-    boosted_classifier_output, feature_names, prepare, Classes, Estimator, Method, Output,
+    boosted_classifier_output, boosted_raw, Classes, Estimator, Fitted, Method, Output,
 };
-use crate::frame::{Frame, Matrix};
+use crate::frame::Matrix;
 use crate::tree::Tree;
 use signet_skops::{Json, Node, NodeKind};
 
@@ -23,9 +23,7 @@ fn logit(x: f64) -> f64 {
 /// A fitted gradient-boosting model.
 #[derive(Debug)]
 pub struct GradientBoosting {
-    class: String,
-    names: Option<Vec<String>>,
-    n_features: usize,
+    fitted: Fitted,
     /// `stages[i][k]`.
     stages: Vec<Vec<Tree>>,
     learning_rate: f64,
@@ -135,9 +133,7 @@ impl GradientBoosting {
             }
         };
         Ok(GradientBoosting {
-            class: node.class.clone(),
-            names: feature_names(node)?,
-            n_features,
+            fitted: Fitted::predictor(node, n_features, &classes)?,
             stages,
             learning_rate: node.attr("learning_rate")?.f64()?,
             init,
@@ -146,36 +142,21 @@ impl GradientBoosting {
     }
 
     fn raw(&self, x: &Matrix) -> Matrix {
-        let k = self.init.len();
-        let mut data = Vec::with_capacity(x.rows * k);
-        for i in 0..x.rows {
-            let row = x.row(i);
-            let mut r = self.init.clone();
+        boosted_raw(x, &self.init, |row, r| {
             for stage in &self.stages {
                 for (j, t) in stage.iter().enumerate() {
                     r[j] += self.learning_rate * t.value(t.apply(row))[0];
                 }
             }
-            data.extend(r);
-        }
-        Matrix {
-            rows: x.rows,
-            cols: k,
-            data,
-        }
+        })
     }
 }
 
 impl Estimator for GradientBoosting {
-    fn class(&self) -> &str {
-        &self.class
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn supports(&self, method: Method) -> bool {
-        method == Method::Predict || self.classes.is_some()
-    }
-    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.n_features), &self.class)?
-            .to_finite_matrix(&self.class)?;
+    fn predict_matrix(&self, x: Matrix, method: Method) -> Result<Output, SklearnError> {
         let raw = self.raw(&x);
         let Some(classes) = &self.classes else {
             return Ok(Output::column(raw.data));

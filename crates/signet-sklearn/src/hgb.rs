@@ -7,8 +7,7 @@
 use crate::encoders::OrdinalEncoder;
 use crate::error::SklearnError;
 use crate::estimator::{
-    boosted_classifier_output, feature_names, n_features, prepare, Classes, Estimator, Method,
-    Output,
+    boosted_classifier_output, boosted_raw, n_features, Classes, Estimator, Fitted, Method, Output,
 };
 use crate::frame::{Frame, Matrix};
 use signet_skops::{ArrayData, Node, NodeKind};
@@ -83,29 +82,21 @@ impl Predictor {
         let flags = |name: &str| -> Result<Vec<bool>, SklearnError> {
             Ok(ints(name)?.into_iter().map(|v| v != 0).collect())
         };
+        // Node indices (negative ones, unused, read as 0).
+        let indices = |name: &str| -> Result<Vec<usize>, SklearnError> {
+            Ok(ints(name)?.into_iter().map(|v| v.max(0) as usize).collect())
+        };
         let left_cats = bitsets(node.attr("raw_left_cat_bitsets")?)?;
         let p = Predictor {
             value: floats("value")?,
-            feature: ints("feature_idx")?
-                .into_iter()
-                .map(|v| v.max(0) as usize)
-                .collect(),
+            feature: indices("feature_idx")?,
             threshold: floats("num_threshold")?,
             missing_left: flags("missing_go_to_left")?,
-            left: ints("left")?
-                .into_iter()
-                .map(|v| v.max(0) as usize)
-                .collect(),
-            right: ints("right")?
-                .into_iter()
-                .map(|v| v.max(0) as usize)
-                .collect(),
+            left: indices("left")?,
+            right: indices("right")?,
             leaf: flags("is_leaf")?,
             categorical: flags("is_categorical")?,
-            bitset_idx: ints("bitset_idx")?
-                .into_iter()
-                .map(|v| v.max(0) as usize)
-                .collect(),
+            bitset_idx: indices("bitset_idx")?,
             left_cats,
         };
         let n = p.value.len();
@@ -240,10 +231,8 @@ enum Link {
 /// A fitted `HistGradientBoosting*`.
 #[derive(Debug)]
 pub struct HistGradientBoosting {
+    fitted: Fitted,
     preprocessor: Option<CategoricalEncoding>,
-    class: String,
-    names: Option<Vec<String>>,
-    n_features: usize,
     baseline: Vec<f64>,
     iterations: Vec<Vec<Predictor>>,
     /// The categories known at fit time, per feature (`None` for numeric features).
@@ -329,10 +318,8 @@ impl HistGradientBoosting {
             None
         };
         Ok(HistGradientBoosting {
+            fitted: Fitted::predictor(node, n_features, &classes)?,
             preprocessor,
-            class: node.class.clone(),
-            names: feature_names(node)?,
-            n_features,
             baseline,
             iterations,
             known,
@@ -342,35 +329,21 @@ impl HistGradientBoosting {
     }
 
     fn raw(&self, x: &Matrix) -> Matrix {
-        let k = self.baseline.len();
-        let mut data = Vec::with_capacity(x.rows * k);
-        for i in 0..x.rows {
-            let row = x.row(i);
-            let mut r = self.baseline.clone();
+        boosted_raw(x, &self.baseline, |row, r| {
             for it in &self.iterations {
                 for (j, p) in it.iter().enumerate() {
                     r[j] += p.predict(row, &self.known);
                 }
             }
-            data.extend(r);
-        }
-        Matrix {
-            rows: x.rows,
-            cols: k,
-            data,
-        }
+        })
     }
 }
 
 impl Estimator for HistGradientBoosting {
-    fn class(&self) -> &str {
-        &self.class
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn supports(&self, method: Method) -> bool {
-        method == Method::Predict || self.classes.is_some()
-    }
-    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.n_features), &self.class)?;
+    fn predict_aligned(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
         let x = match &self.preprocessor {
             Some(p) => p.transform(x)?,
             None => x,

@@ -6,12 +6,14 @@
 //! Modules:
 //! * [`flavor`] — [`SklearnFlavor`] (the `FlavorLoader`), [`SklearnModel`], outputs as numpy
 //!   arrays (class labels with `classes_`' dtype);
-//! * [`estimator`] — the [`Estimator`] trait, [`Output`], [`Classes`], [`build`] (class name
-//!   to estimator; unsupported classes are refused with the supported list);
+//! * [`estimator`] — the [`Estimator`] trait, what every estimator knows of its input
+//!   ([`estimator::Fitted`]: class, `feature_names_in_`, width, methods), [`Output`],
+//!   [`Classes`], [`build`] (class name to estimator; unsupported classes are refused with the
+//!   supported list);
 //! * [`frame`] — [`Frame`]/[`Matrix`]: the input as sklearn sees a DataFrame or array;
 //! * [`compose`] — `Pipeline`, `ColumnTransformer`, identity `FunctionTransformer`;
-//! * [`preprocess`] — `StandardScaler`, `MinMaxScaler`, `RobustScaler`, `MaxAbsScaler`,
-//!   `Normalizer`, `SimpleImputer`;
+//! * [`preprocess`] — `StandardScaler` and `RobustScaler` (one `CenterScale`), `MinMaxScaler`,
+//!   `MaxAbsScaler`, `Normalizer`, `SimpleImputer`;
 //! * [`encoders`] — `OneHotEncoder`, `OrdinalEncoder`;
 //! * [`features`] — `PolynomialFeatures`, `KBinsDiscretizer`;
 //! * [`linear`] — `LinearRegression`, `Ridge`, `Lasso`, `ElasticNet`, `SGDRegressor`,

@@ -5,10 +5,10 @@
 
 use crate::error::SklearnError;
 use crate::estimator::{
-    argmax_rows, feature_names, n_features, prepare, proba_output, softmax, Classes, Estimator,
-    Method, Output,
+    argmax_rows, n_features, proba_output, softmax, Classes, Estimator, Fitted, Method, Methods,
+    Output,
 };
-use crate::frame::{Frame, Matrix};
+use crate::frame::Matrix;
 use signet_skops::Node;
 
 /// `coef_` as a `(targets, features)` matrix, and whether it was 1-D.
@@ -16,22 +16,8 @@ fn read_coef(node: &Node) -> Result<(Matrix, bool), SklearnError> {
     let c = node.attr("coef_")?;
     let (data, shape) = c.f64_array()?;
     match shape.as_slice() {
-        [n] => Ok((
-            Matrix {
-                rows: 1,
-                cols: *n,
-                data,
-            },
-            true,
-        )),
-        [t, n] => Ok((
-            Matrix {
-                rows: *t,
-                cols: *n,
-                data,
-            },
-            false,
-        )),
+        [n] => Ok((Matrix::new(1, *n, data), true)),
+        [t, n] => Ok((Matrix::new(*t, *n, data), false)),
         s => Err(c.error(format!("coef_ has shape {s:?}")).into()),
     }
 }
@@ -51,59 +37,67 @@ fn read_intercept(node: &Node, targets: usize) -> Result<Vec<f64>, SklearnError>
     }
 }
 
-/// `X @ coef.T + intercept`.
-fn scores(x: &Matrix, coef: &Matrix, intercept: &[f64]) -> Matrix {
-    let mut data = Vec::with_capacity(x.rows * coef.rows);
-    for i in 0..x.rows {
-        let row = x.row(i);
-        for (t, b) in intercept.iter().enumerate() {
-            let w = coef.row(t);
-            let dot: f64 = row.iter().zip(w).map(|(a, b)| a * b).sum();
-            data.push(dot + b);
-        }
+/// `coef_` and `intercept_`: scores `X @ coef_.T + intercept_`.
+#[derive(Debug)]
+struct Affine {
+    coef: Matrix,
+    intercept: Vec<f64>,
+}
+
+impl Affine {
+    /// Reads `coef_` and `intercept_`; also says whether `coef_` is 1-D.
+    fn read(node: &Node) -> Result<(Affine, bool), SklearnError> {
+        let (coef, flat) = read_coef(node)?;
+        let intercept = read_intercept(node, coef.rows)?;
+        Ok((Affine { coef, intercept }, flat))
     }
-    Matrix {
-        rows: x.rows,
-        cols: coef.rows,
-        data,
+
+    /// The estimator `node` with these coefficients (one per feature).
+    fn fitted(&self, node: &Node, methods: Methods) -> Result<Fitted, SklearnError> {
+        Fitted::new(node, Some(self.coef.cols), methods)
+    }
+
+    /// `X @ coef.T + intercept`.
+    fn scores(&self, x: &Matrix) -> Matrix {
+        let mut data = Vec::with_capacity(x.rows * self.coef.rows);
+        for i in 0..x.rows {
+            let row = x.row(i);
+            for (t, b) in self.intercept.iter().enumerate() {
+                let w = self.coef.row(t);
+                let dot: f64 = row.iter().zip(w).map(|(a, b)| a * b).sum();
+                data.push(dot + b);
+            }
+        }
+        Matrix::new(x.rows, self.coef.rows, data)
     }
 }
 
 /// `LinearRegression`, `Ridge`, `Lasso`, `ElasticNet`, `SGDRegressor`, `LinearSVR`.
 #[derive(Debug)]
 pub struct LinearModel {
-    class: String,
-    names: Option<Vec<String>>,
-    coef: Matrix,
+    fitted: Fitted,
+    affine: Affine,
     flat: bool,
-    intercept: Vec<f64>,
 }
 
 impl LinearModel {
     /// Reads a fitted linear regressor.
     pub fn load(node: &Node) -> Result<LinearModel, SklearnError> {
-        let (coef, flat) = read_coef(node)?;
+        let (affine, flat) = Affine::read(node)?;
         Ok(LinearModel {
-            class: node.class.clone(),
-            names: feature_names(node)?,
-            intercept: read_intercept(node, coef.rows)?,
-            coef,
+            fitted: affine.fitted(node, Methods::Predict)?,
+            affine,
             flat,
         })
     }
 }
 
 impl Estimator for LinearModel {
-    fn class(&self) -> &str {
-        &self.class
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn supports(&self, method: Method) -> bool {
-        method == Method::Predict
-    }
-    fn predict_supported(&self, x: Frame, _method: Method) -> Result<Output, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.coef.cols), &self.class)?
-            .to_finite_matrix(&self.class)?;
-        let s = scores(&x, &self.coef, &self.intercept);
+    fn predict_matrix(&self, x: Matrix, _method: Method) -> Result<Output, SklearnError> {
+        let s = self.affine.scores(&x);
         Ok(if self.flat {
             Output::column(s.data)
         } else {
@@ -126,18 +120,17 @@ enum Proba {
 /// `LogisticRegression`, `SGDClassifier`, `LinearSVC`: scores `X @ coef_.T + intercept_`.
 #[derive(Debug)]
 pub struct LogisticRegression {
-    class: String,
+    fitted: Fitted,
     proba: Proba,
-    names: Option<Vec<String>>,
-    coef: Matrix,
-    intercept: Vec<f64>,
+    affine: Affine,
     classes: Classes,
 }
 
 impl LogisticRegression {
     /// Reads a fitted classifier.
     pub fn load(node: &Node) -> Result<LogisticRegression, SklearnError> {
-        let (coef, _) = read_coef(node)?;
+        let (affine, _) = Affine::read(node)?;
+        let coef = &affine.coef;
         let classes = Classes::from_node(node.attr("classes_")?)?;
         let expected = if classes.len() <= 2 { 1 } else { classes.len() };
         if coef.rows != expected {
@@ -156,27 +149,20 @@ impl LogisticRegression {
             _ => Proba::None,
         };
         Ok(LogisticRegression {
-            class: node.class.clone(),
+            fitted: affine.fitted(node, Methods::with_proba(proba != Proba::None))?,
             proba,
-            names: feature_names(node)?,
-            intercept: read_intercept(node, coef.rows)?,
-            coef,
+            affine,
             classes,
         })
     }
 }
 
 impl Estimator for LogisticRegression {
-    fn class(&self) -> &str {
-        &self.class
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn supports(&self, method: Method) -> bool {
-        method == Method::Predict || self.proba != Proba::None
-    }
-    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.coef.cols), &self.class)?
-            .to_finite_matrix(&self.class)?;
-        let s = scores(&x, &self.coef, &self.intercept);
+    fn predict_matrix(&self, x: Matrix, method: Method) -> Result<Output, SklearnError> {
+        let s = self.affine.scores(&x);
         let binary = s.cols == 1;
         match method {
             Method::Predict => {
@@ -197,11 +183,7 @@ impl Estimator for LogisticRegression {
                         let e = expit(v);
                         data.extend([1.0 - e, e]);
                     }
-                    Matrix {
-                        rows: s.rows,
-                        cols: 2,
-                        data,
-                    }
+                    Matrix::new(s.rows, 2, data)
                 } else if self.proba == Proba::OneVsRest {
                     let mut m = s;
                     for i in 0..m.rows {

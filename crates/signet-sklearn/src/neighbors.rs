@@ -4,10 +4,10 @@
 
 use crate::error::SklearnError;
 use crate::estimator::{
-    argmax_rows, classifier_output, feature_names, prepare, proba_output, Classes, Estimator,
-    Method, Output,
+    argmax_rows, classifier_output, proba_output, Classes, Estimator, Fitted, Method, Methods,
+    Output,
 };
-use crate::frame::{Frame, Matrix};
+use crate::frame::Matrix;
 use signet_skops::{Json, Node};
 
 /// A distance between two rows.
@@ -44,8 +44,7 @@ impl Metric {
 /// `KNeighborsClassifier` / `KNeighborsRegressor`.
 #[derive(Debug)]
 pub struct KNeighbors {
-    class: String,
-    names: Option<Vec<String>>,
+    fitted: Fitted,
     fit_x: Matrix,
     /// Regressor targets, or classifier label indices.
     y: Vec<f64>,
@@ -63,11 +62,7 @@ impl KNeighbors {
         let [rows, cols] = shape.as_slice() else {
             return Err(fx.error(format!("_fit_X has shape {shape:?}")).into());
         };
-        let fit_x = Matrix {
-            rows: *rows,
-            cols: *cols,
-            data,
-        };
+        let fit_x = Matrix::new(*rows, *cols, data);
         let yn = node.attr("_y")?;
         let (y, yshape) = yn.f64_array()?;
         if yshape != [fit_x.rows] {
@@ -111,18 +106,14 @@ impl KNeighbors {
                     .into())
             }
         };
-        let classes = if node.class.ends_with("Classifier") {
-            let c = Classes::from_node(node.attr("classes_")?)?;
+        let classes = Classes::of_classifier(node)?;
+        if let Some(c) = &classes {
             if y.iter().any(|&v| v < 0.0 || v as usize >= c.len()) {
                 return Err(yn.error("_y holds a label outside classes_").into());
             }
-            Some(c)
-        } else {
-            None
-        };
+        }
         Ok(KNeighbors {
-            class: node.class.clone(),
-            names: feature_names(node)?,
+            fitted: Fitted::predictor(node, fit_x.cols, &classes)?,
             fit_x,
             y,
             k: k as usize,
@@ -153,15 +144,10 @@ impl KNeighbors {
 }
 
 impl Estimator for KNeighbors {
-    fn class(&self) -> &str {
-        &self.class
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn supports(&self, method: Method) -> bool {
-        method == Method::Predict || self.classes.is_some()
-    }
-    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.fit_x.cols), &self.class)?
-            .to_finite_matrix(&self.class)?;
+    fn predict_matrix(&self, x: Matrix, method: Method) -> Result<Output, SklearnError> {
         match &self.classes {
             None => Ok(Output::column(
                 (0..x.rows)
@@ -192,7 +178,7 @@ impl Estimator for KNeighbors {
 /// `GaussianNB`.
 #[derive(Debug)]
 pub struct GaussianNB {
-    names: Option<Vec<String>>,
+    fitted: Fitted,
     theta: Matrix,
     var: Matrix,
     log_prior: Vec<f64>,
@@ -208,11 +194,7 @@ impl GaussianNB {
             let n = node.attr(name)?;
             let (data, shape) = n.f64_array()?;
             match shape.as_slice() {
-                [r, k] if *r == c => Ok(Matrix {
-                    rows: *r,
-                    cols: *k,
-                    data,
-                }),
+                [r, k] if *r == c => Ok(Matrix::new(*r, *k, data)),
                 s => Err(n
                     .error(format!("{name} has shape {s:?} for {c} classes"))
                     .into()),
@@ -225,7 +207,7 @@ impl GaussianNB {
         }
         let prior = node.attr("class_prior_")?.f64_shaped(&[c])?;
         Ok(GaussianNB {
-            names: feature_names(node)?,
+            fitted: Fitted::new(node, Some(theta.cols), Methods::PredictProba)?,
             theta,
             var,
             log_prior: prior.iter().map(|p| p.ln()).collect(),
@@ -258,24 +240,15 @@ impl GaussianNB {
                 data.push(self.log_prior[i] + (norm - 0.5 * sq));
             }
         }
-        Matrix {
-            rows: x.rows,
-            cols: c,
-            data,
-        }
+        Matrix::new(x.rows, c, data)
     }
 }
 
 impl Estimator for GaussianNB {
-    fn class(&self) -> &str {
-        "GaussianNB"
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn supports(&self, _method: Method) -> bool {
-        true
-    }
-    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.theta.cols), "GaussianNB")?
-            .to_finite_matrix("GaussianNB")?;
+    fn predict_matrix(&self, x: Matrix, method: Method) -> Result<Output, SklearnError> {
         let mut jll = self.jll(&x);
         if method == Method::Predict {
             return Ok(Output::Labels {

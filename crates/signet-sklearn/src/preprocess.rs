@@ -1,8 +1,9 @@
-//! Scalers and imputers: `StandardScaler`, `MinMaxScaler`, `SimpleImputer` (transform as
-//! sklearn 1.9 does; NaN passes through the scalers).
+//! Scalers and imputers: `StandardScaler`, `RobustScaler`, `MinMaxScaler`, `MaxAbsScaler`,
+//! `Normalizer`, `SimpleImputer` (transform as sklearn 1.9 does; NaN passes through the
+//! scalers).
 
 use crate::error::SklearnError;
-use crate::estimator::{feature_names, n_features, prepare, Estimator};
+use crate::estimator::{n_features, Estimator, Fitted, Methods};
 use crate::frame::{Cell, Column, Frame};
 use signet_skops::{Json, Node, NodeKind};
 
@@ -14,28 +15,34 @@ fn opt_vec(node: &Node, name: &str, n: usize) -> Result<Option<Vec<f64>>, Sklear
         .map_err(Into::into)
 }
 
+/// `n_features_in_`, which a fitted scaler or imputer has.
 fn width(node: &Node) -> Result<usize, SklearnError> {
     n_features(node)?.ok_or_else(|| node.error("n_features_in_ is missing").into())
 }
 
-/// `StandardScaler`: `(x - mean_) / scale_`.
+/// A fitted transformer taking `n` features.
+fn transformer(node: &Node, n: usize) -> Result<Fitted, SklearnError> {
+    Fitted::new(node, Some(n), Methods::Transform)
+}
+
+/// `StandardScaler` (`(x - mean_) / scale_`) and `RobustScaler` (`(x - center_) / scale_`):
+/// `(x - center) / scale`, each optional.
 #[derive(Debug)]
-pub struct StandardScaler {
-    names: Option<Vec<String>>,
-    n: usize,
-    mean: Option<Vec<f64>>,
+pub struct CenterScale {
+    fitted: Fitted,
+    center: Option<Vec<f64>>,
     scale: Option<Vec<f64>>,
 }
 
-impl StandardScaler {
-    /// Reads a fitted scaler.
-    pub fn load(node: &Node) -> Result<StandardScaler, SklearnError> {
+impl CenterScale {
+    /// Reads a fitted `StandardScaler`.
+    pub fn load_standard(node: &Node) -> Result<CenterScale, SklearnError> {
         let n = width(node)?;
         // sklearn subtracts mean_ only when with_mean; scale_ is None without with_std.
         let flag = |name: &str| -> Result<bool, SklearnError> {
             Ok(node.get(name).map(Node::bool).transpose()?.unwrap_or(true))
         };
-        let mean = if flag("with_mean")? {
+        let center = if flag("with_mean")? {
             opt_vec(node, "mean_", n)?
         } else {
             None
@@ -45,11 +52,20 @@ impl StandardScaler {
         } else {
             None
         };
-        Ok(StandardScaler {
-            names: feature_names(node)?,
-            n,
-            mean,
+        Ok(CenterScale {
+            fitted: transformer(node, n)?,
+            center,
             scale,
+        })
+    }
+
+    /// Reads a fitted `RobustScaler`.
+    pub fn load_robust(node: &Node) -> Result<CenterScale, SklearnError> {
+        let n = width(node)?;
+        Ok(CenterScale {
+            fitted: transformer(node, n)?,
+            center: opt_vec(node, "center_", n)?,
+            scale: opt_vec(node, "scale_", n)?,
         })
     }
 }
@@ -65,24 +81,16 @@ fn map_columns(x: &Frame, f: impl Fn(usize, f64) -> f64) -> Result<Frame, Sklear
             ))
         })
         .collect::<Result<_, SklearnError>>()?;
-    Ok(Frame {
-        names: None,
-        columns,
-        rows: x.rows,
-    })
+    Ok(Frame::unnamed(columns, x.rows))
 }
 
-impl Estimator for StandardScaler {
-    fn class(&self) -> &str {
-        "StandardScaler"
+impl Estimator for CenterScale {
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn is_transformer(&self) -> bool {
-        true
-    }
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.n), "StandardScaler")?;
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
         map_columns(&x, |j, v| {
-            let v = self.mean.as_ref().map_or(v, |m| v - m[j]);
+            let v = self.center.as_ref().map_or(v, |c| v - c[j]);
             self.scale.as_ref().map_or(v, |s| v / s[j])
         })
     }
@@ -91,8 +99,7 @@ impl Estimator for StandardScaler {
 /// `MinMaxScaler`: `x * scale_ + min_`, clipped to `feature_range` when `clip`.
 #[derive(Debug)]
 pub struct MinMaxScaler {
-    names: Option<Vec<String>>,
-    n: usize,
+    fitted: Fitted,
     scale: Vec<f64>,
     min: Vec<f64>,
     clip: Option<(f64, f64)>,
@@ -113,8 +120,7 @@ impl MinMaxScaler {
             _ => None,
         };
         Ok(MinMaxScaler {
-            names: feature_names(node)?,
-            n,
+            fitted: transformer(node, n)?,
             scale: node.attr("scale_")?.f64_shaped(&[n])?,
             min: node.attr("min_")?.f64_shaped(&[n])?,
             clip,
@@ -123,14 +129,10 @@ impl MinMaxScaler {
 }
 
 impl Estimator for MinMaxScaler {
-    fn class(&self) -> &str {
-        "MinMaxScaler"
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn is_transformer(&self) -> bool {
-        true
-    }
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.n), "MinMaxScaler")?;
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
         map_columns(&x, |j, v| {
             let v = v * self.scale[j] + self.min[j];
             match self.clip {
@@ -155,7 +157,7 @@ enum Missing {
 /// `SimpleImputer` (numeric or object statistics; `add_indicator` is refused).
 #[derive(Debug)]
 pub struct SimpleImputer {
-    names: Option<Vec<String>>,
+    fitted: Fitted,
     n: usize,
     missing: Missing,
     /// The statistic of each feature (`Missing` when none was observed).
@@ -195,32 +197,12 @@ impl SimpleImputer {
             NodeKind::ObjectArray { items, .. } => (
                 items
                     .iter()
-                    .map(|i| match i.json() {
-                        Some(Json::Str(s)) => Ok(Cell::Str(s.clone())),
-                        Some(Json::Null) => Ok(Cell::Missing),
-                        _ => i.f64().map(|f| {
-                            if f.is_nan() {
-                                Cell::Missing
-                            } else {
-                                Cell::Num(f)
-                            }
-                        }),
-                    })
+                    .map(Cell::from_node)
                     .collect::<Result<Vec<_>, _>>()?,
                 false,
             ),
             _ => (
-                stats
-                    .f64_shaped(&[n])?
-                    .into_iter()
-                    .map(|f| {
-                        if f.is_nan() {
-                            Cell::Missing
-                        } else {
-                            Cell::Num(f)
-                        }
-                    })
-                    .collect(),
+                stats.f64_shaped(&[n])?.into_iter().map(Cell::num).collect(),
                 true,
             ),
         };
@@ -230,7 +212,7 @@ impl SimpleImputer {
                 .into());
         }
         Ok(SimpleImputer {
-            names: feature_names(node)?,
+            fitted: transformer(node, n)?,
             n,
             missing,
             statistics,
@@ -254,14 +236,10 @@ impl SimpleImputer {
 }
 
 impl Estimator for SimpleImputer {
-    fn class(&self) -> &str {
-        "SimpleImputer"
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn is_transformer(&self) -> bool {
-        true
-    }
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.n), "SimpleImputer")?;
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
         let mut columns = Vec::with_capacity(self.n);
         for (j, col) in x.columns.iter().enumerate() {
             let stat = &self.statistics[j];
@@ -280,12 +258,7 @@ impl Estimator for SimpleImputer {
                 columns.push(Column::Num(
                     v.into_iter()
                         .map(|val| {
-                            let cell = if val.is_nan() {
-                                Cell::Missing
-                            } else {
-                                Cell::Num(val)
-                            };
-                            if self.is_missing(&cell) {
+                            if self.is_missing(&Cell::num(val)) {
                                 fill
                             } else {
                                 val
@@ -308,56 +281,14 @@ impl Estimator for SimpleImputer {
                 ));
             }
         }
-        Ok(Frame {
-            names: None,
-            columns,
-            rows: x.rows,
-        })
-    }
-}
-
-/// `RobustScaler`: `(x - center_) / scale_` (each optional).
-#[derive(Debug)]
-pub struct RobustScaler {
-    names: Option<Vec<String>>,
-    n: usize,
-    center: Option<Vec<f64>>,
-    scale: Option<Vec<f64>>,
-}
-
-impl RobustScaler {
-    /// Reads a fitted scaler.
-    pub fn load(node: &Node) -> Result<RobustScaler, SklearnError> {
-        let n = width(node)?;
-        Ok(RobustScaler {
-            names: feature_names(node)?,
-            n,
-            center: opt_vec(node, "center_", n)?,
-            scale: opt_vec(node, "scale_", n)?,
-        })
-    }
-}
-
-impl Estimator for RobustScaler {
-    fn class(&self) -> &str {
-        "RobustScaler"
-    }
-    fn is_transformer(&self) -> bool {
-        true
-    }
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.n), "RobustScaler")?;
-        map_columns(&x, |j, v| {
-            let v = self.center.as_ref().map_or(v, |c| v - c[j]);
-            self.scale.as_ref().map_or(v, |s| v / s[j])
-        })
+        Ok(Frame::unnamed(columns, x.rows))
     }
 }
 
 /// `MaxAbsScaler`: `x / scale_`.
 #[derive(Debug)]
 pub struct MaxAbsScaler {
-    names: Option<Vec<String>>,
+    fitted: Fitted,
     scale: Vec<f64>,
 }
 
@@ -366,21 +297,17 @@ impl MaxAbsScaler {
     pub fn load(node: &Node) -> Result<MaxAbsScaler, SklearnError> {
         let n = width(node)?;
         Ok(MaxAbsScaler {
-            names: feature_names(node)?,
+            fitted: transformer(node, n)?,
             scale: node.attr("scale_")?.f64_shaped(&[n])?,
         })
     }
 }
 
 impl Estimator for MaxAbsScaler {
-    fn class(&self) -> &str {
-        "MaxAbsScaler"
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn is_transformer(&self) -> bool {
-        true
-    }
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.scale.len()), "MaxAbsScaler")?;
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
         map_columns(&x, |j, v| v / self.scale[j])
     }
 }
@@ -388,8 +315,7 @@ impl Estimator for MaxAbsScaler {
 /// `Normalizer`: each row divided by its `l1`, `l2` or `max` norm (zero norms left alone).
 #[derive(Debug)]
 pub struct Normalizer {
-    names: Option<Vec<String>>,
-    n: usize,
+    fitted: Fitted,
     norm: String,
 }
 
@@ -401,23 +327,18 @@ impl Normalizer {
             return Err(node.error(format!("unknown norm '{norm}'")).into());
         }
         Ok(Normalizer {
-            names: feature_names(node)?,
-            n: width(node)?,
+            fitted: transformer(node, width(node)?)?,
             norm,
         })
     }
 }
 
 impl Estimator for Normalizer {
-    fn class(&self) -> &str {
-        "Normalizer"
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn is_transformer(&self) -> bool {
-        true
-    }
-    fn transform(&self, x: Frame) -> Result<Frame, SklearnError> {
-        let mut m =
-            prepare(x, &self.names, Some(self.n), "Normalizer")?.to_finite_matrix("Normalizer")?;
+    fn transform_aligned(&self, x: Frame) -> Result<Frame, SklearnError> {
+        let mut m = x.to_finite_matrix("Normalizer")?;
         for i in 0..m.rows {
             let row = &mut m.data[i * m.cols..(i + 1) * m.cols];
             let norm = match self.norm.as_str() {

@@ -3,8 +3,8 @@
 //! pair and libsvm's `multiclass_probability` coupling). Kernels: linear, poly, rbf, sigmoid.
 
 use crate::error::SklearnError;
-use crate::estimator::{feature_names, prepare, proba_output, Classes, Estimator, Method, Output};
-use crate::frame::{Frame, Matrix};
+use crate::estimator::{proba_output, Classes, Estimator, Fitted, Method, Methods, Output};
+use crate::frame::Matrix;
 use signet_skops::Node;
 
 #[derive(Debug, Clone, Copy)]
@@ -37,8 +37,7 @@ impl Kernel {
 /// A fitted `SVC` or `SVR`.
 #[derive(Debug)]
 pub struct Svm {
-    class: String,
-    names: Option<Vec<String>>,
+    fitted: Fitted,
     kernel: Kernel,
     sv: Matrix,
     /// `_dual_coef_`: `(n_class - 1, n_SV)` (one row for SVR).
@@ -81,11 +80,7 @@ impl Svm {
             let n = node.attr(name)?;
             let (data, shape) = n.f64_array()?;
             match shape.as_slice() {
-                [r, c] => Ok(Matrix {
-                    rows: *r,
-                    cols: *c,
-                    data,
-                }),
+                [r, c] => Ok(Matrix::new(*r, *c, data)),
                 s => Err(n.error(format!("{name} has shape {s:?}")).into()),
             }
         };
@@ -149,9 +144,9 @@ impl Svm {
             }
             (None, None)
         };
+        let methods = Methods::with_proba(platt.is_some());
         Ok(Svm {
-            class: node.class.clone(),
-            names: feature_names(node)?,
+            fitted: Fitted::new(node, Some(sv.cols), methods)?,
             kernel,
             sv,
             coef,
@@ -287,15 +282,10 @@ fn multiclass_probability(k: usize, r: &[Vec<f64>]) -> Vec<f64> {
 }
 
 impl Estimator for Svm {
-    fn class(&self) -> &str {
-        &self.class
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn supports(&self, method: Method) -> bool {
-        method == Method::Predict || self.platt.is_some()
-    }
-    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        let x = prepare(x, &self.names, Some(self.sv.cols), &self.class)?
-            .to_finite_matrix(&self.class)?;
+    fn predict_matrix(&self, x: Matrix, method: Method) -> Result<Output, SklearnError> {
         let Some(classes) = &self.classes else {
             return Ok(Output::column(
                 (0..x.rows).map(|i| self.decisions(x.row(i))[0]).collect(),
@@ -319,13 +309,6 @@ impl Estimator for Svm {
         for i in 0..x.rows {
             data.extend(self.probabilities(&self.decisions(x.row(i)), a, b));
         }
-        Ok(proba_output(
-            Matrix {
-                rows: x.rows,
-                cols: k,
-                data,
-            },
-            method,
-        ))
+        Ok(proba_output(Matrix::new(x.rows, k, data), method))
     }
 }

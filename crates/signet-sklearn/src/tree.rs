@@ -4,10 +4,8 @@
 //! where `missing_go_to_left` says.
 
 use crate::error::SklearnError;
-use crate::estimator::{
-    classifier_output, feature_names, prepare, Classes, Estimator, Method, Output,
-};
-use crate::frame::{Frame, Matrix};
+use crate::estimator::{classifier_output, Classes, Estimator, Fitted, Method, Output};
+use crate::frame::Matrix;
 use signet_skops::{Node, NodeKind};
 
 /// A fitted `sklearn.tree._tree.Tree` (single output).
@@ -149,8 +147,7 @@ impl Tree {
 /// A decision tree, as its own estimator or inside a forest.
 #[derive(Debug)]
 pub struct DecisionTree {
-    class: String,
-    names: Option<Vec<String>>,
+    fitted: Fitted,
     tree: Tree,
     classes: Option<Classes>,
 }
@@ -159,18 +156,14 @@ impl DecisionTree {
     /// Reads a fitted `DecisionTreeClassifier`/`DecisionTreeRegressor`.
     pub fn load(node: &Node) -> Result<DecisionTree, SklearnError> {
         let tree = Tree::load(node.attr("tree_")?)?;
-        let classes = if node.class.ends_with("Classifier") {
-            let c = Classes::from_node(node.attr("classes_")?)?;
+        let classes = Classes::of_classifier(node)?;
+        if let Some(c) = &classes {
             if c.len() > tree.stride {
                 return Err(node.error("more classes than tree values").into());
             }
-            Some(c)
-        } else {
-            None
-        };
+        }
         Ok(DecisionTree {
-            class: node.class.clone(),
-            names: feature_names(node)?,
+            fitted: Fitted::predictor(node, tree.n_features, &classes)?.allowing_nan(),
             tree,
             classes,
         })
@@ -192,24 +185,11 @@ impl DecisionTree {
     }
 }
 
-fn matrix(
-    x: Frame,
-    names: &Option<Vec<String>>,
-    n: usize,
-    class: &str,
-) -> Result<Matrix, SklearnError> {
-    prepare(x, names, Some(n), class)?.to_matrix()
-}
-
 impl Estimator for DecisionTree {
-    fn class(&self) -> &str {
-        &self.class
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn supports(&self, method: Method) -> bool {
-        method == Method::Predict || self.classes.is_some()
-    }
-    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        let x = matrix(x, &self.names, self.tree.n_features, &self.class)?;
+    fn predict_matrix(&self, x: Matrix, method: Method) -> Result<Output, SklearnError> {
         match &self.classes {
             None => Ok(Output::column(
                 (0..x.rows).map(|i| self.value_row(x.row(i))).collect(),
@@ -229,9 +209,7 @@ impl Estimator for DecisionTree {
 /// `RandomForest*` and `ExtraTrees*`: the mean of the trees.
 #[derive(Debug)]
 pub struct Forest {
-    class: String,
-    names: Option<Vec<String>>,
-    n_features: usize,
+    fitted: Fitted,
     trees: Vec<DecisionTree>,
     classes: Option<Classes>,
 }
@@ -257,24 +235,19 @@ impl Forest {
             return Err(node.error("the forest has no trees").into());
         };
         let n_features = first.tree.n_features;
-        let classes = if node.class.ends_with("Classifier") {
-            let c = Classes::from_node(node.attr("classes_")?)?;
+        let classes = Classes::of_classifier(node)?;
+        if let Some(c) = &classes {
             if trees.iter().any(|t| t.tree.stride < c.len()) {
                 return Err(node.error("a tree has fewer values than classes").into());
             }
-            Some(c)
-        } else {
-            None
-        };
+        }
         if trees.iter().any(|t| t.tree.n_features != n_features) {
             return Err(node
                 .error("the trees disagree on the number of features")
                 .into());
         }
         Ok(Forest {
-            class: node.class.clone(),
-            names: feature_names(node)?,
-            n_features,
+            fitted: Fitted::predictor(node, n_features, &classes)?.allowing_nan(),
             trees,
             classes,
         })
@@ -282,14 +255,10 @@ impl Forest {
 }
 
 impl Estimator for Forest {
-    fn class(&self) -> &str {
-        &self.class
+    fn fitted(&self) -> &Fitted {
+        &self.fitted
     }
-    fn supports(&self, method: Method) -> bool {
-        method == Method::Predict || self.classes.is_some()
-    }
-    fn predict_supported(&self, x: Frame, method: Method) -> Result<Output, SklearnError> {
-        let x = matrix(x, &self.names, self.n_features, &self.class)?;
+    fn predict_matrix(&self, x: Matrix, method: Method) -> Result<Output, SklearnError> {
         let n = self.trees.len() as f64;
         match &self.classes {
             None => Ok(Output::column(

@@ -34,42 +34,53 @@ fn section(name: &str) -> &'static HashSet<&'static str> {
         .unwrap_or_else(|| EMPTY.get_or_init(HashSet::new))
 }
 
-/// The default trusted sections of a loader (skops' `_get_trusted(trusted, default)`).
-fn defaults(loader: &str) -> &'static [&'static str] {
-    match loader {
-        "ObjectNode" => &["SKLEARN_ESTIMATOR", "SKLEARN_INTERNAL"],
-        "FunctionNode" => &["SCIPY_UFUNC", "NUMPY_UFUNC"],
-        "TypeNode" => &["PRIMITIVE", "CONTAINER", "NUMPY_DTYPE"],
-        "NdArrayNode" => &["NUMPY_DTYPE"],
-        "SparseMatrixNode" => &["SPARSE"],
-        "MaskedArrayNode" => &["MASKED_ARRAY"],
-        "RandomStateNode" => &["RANDOM_STATE"],
-        "RandomGeneratorNode" => &["RANDOM_GENERATOR"],
-        "LossNode" => &["SGD_LOSS"],
-        _ => &[],
-    }
-}
+/// What each loader trusts: its default sections (skops' `_get_trusted(trusted, default)`)
+/// and the names it trusts besides them.
+const LOADERS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "ObjectNode",
+        &["SKLEARN_ESTIMATOR", "SKLEARN_INTERNAL"],
+        &[],
+    ),
+    ("FunctionNode", &["SCIPY_UFUNC", "NUMPY_UFUNC"], &[]),
+    ("TypeNode", &["PRIMITIVE", "CONTAINER", "NUMPY_DTYPE"], &[]),
+    ("NdArrayNode", &["NUMPY_DTYPE"], &["numpy.ndarray"]),
+    ("SparseMatrixNode", &["SPARSE"], &[]),
+    ("MaskedArrayNode", &["MASKED_ARRAY"], &[]),
+    ("RandomStateNode", &["RANDOM_STATE"], &[]),
+    ("RandomGeneratorNode", &["RANDOM_GENERATOR"], &[]),
+    ("LossNode", &["SGD_LOSS"], &[]),
+    (
+        "DictNode",
+        &[],
+        &["builtins.dict", "collections.OrderedDict"],
+    ),
+    ("DefaultDictNode", &[], &["collections.defaultdict"]),
+    ("ListNode", &[], &["builtins.list"]),
+    ("SetNode", &[], &["builtins.set"]),
+    ("TupleNode", &[], &["builtins.tuple"]),
+    ("SliceNode", &[], &["builtins.slice"]),
+    ("BytesNode", &[], &["builtins.bytes"]),
+    ("BytearrayNode", &[], &["builtins.bytearray"]),
+    (
+        "_DictWithDeprecatedKeysNode",
+        &[],
+        &["skops.io._sklearn._DictWithDeprecatedKeys"],
+    ),
+];
 
-/// Names trusted by a loader besides its sections.
-fn fixed(loader: &str) -> &'static [&'static str] {
-    match loader {
-        "DictNode" => &["builtins.dict", "collections.OrderedDict"],
-        "DefaultDictNode" => &["collections.defaultdict"],
-        "ListNode" => &["builtins.list"],
-        "SetNode" => &["builtins.set"],
-        "TupleNode" => &["builtins.tuple"],
-        "SliceNode" => &["builtins.slice"],
-        "BytesNode" => &["builtins.bytes"],
-        "BytearrayNode" => &["builtins.bytearray"],
-        "NdArrayNode" => &["numpy.ndarray"],
-        "_DictWithDeprecatedKeysNode" => &["skops.io._sklearn._DictWithDeprecatedKeys"],
-        _ => &[],
-    }
+/// `loader`'s default sections and fixed names (none for a loader not listed).
+fn trust_of(loader: &str) -> (&'static [&'static str], &'static [&'static str]) {
+    LOADERS
+        .iter()
+        .find(|(l, _, _)| *l == loader)
+        .map_or((&[], &[]), |(_, sections, names)| (*sections, *names))
 }
 
 fn trusted_by(loader: &str, name: &str, inherited: &[&'static str]) -> bool {
-    fixed(loader).contains(&name)
-        || defaults(loader)
+    let (sections, names) = trust_of(loader);
+    names.contains(&name)
+        || sections
             .iter()
             .chain(inherited)
             .any(|s| section(s).contains(name))

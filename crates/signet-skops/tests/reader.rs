@@ -3,7 +3,7 @@
 //! protocols), each naming the file and the node.
 
 use serde_json::{json, Value};
-use signet_skops::{ArrayData, Json, NodeKind, SkopsFile};
+use signet_skops::{parse_npy, ArrayData, Json, NodeKind, SkopsFile};
 use std::io::Write;
 use zip::write::SimpleFileOptions;
 
@@ -27,8 +27,10 @@ fn zip_with(
     w.finish().unwrap().into_inner()
 }
 
-fn npy(descr: &str, shape: &str, body: &[u8]) -> Vec<u8> {
-    let header = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}\n");
+/// A `.npy` file: `descr` as written in the header (quoted), C or Fortran order.
+fn npy(descr: &str, fortran: bool, shape: &str, body: &[u8]) -> Vec<u8> {
+    let fortran = if fortran { "True" } else { "False" };
+    let header = format!("{{'descr': {descr}, 'fortran_order': {fortran}, 'shape': {shape}, }}\n");
     let mut out = b"\x93NUMPY\x01\x00".to_vec();
     out.extend_from_slice(&(header.len() as u16).to_le_bytes());
     out.extend_from_slice(header.as_bytes());
@@ -79,8 +81,8 @@ fn scaler() -> (Value, Vec<(&'static str, Vec<u8>)>) {
         ],
     );
     let members = vec![
-        ("1.npy", npy("<f8", "(2,)", &f64s(&[1.0, 2.0]))),
-        ("2.npy", npy("<f8", "(2,)", &f64s(&[0.5, 4.0]))),
+        ("1.npy", npy("'<f8'", false, "(2,)", &f64s(&[1.0, 2.0]))),
+        ("2.npy", npy("'<f8'", false, "(2,)", &f64s(&[0.5, 4.0]))),
     ];
     (schema, members)
 }
@@ -215,7 +217,7 @@ fn refuses_bad_npy_headers_naming_node_and_member() {
     assert_eq!(e.file, "m.skops");
     assert_eq!(e.location, "scale_ (member 2.npy)");
     assert!(e.message.starts_with("truncated .npy header"), "{e}");
-    members[1].1 = npy("|O", "(2,)", &[0; 16]);
+    members[1].1 = npy("'|O'", false, "(2,)", &[0; 16]);
     let e = SkopsFile::from_bytes(&zip_of(&schema, &members), "m.skops", &[]).unwrap_err();
     assert!(
         e.message.contains("pickle, which signet never reads"),
@@ -259,4 +261,87 @@ fn refuses_unknown_loaders_old_protocols_and_bad_schemas() {
         e.to_string(),
         "m.skops: at <root>: the node has no string `__class__`"
     );
+}
+
+// The .npy reader on its own.
+
+#[test]
+fn reads_c_and_fortran_order() {
+    let matrix = |fortran, v: &[f64]| parse_npy(&npy("'<f8'", fortran, "(2, 3)", &f64s(v)));
+    let c = matrix(false, &[1., 2., 3., 4., 5., 6.]).unwrap();
+    assert_eq!(c.shape, vec![2, 3]);
+    assert_eq!(*c.data, ArrayData::F64(vec![1., 2., 3., 4., 5., 6.]));
+    // The same matrix stored column by column.
+    let f = matrix(true, &[1., 4., 2., 5., 3., 6.]).unwrap();
+    assert_eq!(f.data, c.data);
+}
+
+#[test]
+fn reads_ints_bools_strings_and_big_endian() {
+    let a = parse_npy(&npy(
+        "'<i4'",
+        false,
+        "(2,)",
+        &[0xff, 0xff, 0xff, 0xff, 7, 0, 0, 0],
+    ))
+    .unwrap();
+    assert_eq!(*a.data, ArrayData::Int(vec![-1, 7]));
+    let b = parse_npy(&npy("'>i2'", false, "(1,)", &[1, 2])).unwrap();
+    assert_eq!(*b.data, ArrayData::Int(vec![258]));
+    let c = parse_npy(&npy("'|b1'", false, "(2,)", &[1, 0])).unwrap();
+    assert_eq!(*c.data, ArrayData::Bool(vec![true, false]));
+    let mut u = Vec::new();
+    for ch in ['a', 'b', '\0', 'é', '\0', '\0'] {
+        u.extend_from_slice(&(ch as u32).to_le_bytes());
+    }
+    let d = parse_npy(&npy("'<U3'", false, "(2,)", &u)).unwrap();
+    assert_eq!(*d.data, ArrayData::Str(vec!["ab".into(), "é".into()]));
+    let s = parse_npy(&npy("'<f8'", false, "()", &f64s(&[2.5]))).unwrap();
+    assert!(s.shape.is_empty());
+    assert_eq!(s.data.to_f64().unwrap(), vec![2.5]);
+}
+
+#[test]
+fn reads_structured_records_with_padding() {
+    let mut body = Vec::new();
+    for (a, b, c) in [(1i64, 0.5f64, 1u8), (-1, 1.5, 0)] {
+        body.extend_from_slice(&a.to_le_bytes());
+        body.extend_from_slice(&b.to_le_bytes());
+        body.push(c);
+        body.extend_from_slice(&[0; 7]);
+    }
+    let descr = "[('left', '<i8'), ('thr', '<f8'), ('miss', '|u1'), ('', '|V7')]";
+    let a = parse_npy(&npy(descr, false, "(2,)", &body)).unwrap();
+    assert_eq!(a.data.field("left"), Some(&ArrayData::Int(vec![1, -1])));
+    assert_eq!(a.data.field("thr"), Some(&ArrayData::F64(vec![0.5, 1.5])));
+    assert_eq!(a.data.field("miss"), Some(&ArrayData::UInt(vec![1, 0])));
+    assert_eq!(a.data.len(), 2);
+}
+
+#[test]
+fn refuses_bad_input_clearly() {
+    let e = |b: &[u8]| parse_npy(b).unwrap_err().0;
+    assert_eq!(e(b"PK\x03\x04 not npy"), "not a .npy file (bad magic)");
+    assert!(e(&npy("'|O'", false, "(1,)", &[0; 8])).contains("pickle"));
+    assert!(e(&npy("'<f8'", false, "(3,)", &[0; 16])).starts_with("truncated .npy data"));
+    assert!(e(&npy("'<c16'", false, "(1,)", &[0; 16])).contains("unsupported dtype"));
+    assert!(e(b"\x93NUMPY\x01\x00\xff\x00{'descr'").starts_with("truncated .npy header"));
+    assert!(e(&npy("'<f8'", false, "(-1,)", &[])).contains("negative dimension"));
+    let bad = npy("'<f8'", false, "(1,", &[0; 8]);
+    assert!(e(&bad).starts_with("bad .npy header"), "{}", e(&bad));
+    assert!(e(b"\x93NUMPY\x09\x00\x00\x00").contains("version 9"));
+    assert!(e(&npy("'<f8'", false, "(4611686018427387904, 4)", &[])).contains("overflow"));
+    let wide = "[('a', '|V18446744073709551615'), ('b', '|V2')]";
+    assert_eq!(
+        e(&npy(wide, false, "(1,)", &[])),
+        "structured dtype too wide"
+    );
+}
+
+#[test]
+fn never_panics_on_prefixes() {
+    let good = npy("'<f8'", true, "(2, 2)", &f64s(&[1., 2., 3., 4.]));
+    for n in 0..good.len() {
+        let _ = parse_npy(&good[..n]);
+    }
 }

@@ -11,8 +11,8 @@
 //! * `FeatureVectorizer`: its inputs cast to float and concatenated along the feature axis,
 //!   each padded with zeros or truncated to its `inputdimensions` entry.
 
-use super::attrs::{float_list, int_attr, int_list, string_attr, string_list};
-use super::native::{register, NativeOp};
+use super::attrs::{attr, float_attr, float_list, int_attr, int_list, string_attr, string_list};
+use super::native::{NativeOp, Parse, UnaryOp};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
@@ -41,32 +41,23 @@ pub(crate) struct Imputer {
     replaced_int: i64,
 }
 
-impl Eq for Imputer {}
-
-/// Builds `Imputer`.
-pub(crate) fn build_imputer(
-    _ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let floats = float_list(node, "imputed_value_floats")?.unwrap_or_default();
-    let ints = int_list(node, "imputed_value_int64s")?.unwrap_or_default();
-    ensure!(
-        !floats.is_empty() || !ints.is_empty(),
-        "Imputer node `{}`: imputed_value_floats or imputed_value_int64s is required",
-        node.name
-    );
-    let replaced_float = node
-        .attribute
-        .iter()
-        .find(|a| a.name == "replaced_value_float")
-        .map_or(0.0, |a| a.f);
-    let replaced_int = int_attr(node, "replaced_value_int64").unwrap_or(0);
-    Ok(register(Imputer {
-        floats,
-        replaced_float,
-        ints,
-        replaced_int,
-    }))
+impl Parse for Imputer {
+    fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        let floats = float_list(node, "imputed_value_floats")?.unwrap_or_default();
+        let ints = int_list(node, "imputed_value_int64s")?.unwrap_or_default();
+        ensure!(
+            !floats.is_empty() || !ints.is_empty(),
+            "imputed_value_floats or imputed_value_int64s is required"
+        );
+        let replaced_float = float_attr(node, "replaced_value_float").unwrap_or(0.0);
+        let replaced_int = int_attr(node, "replaced_value_int64").unwrap_or(0);
+        Ok(Imputer {
+            floats,
+            replaced_float,
+            ints,
+            replaced_int,
+        })
+    }
 }
 
 fn pick<T: Copy>(values: &[T], col: usize, what: &str) -> TractResult<T> {
@@ -82,7 +73,9 @@ fn pick<T: Copy>(values: &[T], col: usize, what: &str) -> TractResult<T> {
     }
 }
 
-impl Imputer {
+impl UnaryOp for Imputer {
+    const NAME: &'static str = "Imputer";
+
     fn run(&self, x: &Tensor) -> TractResult<Tensor> {
         let shape = x.shape().to_vec();
         let cols = shape.last().copied().unwrap_or(1).max(1);
@@ -146,22 +139,16 @@ pub(crate) struct Binarizer {
     threshold: f32,
 }
 
-impl Eq for Binarizer {}
-
-/// Builds `Binarizer`.
-pub(crate) fn build_binarizer(
-    _ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let threshold = node
-        .attribute
-        .iter()
-        .find(|a| a.name == "threshold")
-        .map_or(0.0, |a| a.f);
-    Ok(register(Binarizer { threshold }))
+impl Parse for Binarizer {
+    fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        let threshold = float_attr(node, "threshold").unwrap_or(0.0);
+        Ok(Binarizer { threshold })
+    }
 }
 
-impl Binarizer {
+impl UnaryOp for Binarizer {
+    const NAME: &'static str = "Binarizer";
+
     fn run(&self, x: &Tensor) -> TractResult<Tensor> {
         let dt = x.datum_type();
         ensure!(
@@ -194,24 +181,19 @@ pub(crate) struct OneHotEncoder {
     zeros: bool,
 }
 
-/// Builds `OneHotEncoder`.
-pub(crate) fn build_one_hot(
-    _ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let cats = match (
-        int_list(node, "cats_int64s")?.filter(|v| !v.is_empty()),
-        string_list(node, "cats_strings")?.filter(|v| !v.is_empty()),
-    ) {
-        (Some(v), None) => Cats::Ints(v),
-        (None, Some(v)) => Cats::Strings(v),
-        _ => bail!(
-            "OneHotEncoder node `{}`: exactly one of cats_int64s and cats_strings must be given",
-            node.name
-        ),
-    };
-    let zeros = int_attr(node, "zeros").unwrap_or(1) != 0;
-    Ok(register(OneHotEncoder { cats, zeros }))
+impl Parse for OneHotEncoder {
+    fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        let cats = match (
+            int_list(node, "cats_int64s")?.filter(|v| !v.is_empty()),
+            string_list(node, "cats_strings")?.filter(|v| !v.is_empty()),
+        ) {
+            (Some(v), None) => Cats::Ints(v),
+            (None, Some(v)) => Cats::Strings(v),
+            _ => bail!("exactly one of cats_int64s and cats_strings must be given"),
+        };
+        let zeros = int_attr(node, "zeros").unwrap_or(1) != 0;
+        Ok(OneHotEncoder { cats, zeros })
+    }
 }
 
 impl OneHotEncoder {
@@ -222,7 +204,7 @@ impl OneHotEncoder {
         }
     }
 
-    fn run(&self, x: &Tensor) -> TractResult<Tensor> {
+    fn encode(&self, x: &Tensor) -> TractResult<Tensor> {
         let width = self.width();
         let indices: Vec<Option<usize>> = match (&self.cats, x.datum_type()) {
             (Cats::Strings(cats), DatumType::String) => {
@@ -325,8 +307,6 @@ pub(crate) struct LabelEncoder {
     default: Column,
 }
 
-impl Eq for LabelEncoder {}
-
 fn column(node: &NodeProto, prefix: &str) -> TractResult<Option<Column>> {
     if let Some(v) = int_list(node, &format!("{prefix}_int64s"))?.filter(|v| !v.is_empty()) {
         return Ok(Some(Column::Ints(v)));
@@ -340,15 +320,10 @@ fn column(node: &NodeProto, prefix: &str) -> TractResult<Option<Column>> {
     Ok(None)
 }
 
-/// Builds `LabelEncoder` (opset 1's `classes_strings` form and opsets 2–4's `keys_*` form;
-/// opset 4's `*_tensor` attributes are read as lists when they hold int64, string or float).
-pub(crate) fn build_label_encoder(
-    ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let op = parse_label_encoder(ctx, node)
-        .with_context(|| format!("invalid LabelEncoder node `{}`", node.name))?;
-    Ok(register(op))
+impl Parse for LabelEncoder {
+    fn parse(ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        parse_label_encoder(ctx, node)
+    }
 }
 
 fn tensor_column(
@@ -356,12 +331,7 @@ fn tensor_column(
     node: &NodeProto,
     name: &str,
 ) -> TractResult<Option<Column>> {
-    let Some(t) = node
-        .attribute
-        .iter()
-        .find(|a| a.name == name)
-        .and_then(|a| a.t.as_ref())
-    else {
+    let Some(t) = attr(node, name).and_then(|a| a.t.as_ref()) else {
         return Ok(None);
     };
     let t = ctx.load_tensor(t)?;
@@ -409,11 +379,9 @@ fn parse_label_encoder(ctx: &ParsingContext, node: &NodeProto) -> TractResult<La
             Column::Strings(_) => Column::Strings(vec![
                 string_attr(node, "default_string").unwrap_or_else(|| "_Unused".into())
             ]),
-            Column::Floats(_) => Column::Floats(vec![node
-                .attribute
-                .iter()
-                .find(|a| a.name == "default_float")
-                .map_or(-0.0, |a| a.f)]),
+            Column::Floats(_) => {
+                Column::Floats(vec![float_attr(node, "default_float").unwrap_or(-0.0)])
+            }
         },
     };
     Ok(LabelEncoder {
@@ -432,7 +400,7 @@ impl LabelEncoder {
         }
     }
 
-    fn run(&self, x: &Tensor) -> TractResult<Tensor> {
+    fn map(&self, x: &Tensor) -> TractResult<Tensor> {
         let input: Vec<Option<Key>> = match (&self.keys, x.datum_type()) {
             (Column::Strings(_), DatumType::String) => x
                 .try_as_plain_ram()?
@@ -500,29 +468,25 @@ pub(crate) struct FeatureVectorizer {
     dims: Vec<usize>,
 }
 
-/// Builds `FeatureVectorizer`.
-pub(crate) fn build_feature_vectorizer(
-    _ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let dims = int_list(node, "inputdimensions")?
-        .unwrap_or_default()
-        .into_iter()
-        .map(|d| usize::try_from(d).map_err(|_| format_err!("negative input dimension {d}")))
-        .collect::<TractResult<Vec<_>>>()
-        .with_context(|| format!("invalid FeatureVectorizer node `{}`", node.name))?;
-    ensure!(
-        dims.len() == node.input.len(),
-        "FeatureVectorizer node `{}`: {} inputs but {} inputdimensions",
-        node.name,
-        node.input.len(),
-        dims.len()
-    );
-    Ok(register(FeatureVectorizer { dims }))
+impl Parse for FeatureVectorizer {
+    fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        let dims = int_list(node, "inputdimensions")?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| usize::try_from(d).map_err(|_| format_err!("negative input dimension {d}")))
+            .collect::<TractResult<Vec<_>>>()?;
+        ensure!(
+            dims.len() == node.input.len(),
+            "{} inputs but {} inputdimensions",
+            node.input.len(),
+            dims.len()
+        );
+        Ok(FeatureVectorizer { dims })
+    }
 }
 
 impl FeatureVectorizer {
-    fn run(&self, inputs: &[TValue]) -> TractResult<Tensor> {
+    fn concat(&self, inputs: &[TValue]) -> TractResult<Tensor> {
         let width: usize = self.dims.iter().sum();
         let rows = match inputs.first().map(|t| t.shape()) {
             Some([n, ..]) if inputs[0].rank() > 1 => *n,
@@ -550,123 +514,32 @@ impl FeatureVectorizer {
 }
 
 // ---------------------------------------------------------------------------------------------
-// tract plumbing: each operator is a `NativeOp`.
+// tract plumbing: the other one-input operators are `UnaryOp`s too, `FeatureVectorizer` a
+// `NativeOp`.
 
-impl NativeOp for Imputer {
-    fn name(&self) -> &'static str {
-        "Imputer"
-    }
+impl UnaryOp for OneHotEncoder {
+    const NAME: &'static str = "OneHotEncoder";
 
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        same_type_and_shape(s, inputs, outputs)
-    }
-
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        Ok(tvec!(inputs[0].without_value()))
-    }
-
-    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
-        Ok(tvec!(self.run(&inputs[0])?))
-    }
-}
-
-impl NativeOp for Binarizer {
-    fn name(&self) -> &'static str {
-        "Binarizer"
-    }
-
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        same_type_and_shape(s, inputs, outputs)
-    }
-
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        Ok(tvec!(inputs[0].without_value()))
-    }
-
-    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
-        Ok(tvec!(self.run(&inputs[0])?))
-    }
-}
-
-/// The output has the input's element type and shape.
-fn same_type_and_shape<'r, 'p: 'r>(
-    s: &mut Solver<'r>,
-    inputs: &'p [TensorProxy],
-    outputs: &'p [TensorProxy],
-) -> InferenceResult {
-    s.equals(&outputs[0].datum_type, &inputs[0].datum_type)?;
-    s.equals(&outputs[0].shape, &inputs[0].shape)?;
-    Ok(())
-}
-
-impl NativeOp for OneHotEncoder {
-    fn name(&self) -> &'static str {
-        "OneHotEncoder"
-    }
-
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        s.equals(&outputs[0].datum_type, DatumType::F32)?;
-        s.equals(&outputs[0].rank, inputs[0].rank.bex() + 1)?;
-        let width = self.width().to_dim();
-        s.given(&inputs[0].shape, move |s, shape| {
-            let mut out = shape.clone();
-            out.push(width.clone());
-            s.equals(&outputs[0].shape, out)
-        })?;
-        Ok(())
-    }
-
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        let mut shape: TVec<TDim> = inputs[0].shape.iter().cloned().collect();
+    fn output_fact(&self, input: &TypedFact) -> TractResult<TypedFact> {
+        let mut shape = input.shape.to_tvec();
         shape.push(self.width().to_dim());
-        Ok(tvec!(f32::fact(shape)))
+        Ok(f32::fact(shape))
     }
 
-    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
-        Ok(tvec!(self.run(&inputs[0])?))
+    fn run(&self, x: &Tensor) -> TractResult<Tensor> {
+        self.encode(x)
     }
 }
 
-impl NativeOp for LabelEncoder {
-    fn name(&self) -> &'static str {
-        "LabelEncoder"
+impl UnaryOp for LabelEncoder {
+    const NAME: &'static str = "LabelEncoder";
+
+    fn output_fact(&self, input: &TypedFact) -> TractResult<TypedFact> {
+        Ok(self.values.datum_type().fact(input.shape.clone()))
     }
 
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        s.equals(&outputs[0].datum_type, self.values.datum_type())?;
-        s.equals(&outputs[0].shape, &inputs[0].shape)?;
-        Ok(())
-    }
-
-    fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
-        Ok(tvec!(self
-            .values
-            .datum_type()
-            .fact(inputs[0].shape.clone())))
-    }
-
-    fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
-        Ok(tvec!(self.run(&inputs[0])?))
+    fn run(&self, x: &Tensor) -> TractResult<Tensor> {
+        self.map(x)
     }
 }
 
@@ -677,26 +550,6 @@ impl NativeOp for FeatureVectorizer {
 
     fn inputs(&self) -> Option<usize> {
         None
-    }
-
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        s.equals(&outputs[0].datum_type, DatumType::F32)?;
-        s.equals(&outputs[0].rank, 2)?;
-        let width: usize = self.dims.iter().sum();
-        s.equals(&outputs[0].shape[1], width.to_dim())?;
-        s.given(&inputs[0].rank, move |s, rank| {
-            if rank > 1 {
-                s.equals(&outputs[0].shape[0], &inputs[0].shape[0])
-            } else {
-                s.equals(&outputs[0].shape[0], 1.to_dim())
-            }
-        })?;
-        Ok(())
     }
 
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
@@ -710,7 +563,7 @@ impl NativeOp for FeatureVectorizer {
     }
 
     fn eval(&self, inputs: &[TValue]) -> TractResult<TVec<Tensor>> {
-        Ok(tvec!(self.run(inputs)?))
+        Ok(tvec!(self.concat(inputs)?))
     }
 }
 
@@ -785,7 +638,7 @@ mod tests {
         let op = FeatureVectorizer { dims: vec![2, 1] };
         let a: TValue = shaped(&[2, 1], vec![1.0f64, 2.0]).unwrap().into_tvalue();
         let b: TValue = shaped(&[2, 2], vec![3i64, 4, 5, 6]).unwrap().into_tvalue();
-        let y = op.run(&[a, b]).unwrap();
+        let y = op.concat(&[a, b]).unwrap();
         assert_eq!(floats(&y), vec![1.0, 0.0, 3.0, 2.0, 0.0, 5.0]);
     }
 

@@ -7,6 +7,7 @@
 //! KBinsDiscretizer). This expansion reshapes the indices to 1-D and gives 1-D inputs a
 //! leading axis before the `Gather`.
 
+use super::native::{NativeOp, Parse, Site};
 use tract_core::ops::array::Gather;
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
@@ -17,89 +18,51 @@ use tract_onnx::tract_hir::internal::*;
 #[derive(Clone, Debug, Default, Hash, PartialEq, Eq)]
 pub(crate) struct ArrayFeatureExtractor;
 
-/// Builds `ArrayFeatureExtractor`.
-pub(crate) fn build(
-    _ctx: &ParsingContext,
-    _node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    Ok((expand(ArrayFeatureExtractor), vec![]))
+impl Parse for ArrayFeatureExtractor {
+    fn parse(_ctx: &ParsingContext, _node: &NodeProto) -> TractResult<Self> {
+        Ok(ArrayFeatureExtractor)
+    }
 }
 
-impl Expansion for ArrayFeatureExtractor {
-    fn name(&self) -> StaticName {
-        "ArrayFeatureExtractor".into()
+impl NativeOp for ArrayFeatureExtractor {
+    fn name(&self) -> &'static str {
+        "ArrayFeatureExtractor"
     }
 
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        check_input_arity(inputs, 2)?;
-        check_output_arity(outputs, 1)?;
-        s.equals(&inputs[0].datum_type, &outputs[0].datum_type)?;
-        s.equals(&inputs[1].datum_type, i64::datum_type())?;
-        s.given_2(
-            &inputs[0].shape,
-            &inputs[1].shape,
-            move |s, input_shape, indices_shape| {
-                let k = indices_shape
-                    .iter()
-                    .fold(TDim::from(1), |acc, d| acc * d.clone());
-                let mut out: TVec<TDim> = if input_shape.len() <= 1 {
-                    tvec![1.to_dim()]
-                } else {
-                    input_shape[..input_shape.len() - 1]
-                        .iter()
-                        .cloned()
-                        .collect()
-                };
-                out.push(k);
-                s.equals(&outputs[0].shape, out)
-            },
-        )?;
-        Ok(())
+    fn inputs(&self) -> Option<usize> {
+        Some(2)
     }
 
-    fn wire(
-        &self,
-        prefix: &str,
-        model: &mut TypedModel,
-        inputs: &[OutletId],
-    ) -> TractResult<TVec<OutletId>> {
-        let mut x = inputs[0];
-        let rank = model.outlet_fact(x)?.rank();
+    fn rewrite(&self, site: &mut Site) -> TractResult<Option<TVec<OutletId>>> {
+        let [mut x, mut idx] = [site.inputs[0], site.inputs[1]];
+        let rank = site.fact(x)?.rank();
         ensure!(
             rank >= 1,
             "ArrayFeatureExtractor: the input must have at least one axis"
         );
+        let idx_fact = site.fact(idx)?;
+        ensure!(
+            idx_fact.datum_type == i64::datum_type(),
+            "ArrayFeatureExtractor: the indices must be int64, not {:?}",
+            idx_fact.datum_type
+        );
         if rank == 1 {
-            x = model.wire_node(format!("{prefix}.add_axis"), AxisOp::Add(0), &[x])?[0];
+            x = site.wire("add_axis", AxisOp::Add(0), &[x])?;
         }
-        let mut idx = inputs[1];
-        let idx_fact = model.outlet_fact(idx)?.clone();
         match idx_fact.rank() {
-            0 => idx = model.wire_node(format!("{prefix}.idx_1d"), AxisOp::Add(0), &[idx])?[0],
+            0 => idx = site.wire("idx_1d", AxisOp::Add(0), &[idx])?,
             1 => {}
             _ => {
                 let from: TVec<TDim> = idx_fact.shape.iter().cloned().collect();
                 let n = from.iter().fold(TDim::from(1), |acc, d| acc * d.clone());
-                idx = model.wire_node(
-                    format!("{prefix}.idx_flat"),
-                    AxisOp::Reshape(0, from, tvec![n]),
-                    &[idx],
-                )?[0];
+                idx = site.wire("idx_flat", AxisOp::Reshape(0, from, tvec![n]), &[idx])?;
             }
         }
-        let last = model.outlet_fact(x)?.rank() - 1;
-        model.wire_node(
-            prefix,
-            Gather {
-                axis: last,
-                output_type: None,
-            },
-            &[x, idx],
-        )
+        let last = site.fact(x)?.rank() - 1;
+        let gather = Gather {
+            axis: last,
+            output_type: None,
+        };
+        Ok(Some(tvec!(site.wire("", gather, &[x, idx])?)))
     }
 }

@@ -6,6 +6,7 @@
 //! prod(shape[axis..])]`, wired as the same axis operations (none when the shape is already
 //! that, as `[N, tokens]` with `axis = 1` is).
 
+use super::native::{NativeOp, Parse, Site};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
@@ -17,13 +18,12 @@ pub(crate) struct Flatten {
     axis: i64,
 }
 
-/// Builds `Flatten` (attribute `axis`, default 1).
-pub(crate) fn build(
-    _ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let axis = super::attrs::int_attr(node, "axis").unwrap_or(1);
-    Ok((expand(Flatten { axis }), vec![]))
+/// Reads `Flatten` (attribute `axis`, default 1).
+impl Parse for Flatten {
+    fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        let axis = super::attrs::int_attr(node, "axis").unwrap_or(1);
+        Ok(Flatten { axis })
+    }
 }
 
 impl Flatten {
@@ -45,45 +45,25 @@ impl Flatten {
     }
 }
 
-impl Expansion for Flatten {
-    fn name(&self) -> StaticName {
-        "Flatten".into()
+impl NativeOp for Flatten {
+    fn name(&self) -> &'static str {
+        "Flatten"
     }
 
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        check_input_arity(inputs, 1)?;
-        check_output_arity(outputs, 1)?;
-        s.equals(&outputs[0].datum_type, &inputs[0].datum_type)?;
-        s.given(&inputs[0].shape, move |s, shape| {
-            let [a, b] = self.shape(&shape)?;
-            s.equals(&outputs[0].shape, ShapeFactoid::from(vec![a, b]))
-        })
-    }
-
-    fn wire(
-        &self,
-        prefix: &str,
-        model: &mut TypedModel,
-        inputs: &[OutletId],
-    ) -> TractResult<TVec<OutletId>> {
-        let input_shape = model.outlet_fact(inputs[0])?.shape.to_tvec();
+    fn rewrite(&self, site: &mut Site) -> TractResult<Option<TVec<OutletId>>> {
+        let input = site.inputs[0];
+        let input_shape = site.fact(input)?.shape.to_tvec();
         let output_shape = self.shape(&input_shape)?;
-        let mut wire = tvec!(inputs[0]);
-        if input_shape.as_slice() == output_shape.as_slice() {
-            return Ok(wire);
+        let mut wire = input;
+        if input_shape.as_slice() != output_shape.as_slice() {
+            let ops = tract_core::ops::change_axes::to_axis_ops_with_tf_rules(
+                &input_shape,
+                &output_shape,
+            )?;
+            for (ix, op) in ops.into_iter().enumerate() {
+                wire = site.wire(&ix.to_string(), op, &[wire])?;
+            }
         }
-        for (ix, op) in
-            tract_core::ops::change_axes::to_axis_ops_with_tf_rules(&input_shape, &output_shape)?
-                .into_iter()
-                .enumerate()
-        {
-            wire = model.wire_node(format!("{prefix}.{ix}"), op, &wire)?;
-        }
-        Ok(wire)
+        Ok(Some(tvec!(wire)))
     }
 }

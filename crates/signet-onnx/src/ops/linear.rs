@@ -12,9 +12,10 @@
 //! * regressor: one column per target; the post transform applies to rows of several targets,
 //!   and `PROBIT` to single targets too.
 
-use super::attrs::{float_list, int_list, string_list};
+use super::attrs::{float_list, int_attr};
+use super::native::Parse;
 use super::post_transform::{parse_post_transform, post_transform, PostTransform};
-use super::scoring::{expand_scorer, rows_and_width, Labels, Pick, Scoring};
+use super::scoring::{rows_and_width, Labels, Pick, Scoring};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
@@ -30,8 +31,6 @@ pub(crate) struct LinearClassifier {
     targets: usize,
 }
 
-impl Eq for LinearClassifier {}
-
 /// `LinearRegressor`.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct LinearRegressor {
@@ -41,83 +40,60 @@ pub(crate) struct LinearRegressor {
     targets: usize,
 }
 
-impl Eq for LinearRegressor {}
-
-/// Builds `LinearClassifier`.
-pub(crate) fn build_classifier(
-    _ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let op = parse_classifier(node)
-        .with_context(|| format!("invalid LinearClassifier node `{}`", node.name))?;
-    Ok(expand_scorer(op))
+impl Parse for LinearClassifier {
+    fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        let coefficients = float_list(node, "coefficients")?.unwrap_or_default();
+        ensure!(!coefficients.is_empty(), "coefficients are empty");
+        let labels = Labels::parse(node)?;
+        let intercepts = float_list(node, "intercepts")?.unwrap_or_default();
+        let targets = if intercepts.is_empty() {
+            labels.len()
+        } else {
+            intercepts.len()
+        };
+        ensure!(
+            targets > 0 && coefficients.len() % targets == 0,
+            "{} coefficients do not split into {targets} classes",
+            coefficients.len()
+        );
+        let n_labels = labels.len();
+        ensure!(
+            targets == 1 || n_labels >= targets,
+            "{targets} score columns but {n_labels} class labels"
+        );
+        Ok(LinearClassifier {
+            coefficients,
+            intercepts,
+            labels,
+            post: parse_post_transform(node)?,
+            targets,
+        })
+    }
 }
 
-fn parse_classifier(node: &NodeProto) -> TractResult<LinearClassifier> {
-    let coefficients = float_list(node, "coefficients")?.unwrap_or_default();
-    ensure!(!coefficients.is_empty(), "coefficients are empty");
-    let labels = match (
-        int_list(node, "classlabels_ints")?.filter(|v| !v.is_empty()),
-        string_list(node, "classlabels_strings")?.filter(|v| !v.is_empty()),
-    ) {
-        (_, Some(s)) => Labels::Strings(s),
-        (Some(i), None) => Labels::Ints(i),
-        (None, None) => bail!("one of classlabels_strings, classlabels_ints is required"),
-    };
-    let intercepts = float_list(node, "intercepts")?.unwrap_or_default();
-    let targets = if intercepts.is_empty() {
-        labels.len()
-    } else {
-        intercepts.len()
-    };
-    ensure!(
-        targets > 0 && coefficients.len() % targets == 0,
-        "{} coefficients do not split into {targets} classes",
-        coefficients.len()
-    );
-    let n_labels = labels.len();
-    ensure!(
-        targets == 1 || n_labels >= targets,
-        "{targets} score columns but {n_labels} class labels"
-    );
-    Ok(LinearClassifier {
-        coefficients,
-        intercepts,
-        labels,
-        post: parse_post_transform(node)?,
-        targets,
-    })
-}
-
-/// Builds `LinearRegressor`.
-pub(crate) fn build_regressor(
-    _ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let coefficients = float_list(node, "coefficients")?.unwrap_or_default();
-    let intercepts = float_list(node, "intercepts")?.unwrap_or_default();
-    let targets = node
-        .attribute
-        .iter()
-        .find(|a| a.name == "targets")
-        .map_or(1, |a| a.i);
-    let targets = usize::try_from(targets)
-        .ok()
-        .filter(|t| *t > 0)
-        .ok_or_else(|| format_err!("LinearRegressor node `{}`: bad targets", node.name))?;
-    ensure!(
-        coefficients.len() % targets == 0 && (intercepts.is_empty() || intercepts.len() == targets),
-        "LinearRegressor node `{}`: {} coefficients and {} intercepts for {targets} targets",
-        node.name,
-        coefficients.len(),
-        intercepts.len()
-    );
-    Ok(expand_scorer(LinearRegressor {
-        coefficients,
-        intercepts,
-        post: parse_post_transform(node)?,
-        targets,
-    }))
+impl Parse for LinearRegressor {
+    fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        let coefficients = float_list(node, "coefficients")?.unwrap_or_default();
+        let intercepts = float_list(node, "intercepts")?.unwrap_or_default();
+        let targets = int_attr(node, "targets").unwrap_or(1);
+        let targets = usize::try_from(targets)
+            .ok()
+            .filter(|t| *t > 0)
+            .ok_or_else(|| format_err!("bad targets"))?;
+        ensure!(
+            coefficients.len() % targets == 0
+                && (intercepts.is_empty() || intercepts.len() == targets),
+            "{} coefficients and {} intercepts for {targets} targets",
+            coefficients.len(),
+            intercepts.len()
+        );
+        Ok(LinearRegressor {
+            coefficients,
+            intercepts,
+            post: parse_post_transform(node)?,
+            targets,
+        })
+    }
 }
 
 /// `x·coefᵀ + intercepts` for every row: `(rows, scores)`.
@@ -151,8 +127,24 @@ impl LinearClassifier {
     fn two_labels(&self) -> bool {
         self.labels.len() == 2
     }
+}
 
-    fn run(&self, input: &Tensor) -> TractResult<(Tensor, Tensor)> {
+impl Scoring for LinearClassifier {
+    const NAME: &'static str = "LinearClassifier";
+
+    fn labels(&self) -> Option<&Labels> {
+        Some(&self.labels)
+    }
+
+    fn width(&self) -> usize {
+        if self.targets == 1 && self.two_labels() {
+            2
+        } else {
+            self.targets
+        }
+    }
+
+    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
         let (rows, raw) = scores(input, &self.coefficients, &self.intercepts, self.targets)?;
         let k = self.targets;
         let two = self.two_labels();
@@ -194,12 +186,18 @@ impl LinearClassifier {
                 out.extend(s);
             }
         }
-        Ok((labels, Tensor::from_shape(&[rows, width], &out)?))
+        Ok((Some(labels), Tensor::from_shape(&[rows, width], &out)?))
     }
 }
 
-impl LinearRegressor {
-    fn run(&self, input: &Tensor) -> TractResult<Tensor> {
+impl Scoring for LinearRegressor {
+    const NAME: &'static str = "LinearRegressor";
+
+    fn width(&self) -> usize {
+        self.targets
+    }
+
+    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
         let k = self.targets;
         let (rows, mut raw) = scores(input, &self.coefficients, &self.intercepts, k)?;
         if k > 1 || self.post == PostTransform::Probit {
@@ -207,43 +205,6 @@ impl LinearRegressor {
                 post_transform(self.post, row);
             }
         }
-        Tensor::from_shape(&[rows, k], &raw)
-    }
-}
-
-impl Scoring for LinearClassifier {
-    const NAME: &'static str = "LinearClassifier";
-
-    fn label_type(&self) -> Option<DatumType> {
-        Some(self.labels.datum_type())
-    }
-
-    fn width(&self) -> usize {
-        if self.targets == 1 && self.two_labels() {
-            2
-        } else {
-            self.targets
-        }
-    }
-
-    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
-        let (labels, scores) = self.run(input)?;
-        Ok((Some(labels), scores))
-    }
-}
-
-impl Scoring for LinearRegressor {
-    const NAME: &'static str = "LinearRegressor";
-
-    fn label_type(&self) -> Option<DatumType> {
-        None
-    }
-
-    fn width(&self) -> usize {
-        self.targets
-    }
-
-    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
-        Ok((None, self.run(input)?))
+        Ok((None, Tensor::from_shape(&[rows, k], &raw)?))
     }
 }

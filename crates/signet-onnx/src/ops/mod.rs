@@ -3,7 +3,7 @@
 //!
 //! | operator | implementation |
 //! | --- | --- |
-//! | `Scaler` | [`scaler`]: an expansion into `Cast`, `Sub`, `Mul` |
+//! | `Scaler` | [`scaler`]: rewritten into `Cast`, `Sub`, `Mul` |
 //! | `TreeEnsembleRegressor` | [`tree_ensemble`]: an operator of its own, onnxruntime's semantics |
 //! | `TreeEnsembleClassifier` | [`tree_ensemble`]: replaces tract's, whose binary labels differ from onnxruntime |
 //! | `Imputer`, `Binarizer`, `OneHotEncoder`, `LabelEncoder`, `FeatureVectorizer` | [`encoders`] |
@@ -13,7 +13,7 @@
 //! | `ArrayFeatureExtractor` | [`feature_extractor`]: replaces tract's, whose output rank follows the indices' rank |
 //! | (shared) | [`post_transform`]: the scores' post transforms of the scoring operators |
 //! | `StringNormalizer`, `TfIdfVectorizer`, `com.microsoft:Tokenizer` | [`text`] |
-//! | (shared) | [`native`]: the tract traits of signet's one-input operators, written once |
+//! | (shared) | [`native`]: the tract traits of every operator here, written once; the registry entries ([`native::build`]) |
 //! | (shared) | [`scoring`]: the tract plumbing of the scoring operators (one input, `label` + `scores` or `scores`) |
 //! | `ZipMap` | not an operator: [`crate::zipmap`] strips it before tract parses the graph |
 
@@ -25,31 +25,46 @@ mod linear;
 mod native;
 mod post_transform;
 mod scaler;
-mod scoring;
+pub(crate) mod scoring;
+
+use scoring::Scorer;
 mod svm;
 mod text;
 mod tree_ensemble;
 
 /// tract's ONNX framework with signet's operators registered.
 pub(crate) fn framework() -> tract_onnx::Onnx {
+    use native::{build, Unary};
     let mut onnx = tract_onnx::onnx();
     let reg = &mut onnx.op_register;
-    reg.insert("Scaler", scaler::build);
-    reg.insert("TreeEnsembleRegressor", tree_ensemble::build_regressor);
-    reg.insert("TreeEnsembleClassifier", tree_ensemble::build_classifier);
-    reg.insert("Imputer", encoders::build_imputer);
-    reg.insert("Binarizer", encoders::build_binarizer);
-    reg.insert("OneHotEncoder", encoders::build_one_hot);
-    reg.insert("LabelEncoder", encoders::build_label_encoder);
-    reg.insert("FeatureVectorizer", encoders::build_feature_vectorizer);
-    reg.insert("SVMClassifier", svm::build_classifier);
-    reg.insert("SVMRegressor", svm::build_regressor);
-    reg.insert("LinearClassifier", linear::build_classifier);
-    reg.insert("LinearRegressor", linear::build_regressor);
-    reg.insert("ArrayFeatureExtractor", feature_extractor::build);
-    reg.insert("Flatten", flatten::build);
-    reg.insert("StringNormalizer", text::build_string_normalizer);
-    reg.insert("Tokenizer", text::build_tokenizer);
-    reg.insert("TfIdfVectorizer", text::build_tfidf);
+    reg.insert("Scaler", build::<scaler::Scaler>);
+    reg.insert(
+        "TreeEnsembleRegressor",
+        build::<Scorer<tree_ensemble::TreeEnsembleRegressorOp>>,
+    );
+    reg.insert(
+        "TreeEnsembleClassifier",
+        build::<Scorer<tree_ensemble::TreeEnsembleClassifierOp>>,
+    );
+    reg.insert("Imputer", build::<Unary<encoders::Imputer>>);
+    reg.insert("Binarizer", build::<Unary<encoders::Binarizer>>);
+    reg.insert("OneHotEncoder", build::<Unary<encoders::OneHotEncoder>>);
+    reg.insert("LabelEncoder", build::<Unary<encoders::LabelEncoder>>);
+    reg.insert("FeatureVectorizer", build::<encoders::FeatureVectorizer>);
+    reg.insert("SVMClassifier", build::<Scorer<svm::SvmClassifier>>);
+    reg.insert("SVMRegressor", build::<Scorer<svm::SvmRegressor>>);
+    reg.insert(
+        "LinearClassifier",
+        build::<Scorer<linear::LinearClassifier>>,
+    );
+    reg.insert("LinearRegressor", build::<Scorer<linear::LinearRegressor>>);
+    reg.insert(
+        "ArrayFeatureExtractor",
+        build::<feature_extractor::ArrayFeatureExtractor>,
+    );
+    reg.insert("Flatten", build::<flatten::Flatten>);
+    reg.insert("StringNormalizer", build::<Unary<text::StringNormalizer>>);
+    reg.insert("Tokenizer", build::<Unary<text::Tokenizer>>);
+    reg.insert("TfIdfVectorizer", build::<Unary<text::TfIdfVectorizer>>);
     onnx
 }

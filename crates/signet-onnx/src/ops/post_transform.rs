@@ -2,10 +2,9 @@
 //! `NONE`, `LOGISTIC`, `SOFTMAX`, `SOFTMAX_ZERO`, `PROBIT`, computed as onnxruntime's
 //! `ml_common.h` computes them, in float.
 
-use super::attrs::string_attr;
+use super::attrs::choice;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
-use tract_onnx::tract_hir::internal::bail;
 
 /// The transform applied to the aggregated scores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -24,14 +23,14 @@ pub(crate) enum PostTransform {
 
 /// The node's `post_transform` attribute (`NONE` when absent).
 pub(crate) fn parse_post_transform(node: &NodeProto) -> TractResult<PostTransform> {
-    Ok(match string_attr(node, "post_transform").as_deref() {
-        None | Some("NONE") => PostTransform::None,
-        Some("LOGISTIC") => PostTransform::Logistic,
-        Some("SOFTMAX") => PostTransform::Softmax,
-        Some("SOFTMAX_ZERO") => PostTransform::SoftmaxZero,
-        Some("PROBIT") => PostTransform::Probit,
-        Some(other) => bail!("unknown post_transform {other:?}"),
-    })
+    {
+        use PostTransform::*;
+        choice(
+            node,
+            "post_transform",
+            &[None, Logistic, Softmax, SoftmaxZero, Probit],
+        )
+    }
 }
 
 /// onnxruntime's `ComputeLogistic`.

@@ -6,65 +6,42 @@
 //! returns float; this expansion does the same with tract's `Sub`, `Mul` and `Cast`.
 
 use super::attrs::float_list;
+use super::native::{NativeOp, Parse, Site};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
-/// The `Scaler` operator as an expansion into tract core operators.
+/// The `Scaler` operator, rewritten into tract core operators.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Scaler {
     offset: Vec<f32>,
     scale: Vec<f32>,
 }
 
-/// Builds the operator from its ONNX node (the `OnnxOpRegister` entry).
-pub(crate) fn build(
-    _ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let scale = float_list(node, "scale")?.unwrap_or_default();
-    let offset = float_list(node, "offset")?.unwrap_or_default();
-    ensure!(
-        !scale.is_empty(),
-        "Scaler node `{}`: empty scale in attributes",
-        node.name
-    );
-    ensure!(
-        scale.len() == offset.len(),
-        "Scaler node `{}`: scale has {} values and offset {}; they must have the same size",
-        node.name,
-        scale.len(),
-        offset.len()
-    );
-    Ok((expand(Scaler { offset, scale }), vec![]))
+impl Parse for Scaler {
+    fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        let scale = float_list(node, "scale")?.unwrap_or_default();
+        let offset = float_list(node, "offset")?.unwrap_or_default();
+        ensure!(!scale.is_empty(), "empty scale in attributes");
+        ensure!(
+            scale.len() == offset.len(),
+            "scale has {} values and offset {}; they must have the same size",
+            scale.len(),
+            offset.len()
+        );
+        Ok(Scaler { offset, scale })
+    }
 }
 
-impl Expansion for Scaler {
-    fn name(&self) -> StaticName {
-        "Scaler".into()
+impl NativeOp for Scaler {
+    fn name(&self) -> &'static str {
+        "Scaler"
     }
 
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        check_input_arity(inputs, 1)?;
-        check_output_arity(outputs, 1)?;
-        s.equals(&outputs[0].datum_type, DatumType::F32)?;
-        s.equals(&outputs[0].shape, &inputs[0].shape)?;
-        Ok(())
-    }
-
-    fn wire(
-        &self,
-        prefix: &str,
-        model: &mut TypedModel,
-        inputs: &[OutletId],
-    ) -> TractResult<TVec<OutletId>> {
-        let fact = model.outlet_fact(inputs[0])?.clone();
+    fn rewrite(&self, site: &mut Site) -> TractResult<Option<TVec<OutletId>>> {
+        let mut x = site.inputs[0];
+        let fact = site.fact(x)?;
         let rank = fact.rank();
         ensure!(
             rank == 1 || rank == 2,
@@ -93,33 +70,17 @@ impl Expansion for Scaler {
             let t = Tensor::from_shape(&shape, v)?;
             Ok(t.cast_to_dt(dt)?.into_owned().into_arc_tensor())
         };
-        let offset = model.add_const(format!("{prefix}.offset"), konst(&self.offset)?)?;
-        let scale = model.add_const(format!("{prefix}.scale"), konst(&self.scale)?)?;
-        let mut x = inputs[0];
+        let offset = site.konst("offset", konst(&self.offset)?)?;
+        let scale = site.konst("scale", konst(&self.scale)?)?;
         if fact.datum_type != dt {
-            x = model.wire_node(
-                format!("{prefix}.cast_in"),
-                tract_core::ops::cast::cast(dt),
-                &[x],
-            )?[0];
+            x = site.wire("cast_in", tract_core::ops::cast::cast(dt), &[x])?;
         }
-        let centered = model.wire_node(
-            format!("{prefix}.sub"),
-            tract_core::ops::math::sub(),
-            &[x, offset],
-        )?[0];
-        let mut y = model.wire_node(
-            format!("{prefix}.mul"),
-            tract_core::ops::math::mul(),
-            &[centered, scale],
-        )?[0];
+        let centered = site.wire("sub", tract_core::ops::math::sub(), &[x, offset])?;
+        let mut y = site.wire("mul", tract_core::ops::math::mul(), &[centered, scale])?;
         if wide {
-            y = model.wire_node(
-                format!("{prefix}.cast_out"),
-                tract_core::ops::cast::cast(f32::datum_type()),
-                &[y],
-            )?[0];
+            let to_float = tract_core::ops::cast::cast(f32::datum_type());
+            y = site.wire("cast_out", to_float, &[y])?;
         }
-        Ok(tvec!(y))
+        Ok(Some(tvec!(y)))
     }
 }

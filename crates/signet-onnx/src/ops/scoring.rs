@@ -8,18 +8,24 @@
 //! [`Scoring`] trait; [`Scorer`] makes it a [`NativeOp`], which [`super::native`] gives
 //! tract's `Expansion` (shape inference), `Op`, `EvalOp` and `TypedOp`.
 
-use super::native::{register, NativeOp};
+use super::attrs::{int_list, string_list};
+use super::native::{NativeOp, Parse};
 use std::fmt::Debug;
+use tract_onnx::model::ParsingContext;
+use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
 /// What a scoring operator provides; the tract traits come from [`Scorer`].
-pub(crate) trait Scoring: Debug + Clone + PartialEq + Eq + Send + Sync + 'static {
+pub(crate) trait Scoring: Debug + Clone + PartialEq + Send + Sync + 'static {
     /// The ONNX operator's name (also the tract op name).
     const NAME: &'static str;
 
-    /// The type of the `label` output, or `None` for an operator that outputs scores only.
-    fn label_type(&self) -> Option<DatumType>;
+    /// The class labels of a classifier, or `None` (the default) for an operator that outputs
+    /// scores only.
+    fn labels(&self) -> Option<&Labels> {
+        None
+    }
 
     /// The number of score columns.
     fn width(&self) -> usize;
@@ -29,17 +35,18 @@ pub(crate) trait Scoring: Debug + Clone + PartialEq + Eq + Send + Sync + 'static
         Ok(())
     }
 
-    /// Labels (`Some` exactly when [`Scoring::label_type`] is) and scores `[rows, width]`.
+    /// Labels (`Some` exactly when [`Scoring::labels`] is) and scores `[rows, width]`.
     fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)>;
 }
 
-/// A [`Scoring`] operator as a [`NativeOp`]: build it with [`expand_scorer`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A [`Scoring`] operator as a [`NativeOp`].
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Scorer<S>(pub(crate) S);
 
-/// The boxed inference operator an `OnnxOpRegister` entry returns for `op`.
-pub(crate) fn expand_scorer<S: Scoring>(op: S) -> (Box<dyn InferenceOp>, Vec<String>) {
-    register(Scorer(op))
+impl<S: Scoring + Parse> Parse for Scorer<S> {
+    fn parse(ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        S::parse(ctx, node).map(Scorer)
+    }
 }
 
 /// The class labels of a classifier.
@@ -65,6 +72,20 @@ pub(crate) enum Pick {
 }
 
 impl Labels {
+    /// The node's `classlabels_strings`, else its `classlabels_ints`.
+    pub(crate) fn parse(node: &NodeProto) -> TractResult<Labels> {
+        Ok(
+            match (
+                int_list(node, "classlabels_ints")?.filter(|v| !v.is_empty()),
+                string_list(node, "classlabels_strings")?.filter(|v| !v.is_empty()),
+            ) {
+                (_, Some(s)) => Labels::Strings(s),
+                (Some(i), None) => Labels::Ints(i),
+                (None, None) => bail!("one of classlabels_strings, classlabels_ints is required"),
+            },
+        )
+    }
+
     /// The number of labels.
     pub(crate) fn len(&self) -> usize {
         match self {
@@ -138,37 +159,11 @@ impl<S: Scoring> NativeOp for Scorer<S> {
     }
 
     fn outputs(&self) -> usize {
-        if self.0.label_type().is_some() {
+        if self.0.labels().is_some() {
             2
         } else {
             1
         }
-    }
-
-    fn rules<'r, 'p: 'r, 's: 'r>(
-        &'s self,
-        s: &mut Solver<'r>,
-        inputs: &'p [TensorProxy],
-        outputs: &'p [TensorProxy],
-    ) -> InferenceResult {
-        let input = &inputs[0];
-        let scores = &outputs[outputs.len() - 1];
-        if let Some(dt) = self.0.label_type() {
-            s.equals(&outputs[0].datum_type, dt)?;
-            s.equals(&outputs[0].rank, 1)?;
-            s.equals(&outputs[0].shape[0], &scores.shape[0])?;
-        }
-        s.equals(&scores.datum_type, DatumType::F32)?;
-        s.equals(&scores.rank, 2)?;
-        s.equals(&scores.shape[1], self.0.width().to_dim())?;
-        s.given(&input.rank, move |s, rank| {
-            if rank == 1 {
-                s.equals(&scores.shape[0], 1.to_dim())
-            } else {
-                s.equals(&scores.shape[0], &input.shape[0])
-            }
-        })?;
-        Ok(())
     }
 
     fn output_facts(&self, inputs: &[&TypedFact]) -> TractResult<TVec<TypedFact>> {
@@ -176,8 +171,8 @@ impl<S: Scoring> NativeOp for Scorer<S> {
         self.0.check_input_type(input.datum_type)?;
         let n = batch_dim(S::NAME, input)?;
         let scores = f32::fact([n.clone(), self.0.width().to_dim()]);
-        Ok(match self.0.label_type() {
-            Some(dt) => tvec!(dt.fact([n]), scores),
+        Ok(match self.0.labels() {
+            Some(labels) => tvec!(labels.datum_type().fact([n]), scores),
             None => tvec!(scores),
         })
     }

@@ -18,9 +18,10 @@
 //! Outputs: classifier `label [N]` (int64 or string) and `scores float [N, k]`; regressor
 //! `float [N, 1]`.
 
-use super::attrs::{float_list, int_attr, int_list, string_attr, string_list};
+use super::attrs::{choice, float_list, int_attr, int_list};
+use super::native::Parse;
 use super::post_transform::{logistic, parse_post_transform, post_transform, PostTransform};
-use super::scoring::{expand_scorer, rows_and_width, Labels, Pick, Scoring};
+use super::scoring::{rows_and_width, Labels, Pick, Scoring};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
@@ -46,13 +47,11 @@ struct Kernels {
 
 impl Kernels {
     fn parse(node: &NodeProto) -> TractResult<Kernels> {
-        let kernel = match string_attr(node, "kernel_type").as_deref() {
-            None | Some("LINEAR") => Kernel::Linear,
-            Some("POLY") => Kernel::Poly,
-            Some("RBF") => Kernel::Rbf,
-            Some("SIGMOID") => Kernel::Sigmoid,
-            Some(other) => bail!("unknown kernel_type {other:?}"),
-        };
+        let kernel = choice(
+            node,
+            "kernel_type",
+            &[Kernel::Linear, Kernel::Poly, Kernel::Rbf, Kernel::Sigmoid],
+        )?;
         let p = float_list(node, "kernel_params")?.unwrap_or_default();
         let (gamma, coef0, degree) = match p.as_slice() {
             [] => (0.0, 0.0, 0.0),
@@ -134,100 +133,83 @@ pub(crate) struct SvmClassifier {
     all_positive: bool,
 }
 
-impl Eq for SvmClassifier {}
-
-/// Builds `SVMClassifier`.
-pub(crate) fn build_classifier(
-    _ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let op = parse_classifier(node)
-        .with_context(|| format!("invalid SVMClassifier node `{}`", node.name))?;
-    Ok(expand_scorer(op))
-}
-
-fn parse_classifier(node: &NodeProto) -> TractResult<SvmClassifier> {
-    let mut kernels = Kernels::parse(node)?;
-    let labels = match (
-        int_list(node, "classlabels_ints")?.filter(|v| !v.is_empty()),
-        string_list(node, "classlabels_strings")?.filter(|v| !v.is_empty()),
-    ) {
-        (_, Some(s)) => Labels::Strings(s),
-        (Some(i), None) => Labels::Ints(i),
-        (None, None) => bail!("one of classlabels_strings, classlabels_ints is required"),
-    };
-    let k = labels.len();
-    ensure!(k >= 2, "at least two classes are required");
-    let per_class: Vec<usize> = int_list(node, "vectors_per_class")?
-        .unwrap_or_default()
-        .into_iter()
-        .map(|v| usize::try_from(v).map_err(|_| format_err!("negative vectors_per_class")))
-        .collect::<TractResult<_>>()?;
-    let mut starts = Vec::with_capacity(per_class.len());
-    let mut total = 0usize;
-    for &n in &per_class {
-        starts.push(total);
-        total += n;
+impl Parse for SvmClassifier {
+    fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        let mut kernels = Kernels::parse(node)?;
+        let labels = Labels::parse(node)?;
+        let k = labels.len();
+        ensure!(k >= 2, "at least two classes are required");
+        let per_class: Vec<usize> = int_list(node, "vectors_per_class")?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| usize::try_from(v).map_err(|_| format_err!("negative vectors_per_class")))
+            .collect::<TractResult<_>>()?;
+        let mut starts = Vec::with_capacity(per_class.len());
+        let mut total = 0usize;
+        for &n in &per_class {
+            starts.push(total);
+            total += n;
+        }
+        let support = float_list(node, "support_vectors")?.unwrap_or_default();
+        let coefficients = float_list(node, "coefficients")?.unwrap_or_default();
+        ensure!(!coefficients.is_empty(), "coefficients are empty");
+        let rho = float_list(node, "rho")?.unwrap_or_default();
+        let prob_a = float_list(node, "prob_a")?.unwrap_or_default();
+        let prob_b = float_list(node, "prob_b")?.unwrap_or_default();
+        ensure!(
+            prob_a.len() == prob_b.len(),
+            "prob_a and prob_b must have the same size"
+        );
+        let pairs = k * (k - 1) / 2;
+        let features = if total > 0 {
+            ensure!(
+                per_class.len() == k,
+                "{} classes but {} vectors_per_class",
+                k,
+                per_class.len()
+            );
+            ensure!(
+                support.len() % total == 0,
+                "support_vectors ({}) is not a multiple of the vector count {total}",
+                support.len()
+            );
+            ensure!(
+                coefficients.len() >= (k - 1) * total,
+                "coefficients has {} values, {} expected",
+                coefficients.len(),
+                (k - 1) * total
+            );
+            ensure!(rho.len() >= pairs, "rho needs {pairs} values");
+            ensure!(
+                prob_a.is_empty() || prob_a.len() >= pairs,
+                "prob_a needs {pairs} values"
+            );
+            support.len() / total
+        } else {
+            kernels.kernel = Kernel::Linear;
+            ensure!(!rho.is_empty(), "rho must have at least one value");
+            ensure!(
+                coefficients.len() % k == 0,
+                "coefficients is not a multiple of the class count"
+            );
+            coefficients.len() / k
+        };
+        let all_positive = coefficients.iter().all(|&c| c >= 0.0);
+        Ok(SvmClassifier {
+            kernels,
+            labels,
+            per_class,
+            starts,
+            support,
+            coefficients,
+            rho,
+            prob_a,
+            prob_b,
+            post: parse_post_transform(node)?,
+            features,
+            all_positive,
+        })
     }
-    let support = float_list(node, "support_vectors")?.unwrap_or_default();
-    let coefficients = float_list(node, "coefficients")?.unwrap_or_default();
-    ensure!(!coefficients.is_empty(), "coefficients are empty");
-    let rho = float_list(node, "rho")?.unwrap_or_default();
-    let prob_a = float_list(node, "prob_a")?.unwrap_or_default();
-    let prob_b = float_list(node, "prob_b")?.unwrap_or_default();
-    ensure!(
-        prob_a.len() == prob_b.len(),
-        "prob_a and prob_b must have the same size"
-    );
-    let pairs = k * (k - 1) / 2;
-    let features = if total > 0 {
-        ensure!(
-            per_class.len() == k,
-            "{} classes but {} vectors_per_class",
-            k,
-            per_class.len()
-        );
-        ensure!(
-            support.len() % total == 0,
-            "support_vectors ({}) is not a multiple of the vector count {total}",
-            support.len()
-        );
-        ensure!(
-            coefficients.len() >= (k - 1) * total,
-            "coefficients has {} values, {} expected",
-            coefficients.len(),
-            (k - 1) * total
-        );
-        ensure!(rho.len() >= pairs, "rho needs {pairs} values");
-        ensure!(
-            prob_a.is_empty() || prob_a.len() >= pairs,
-            "prob_a needs {pairs} values"
-        );
-        support.len() / total
-    } else {
-        kernels.kernel = Kernel::Linear;
-        ensure!(!rho.is_empty(), "rho must have at least one value");
-        ensure!(
-            coefficients.len() % k == 0,
-            "coefficients is not a multiple of the class count"
-        );
-        coefficients.len() / k
-    };
-    let all_positive = coefficients.iter().all(|&c| c >= 0.0);
-    Ok(SvmClassifier {
-        kernels,
-        labels,
-        per_class,
-        starts,
-        support,
-        coefficients,
-        rho,
-        prob_a,
-        prob_b,
-        post: parse_post_transform(node)?,
-        features,
-        all_positive,
-    })
 }
 
 /// libsvm's pairwise coupling (onnxruntime's `multiclass_probability`), in float.
@@ -391,21 +373,6 @@ impl SvmClassifier {
         };
         (class, scores)
     }
-
-    fn run(&self, input: &Tensor) -> TractResult<(Tensor, Tensor)> {
-        let (rows, x) = float_rows(input, self.features)?;
-        let width = self.score_width();
-        let mut classes = Vec::with_capacity(rows);
-        let mut scores = Vec::with_capacity(rows * width);
-        for r in 0..rows {
-            let (c, s) = self.row(&x[r * self.features..(r + 1) * self.features]);
-            classes.push(c);
-            scores.extend(s);
-        }
-        let picks: Vec<Pick> = classes.into_iter().map(Pick::Class).collect();
-        let labels = self.labels.tensor(&picks)?;
-        Ok((labels, Tensor::from_shape(&[rows, width], &scores)?))
-    }
 }
 
 /// `SVMRegressor`.
@@ -420,54 +387,77 @@ pub(crate) struct SvmRegressor {
     features: usize,
 }
 
-impl Eq for SvmRegressor {}
-
-/// Builds `SVMRegressor`.
-pub(crate) fn build_regressor(
-    _ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let op = parse_regressor(node)
-        .with_context(|| format!("invalid SVMRegressor node `{}`", node.name))?;
-    Ok(expand_scorer(op))
-}
-
-fn parse_regressor(node: &NodeProto) -> TractResult<SvmRegressor> {
-    let mut kernels = Kernels::parse(node)?;
-    let n_supports = usize::try_from(int_attr(node, "n_supports").unwrap_or(0))
-        .map_err(|_| format_err!("negative n_supports"))?;
-    let support = float_list(node, "support_vectors")?.unwrap_or_default();
-    let coefficients = float_list(node, "coefficients")?.unwrap_or_default();
-    ensure!(!coefficients.is_empty(), "coefficients are empty");
-    let rho = *float_list(node, "rho")?
-        .unwrap_or_default()
-        .first()
-        .ok_or_else(|| format_err!("rho is required"))?;
-    let features = if n_supports > 0 {
-        ensure!(
-            support.len() % n_supports == 0 && coefficients.len() >= n_supports,
-            "support_vectors ({}) and coefficients ({}) do not match n_supports {n_supports}",
-            support.len(),
+impl Parse for SvmRegressor {
+    fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        let mut kernels = Kernels::parse(node)?;
+        let n_supports = usize::try_from(int_attr(node, "n_supports").unwrap_or(0))
+            .map_err(|_| format_err!("negative n_supports"))?;
+        let support = float_list(node, "support_vectors")?.unwrap_or_default();
+        let coefficients = float_list(node, "coefficients")?.unwrap_or_default();
+        ensure!(!coefficients.is_empty(), "coefficients are empty");
+        let rho = *float_list(node, "rho")?
+            .unwrap_or_default()
+            .first()
+            .ok_or_else(|| format_err!("rho is required"))?;
+        let features = if n_supports > 0 {
+            ensure!(
+                support.len() % n_supports == 0 && coefficients.len() >= n_supports,
+                "support_vectors ({}) and coefficients ({}) do not match n_supports {n_supports}",
+                support.len(),
+                coefficients.len()
+            );
+            support.len() / n_supports
+        } else {
+            kernels.kernel = Kernel::Linear;
             coefficients.len()
-        );
-        support.len() / n_supports
-    } else {
-        kernels.kernel = Kernel::Linear;
-        coefficients.len()
-    };
-    Ok(SvmRegressor {
-        kernels,
-        n_supports,
-        support,
-        coefficients,
-        rho,
-        one_class: int_attr(node, "one_class").unwrap_or(0) != 0,
-        features,
-    })
+        };
+        Ok(SvmRegressor {
+            kernels,
+            n_supports,
+            support,
+            coefficients,
+            rho,
+            one_class: int_attr(node, "one_class").unwrap_or(0) != 0,
+            features,
+        })
+    }
 }
 
-impl SvmRegressor {
-    fn run(&self, input: &Tensor) -> TractResult<Tensor> {
+impl Scoring for SvmClassifier {
+    const NAME: &'static str = "SVMClassifier";
+
+    fn labels(&self) -> Option<&Labels> {
+        Some(&self.labels)
+    }
+
+    fn width(&self) -> usize {
+        self.score_width()
+    }
+
+    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
+        let (rows, x) = float_rows(input, self.features)?;
+        let width = self.score_width();
+        let mut classes = Vec::with_capacity(rows);
+        let mut scores = Vec::with_capacity(rows * width);
+        for r in 0..rows {
+            let (c, s) = self.row(&x[r * self.features..(r + 1) * self.features]);
+            classes.push(c);
+            scores.extend(s);
+        }
+        let picks: Vec<Pick> = classes.into_iter().map(Pick::Class).collect();
+        let labels = self.labels.tensor(&picks)?;
+        Ok((Some(labels), Tensor::from_shape(&[rows, width], &scores)?))
+    }
+}
+
+impl Scoring for SvmRegressor {
+    const NAME: &'static str = "SVMRegressor";
+
+    fn width(&self) -> usize {
+        1
+    }
+
+    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
         let f = self.features;
         let (rows, x) = float_rows(input, f)?;
         let mut out = Vec::with_capacity(rows);
@@ -490,40 +480,7 @@ impl SvmRegressor {
             }
             out.push(y);
         }
-        Tensor::from_shape(&[rows, 1], &out)
-    }
-}
-
-impl Scoring for SvmClassifier {
-    const NAME: &'static str = "SVMClassifier";
-
-    fn label_type(&self) -> Option<DatumType> {
-        Some(self.labels.datum_type())
-    }
-
-    fn width(&self) -> usize {
-        self.score_width()
-    }
-
-    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
-        let (labels, scores) = self.run(input)?;
-        Ok((Some(labels), scores))
-    }
-}
-
-impl Scoring for SvmRegressor {
-    const NAME: &'static str = "SVMRegressor";
-
-    fn label_type(&self) -> Option<DatumType> {
-        None
-    }
-
-    fn width(&self) -> usize {
-        1
-    }
-
-    fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
-        Ok((None, self.run(input)?))
+        Ok((None, Tensor::from_shape(&[rows, 1], &out)?))
     }
 }
 

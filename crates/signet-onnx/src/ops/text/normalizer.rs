@@ -12,8 +12,9 @@
 //! * The output is `[C']` (`[1, C']`) with `C'` the kept strings, or one empty string when none
 //!   is kept.
 
-use super::{string_tensor, strings, TextOp};
+use super::{string_rows, string_tensor, strings};
 use crate::ops::attrs::{int_attr, string_attr, string_list};
+use crate::ops::native::{Parse, UnaryOp};
 use std::collections::HashSet;
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
@@ -30,7 +31,7 @@ enum Case {
 
 /// `StringNormalizer`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct StringNormalizer {
+pub(crate) struct StringNormalizer {
     case_change: Case,
     /// The case stop words are compared in (`None` when case sensitive).
     compare: Case,
@@ -60,9 +61,8 @@ fn change_case(s: &str, case: Case) -> String {
     }
 }
 
-impl StringNormalizer {
-    /// Reads the node's attributes.
-    pub(super) fn parse(ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+impl Parse for StringNormalizer {
+    fn parse(ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
         let case_change = match string_attr(node, "case_change_action").as_deref() {
             None | Some("NONE") => Case::None,
             Some("LOWER") => Case::Lower,
@@ -93,24 +93,17 @@ impl StringNormalizer {
     }
 }
 
-impl TextOp for StringNormalizer {
+impl StringNormalizer {}
+
+impl UnaryOp for StringNormalizer {
     const NAME: &'static str = "StringNormalizer";
 
-    fn output_type(&self) -> DatumType {
-        DatumType::String
-    }
-
-    fn output_shape(&self, input: &[TDim]) -> TractResult<TVec<TDim>> {
-        ensure!(
-            matches!(input.len(), 1 | 2),
-            "StringNormalizer takes [C] or [1, C] strings, got rank {}",
-            input.len()
-        );
-        let mut out: TVec<TDim> = input.iter().cloned().collect();
+    fn output_fact(&self, input: &TypedFact) -> TractResult<TypedFact> {
+        let mut shape = string_rows(Self::NAME, "1", input)?;
         if let Some(k) = &self.kept {
-            *out.last_mut().expect("rank checked") = k.to_dim();
+            *shape.last_mut().expect("rank checked") = k.to_dim();
         }
-        Ok(out)
+        Ok(DatumType::String.fact(shape))
     }
 
     fn run(&self, input: &Tensor) -> TractResult<Tensor> {

@@ -9,9 +9,10 @@
 //! `weights[i]` (or 1) where the count is positive for `IDF`; counts × `weights[i]` for
 //! `TFIDF`. An empty input gives zeros.
 
-use super::TextOp;
 use crate::ops::attrs::{float_list, int_attr, int_list, string_attr, string_list};
+use crate::ops::native::{Parse, UnaryOp};
 use std::collections::HashMap;
+use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
@@ -33,7 +34,7 @@ enum Mode {
 
 /// `TfIdfVectorizer`.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) struct TfIdfVectorizer {
+pub(crate) struct TfIdfVectorizer {
     mode: Mode,
     min_gram: usize,
     max_gram: usize,
@@ -47,16 +48,14 @@ pub(super) struct TfIdfVectorizer {
 }
 
 // Weights compare by value; a NaN weight merely makes two ops unequal.
-impl Eq for TfIdfVectorizer {}
-
 fn usize_attr(node: &NodeProto, name: &str) -> TractResult<usize> {
     let v = int_attr(node, name).ok_or_else(|| format_err!("{name} is required"))?;
     usize::try_from(v).map_err(|_| format_err!("{name} must not be negative, got {v}"))
 }
 
 impl TfIdfVectorizer {
-    /// Reads the node's attributes and loads the pool.
-    pub(super) fn parse(node: &NodeProto) -> TractResult<Self> {
+    /// Reads the node's attributes.
+    fn from_node(node: &NodeProto) -> TractResult<Self> {
         let mode = match string_attr(node, "mode").as_deref() {
             Some("TF") => Mode::Tf,
             Some("IDF") => Mode::Idf,
@@ -196,19 +195,22 @@ impl TfIdfVectorizer {
     }
 }
 
-impl TextOp for TfIdfVectorizer {
+impl Parse for TfIdfVectorizer {
+    fn parse(_ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        Self::from_node(node)
+    }
+}
+
+impl UnaryOp for TfIdfVectorizer {
     const NAME: &'static str = "TfIdfVectorizer";
 
-    fn output_type(&self) -> DatumType {
-        DatumType::F32
-    }
-
-    fn output_shape(&self, input: &[TDim]) -> TractResult<TVec<TDim>> {
-        Ok(match input.len() {
-            0 | 1 => tvec![self.output_size.to_dim()],
-            2 => tvec![input[0].clone(), self.output_size.to_dim()],
+    fn output_fact(&self, input: &TypedFact) -> TractResult<TypedFact> {
+        let width = self.output_size.to_dim();
+        Ok(f32::fact(match input.rank() {
+            0 | 1 => tvec![width],
+            2 => tvec![input.shape[0].clone(), width],
             r => bail!("TfIdfVectorizer takes [C] or [B, C] inputs, got rank {r}"),
-        })
+        }))
     }
 
     fn run(&self, input: &Tensor) -> TractResult<Tensor> {
@@ -307,7 +309,7 @@ mod tests {
     #[test]
     fn counts_unigrams_and_skip_bigrams_into_their_columns() {
         // Pool: 1-grams [7], [8]; 2-grams [7, 8], [8, 7]; output columns 3, 0, 1, 2.
-        let op = TfIdfVectorizer::parse(&node(vec![
+        let op = TfIdfVectorizer::from_node(&node(vec![
             AttributeProto {
                 name: "mode".into(),
                 s: b"TF".to_vec(),

@@ -16,8 +16,9 @@
 //! onnxruntime compiles the expressions with RE2; signet with the `regex` crate, whose syntax
 //! and leftmost-first semantics agree with RE2's for the expressions skl2onnx writes.
 
-use super::{string_tensor, strings, TextOp};
+use super::{string_rows, string_tensor, strings};
 use crate::ops::attrs::{int_attr, string_attr, string_list};
+use crate::ops::native::{Parse, UnaryOp};
 use regex::Regex;
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
@@ -52,7 +53,7 @@ impl Eq for Split {}
 
 /// `Tokenizer`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Tokenizer {
+pub(crate) struct Tokenizer {
     split: Split,
     mark: bool,
     pad: String,
@@ -70,9 +71,8 @@ fn char_len(text: &str, at: usize) -> usize {
     text[at..].chars().next().map_or(1, char::len_utf8)
 }
 
-impl Tokenizer {
-    /// Reads the node's attributes.
-    pub(super) fn parse(ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+impl Parse for Tokenizer {
+    fn parse(ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
         let mark =
             int_attr(node, "mark").ok_or_else(|| format_err!("attribute mark is not set"))? != 0;
         let pad = string_attr(node, "pad_value")
@@ -114,7 +114,9 @@ impl Tokenizer {
             tokens: ctx.template.symbols.new_with_prefix("tokens"),
         })
     }
+}
 
+impl Tokenizer {
     fn long_enough(&self, s: &str) -> bool {
         s.chars().take(self.min_chars).count() >= self.min_chars
     }
@@ -182,22 +184,13 @@ impl Tokenizer {
     }
 }
 
-impl TextOp for Tokenizer {
+impl UnaryOp for Tokenizer {
     const NAME: &'static str = "Tokenizer";
 
-    fn output_type(&self) -> DatumType {
-        DatumType::String
-    }
-
-    fn output_shape(&self, input: &[TDim]) -> TractResult<TVec<TDim>> {
-        ensure!(
-            matches!(input.len(), 1 | 2),
-            "Tokenizer takes [C] or [N, C] strings, got rank {}",
-            input.len()
-        );
-        let mut out: TVec<TDim> = input.iter().cloned().collect();
-        out.push(self.tokens.to_dim());
-        Ok(out)
+    fn output_fact(&self, input: &TypedFact) -> TractResult<TypedFact> {
+        let mut shape = string_rows(Self::NAME, "N", input)?;
+        shape.push(self.tokens.to_dim());
+        Ok(DatumType::String.fact(shape))
     }
 
     fn run(&self, input: &Tensor) -> TractResult<Tensor> {
@@ -270,13 +263,15 @@ mod tests {
         assert_eq!(t.tokenize("a,b  c"), vec!["a", "b", "c"]);
     }
 
+    /// A 1-D string tensor.
+    fn texts(v: &[&str]) -> Tensor {
+        string_tensor(&[v.len()], v.iter().map(|s| s.to_string()).collect()).unwrap()
+    }
+
     #[test]
     fn rows_are_marked_then_padded_to_the_longest() {
         let t = op(Split::Tokens(Regex::new("[a-z]+").unwrap()), true, 1);
-        let input: Tensor = tract_ndarray::Array1::from(vec!["x y z".to_string(), "w".into()])
-            .into_dyn()
-            .into();
-        let out = t.run(&input).unwrap();
+        let out = t.run(&texts(&["x y z", "w"])).unwrap();
         assert_eq!(out.shape(), &[2, 5]);
         let v = out.try_as_plain_ram().unwrap();
         let v = v.as_slice::<String>().unwrap();
@@ -287,9 +282,6 @@ mod tests {
     #[test]
     fn no_token_at_all_gives_an_empty_token_axis() {
         let t = op(Split::Tokens(Regex::new("[a-z]+").unwrap()), false, 1);
-        let input: Tensor = tract_ndarray::Array1::from(vec!["12".to_string(), "!".into()])
-            .into_dyn()
-            .into();
-        assert_eq!(t.run(&input).unwrap().shape(), &[2, 0]);
+        assert_eq!(t.run(&texts(&["12", "!"])).unwrap().shape(), &[2, 0]);
     }
 }

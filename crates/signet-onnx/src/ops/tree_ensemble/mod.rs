@@ -29,8 +29,9 @@
 mod eval;
 mod parse;
 
+use super::native::Parse;
 use super::post_transform::PostTransform;
-use super::scoring::{expand_scorer, rows_and_width, Labels, Scoring};
+use super::scoring::{rows_and_width, Labels, Scoring};
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::*;
@@ -129,10 +130,6 @@ impl PartialEq for TreeEnsembleRegressorOp {
     }
 }
 
-// Floats compare by value; a NaN threshold merely makes two ops unequal, which only stops
-// tract from merging them.
-impl Eq for TreeEnsembleRegressorOp {}
-
 /// The `TreeEnsembleClassifier` operator.
 ///
 /// Class scores are sums of leaf weights. With more than two classes, base values are added
@@ -164,34 +161,31 @@ impl PartialEq for TreeEnsembleClassifierOp {
     }
 }
 
-impl Eq for TreeEnsembleClassifierOp {}
-
-/// Builds `TreeEnsembleRegressor` from its ONNX node (the `OnnxOpRegister` entry).
-pub(crate) fn build_regressor(
-    ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let ensemble = parse::parse_regressor(ctx, node)
-        .with_context(|| format!("invalid TreeEnsembleRegressor node `{}`", node.name))?;
-    Ok(expand_scorer(TreeEnsembleRegressorOp {
-        ensemble: Arc::new(ensemble),
-    }))
+impl Parse for TreeEnsembleRegressorOp {
+    fn parse(ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        let ensemble = parse::parse_regressor(ctx, node)?;
+        Ok(TreeEnsembleRegressorOp {
+            ensemble: Arc::new(ensemble),
+        })
+    }
 }
 
-/// Builds `TreeEnsembleClassifier` from its ONNX node (the `OnnxOpRegister` entry).
-pub(crate) fn build_classifier(
-    ctx: &ParsingContext,
-    node: &NodeProto,
-) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let op = parse::parse_classifier(ctx, node)
-        .with_context(|| format!("invalid TreeEnsembleClassifier node `{}`", node.name))?;
-    Ok(expand_scorer(op))
+impl Parse for TreeEnsembleClassifierOp {
+    fn parse(ctx: &ParsingContext, node: &NodeProto) -> TractResult<Self> {
+        parse::parse_classifier(ctx, node)
+    }
 }
 
-/// `(rows, features, double precision)` of a tree-ensemble input.
-fn rows_width_wide(input: &Tensor) -> TractResult<(usize, usize, bool)> {
+/// Runs `f` on a tree-ensemble input: its rows, features, whether it is double precision,
+/// and its values as f64.
+fn with_rows<R>(
+    input: &Tensor,
+    f: impl FnOnce(usize, usize, bool, &[f64]) -> TractResult<R>,
+) -> TractResult<R> {
     let (rows, width) = rows_and_width("a tree ensemble", input)?;
-    Ok((rows, width, input.datum_type() == f64::datum_type()))
+    let x = input.cast_to::<f64>()?;
+    let wide = input.datum_type() == f64::datum_type();
+    f(rows, width, wide, x.try_as_plain_ram()?.as_slice::<f64>()?)
 }
 
 /// Tree ensembles take float, double, int64 or int32 inputs.
@@ -206,10 +200,6 @@ fn check_tree_input(dt: DatumType) -> TractResult<()> {
 impl Scoring for TreeEnsembleRegressorOp {
     const NAME: &'static str = "TreeEnsembleRegressor";
 
-    fn label_type(&self) -> Option<DatumType> {
-        None
-    }
-
     fn width(&self) -> usize {
         self.ensemble.n_targets
     }
@@ -219,26 +209,23 @@ impl Scoring for TreeEnsembleRegressorOp {
     }
 
     fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
-        let (rows, width, wide) = rows_width_wide(input)?;
-        let x = input.cast_to::<f64>()?;
-        let x = x.try_as_plain_ram()?.as_slice::<f64>()?;
-        let out = if wide {
-            self.ensemble.regress::<f64, true>(rows, width, x)?
-        } else {
-            self.ensemble.regress::<f32, false>(rows, width, x)?
-        };
-        Ok((
-            None,
-            Tensor::from_shape(&[rows, self.ensemble.n_targets], &out)?,
-        ))
+        with_rows(input, |rows, width, wide, x| {
+            let out = if wide {
+                self.ensemble.regress::<f64, true>(rows, width, x)?
+            } else {
+                self.ensemble.regress::<f32, false>(rows, width, x)?
+            };
+            let scores = Tensor::from_shape(&[rows, self.ensemble.n_targets], &out)?;
+            Ok((None, scores))
+        })
     }
 }
 
 impl Scoring for TreeEnsembleClassifierOp {
     const NAME: &'static str = "TreeEnsembleClassifier";
 
-    fn label_type(&self) -> Option<DatumType> {
-        Some(self.labels.datum_type())
+    fn labels(&self) -> Option<&Labels> {
+        Some(&self.labels)
     }
 
     fn width(&self) -> usize {
@@ -250,16 +237,15 @@ impl Scoring for TreeEnsembleClassifierOp {
     }
 
     fn score(&self, input: &Tensor) -> TractResult<(Option<Tensor>, Tensor)> {
-        let (rows, width, wide) = rows_width_wide(input)?;
-        let x = input.cast_to::<f64>()?;
-        let x = x.try_as_plain_ram()?.as_slice::<f64>()?;
-        let (picks, probs) = if wide {
-            self.classify::<f64, true>(rows, width, x)?
-        } else {
-            self.classify::<f32, false>(rows, width, x)?
-        };
-        let labels = self.labels.tensor(&picks)?;
-        let probs = Tensor::from_shape(&[rows, self.labels.len()], &probs)?;
-        Ok((Some(labels), probs))
+        with_rows(input, |rows, width, wide, x| {
+            let (picks, probs) = if wide {
+                self.classify::<f64, true>(rows, width, x)?
+            } else {
+                self.classify::<f32, false>(rows, width, x)?
+            };
+            let labels = self.labels.tensor(&picks)?;
+            let probs = Tensor::from_shape(&[rows, self.labels.len()], &probs)?;
+            Ok((Some(labels), probs))
+        })
     }
 }

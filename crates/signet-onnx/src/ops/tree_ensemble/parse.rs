@@ -1,7 +1,7 @@
 //! Reading the tree-ensemble operators' attributes into a validated [`Ensemble`].
 
 use super::{Aggregate, Ensemble, Mode, Node, TreeEnsembleClassifierOp};
-use crate::ops::attrs::{float_list, int_list, string_attr, string_list};
+use crate::ops::attrs::{attr, choice, float_list, int_list, string_list};
 use crate::ops::post_transform::parse_post_transform;
 use crate::ops::scoring::Labels;
 use tract_onnx::model::ParsingContext;
@@ -10,18 +10,21 @@ use tract_onnx::prelude::*;
 use tract_onnx::tract_hir::internal::*;
 
 pub(super) fn parse_regressor(ctx: &ParsingContext, node: &NodeProto) -> TractResult<Ensemble> {
-    let n_targets = match node.attribute.iter().find(|a| a.name == "n_targets") {
+    let n_targets = match attr(node, "n_targets") {
         Some(a) => index(a.i, "n_targets")?,
         None => bail!("attribute n_targets is missing"),
     };
     ensure!(n_targets > 0, "n_targets must be positive");
-    let aggregate = match string_attr(node, "aggregate_function").as_deref() {
-        None | Some("SUM") => Aggregate::Sum,
-        Some("AVERAGE") => Aggregate::Average,
-        Some("MIN") => Aggregate::Min,
-        Some("MAX") => Aggregate::Max,
-        Some(other) => bail!("unknown aggregate_function {other:?}"),
-    };
+    let aggregate = choice(
+        node,
+        "aggregate_function",
+        &[
+            Aggregate::Sum,
+            Aggregate::Average,
+            Aggregate::Min,
+            Aggregate::Max,
+        ],
+    )?;
     parse_ensemble(ctx, node, "target", n_targets, aggregate, false)
 }
 
@@ -29,14 +32,8 @@ pub(super) fn parse_classifier(
     ctx: &ParsingContext,
     node: &NodeProto,
 ) -> TractResult<TreeEnsembleClassifierOp> {
-    let ints = node
-        .attribute
-        .iter()
-        .find(|a| a.name == "classlabels_int64s");
-    let strings = node
-        .attribute
-        .iter()
-        .find(|a| a.name == "classlabels_strings");
+    let ints = attr(node, "classlabels_int64s");
+    let strings = attr(node, "classlabels_strings");
     let labels = match (ints, strings) {
         (Some(i), None) => Labels::Ints(i.ints.clone()),
         (None, Some(s)) => Labels::Strings(
@@ -74,7 +71,7 @@ fn float_or_tensor(
     name: &str,
 ) -> TractResult<Option<Vec<f64>>> {
     let tensor_name = format!("{name}_as_tensor");
-    if let Some(attr) = node.attribute.iter().find(|a| a.name == tensor_name) {
+    if let Some(attr) = attr(node, &tensor_name) {
         if let Some(t) = attr.t.as_ref() {
             let t = ctx.load_tensor(t)?;
             let t = t.cast_to::<f64>()?;
