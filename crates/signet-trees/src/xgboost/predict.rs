@@ -6,7 +6,7 @@
 use super::objective::Objective;
 use super::{Booster, Model};
 use crate::error::TreeError;
-use crate::forest::{Forest, Split, BLOCK_ROWS};
+use crate::forest::{Forest, Split, BLOCK_ROWS, ROW_TREES};
 use crate::tree::{CatSets, Node, Tree, CATEGORICAL, DEFAULT_LEFT};
 
 /// How to predict.
@@ -121,40 +121,48 @@ impl Model {
                     let tree = &ens.trees[t];
                     go_left(&tree.nodes()[node], v, &tree.cat_sets)
                 };
-                crate::parallel::for_row_chunks(x, nf, out, g, |xc, oc| {
-                    // Blocks of rows walked through one tree at a time (forest.rs); each row
-                    // still adds the trees in order, so no result bit changes.
-                    let mut leaf = [0u32; BLOCK_ROWS];
-                    let blocks = xc
-                        .chunks(nf * BLOCK_ROWS)
-                        .zip(oc.chunks_mut(g * BLOCK_ROWS));
-                    for (xb, ob) in blocks {
-                        let leaf = &mut leaf[..ob.len() / g];
-                        for t in t0..t1 {
-                            ens.forest.leaves(t, xb, nf, leaf, &special);
-                            let grp = ens.tree_info[t];
-                            let outs = ob.chunks_exact_mut(g).zip(leaf.iter());
-                            match &ens.weight_drop {
-                                None => {
-                                    for (o, l) in outs {
-                                        o[grp] += ens.forest.value(*l);
-                                    }
-                                }
-                                Some(w) if opts.inplace => {
-                                    let b = self.base_margin[grp];
-                                    for (o, l) in outs {
-                                        o[grp] += ((b + ens.forest.value(*l)) - b) * w[t];
-                                    }
-                                }
-                                Some(w) => {
-                                    for (o, l) in outs {
-                                        o[grp] += ens.forest.value(*l) * w[t];
-                                    }
+                let add = |t: usize, leaf: u32, o: &mut [f32]| {
+                    let v = ens.forest.value(leaf);
+                    let grp = ens.tree_info[t];
+                    o[grp] += match &ens.weight_drop {
+                        None => v,
+                        Some(w) if opts.inplace => {
+                            let b = self.base_margin[grp];
+                            ((b + v) - b) * w[t]
+                        }
+                        Some(w) => v * w[t],
+                    };
+                };
+                if rows == 1 {
+                    // One row: groups of trees walked together (forest.rs), added in order.
+                    let mut leaf = [0u32; ROW_TREES];
+                    for start in (t0..t1).step_by(ROW_TREES) {
+                        let group = start..(start + ROW_TREES).min(t1);
+                        let leaf = &mut leaf[..group.len()];
+                        ens.forest.row_leaves(group.clone(), x, leaf, &special);
+                        for (t, l) in group.zip(leaf.iter()) {
+                            add(t, *l, out);
+                        }
+                    }
+                } else {
+                    crate::parallel::for_row_chunks(x, nf, out, g, |xc, oc| {
+                        // Blocks of rows walked through one tree at a time (forest.rs); each
+                        // row still adds the trees in order, so no result bit changes.
+                        let mut leaf = [0u32; BLOCK_ROWS];
+                        let blocks = xc
+                            .chunks(nf * BLOCK_ROWS)
+                            .zip(oc.chunks_mut(g * BLOCK_ROWS));
+                        for (xb, ob) in blocks {
+                            let leaf = &mut leaf[..ob.len() / g];
+                            for t in t0..t1 {
+                                ens.forest.leaves(t, xb, nf, leaf, &special);
+                                for (o, l) in ob.chunks_exact_mut(g).zip(leaf.iter()) {
+                                    add(t, *l, o);
                                 }
                             }
                         }
-                    }
-                });
+                    });
+                }
             }
             Booster::Linear { weights } => {
                 let bias = &weights[nf * g..];
