@@ -97,14 +97,21 @@ struct Special {
     left: u32,
 }
 
+/// Where a tree starts in [`Forest::nodes`] and how deep it is.
+#[derive(Clone, Copy, Debug)]
+struct Root {
+    node: u32,
+    depth: u32,
+}
+
 /// The flat layout of an ensemble (see the module documentation).
 #[derive(Clone, Debug, Default)]
 pub struct Forest<T> {
     nodes: Vec<FlatNode<T>>,
     /// Flat node → its value if it is a leaf (read once a tree, off the walk's cache lines).
     values: Vec<T>,
-    roots: Vec<u32>,
-    depths: Vec<u32>,
+    /// Each tree's root and depth.
+    roots: Vec<Root>,
     specials: Vec<Special>,
     /// Flat node → index in its original tree (read only off the hot path).
     original: Vec<u32>,
@@ -124,7 +131,6 @@ impl<T: Real> Forest<T> {
             nodes: Vec::new(),
             values: Vec::new(),
             roots: Vec::new(),
-            depths: Vec::new(),
             specials: Vec::new(),
             original: Vec::new(),
         };
@@ -196,8 +202,10 @@ impl<T: Real> Forest<T> {
                 f.values.push(n.value);
                 f.original.push(i as u32);
             }
-            f.roots.push(base as u32);
-            f.depths.push(depth_of.iter().copied().max().unwrap_or(0));
+            f.roots.push(Root {
+                node: base as u32,
+                depth: depth_of.iter().copied().max().unwrap_or(0),
+            });
         }
         Ok(f)
     }
@@ -225,11 +233,12 @@ impl<T: Real> Forest<T> {
         leaf: &mut [u32],
         special: &impl Fn(usize, usize, T) -> bool,
     ) {
-        leaf.fill(self.roots[tree]);
+        let root = self.roots[tree];
+        leaf.fill(root.node);
         if nf == 0 {
             return self.leaves_rowless(leaf, special);
         }
-        for _ in 0..self.depths[tree] {
+        for _ in 0..root.depth {
             let mut moved = false;
             for (row, p) in x.chunks_exact(nf).zip(leaf.iter_mut()) {
                 let next = self.next(*p, row, special);
@@ -253,9 +262,11 @@ impl<T: Real> Forest<T> {
         leaf: &mut [u32],
         special: &impl Fn(usize, usize, T) -> bool,
     ) {
-        let roots = &self.roots[trees.clone()];
-        leaf.copy_from_slice(roots);
-        let depth = self.depths[trees].iter().copied().max().unwrap_or(0);
+        let mut depth = 0;
+        for (p, root) in leaf.iter_mut().zip(&self.roots[trees]) {
+            *p = root.node;
+            depth = depth.max(root.depth);
+        }
         for _ in 0..depth {
             let mut moved = false;
             for p in leaf.iter_mut() {
