@@ -337,25 +337,14 @@ mod tests {
     use super::*;
     use crate::tree::{CatSets, Node, Tree};
 
-    fn split(feature: u32, t: f64, l: u32, r: u32) -> Node<f64> {
-        Node {
-            value: t,
-            feature,
-            left: l,
-            right: r,
-            flags: 0,
-            cats: 0,
-        }
-    }
-
     #[test]
     fn walks_like_the_tree() {
         // 0: x0 <= 1 ? 1 : 2;  2: x1 <= 0 ? 3 : 4 (special: decided by the callback)
         let t = Tree::new(
             vec![
-                split(0, 1.0, 1, 2),
+                Node::split(0, 1.0, 1, 2),
                 Node::leaf(10.0),
-                split(1, 0.0, 3, 4),
+                Node::split(1, 0.0, 3, 4),
                 Node::leaf(20.0),
                 Node::leaf(30.0),
             ],
@@ -401,18 +390,18 @@ mod tests {
         // features go where NaN goes.
         let leaf = Tree::new(vec![Node::leaf(1.0)], CatSets::default(), 1).unwrap();
         let stump = Tree::new(
-            vec![split(0, 0.0, 1, 2), Node::leaf(2.0), Node::leaf(3.0)],
+            vec![Node::split(0, 0.0, 1, 2), Node::leaf(2.0), Node::leaf(3.0)],
             CatSets::default(),
             1,
         )
         .unwrap();
         let deep = Tree::new(
             vec![
-                split(0, 5.0, 2, 1),
+                Node::split(0, 5.0, 2, 1),
                 Node::leaf(4.0),
-                split(0, 1.0, 3, 4),
+                Node::split(0, 1.0, 3, 4),
                 Node::leaf(5.0),
-                split(0, 2.0, 5, 6),
+                Node::split(0, 2.0, 5, 6),
                 Node::leaf(6.0),
                 Node::leaf(7.0),
             ],

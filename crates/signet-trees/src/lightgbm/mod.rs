@@ -16,7 +16,7 @@ pub mod objective;
 pub mod parse;
 pub mod sklearn;
 
-use crate::error::TreeError;
+use crate::error::{check_shape, TreeError};
 use crate::forest::{Forest, Split, BLOCK_ROWS, ROW_TREES};
 use crate::tree::{CatSets, Node, Tree, CATEGORICAL, DEFAULT_LEFT, MISSING_NAN, MISSING_ZERO};
 use objective::Objective;
@@ -206,14 +206,7 @@ impl Booster {
         num_iteration: Option<i64>,
         raw_score: bool,
     ) -> Result<Vec<f64>, TreeError> {
-        let nf = self.num_features;
-        if rows.checked_mul(nf) != Some(x.len()) {
-            return Err(TreeError::input(format!(
-                "expected {rows} rows of {nf} features ({} values), got {} values",
-                rows.saturating_mul(nf),
-                x.len()
-            )));
-        }
+        check_shape(rows, self.num_features, x.len(), None)?;
         let mut out = vec![0f64; rows * self.num_tree_per_iteration];
         self.predict_into(x, rows, num_iteration, raw_score, &mut out)?;
         Ok(out)
@@ -231,16 +224,7 @@ impl Booster {
     ) -> Result<(), TreeError> {
         let nf = self.num_features;
         let k = self.num_tree_per_iteration;
-        if rows.checked_mul(nf) != Some(x.len()) || out.len() != rows * k {
-            return Err(TreeError::input(format!(
-                "expected {rows} rows of {nf} features ({} values) and room for {} outputs, got \
-                 {} values and {}",
-                rows.saturating_mul(nf),
-                rows.saturating_mul(k),
-                x.len(),
-                out.len()
-            )));
-        }
+        check_shape(rows, nf, x.len(), Some((k, out.len())))?;
         out.fill(0.0);
         let total = self.num_iterations();
         let iters = match num_iteration {

@@ -5,7 +5,7 @@
 
 use super::objective::Objective;
 use super::{Booster, Model};
-use crate::error::TreeError;
+use crate::error::{check_shape, TreeError};
 use crate::forest::{Forest, Split, BLOCK_ROWS, ROW_TREES};
 use crate::tree::{CatSets, Node, Tree, CATEGORICAL, DEFAULT_LEFT};
 
@@ -67,14 +67,7 @@ impl Model {
     /// Predicts `rows` rows of `x` (row-major, `num_feature` columns, NaN for missing);
     /// returns `rows * output_width` values.
     pub fn predict(&self, x: &[f32], rows: usize, opts: &Options) -> Result<Vec<f32>, TreeError> {
-        let nf = self.num_feature;
-        if rows.checked_mul(nf) != Some(x.len()) {
-            return Err(TreeError::input(format!(
-                "expected {rows} rows of {nf} features ({} values), got {} values",
-                rows.saturating_mul(nf),
-                x.len()
-            )));
-        }
+        check_shape(rows, self.num_feature, x.len(), None)?;
         let mut out = vec![0f32; rows * self.groups];
         self.predict_into(x, rows, opts, &mut out)?;
         out.truncate(rows * self.output_width(opts.margin));
@@ -93,16 +86,7 @@ impl Model {
     ) -> Result<(), TreeError> {
         let nf = self.num_feature;
         let g = self.groups;
-        if rows.checked_mul(nf) != Some(x.len()) || out.len() != rows * g {
-            return Err(TreeError::input(format!(
-                "expected {rows} rows of {nf} features ({} values) and room for {} outputs, got \
-                 {} values and {}",
-                rows.saturating_mul(nf),
-                rows.saturating_mul(g),
-                x.len(),
-                out.len()
-            )));
-        }
+        check_shape(rows, nf, x.len(), Some((g, out.len())))?;
         for o in out.chunks_exact_mut(g) {
             o.copy_from_slice(&self.base_margin);
         }
