@@ -50,6 +50,16 @@ for case, r in lib["single"].items():
           f"{us(fast) if fast else '–'} | {us(s)} | {r['python'] / s:.1f}× | "
           f"{f'{c / s:.1f}×' if c else '–'} | {f'{fast / v * 1e9:.1f}' if fast else '–'} | "
           f"{s / v * 1e9:.1f} |")
+print("\non-CPU time of the calling thread (µs a call; leaves out time waiting for a core, but in")
+print("a VM still grows with the host's contention)")
+print("| model | Python call | C one-row fast | signet wall (an upper bound) | Python on-CPU / signet wall |")
+print("| --- | ---: | ---: | ---: | ---: |")
+for case, r in lib["single"].items():
+    lib_name, size = case.split("_", 1)
+    s = signet(f"{lib_name}_single_{size}")
+    fast = r.get("LGBM_BoosterPredictForMatSingleRowFast_cpu")
+    print(f"| {case} | {us(r['python_cpu'])} | {us(fast) if fast else '–'} | {us(s)} | "
+          f"{r['python_cpu'] / s:.1f}× |")
 if lib["batch"]:
     print("\nbatch, 300-tree models (library: multithreaded C++ on 2 threads)")
     print("| case | library | signet | library/signet |")
