@@ -262,6 +262,7 @@ impl<T: Real> Forest<T> {
         leaf: &mut [u32],
         special: &impl Fn(usize, usize, T) -> bool,
     ) {
+        debug_assert_eq!(leaf.len(), trees.len(), "one position per tree");
         let mut depth = 0;
         for (p, root) in leaf.iter_mut().zip(&self.roots[trees]) {
             *p = root.node;
