@@ -1,13 +1,20 @@
 //! signet-trees prediction speed on the models and data of `tests/trees/bench_libraries.py`
 //! (run by `scripts/trees_bench.sh`, which compares with the libraries' own predict):
-//! a single row, and batches of 10k and 1M rows, for XGBoost and LightGBM.
+//! single rows on every model size (`{xgb,lgb}_single_<size>`: one call per row, cycling over
+//! the first 1,000 rows, as the library timings do), and batches of 10k and 1M rows on the
+//! 300-tree models.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use signet_trees::{lightgbm, xgboost};
 use std::hint::black_box;
 use std::path::PathBuf;
 
+/// Features per row.
 const F: usize = 30;
+/// Rows the single-row benchmarks cycle over.
+const ROWS: usize = 1000;
+/// The model sizes `bench_libraries.py` writes.
+const SIZES: [&str; 4] = ["t10", "default", "t300", "t1000"];
 
 fn dir() -> PathBuf {
     PathBuf::from(std::env::var("SIGNET_TREES_BENCH_DIR").expect(
@@ -24,27 +31,36 @@ fn read<T: Copy, const N: usize>(name: &str, from: fn([u8; N]) -> T) -> Vec<T> {
 }
 
 fn bench(c: &mut Criterion) {
-    let xgb = xgboost::Model::load(&dir().join("xgb.ubj")).expect("xgb.ubj");
-    let lgb = lightgbm::Booster::load(&dir().join("lgb.txt")).expect("lgb.txt");
     let x32: Vec<f32> = read("x32.bin", f32::from_le_bytes);
     let x64: Vec<f64> = read("x64.bin", f64::from_le_bytes);
     let opts = xgboost::predict::Options::default();
     let mut g = c.benchmark_group("trees");
     // Single rows through the allocation-free entry points, as a server calls them.
-    let mut out32 = [0f32; 1];
-    g.bench_function("xgb_single", |b| {
-        b.iter(|| {
-            xgb.predict_into(black_box(&x32[..F]), 1, &opts, &mut out32)
-                .unwrap()
-        })
-    });
-    let mut out64 = [0f64; 1];
-    g.bench_function("lgb_single", |b| {
-        b.iter(|| {
-            lgb.predict_into(black_box(&x64[..F]), 1, None, false, &mut out64)
-                .unwrap()
-        })
-    });
+    for size in SIZES {
+        let xgb = xgboost::Model::load(&dir().join(format!("xgb_{size}.ubj"))).expect("xgb");
+        let lgb = lightgbm::Booster::load(&dir().join(format!("lgb_{size}.txt"))).expect("lgb");
+        let mut out32 = [0f32; 1];
+        let mut r = 0;
+        g.bench_function(format!("xgb_single_{size}"), |b| {
+            b.iter(|| {
+                r = (r + 1) % ROWS;
+                let row = &x32[r * F..(r + 1) * F];
+                xgb.predict_into(black_box(row), 1, &opts, &mut out32)
+                    .unwrap()
+            })
+        });
+        let mut out64 = [0f64; 1];
+        g.bench_function(format!("lgb_single_{size}"), |b| {
+            b.iter(|| {
+                r = (r + 1) % ROWS;
+                let row = &x64[r * F..(r + 1) * F];
+                lgb.predict_into(black_box(row), 1, None, false, &mut out64)
+                    .unwrap()
+            })
+        });
+    }
+    let xgb = xgboost::Model::load(&dir().join("xgb_t300.ubj")).expect("xgb_t300.ubj");
+    let lgb = lightgbm::Booster::load(&dir().join("lgb_t300.txt")).expect("lgb_t300.txt");
     g.sample_size(10);
     for (rows, name) in [(10_000usize, "10k"), (1_000_000, "1m")] {
         g.bench_function(format!("xgb_{name}"), |b| {

@@ -35,6 +35,31 @@ impl TreeError {
     }
 }
 
+/// The shape check of the evaluators' dense inputs: `x` must hold `rows` rows of `nf` values
+/// and, when `out` is `Some((width, len))`, the output buffer `len == rows * width` values.
+pub fn check_shape(
+    rows: usize,
+    nf: usize,
+    x_len: usize,
+    out: Option<(usize, usize)>,
+) -> Result<(), TreeError> {
+    let x_ok = rows.checked_mul(nf) == Some(x_len);
+    let want = rows.saturating_mul(nf);
+    match out {
+        None if !x_ok => Err(TreeError::input(format!(
+            "expected {rows} rows of {nf} features ({want} values), got {x_len} values"
+        ))),
+        Some((width, len)) if !x_ok || rows.checked_mul(width) != Some(len) => {
+            Err(TreeError::input(format!(
+                "expected {rows} rows of {nf} features ({want} values) and room for {} outputs, \
+                 got {x_len} values and {len}",
+                rows.saturating_mul(width)
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl fmt::Display for TreeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.file.is_empty(), self.at.is_empty()) {

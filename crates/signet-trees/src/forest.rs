@@ -1,21 +1,32 @@
-//! A prediction layout for a whole ensemble: every tree's nodes in one array of 16-byte
-//! (`f32`) or 24-byte (`f64`) nodes, breadth-first so the top levels of a tree share cache
-//! lines, leaves pointing to themselves, and one comparison rule (`x <= threshold`, NaN going
-//! to a per-node side) for every ordinary split.
+//! A prediction layout for a whole ensemble: every tree's split and leaf nodes in one array of
+//! 16-byte (`f64`) or 12-byte (`f32`) nodes (threshold, feature with flags, left child),
+//! breadth-first so the top levels of a tree share cache lines and the two children of a split
+//! are neighbours (the right child is `left + 1`), and one comparison rule (`x <= threshold`,
+//! NaN going to a per-node side) for every ordinary split. A leaf is a node `x <= +inf` (NaN
+//! left) whose left child is itself, so a walk needs no "is this a leaf" test; the leaf values
+//! are kept apart, read once a tree.
 //!
-//! [`Forest::leaves`] walks a block of rows through one tree *in lockstep*: one level at a
-//! time for all rows, so the rows' independent node loads overlap instead of waiting on each
-//! other, with no branch on "is this a leaf" (a leaf's children are itself) and a stop as soon
-//! as no row moved. Rows still add the trees in the model's order, so no result bit changes.
+//! Both walks advance several independent paths *in lockstep*, one level at a time, so their
+//! node loads overlap instead of each waiting on the one before, with no branch on "is this a
+//! leaf" (a leaf's child is itself) and a stop as soon as no path moved:
+//! * [`Forest::leaves`]: a block of rows through one tree (batches);
+//! * [`Forest::row_leaves`]: one row through a group of trees (single rows: one row's walk
+//!   through one tree is a chain of dependent loads, so the trees of a group go together).
+//!
+//! Either way each row still adds the trees in the model's order, so no result bit changes.
 //!
 //! Splits the single rule cannot express (categorical sets, LightGBM's `Zero` missing type,
 //! an XGBoost threshold of `-inf`) are *special*: the evaluator decides them on the original
 //! [`Node`] through the callback it passes.
 
 use crate::tree::{Node, Tree};
+use std::ops::Range;
 
 /// Rows per block in batch prediction (the positions of a block live on the stack).
 pub const BLOCK_ROWS: usize = 64;
+
+/// Trees per group in single-row prediction ([`Forest::row_leaves`]).
+pub const ROW_TREES: usize = 8;
 
 /// `feature` flag: the split is decided by the evaluator's callback.
 const SPECIAL: u32 = 1 << 31;
@@ -26,11 +37,17 @@ const FEATURE: u32 = NAN_LEFT - 1;
 
 /// The floats the forests hold (`f32` for XGBoost, `f64` for LightGBM).
 pub trait Real: Copy + PartialOrd + std::fmt::Debug {
+    /// Not a number.
+    const NAN: Self;
+    /// Positive infinity.
+    const INFINITY: Self;
     /// Whether the value is NaN.
     fn nan(self) -> bool;
 }
 
 impl Real for f32 {
+    const NAN: Self = f32::NAN;
+    const INFINITY: Self = f32::INFINITY;
     #[inline]
     fn nan(self) -> bool {
         self.is_nan()
@@ -38,6 +55,8 @@ impl Real for f32 {
 }
 
 impl Real for f64 {
+    const NAN: Self = f64::NAN;
+    const INFINITY: Self = f64::INFINITY;
     #[inline]
     fn nan(self) -> bool {
         self.is_nan()
@@ -58,32 +77,41 @@ pub enum Split<T> {
     Special,
 }
 
-/// One node: a split, or a leaf (`left == right ==` its own index, `value` its value).
+/// One node: a split (its children are `left` and `left + 1`), or a leaf: `x <= +inf` with NaN
+/// going left, to `left`, its own index (its value is in [`Forest::values`]).
 #[derive(Clone, Copy, Debug)]
 struct FlatNode<T> {
-    value: T,
-    /// Feature index with the [`SPECIAL`] and [`NAN_LEFT`] flags; for a special node `left`
-    /// indexes [`Forest::specials`].
+    /// The threshold.
+    threshold: T,
+    /// Feature index with the [`SPECIAL`] and [`NAN_LEFT`] flags.
     feature: u32,
+    /// The left child; for a special node the index in [`Forest::specials`].
     left: u32,
-    right: u32,
 }
 
-/// Where a special node came from and where it leads.
+/// Where a special node came from and where it leads (`left` and `left + 1`).
 #[derive(Clone, Copy, Debug)]
 struct Special {
     tree: u32,
     node: u32,
     left: u32,
-    right: u32,
+}
+
+/// Where a tree starts in [`Forest::nodes`] and how deep it is.
+#[derive(Clone, Copy, Debug)]
+struct Root {
+    node: u32,
+    depth: u32,
 }
 
 /// The flat layout of an ensemble (see the module documentation).
 #[derive(Clone, Debug, Default)]
 pub struct Forest<T> {
     nodes: Vec<FlatNode<T>>,
-    roots: Vec<u32>,
-    depths: Vec<u32>,
+    /// Flat node → its value if it is a leaf (read once a tree, off the walk's cache lines).
+    values: Vec<T>,
+    /// Each tree's root and depth.
+    roots: Vec<Root>,
     specials: Vec<Special>,
     /// Flat node → index in its original tree (read only off the hot path).
     original: Vec<u32>,
@@ -91,7 +119,7 @@ pub struct Forest<T> {
 
 impl<T: Real> Forest<T> {
     /// Lays out `trees` (already checked by [`Tree::new`]); `split` says how each split node
-    /// compares. Fails when the ensemble has more than 2^31 nodes or a feature index ≥ 2^30.
+    /// compares. Fails when the ensemble has more than 2^31 nodes or a feature index ≥ 2^29.
     pub fn new<'a>(
         trees: impl IntoIterator<Item = &'a Tree<T>>,
         split: impl Fn(&Node<T>) -> Split<T>,
@@ -101,8 +129,8 @@ impl<T: Real> Forest<T> {
     {
         let mut f = Forest {
             nodes: Vec::new(),
+            values: Vec::new(),
             roots: Vec::new(),
-            depths: Vec::new(),
             specials: Vec::new(),
             original: Vec::new(),
         };
@@ -112,7 +140,8 @@ impl<T: Real> Forest<T> {
             if base + src.len() > (SPECIAL as usize) {
                 return Err("the model has too many tree nodes (more than 2^31)".into());
             }
-            // Breadth-first order: `order[k]` is the original index of flat node `base + k`.
+            // Breadth-first order, the two children of a node pushed together: `order[k]` is
+            // the original index of flat node `base + k`.
             let mut order = Vec::with_capacity(src.len());
             let mut depth_of = Vec::with_capacity(src.len());
             let mut flat_of = vec![0u32; src.len()];
@@ -136,47 +165,47 @@ impl<T: Real> Forest<T> {
                 let me = (base + k) as u32;
                 let flat = if n.is_leaf() {
                     FlatNode {
-                        value: n.value,
-                        feature: 0,
+                        threshold: T::INFINITY,
+                        feature: NAN_LEFT,
                         left: me,
-                        right: me,
                     }
                 } else {
                     if n.feature > FEATURE {
                         return Err(format!("feature index {} is too large", n.feature));
                     }
-                    let (l, r) = (flat_of[n.left as usize], flat_of[n.right as usize]);
+                    let left = flat_of[n.left as usize];
+                    debug_assert_eq!(flat_of[n.right as usize], left + 1);
                     match split(n) {
                         Split::Le {
                             threshold,
                             nan_left,
                         } => FlatNode {
-                            value: threshold,
+                            threshold,
                             feature: n.feature | if nan_left { NAN_LEFT } else { 0 },
-                            left: l,
-                            right: r,
+                            left,
                         },
                         Split::Special => {
                             f.specials.push(Special {
                                 tree: ti as u32,
                                 node: i as u32,
-                                left: l,
-                                right: r,
+                                left,
                             });
                             FlatNode {
-                                value: n.value,
+                                threshold: n.value,
                                 feature: n.feature | SPECIAL,
                                 left: (f.specials.len() - 1) as u32,
-                                right: me,
                             }
                         }
                     }
                 };
                 f.nodes.push(flat);
+                f.values.push(n.value);
                 f.original.push(i as u32);
             }
-            f.roots.push(base as u32);
-            f.depths.push(depth_of.iter().copied().max().unwrap_or(0));
+            f.roots.push(Root {
+                node: base as u32,
+                depth: depth_of.iter().copied().max().unwrap_or(0),
+            });
         }
         Ok(f)
     }
@@ -204,16 +233,15 @@ impl<T: Real> Forest<T> {
         leaf: &mut [u32],
         special: &impl Fn(usize, usize, T) -> bool,
     ) {
-        if let [one] = leaf {
-            *one = self.leaf(tree, &x[..nf], special);
-            return;
+        let root = self.roots[tree];
+        leaf.fill(root.node);
+        if nf == 0 {
+            return self.leaves_rowless(leaf, special);
         }
-        leaf.fill(self.roots[tree]);
-        for _ in 0..self.depths[tree] {
+        for _ in 0..root.depth {
             let mut moved = false;
             for (row, p) in x.chunks_exact(nf).zip(leaf.iter_mut()) {
-                let n = self.nodes[*p as usize];
-                let next = self.next(n, row, special);
+                let next = self.next(*p, row, special);
                 moved |= next != *p;
                 *p = next;
             }
@@ -223,45 +251,79 @@ impl<T: Real> Forest<T> {
         }
     }
 
-    /// The leaf one row reaches in tree `tree`: a plain walk, for a single row (where the
-    /// lockstep loop of [`leaves`](Self::leaves) only adds work); the same decisions, so the
-    /// same leaf.
+    /// Walks one row through trees `trees` together; on return `leaf[i]` is the leaf of tree
+    /// `trees.start + i` (`leaf` holds `trees.len()` positions). Same decisions as
+    /// [`leaves`](Self::leaves), so the same leaves.
     #[inline]
-    pub fn leaf(&self, tree: usize, row: &[T], special: &impl Fn(usize, usize, T) -> bool) -> u32 {
-        let mut p = self.roots[tree];
-        loop {
-            let n = self.nodes[p as usize];
-            if n.feature & SPECIAL == 0 && n.left == p {
-                return p; // a leaf: an ordinary node whose child is itself
+    pub fn row_leaves(
+        &self,
+        trees: Range<usize>,
+        row: &[T],
+        leaf: &mut [u32],
+        special: &impl Fn(usize, usize, T) -> bool,
+    ) {
+        debug_assert_eq!(leaf.len(), trees.len(), "one position per tree");
+        let mut depth = 0;
+        for (p, root) in leaf.iter_mut().zip(&self.roots[trees]) {
+            *p = root.node;
+            depth = depth.max(root.depth);
+        }
+        for _ in 0..depth {
+            let mut moved = false;
+            for p in leaf.iter_mut() {
+                let next = self.next(*p, row, special);
+                moved |= next != *p;
+                *p = next;
             }
-            p = self.next(n, row, special);
+            if !moved {
+                break;
+            }
         }
     }
 
-    /// The child of node `n` that `row` goes to (a leaf's child is itself).
-    #[inline]
-    fn next(&self, n: FlatNode<T>, row: &[T], special: &impl Fn(usize, usize, T) -> bool) -> u32 {
-        let v = row[(n.feature & FEATURE) as usize];
-        if n.feature & SPECIAL == 0 {
-            if (v <= n.value) | (v.nan() & (n.feature & NAN_LEFT != 0)) {
-                n.left
-            } else {
-                n.right
-            }
-        } else {
-            let s = self.specials[n.left as usize];
-            if special(s.tree as usize, s.node as usize, v) {
-                s.left
-            } else {
-                s.right
+    /// The walk for rows without features (every split is then on a missing value).
+    #[cold]
+    fn leaves_rowless(&self, leaf: &mut [u32], special: &impl Fn(usize, usize, T) -> bool) {
+        for p in leaf {
+            loop {
+                let next = self.next(*p, &[], special);
+                if next == *p {
+                    break;
+                }
+                *p = next;
             }
         }
+    }
+
+    /// The child of node `p` that `row` goes to (a leaf's child is itself). A feature the row
+    /// does not have reads as NaN.
+    #[inline(always)]
+    fn next(&self, p: u32, row: &[T], special: &impl Fn(usize, usize, T) -> bool) -> u32 {
+        let n = self.nodes[p as usize];
+        let v = row
+            .get((n.feature & FEATURE) as usize)
+            .copied()
+            .unwrap_or(T::NAN);
+        if n.feature & SPECIAL != 0 {
+            return self.special(n, v, special);
+        }
+        // Branch-free: right when the comparison fails, unless NaN goes left (a leaf always
+        // goes left, to itself).
+        let right = !((v <= n.threshold) | (v.nan() & (n.feature & NAN_LEFT != 0)));
+        n.left + right as u32
+    }
+
+    /// The child of special node `n` for value `v`, from the evaluator's callback.
+    #[inline(never)]
+    fn special(&self, n: FlatNode<T>, v: T, special: &impl Fn(usize, usize, T) -> bool) -> u32 {
+        let s = self.specials[n.left as usize];
+        s.left + !special(s.tree as usize, s.node as usize, v) as u32
     }
 
     /// The value of leaf `leaf` (from [`leaves`](Self::leaves)).
     #[inline]
     pub fn value(&self, leaf: u32) -> T {
-        self.nodes[leaf as usize].value
+        self.values[leaf as usize]
     }
 
     /// The index of flat node `leaf` in its original tree's node array.
@@ -276,25 +338,14 @@ mod tests {
     use super::*;
     use crate::tree::{CatSets, Node, Tree};
 
-    fn split(feature: u32, t: f64, l: u32, r: u32) -> Node<f64> {
-        Node {
-            value: t,
-            feature,
-            left: l,
-            right: r,
-            flags: 0,
-            cats: 0,
-        }
-    }
-
     #[test]
     fn walks_like_the_tree() {
         // 0: x0 <= 1 ? 1 : 2;  2: x1 <= 0 ? 3 : 4 (special: decided by the callback)
         let t = Tree::new(
             vec![
-                split(0, 1.0, 1, 2),
+                Node::split(0, 1.0, 1, 2),
                 Node::leaf(10.0),
-                split(1, 0.0, 3, 4),
+                Node::split(1, 0.0, 3, 4),
                 Node::leaf(20.0),
                 Node::leaf(30.0),
             ],
@@ -302,7 +353,7 @@ mod tests {
             2,
         )
         .unwrap();
-        let f = Forest::new([&t], |n| {
+        let rule = |n: &Node<f64>| {
             if n.feature == 1 {
                 Split::Special
             } else {
@@ -311,8 +362,9 @@ mod tests {
                     nan_left: true,
                 }
             }
-        })
-        .unwrap();
+        };
+        let f = Forest::new([&t], rule).unwrap();
+        let f3 = Forest::new([&t, &t, &t], rule).unwrap();
         let x = [0.5, 9.0, 2.0, -1.0, 2.0, 1.0, f64::NAN, 5.0];
         let mut leaf = [0u32; 4];
         f.leaves(0, &x, 2, &mut leaf, &|tree, node, v| {
@@ -321,13 +373,61 @@ mod tests {
         });
         let got: Vec<f64> = leaf.iter().map(|l| f.value(*l)).collect();
         assert_eq!(got, [10.0, 20.0, 30.0, 10.0]);
-        // One row at a time takes the plain walk, to the same leaves.
+        // One row at a time, through a group of trees, reaches the same leaves.
         let special = |_: usize, _: usize, v: f64| v <= 0.0;
         for (row, want) in x.chunks_exact(2).zip(leaf) {
             let mut one = [0u32];
             f.leaves(0, row, 2, &mut one, &special);
             assert_eq!(one[0], want);
-            assert_eq!(f.leaf(0, row, &special), want);
+            let mut three = [0u32; 3];
+            f3.row_leaves(0..3, row, &mut three, &special);
+            assert_eq!(three.map(|l| f3.value(l)), [f.value(want); 3]);
         }
+    }
+
+    #[test]
+    fn groups_of_trees_of_different_depths() {
+        // A lone leaf, a stump and a deeper tree walked together for one row; rows without
+        // features go where NaN goes.
+        let leaf = Tree::new(vec![Node::leaf(1.0)], CatSets::default(), 1).unwrap();
+        let stump = Tree::new(
+            vec![Node::split(0, 0.0, 1, 2), Node::leaf(2.0), Node::leaf(3.0)],
+            CatSets::default(),
+            1,
+        )
+        .unwrap();
+        let deep = Tree::new(
+            vec![
+                Node::split(0, 5.0, 2, 1),
+                Node::leaf(4.0),
+                Node::split(0, 1.0, 3, 4),
+                Node::leaf(5.0),
+                Node::split(0, 2.0, 5, 6),
+                Node::leaf(6.0),
+                Node::leaf(7.0),
+            ],
+            CatSets::default(),
+            1,
+        )
+        .unwrap();
+        let rule = |n: &Node<f64>| Split::Le {
+            threshold: n.value,
+            nan_left: false,
+        };
+        let f = Forest::new([&leaf, &stump, &deep], rule).unwrap();
+        let never = |_: usize, _: usize, _: f64| unreachable!("no special splits");
+        let values = |row: &[f64]| {
+            let mut l = [0u32; 3];
+            f.row_leaves(0..3, row, &mut l, &never);
+            l.map(|l| f.value(l))
+        };
+        assert_eq!(values(&[1.5]), [1.0, 3.0, 6.0]);
+        assert_eq!(values(&[-1.0]), [1.0, 2.0, 5.0]);
+        assert_eq!(values(&[9.0]), [1.0, 3.0, 4.0]);
+        assert_eq!(values(&[f64::NAN]), [1.0, 3.0, 4.0]);
+        assert_eq!(values(&[]), [1.0, 3.0, 4.0]);
+        let mut l = [0u32; 2];
+        f.leaves(2, &[], 0, &mut l, &never);
+        assert_eq!(l.map(|l| f.value(l)), [4.0, 4.0]);
     }
 }

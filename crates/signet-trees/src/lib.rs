@@ -11,7 +11,7 @@
 //! | [`json`] | the JSON reader (XGBoost `.json` models) |
 //! | [`ubjson`] | the UBJSON reader (XGBoost `.ubj` models, typed counted arrays) |
 //! | [`tree`] | the shared flat tree: node arrays, categorical bitsets, checked once at load |
-//! | [`forest`] | the prediction layout: all trees in one breadth-first node array, rows walked in lockstep |
+//! | [`forest`] | the prediction layout: all trees in one breadth-first array of small nodes; a block of rows, or one row through a group of trees, walked in lockstep |
 //! | [`xgboost`] | XGBoost models: gbtree, dart, gblinear, objectives, categories |
 //! | [`lightgbm`] | LightGBM text models: decision types, categorical bitsets, linear trees, objectives |
 //! | [`parallel`] | row-parallel batches on scoped threads |

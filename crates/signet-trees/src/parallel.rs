@@ -1,8 +1,17 @@
 //! Row-parallel batch prediction on scoped threads (no thread pool, no dependency): rows are
 //! independent, so splitting them changes no result bit.
 
+use std::sync::OnceLock;
+
 /// Batches smaller than this run on the calling thread.
 pub const MIN_PARALLEL_ROWS: usize = 4096;
+
+/// The cores this process may use, asked once: `available_parallelism` reads the cgroup
+/// files on every call (~10 µs, as much as a whole single-row prediction).
+fn threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
 
 /// Calls `f(x_rows, out_rows)` on contiguous row chunks of `x` (`nf` values a row) and `out`
 /// (`width` values a row), on up to `std::thread::available_parallelism()` threads.
@@ -14,8 +23,12 @@ pub fn for_row_chunks<T: Sync, O: Send>(
     f: impl Fn(&[T], &mut [O]) + Sync,
 ) {
     let rows = out.len().checked_div(width).unwrap_or(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || rows < MIN_PARALLEL_ROWS || nf == 0 || width == 0 {
+    if rows < MIN_PARALLEL_ROWS || nf == 0 || width == 0 {
+        f(x, out);
+        return;
+    }
+    let threads = threads();
+    if threads < 2 {
         f(x, out);
         return;
     }

@@ -55,6 +55,21 @@ impl<T: Copy> Node<T> {
     }
 }
 
+#[cfg(test)]
+impl<T: Copy> Node<T> {
+    /// A numeric split on `feature` at `value` (for tests).
+    pub(crate) fn split(feature: u32, value: T, left: u32, right: u32) -> Self {
+        Node {
+            value,
+            feature,
+            left,
+            right,
+            flags: 0,
+            cats: 0,
+        }
+    }
+}
+
 /// Category sets as bitsets: set `s` is `words[bounds[s]..bounds[s + 1]]`, bit `c % 32` of
 /// word `c / 32` set when category `c` is in it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -186,33 +201,22 @@ impl<T: Copy> Tree<T> {
 mod tests {
     use super::*;
 
-    fn split(feature: u32, t: f32, l: u32, r: u32) -> Node<f32> {
-        Node {
-            value: t,
-            feature,
-            left: l,
-            right: r,
-            flags: 0,
-            cats: 0,
-        }
-    }
-
     #[test]
     fn rejects_cycles_and_bad_children() {
         let e = Tree::new(
-            vec![split(0, 1.0, 0, 1), Node::leaf(1.0)],
+            vec![Node::split(0, 1.0, 0, 1), Node::leaf(1.0)],
             CatSets::default(),
             1,
         );
         assert_eq!(e.unwrap_err(), "node 0 is reached twice (not a tree)");
         let e = Tree::new(
-            vec![split(0, 1.0, 1, 7), Node::leaf(1.0)],
+            vec![Node::split(0, 1.0, 1, 7), Node::leaf(1.0)],
             CatSets::default(),
             1,
         );
         assert_eq!(e.unwrap_err(), "node 0 has child 7, out of range (0..2)");
         let e = Tree::new(
-            vec![split(3, 1.0, 1, 2), Node::leaf(1.0), Node::leaf(2.0)],
+            vec![Node::split(3, 1.0, 1, 2), Node::leaf(1.0), Node::leaf(2.0)],
             CatSets::default(),
             2,
         );
@@ -222,7 +226,7 @@ mod tests {
     #[test]
     fn walks_and_sets() {
         let t = Tree::new(
-            vec![split(0, 1.0, 1, 2), Node::leaf(-1.0), Node::leaf(2.0)],
+            vec![Node::split(0, 1.0, 1, 2), Node::leaf(-1.0), Node::leaf(2.0)],
             CatSets::default(),
             1,
         )

@@ -111,6 +111,29 @@ fn registry() -> Registry {
 }
 
 /// Compares the evaluator with the library on the recorded matrix; returns (exact, max ulps).
+/// Each row predicted alone (the single-row walk) gives the bits the batch gave that row.
+fn same_alone<T>(
+    batch: &[T],
+    rows: usize,
+    alone: impl Fn(usize) -> Result<Vec<u64>, String>,
+    bits: impl Fn(&T) -> u64,
+) -> Result<(), String> {
+    let width = batch.len() / rows.max(1);
+    for r in 0..rows {
+        let want: Vec<u64> = batch[r * width..(r + 1) * width]
+            .iter()
+            .map(&bits)
+            .collect();
+        let got = alone(r)?;
+        if got != want {
+            return Err(format!(
+                "row {r} predicted alone: {got:?}, in the batch: {want:?} (bits)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn check_library(dir: &Path, case: &At<'_>, flavor: &str) -> Result<(bool, u64), String> {
     let rows = case.get("rows").unwrap().count().unwrap();
     let lib = recorded(&case.get("library").unwrap());
@@ -137,6 +160,20 @@ fn check_library(dir: &Path, case: &At<'_>, flavor: &str) -> Result<(bool, u64),
             inplace: api == "sklearn",
         };
         let got = model.predict(&x, rows, &opts).map_err(|e| e.to_string())?;
+        same_alone(
+            &got,
+            rows,
+            |r| {
+                let nf = x.len() / rows;
+                let one = model.predict(&x[r * nf..(r + 1) * nf], 1, &opts);
+                Ok(one
+                    .map_err(|e| e.to_string())?
+                    .iter()
+                    .map(|v| v.to_bits().into())
+                    .collect())
+            },
+            |v| v.to_bits().into(),
+        )?;
         let got: Vec<u64> = got.iter().map(|v| u64::from(v.to_bits())).collect();
         if got.len() != lib.bits.len() {
             return Err(format!(
@@ -185,6 +222,20 @@ fn check_library(dir: &Path, case: &At<'_>, flavor: &str) -> Result<(bool, u64),
         let got = booster
             .predict(&x, rows, num_iteration, false)
             .map_err(|e| e.to_string())?;
+        same_alone(
+            &got,
+            rows,
+            |r| {
+                let nf = x.len() / rows;
+                let one = booster.predict(&x[r * nf..(r + 1) * nf], 1, num_iteration, false);
+                Ok(one
+                    .map_err(|e| e.to_string())?
+                    .iter()
+                    .map(|v| v.to_bits())
+                    .collect())
+            },
+            |v| v.to_bits(),
+        )?;
         if got.len() != lib.bits.len() {
             return Err(format!(
                 "{} values, library has {}",

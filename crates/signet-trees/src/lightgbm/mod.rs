@@ -16,8 +16,8 @@ pub mod objective;
 pub mod parse;
 pub mod sklearn;
 
-use crate::error::TreeError;
-use crate::forest::{Forest, Split, BLOCK_ROWS};
+use crate::error::{check_shape, TreeError};
+use crate::forest::{Forest, Split, BLOCK_ROWS, ROW_TREES};
 use crate::tree::{CatSets, Node, Tree, CATEGORICAL, DEFAULT_LEFT, MISSING_NAN, MISSING_ZERO};
 use objective::Objective;
 use std::path::Path;
@@ -67,6 +67,8 @@ pub struct Booster {
     /// The pandas categories of each categorical column, in the order of the DataFrame's
     /// category columns, if the model was trained on a DataFrame.
     pub pandas_categorical: Option<Vec<Vec<PandasCategory>>>,
+    /// Whether any tree is linear (asked once, not per prediction).
+    linear: bool,
 }
 
 #[inline]
@@ -116,6 +118,18 @@ pub fn forest<'a>(trees: impl IntoIterator<Item = &'a Tree<f64>>) -> Result<Fore
     })
 }
 
+/// `x` as LightGBM reads it: values with |x| ≤ 1e-35 as 0. Copies into `buf` only when such a
+/// value (other than 0) is there.
+fn zeroed<'a>(x: &'a [f64], buf: &'a mut Vec<f64>) -> &'a [f64] {
+    let tiny = |v: &f64| *v != 0.0 && v.abs() <= ZERO_THRESHOLD;
+    if !x.iter().any(tiny) {
+        return x;
+    }
+    buf.clear();
+    buf.extend(x.iter().map(|v| if tiny(v) { 0.0 } else { *v }));
+    buf
+}
+
 impl Booster {
     /// Reads a model file.
     pub fn load(path: &Path) -> Result<Self, TreeError> {
@@ -151,6 +165,9 @@ impl Booster {
     #[inline]
     fn leaf_value(&self, t: usize, leaf: u32, row: &[f64]) -> f64 {
         let value = self.forest.value(leaf);
+        if !self.linear {
+            return value;
+        }
         let Some(lin) = &self.trees[t].1 else {
             return value;
         };
@@ -166,6 +183,18 @@ impl Booster {
         out
     }
 
+    /// One row's outputs after the trees: averaged for random forests, then converted by the
+    /// objective unless `raw_score`.
+    #[inline]
+    fn finish(&self, o: &mut [f64], iters: usize, raw_score: bool) {
+        if self.average_output && iters > 0 {
+            o.iter_mut().for_each(|v| *v /= iters as f64);
+        }
+        if !raw_score {
+            self.objective.convert(o);
+        }
+    }
+
     /// Predicts `rows` rows of `x` (row-major, [`num_features`](Self::num_features) columns,
     /// NaN for missing). `num_iteration` limits the iterations used (`None` or a value ≤ 0
     /// means all, as LightGBM's `num_iteration`); `raw_score` skips the objective's
@@ -177,14 +206,7 @@ impl Booster {
         num_iteration: Option<i64>,
         raw_score: bool,
     ) -> Result<Vec<f64>, TreeError> {
-        let nf = self.num_features;
-        if rows.checked_mul(nf) != Some(x.len()) {
-            return Err(TreeError::input(format!(
-                "expected {rows} rows of {nf} features ({} values), got {} values",
-                rows.saturating_mul(nf),
-                x.len()
-            )));
-        }
+        check_shape(rows, self.num_features, x.len(), None)?;
         let mut out = vec![0f64; rows * self.num_tree_per_iteration];
         self.predict_into(x, rows, num_iteration, raw_score, &mut out)?;
         Ok(out)
@@ -202,16 +224,7 @@ impl Booster {
     ) -> Result<(), TreeError> {
         let nf = self.num_features;
         let k = self.num_tree_per_iteration;
-        if rows.checked_mul(nf) != Some(x.len()) || out.len() != rows * k {
-            return Err(TreeError::input(format!(
-                "expected {rows} rows of {nf} features ({} values) and room for {} outputs, got \
-                 {} values and {}",
-                rows.saturating_mul(nf),
-                rows.saturating_mul(k),
-                x.len(),
-                out.len()
-            )));
-        }
+        check_shape(rows, nf, x.len(), Some((k, out.len())))?;
         out.fill(0.0);
         let total = self.num_iterations();
         let iters = match num_iteration {
@@ -222,31 +235,40 @@ impl Booster {
             let tree = &self.trees[t].0;
             go_left(&tree.nodes()[node], v, &tree.cat_sets)
         };
-        let linear = self.trees.iter().any(|(_, l)| l.is_some());
+        if rows == 1 {
+            // One row: groups of trees walked together (forest.rs), added in LightGBM's order.
+            let mut buf = Vec::new();
+            let row = zeroed(x, &mut buf);
+            let mut leaf = [0u32; ROW_TREES];
+            let n = iters * k;
+            for start in (0..n).step_by(ROW_TREES) {
+                let group = start..(start + ROW_TREES).min(n);
+                let leaf = &mut leaf[..group.len()];
+                self.forest.row_leaves(group.clone(), row, leaf, &special);
+                for (t, l) in group.zip(leaf.iter()) {
+                    out[if k == 1 { 0 } else { t % k }] += self.leaf_value(t, *l, row);
+                }
+            }
+            self.finish(out, iters, raw_score);
+            return Ok(());
+        }
         crate::parallel::for_row_chunks(x, nf, out, k, |xc, oc| {
             // Blocks of rows walked through one tree at a time (forest.rs); each row still
             // adds its trees in LightGBM's order (iteration, then class), so no result bit
-            // changes. A block is copied only when a value needs LightGBM's zeroing.
+            // changes.
             let mut leaf = [0u32; BLOCK_ROWS];
             let mut buf = Vec::new();
             for (xb, ob) in xc
                 .chunks(nf * BLOCK_ROWS)
                 .zip(oc.chunks_mut(k * BLOCK_ROWS))
             {
-                let tiny = |v: &f64| *v != 0.0 && v.abs() <= ZERO_THRESHOLD;
-                let xb = if xb.iter().any(tiny) {
-                    buf.clear();
-                    buf.extend(xb.iter().map(|v| if tiny(v) { 0.0 } else { *v }));
-                    &buf[..]
-                } else {
-                    xb
-                };
+                let xb = zeroed(xb, &mut buf);
                 let leaf = &mut leaf[..ob.len() / k];
                 for t in 0..iters * k {
                     let c = t % k;
                     self.forest.leaves(t, xb, nf, leaf, &special);
                     let outs = ob.chunks_exact_mut(k).zip(leaf.iter());
-                    if linear {
+                    if self.linear {
                         for ((o, l), row) in outs.zip(xb.chunks_exact(nf)) {
                             o[c] += self.leaf_value(t, *l, row);
                         }
@@ -257,12 +279,7 @@ impl Booster {
                     }
                 }
                 for o in ob.chunks_exact_mut(k) {
-                    if self.average_output && iters > 0 {
-                        o.iter_mut().for_each(|v| *v /= iters as f64);
-                    }
-                    if !raw_score {
-                        self.objective.convert(o);
-                    }
+                    self.finish(o, iters, raw_score);
                 }
             }
         });

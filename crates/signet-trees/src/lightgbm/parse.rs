@@ -183,8 +183,10 @@ pub fn parse(text: &str, file: &str) -> Result<Booster, TreeError> {
     };
     let forest =
         super::forest(trees.iter().map(|(t, _)| t)).map_err(|e| TreeError::at(file, "trees", e))?;
+    let linear = trees.iter().any(|(_, l)| l.is_some());
     Ok(Booster {
         forest,
+        linear,
         num_class,
         num_tree_per_iteration: per_iter,
         num_features,

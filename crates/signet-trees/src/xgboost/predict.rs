@@ -5,8 +5,8 @@
 
 use super::objective::Objective;
 use super::{Booster, Model};
-use crate::error::TreeError;
-use crate::forest::{Forest, Split, BLOCK_ROWS};
+use crate::error::{check_shape, TreeError};
+use crate::forest::{Forest, Split, BLOCK_ROWS, ROW_TREES};
 use crate::tree::{CatSets, Node, Tree, CATEGORICAL, DEFAULT_LEFT};
 
 /// How to predict.
@@ -67,14 +67,7 @@ impl Model {
     /// Predicts `rows` rows of `x` (row-major, `num_feature` columns, NaN for missing);
     /// returns `rows * output_width` values.
     pub fn predict(&self, x: &[f32], rows: usize, opts: &Options) -> Result<Vec<f32>, TreeError> {
-        let nf = self.num_feature;
-        if rows.checked_mul(nf) != Some(x.len()) {
-            return Err(TreeError::input(format!(
-                "expected {rows} rows of {nf} features ({} values), got {} values",
-                rows.saturating_mul(nf),
-                x.len()
-            )));
-        }
+        check_shape(rows, self.num_feature, x.len(), None)?;
         let mut out = vec![0f32; rows * self.groups];
         self.predict_into(x, rows, opts, &mut out)?;
         out.truncate(rows * self.output_width(opts.margin));
@@ -93,16 +86,7 @@ impl Model {
     ) -> Result<(), TreeError> {
         let nf = self.num_feature;
         let g = self.groups;
-        if rows.checked_mul(nf) != Some(x.len()) || out.len() != rows * g {
-            return Err(TreeError::input(format!(
-                "expected {rows} rows of {nf} features ({} values) and room for {} outputs, got \
-                 {} values and {}",
-                rows.saturating_mul(nf),
-                rows.saturating_mul(g),
-                x.len(),
-                out.len()
-            )));
-        }
+        check_shape(rows, nf, x.len(), Some((g, out.len())))?;
         for o in out.chunks_exact_mut(g) {
             o.copy_from_slice(&self.base_margin);
         }
@@ -121,40 +105,48 @@ impl Model {
                     let tree = &ens.trees[t];
                     go_left(&tree.nodes()[node], v, &tree.cat_sets)
                 };
-                crate::parallel::for_row_chunks(x, nf, out, g, |xc, oc| {
-                    // Blocks of rows walked through one tree at a time (forest.rs); each row
-                    // still adds the trees in order, so no result bit changes.
-                    let mut leaf = [0u32; BLOCK_ROWS];
-                    let blocks = xc
-                        .chunks(nf * BLOCK_ROWS)
-                        .zip(oc.chunks_mut(g * BLOCK_ROWS));
-                    for (xb, ob) in blocks {
-                        let leaf = &mut leaf[..ob.len() / g];
-                        for t in t0..t1 {
-                            ens.forest.leaves(t, xb, nf, leaf, &special);
-                            let grp = ens.tree_info[t];
-                            let outs = ob.chunks_exact_mut(g).zip(leaf.iter());
-                            match &ens.weight_drop {
-                                None => {
-                                    for (o, l) in outs {
-                                        o[grp] += ens.forest.value(*l);
-                                    }
-                                }
-                                Some(w) if opts.inplace => {
-                                    let b = self.base_margin[grp];
-                                    for (o, l) in outs {
-                                        o[grp] += ((b + ens.forest.value(*l)) - b) * w[t];
-                                    }
-                                }
-                                Some(w) => {
-                                    for (o, l) in outs {
-                                        o[grp] += ens.forest.value(*l) * w[t];
-                                    }
+                let add = |t: usize, leaf: u32, o: &mut [f32]| {
+                    let v = ens.forest.value(leaf);
+                    let grp = ens.tree_info[t];
+                    o[grp] += match &ens.weight_drop {
+                        None => v,
+                        Some(w) if opts.inplace => {
+                            let b = self.base_margin[grp];
+                            ((b + v) - b) * w[t]
+                        }
+                        Some(w) => v * w[t],
+                    };
+                };
+                if rows == 1 {
+                    // One row: groups of trees walked together (forest.rs), added in order.
+                    let mut leaf = [0u32; ROW_TREES];
+                    for start in (t0..t1).step_by(ROW_TREES) {
+                        let group = start..(start + ROW_TREES).min(t1);
+                        let leaf = &mut leaf[..group.len()];
+                        ens.forest.row_leaves(group.clone(), x, leaf, &special);
+                        for (t, l) in group.zip(leaf.iter()) {
+                            add(t, *l, out);
+                        }
+                    }
+                } else {
+                    crate::parallel::for_row_chunks(x, nf, out, g, |xc, oc| {
+                        // Blocks of rows walked through one tree at a time (forest.rs); each
+                        // row still adds the trees in order, so no result bit changes.
+                        let mut leaf = [0u32; BLOCK_ROWS];
+                        let blocks = xc
+                            .chunks(nf * BLOCK_ROWS)
+                            .zip(oc.chunks_mut(g * BLOCK_ROWS));
+                        for (xb, ob) in blocks {
+                            let leaf = &mut leaf[..ob.len() / g];
+                            for t in t0..t1 {
+                                ens.forest.leaves(t, xb, nf, leaf, &special);
+                                for (o, l) in ob.chunks_exact_mut(g).zip(leaf.iter()) {
+                                    add(t, *l, o);
                                 }
                             }
                         }
-                    }
-                });
+                    });
+                }
             }
             Booster::Linear { weights } => {
                 let bias = &weights[nf * g..];
