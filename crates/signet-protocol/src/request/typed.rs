@@ -200,19 +200,9 @@ impl Buf {
     }
 }
 
-/// The value range of an integer dtype.
+/// The value range of an integer dtype (int64's for any other).
 fn int_bounds(d: NumpyDtype) -> (i128, i128) {
-    use NumpyDtype as D;
-    match d {
-        D::Int8 => (i8::MIN as i128, i8::MAX as i128),
-        D::Int16 => (i16::MIN as i128, i16::MAX as i128),
-        D::Int32 => (i32::MIN as i128, i32::MAX as i128),
-        D::UInt8 => (0, u8::MAX as i128),
-        D::UInt16 => (0, u16::MAX as i128),
-        D::UInt32 => (0, u32::MAX as i128),
-        D::UInt64 => (0, u64::MAX as i128),
-        _ => (i64::MIN as i128, i64::MAX as i128),
-    }
+    d.int_bounds().unwrap_or((i64::MIN.into(), i64::MAX.into()))
 }
 
 /// A string stored into `datetime64[ns]` (numpy's parse), where it succeeds without a refusal.

@@ -210,7 +210,9 @@ pub(super) fn tensor_text_column(
                 .collect::<UInt64Array>(),
         ),
         t if t.is_integer() => {
-            let (lo, hi) = int_bounds(t);
+            let (lo, hi) = dtype
+                .int_bounds()
+                .unwrap_or((i64::MIN.into(), i64::MAX.into()));
             Arc::new(
                 (0..cells.len())
                     .map(|i| match parse_int(text_at(i)) {
@@ -297,19 +299,6 @@ pub(super) fn inferred_text_column(
     let field = Field::new(col.field.name(), array.data_type().clone(), true)
         .with_metadata(col.field.metadata().clone());
     (Arc::new(field), array)
-}
-
-/// The value range of an Arrow integer type (64-bit types: int64's).
-pub(super) fn int_bounds(t: &ArrowType) -> (i128, i128) {
-    match t {
-        ArrowType::Int8 => (i8::MIN as i128, i8::MAX as i128),
-        ArrowType::Int16 => (i16::MIN as i128, i16::MAX as i128),
-        ArrowType::Int32 => (i32::MIN as i128, i32::MAX as i128),
-        ArrowType::UInt8 => (0, u8::MAX as i128),
-        ArrowType::UInt16 => (0, u16::MAX as i128),
-        ArrowType::UInt32 => (0, u32::MAX as i128),
-        _ => (i64::MIN as i128, i64::MAX as i128),
-    }
 }
 
 /// String label → the position of its first column (hashed: linear in the width).
