@@ -132,7 +132,8 @@ fn validate(
 ) -> PyResult<Vec<Row>> {
     let data = model_input(py, input)?;
     let mode = compat(py, mode)?;
-    let Some(schema) = sig.signature.as_ref().and_then(|s| s.inputs.clone()) else {
+    let signature = sig.signature.as_ref();
+    let Some(schema) = signature.and_then(|s| s.inputs.as_ref()) else {
         return Ok(Vec::new());
     };
     Ok(py.allow_threads(move || match (&data, schema.kind()) {
@@ -143,7 +144,7 @@ fn validate(
                 .iter()
                 .map(|f| signet::table::column_label(f))
                 .collect();
-            let p = presence(&schema, &labels);
+            let p = presence(schema, &labels);
             let mut rows: Vec<Row> = Vec::new();
             if let Some(message) = &p.message {
                 // Named inputs are listed; an unnamed schema's count message names none.
@@ -154,18 +155,13 @@ fn validate(
                     rows.push((None, name.as_text(), None, message.clone()));
                 }
             }
-            for v in violations_with(&schema, batch, 0, mode) {
+            for v in violations_with(schema, batch, 0, mode) {
                 rows.push((v.row, v.column, v.value, v.reason));
             }
             rows
         }
         _ => {
-            let sig = ModelSignature {
-                inputs: Some(schema),
-                outputs: None,
-                params: None,
-            };
-            match enforce_input(Some(&sig), data, None, mode) {
+            match enforce_input(signature, data, None, mode) {
                 Ok(_) => Vec::new(),
                 Err(e) => vec![(
                     e.location.row,
