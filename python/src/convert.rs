@@ -14,7 +14,7 @@ use arrow_array::types::*;
 use arrow_array::{
     ArrayRef, BooleanArray, PrimitiveArray, RecordBatch, RecordBatchOptions, RecordBatchReader,
 };
-use arrow_buffer::{Buffer, ScalarBuffer};
+use arrow_buffer::{BooleanBuffer, Buffer, ScalarBuffer};
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use arrow_schema::{Field, Schema as ArrowSchema};
 use pyo3::prelude::*;
@@ -99,7 +99,8 @@ fn numpy_columns(py: Python<'_>, cols: &Bound<'_, PyList>, rows: usize) -> PyRes
         let (label, dtype, array): (String, String, Bound<'_, PyAny>) = col.extract()?;
         let mut field_dtype = None;
         let array = if let Some(unit) = dtype.strip_prefix("datetime64[") {
-            datetime_array(py, unit.trim_end_matches(']'), &array, rows)?
+            let ints = numpy_array(py, "int64", &array, rows)?;
+            datetime_column(py, unit.trim_end_matches(']'), ints)?
         } else if dtype == "str" || dtype == "string" {
             // pandas' pyarrow-backed text: its Arrow array, shared through the C data interface.
             let data = arrow_data::ArrayData::from_pyarrow_bound(&array)?;
@@ -127,7 +128,14 @@ fn numpy_columns(py: Python<'_>, cols: &Bound<'_, PyList>, rows: usize) -> PyRes
 }
 
 /// Keeps a numpy array alive for as long as an Arrow buffer points into its memory.
-struct NumpyOwner(#[allow(dead_code)] Py<PyAny>);
+pub(crate) struct NumpyOwner(#[allow(dead_code)] Py<PyAny>);
+
+impl NumpyOwner {
+    /// An owner of `array`, shared by every Arrow buffer over its memory.
+    pub(crate) fn of(array: &Bound<'_, PyAny>) -> Arc<NumpyOwner> {
+        Arc::new(NumpyOwner(array.clone().unbind()))
+    }
+}
 
 impl std::panic::RefUnwindSafe for NumpyOwner {}
 
@@ -140,9 +148,7 @@ fn array_memory(array: &Bound<'_, PyAny>) -> PyResult<(usize, bool)> {
     Ok((address, contiguous))
 }
 
-/// An Arrow array over a numpy array's memory: no copy for numeric dtypes when the memory is
-/// aligned for the element type (numpy's allocations are), one copy otherwise and for `bool`
-/// (Arrow packs booleans into bits).
+/// An Arrow array over a numpy array's memory (see [`column_at`]).
 fn numpy_array(
     py: Python<'_>,
     dtype: &str,
@@ -154,6 +160,21 @@ fn numpy_array(
     if !contiguous {
         return Err(input_error(py, "signet needs C-contiguous numpy arrays"));
     }
+    column_at(py, dtype, address, nbytes, n, || NumpyOwner::of(array))
+}
+
+/// An Arrow array of `n` elements of numpy's `dtype` over the `nbytes` bytes of numpy memory
+/// at `address`, kept alive by `owner`: no copy for numeric dtypes when the memory is aligned
+/// for the element type (numpy's allocations are), one copy otherwise and for `bool` (Arrow
+/// packs booleans into bits). An error when `nbytes` does not hold `n` elements.
+pub(crate) fn column_at(
+    py: Python<'_>,
+    dtype: &str,
+    address: usize,
+    nbytes: usize,
+    n: usize,
+    owner: impl FnOnce() -> Arc<NumpyOwner>,
+) -> PyResult<ArrayRef> {
     let width = numpy_width(py, dtype)?;
     if nbytes != n * width {
         return Err(input_error(
@@ -161,21 +182,36 @@ fn numpy_array(
             format!("a {dtype} array of {nbytes} bytes does not hold {n} elements"),
         ));
     }
-    if dtype == "bool" || n == 0 || address % width != 0 {
-        // SAFETY: `array` is alive (we hold a reference) and its `nbytes` bytes start at
+    if n == 0 {
+        return Ok(copied(dtype, &[], 0));
+    }
+    if dtype == "bool" || address % width != 0 {
+        // SAFETY: the caller's array is alive while this runs and its `nbytes` bytes start at
         // `address` (numpy's array interface); the slice is read before this function returns.
         let bytes = unsafe { std::slice::from_raw_parts(address as *const u8, nbytes) };
-        return numpy_buffer(py, dtype, bytes, n);
+        return Ok(copied(dtype, bytes, n));
     }
     let ptr = std::ptr::NonNull::new(address as *mut u8)
         .ok_or_else(|| input_error(py, "a numpy array without memory"))?;
-    let owner = Arc::new(NumpyOwner(array.clone().unbind()));
     // SAFETY: the memory stays valid while `owner` holds the array; Arrow only reads it.
-    let buffer = unsafe { Buffer::from_custom_allocation(ptr, nbytes, owner) };
+    let buffer = unsafe { Buffer::from_custom_allocation(ptr, nbytes, owner()) };
     Ok(typed(dtype, buffer, n))
 }
 
-fn numpy_width(py: Python<'_>, dtype: &str) -> PyResult<usize> {
+/// A flat Arrow array copied from `n` native-endian elements of numpy's `dtype` (a dtype
+/// [`numpy_width`] knows, `bytes.len()` checked by the caller).
+pub(crate) fn copied(dtype: &str, bytes: &[u8], n: usize) -> ArrayRef {
+    match dtype {
+        "bool" => Arc::new(BooleanArray::new(
+            BooleanBuffer::collect_bool(n, |i| bytes[i] != 0),
+            None,
+        )),
+        other => typed(other, Buffer::from_slice_ref(bytes), n),
+    }
+}
+
+/// The bytes of one element of numpy's `dtype`; an error naming a dtype signet does not read.
+pub(crate) fn numpy_width(py: Python<'_>, dtype: &str) -> PyResult<usize> {
     Ok(match dtype {
         "bool" | "int8" | "uint8" => 1,
         "int16" | "uint16" | "float16" => 2,
@@ -209,14 +245,9 @@ fn typed(dtype: &str, buffer: Buffer, n: usize) -> ArrayRef {
     }
 }
 
-/// A numpy `datetime64[unit]` array (its int64 view) as an Arrow timestamp array; `NaT` (the
-/// smallest int64) becomes a missing value.
-fn datetime_array(
-    py: Python<'_>,
-    unit: &str,
-    array: &Bound<'_, PyAny>,
-    n: usize,
-) -> PyResult<ArrayRef> {
+/// A numpy `datetime64[unit]` column, read as int64 (`ints`), as an Arrow timestamp array;
+/// `NaT` (the smallest int64) becomes a missing value.
+pub(crate) fn datetime_column(py: Python<'_>, unit: &str, ints: ArrayRef) -> PyResult<ArrayRef> {
     use arrow_array::{Array, Int64Array};
     use arrow_schema::TimeUnit;
     let unit = match unit {
@@ -231,7 +262,6 @@ fn datetime_array(
             ))
         }
     };
-    let ints = numpy_array(py, "int64", array, n)?;
     let ints = ints
         .as_any()
         .downcast_ref::<Int64Array>()
@@ -247,26 +277,6 @@ fn datetime_array(
         .build()
         .map_err(|e| input_error(py, e.to_string()))?;
     Ok(arrow_array::make_array(data))
-}
-
-/// A flat Arrow array copied from a native-endian numpy buffer of `n` elements.
-fn numpy_buffer(py: Python<'_>, dtype: &str, bytes: &[u8], n: usize) -> PyResult<ArrayRef> {
-    let width = numpy_width(py, dtype)?;
-    if bytes.len() != n * width {
-        return Err(input_error(
-            py,
-            format!(
-                "a {dtype} buffer of {} bytes does not hold {n} elements",
-                bytes.len()
-            ),
-        ));
-    }
-    Ok(match dtype {
-        "bool" => Arc::new(BooleanArray::from(
-            bytes.iter().map(|b| *b != 0).collect::<Vec<bool>>(),
-        )),
-        other => typed(other, Buffer::from_slice_ref(bytes), n),
-    })
 }
 
 /// How a caller wants a model input or output back.
@@ -309,8 +319,7 @@ pub fn to_python(py: Python<'_>, data: &ModelInput, want: Want) -> PyResult<PyOb
                 );
             }
             ModelInput::Tensor(t) => {
-                if let (TensorData::Arrow(a), Some(bytes)) = (&t.data, tensor_bytes(t)) {
-                    let _ = a;
+                if let Some(bytes) = tensor_bytes(t) {
                     let tuple = (
                         "tensor",
                         t.dtype.name(),
@@ -385,10 +394,7 @@ fn numpy_columns_out(batch: &RecordBatch) -> Option<Vec<(String, &'static str, V
             let b = array.as_any().downcast_ref::<BooleanArray>()?;
             b.values().iter().map(u8::from).collect()
         } else {
-            let data = array.to_data();
-            let width = field.data_type().primitive_width()?;
-            let start = data.offset() * width;
-            data.buffers()[0].as_slice()[start..start + array.len() * width].to_vec()
+            primitive_bytes(array.as_ref())?
         };
         out.push((field.name().clone(), dtype, bytes));
     }
@@ -400,9 +406,6 @@ fn tensor_bytes(t: &Tensor) -> Option<Vec<u8>> {
     let TensorData::Arrow(a) = &t.data else {
         return None;
     };
-    if a.null_count() > 0 || !a.data_type().is_primitive() {
-        return None;
-    }
     if !matches!(
         t.dtype,
         NumpyDtype::Int8
@@ -419,9 +422,17 @@ fn tensor_bytes(t: &Tensor) -> Option<Vec<u8>> {
     ) {
         return None;
     }
-    let data = a.to_data();
-    let width = a.data_type().primitive_width()?;
+    primitive_bytes(a.as_ref())
+}
+
+/// The native-endian bytes of a primitive Arrow array's values (`None` when it has missing
+/// values or is not primitive).
+fn primitive_bytes(array: &dyn arrow_array::Array) -> Option<Vec<u8>> {
+    if array.null_count() > 0 || !array.data_type().is_primitive() {
+        return None;
+    }
+    let width = array.data_type().primitive_width()?;
+    let data = array.to_data();
     let start = data.offset() * width;
-    let buf = &data.buffers()[0];
-    Some(buf.as_slice()[start..start + a.len() * width].to_vec())
+    Some(data.buffers()[0].as_slice()[start..start + array.len() * width].to_vec())
 }
