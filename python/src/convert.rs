@@ -4,7 +4,8 @@
 //! | payload | from | read as |
 //! | --- | --- | --- |
 //! | `("arrow", obj)` | anything with `__arrow_c_stream__` (pyarrow, polars, ...), and pandas frames through pyarrow | one Arrow table, viewed as pandas would show it ([`signet::table::pandas_view`]) |
-//! | `("columns", [(label, dtype, array)], rows)` | a pandas frame of numpy numeric/bool columns | one Arrow column over each numpy array's memory (no copy) |
+//! | `("pandas", df)` | a pandas DataFrame | its blocks read in place by [`crate::frame`]; when that reader declines, the payload `signet/_convert.py`'s `frame_payload` builds |
+//! | `("columns", [(label, dtype, array)], rows)` | a pandas frame of numpy numeric/bool/datetime64 columns and pyarrow-backed text | one Arrow column over each array's memory (no copy) |
 //! | `("tensor", dtype, shape, array)` | a numeric/bool numpy array | a [`Tensor`] over the array's memory (no copy) |
 //! | `("value", json)` | everything else (object columns, lists, dicts, ...) | the corpus' Value form (FORMAT.md §2), [`signet::elem::model_input_from_value`] |
 
@@ -29,6 +30,18 @@ pub fn model_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<Mod
     let kind: String = payload.get_item(0)?.extract()?;
     match kind.as_str() {
         "arrow" => arrow_table(py, &payload.get_item(1)?),
+        "pandas" => {
+            let df = payload.get_item(1)?;
+            match crate::frame::read(py, &df)? {
+                Some((columns, rows)) => columns_batch(py, columns, rows),
+                None => {
+                    let slow = py
+                        .import("signet._convert")?
+                        .call_method1("frame_payload", (df,))?;
+                    model_input(py, slow.downcast::<PyTuple>()?)
+                }
+            }
+        }
         "columns" => {
             let cols = payload.get_item(1)?;
             let rows: usize = payload.get_item(2)?.extract()?;
@@ -93,27 +106,48 @@ fn arrow_table(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<ModelInput> {
 }
 
 fn numpy_columns(py: Python<'_>, cols: &Bound<'_, PyList>, rows: usize) -> PyResult<ModelInput> {
-    let mut fields = Vec::with_capacity(cols.len());
-    let mut arrays = Vec::with_capacity(cols.len());
+    let mut columns = Vec::with_capacity(cols.len());
     for col in cols.iter() {
         let (label, dtype, array): (String, String, Bound<'_, PyAny>) = col.extract()?;
-        let mut field_dtype = None;
-        let array = if let Some(unit) = dtype.strip_prefix("datetime64[") {
+        let (dtype, array) = if let Some(unit) = dtype.strip_prefix("datetime64[") {
             let ints = numpy_array(py, "int64", &array, rows)?;
-            datetime_column(py, unit.trim_end_matches(']'), ints)?
+            (
+                "datetime64",
+                datetime_column(py, unit.trim_end_matches(']'), ints)?,
+            )
         } else if dtype == "str" || dtype == "string" {
             // pandas' pyarrow-backed text: its Arrow array, shared through the C data interface.
             let data = arrow_data::ArrayData::from_pyarrow_bound(&array)?;
-            if dtype == "string" {
-                field_dtype = Some(dtype.clone());
-            }
-            arrow_array::make_array(data)
+            let name = if dtype == "string" { "string" } else { "str" };
+            (name, arrow_array::make_array(data))
         } else {
-            numpy_array(py, &dtype, &array, rows)?
+            ("numpy", numpy_array(py, &dtype, &array, rows)?)
         };
+        columns.push((label, dtype, array));
+    }
+    columns_batch(py, columns, rows)
+}
+
+/// A DataFrame's columns `(label, dtype, values)` (numpy or datetime64 columns, pandas' `str`
+/// and `string` text) as one table of `rows` rows; the `string` dtype (missing values are
+/// `pd.NA`) is kept in the field's metadata.
+pub(crate) fn columns_batch(
+    py: Python<'_>,
+    columns: Vec<crate::frame::FrameColumn>,
+    rows: usize,
+) -> PyResult<ModelInput> {
+    let mut fields = Vec::with_capacity(columns.len());
+    let mut arrays = Vec::with_capacity(columns.len());
+    for (label, dtype, array) in columns {
         let mut field = Field::new(label, array.data_type().clone(), true);
-        if let Some(d) = field_dtype {
-            field = field.with_metadata([(signet::table::PANDAS_DTYPE_KEY.to_string(), d)].into());
+        if dtype == "string" {
+            field = field.with_metadata(
+                [(
+                    signet::table::PANDAS_DTYPE_KEY.to_string(),
+                    dtype.to_string(),
+                )]
+                .into(),
+            );
         }
         fields.push(field);
         arrays.push(array);
@@ -202,10 +236,7 @@ pub(crate) fn column_at(
 /// [`numpy_width`] knows, `bytes.len()` checked by the caller).
 pub(crate) fn copied(dtype: &str, bytes: &[u8], n: usize) -> ArrayRef {
     match dtype {
-        "bool" => Arc::new(BooleanArray::new(
-            BooleanBuffer::collect_bool(n, |i| bytes[i] != 0),
-            None,
-        )),
+        "bool" => Arc::new(BooleanArray::new(pack_bools(&bytes[..n]), None)),
         other => typed(other, Buffer::from_slice_ref(bytes), n),
     }
 }
@@ -243,6 +274,31 @@ fn typed(dtype: &str, buffer: Buffer, n: usize) -> ArrayRef {
         "float32" => primitive::<Float32Type>(buffer, n),
         _ => primitive::<Float64Type>(buffer, n),
     }
+}
+
+/// numpy's one-byte bools (any non-zero byte is true) packed into Arrow's bits, eight at a
+/// time: a word's non-zero bytes marked in their high bits, then gathered into one byte by a
+/// multiplication (element `i` of the eight lands in bit `i`, Arrow's order).
+fn pack_bools(bytes: &[u8]) -> BooleanBuffer {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const GATHER: u64 = 0x0102_0408_1020_4080;
+    let mut packed: Vec<u8> = Vec::with_capacity(bytes.len().div_ceil(8));
+    let mut eights = bytes.chunks_exact(8);
+    for eight in &mut eights {
+        let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+        let nonzero = (((x & LOW7) + LOW7) | x) & HIGH;
+        packed.push(((nonzero >> 7).wrapping_mul(GATHER) >> 56) as u8);
+    }
+    let rest = eights.remainder();
+    if !rest.is_empty() {
+        packed.push(
+            rest.iter()
+                .enumerate()
+                .fold(0u8, |byte, (j, b)| byte | (u8::from(*b != 0) << j)),
+        );
+    }
+    BooleanBuffer::new(Buffer::from_vec(packed), 0, bytes.len())
 }
 
 /// A numpy `datetime64[unit]` column, read as int64 (`ints`), as an Arrow timestamp array;
