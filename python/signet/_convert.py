@@ -132,10 +132,26 @@ def _dumps(v):
     return json.dumps(v, allow_nan=False)
 
 
+_PANDAS3 = int(pd.__version__.split(".")[0]) >= 3
+
+
+def _copy_on_write():
+    """Whether pandas copies a shallow copy's data before it is modified (always from 3.0)."""
+    return _PANDAS3 or pd.options.mode.copy_on_write is True
+
+
 def result(out, like=None):
     """A result payload as a Python object; `like` is the input it answers (a pandas input
     gets pandas back, an Arrow input Arrow)."""
     kind = out[0]
+    if kind == "unchanged":
+        # A DataFrame that enforcement leaves as it is: a copy-on-write copy of it (no data
+        # copied), indexed 0..n-1 as every enforced frame is.
+        df = like.copy(deep=not _copy_on_write())
+        index = df.index
+        if not (type(index) is pd.RangeIndex and index.start == 0 and index.step == 1):
+            df.index = pd.RangeIndex(len(df))
+        return df
     if kind == "tensor":
         _, dtype, shape, buf = out
         return np.frombuffer(buf, dtype=dtype).reshape(shape)

@@ -27,21 +27,30 @@ use std::sync::Arc;
 
 /// Reads a payload tuple into a model input.
 pub fn model_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<ModelInput> {
+    read_input(py, payload).map(|(input, _)| input)
+}
+
+/// [`model_input`], and whether the input is a pandas DataFrame read in place from its blocks
+/// (a table whose every column is the frame's own column, with the frame's dtype).
+pub fn read_input(
+    py: Python<'_>,
+    payload: &Bound<'_, PyTuple>,
+) -> PyResult<(ModelInput, bool)> {
     let kind: String = payload.get_item(0)?.extract()?;
-    match kind.as_str() {
-        "arrow" => arrow_table(py, &payload.get_item(1)?),
-        "pandas" => {
-            let df = payload.get_item(1)?;
-            match crate::frame::read(py, &df)? {
-                Some((columns, rows)) => columns_batch(py, columns, rows),
-                None => {
-                    let slow = py
-                        .import("signet._convert")?
-                        .call_method1("frame_payload", (df,))?;
-                    model_input(py, slow.downcast::<PyTuple>()?)
-                }
+    if kind == "pandas" {
+        let df = payload.get_item(1)?;
+        return match crate::frame::read(py, &df)? {
+            Some((columns, rows)) => Ok((columns_batch(py, columns, rows)?, true)),
+            None => {
+                let slow = py
+                    .import("signet._convert")?
+                    .call_method1("frame_payload", (df,))?;
+                Ok((model_input(py, slow.downcast::<PyTuple>()?)?, false))
             }
-        }
+        };
+    }
+    let input = match kind.as_str() {
+        "arrow" => arrow_table(py, &payload.get_item(1)?),
         "columns" => {
             let cols = payload.get_item(1)?;
             let rows: usize = payload.get_item(2)?.extract()?;
@@ -68,7 +77,8 @@ pub fn model_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<Mod
             .map_err(|m| input_error(py, m))
         }
         other => Err(input_error(py, format!("unknown payload kind {other:?}"))),
-    }
+    }?;
+    Ok((input, false))
 }
 
 /// Params as `(name, value)` pairs from the JSON text of an object of Elems.

@@ -192,15 +192,32 @@ fn enforce(
     mode: &str,
     want_arrow: bool,
 ) -> PyResult<(PyObject, Option<String>, Vec<String>)> {
-    let data = model_input(py, input)?;
+    let (data, in_place) = convert::read_input(py, input)?;
     let params = convert::params(py, params)?;
     let mode = compat(py, mode)?;
     let signature = sig.signature.as_ref();
+    // A pandas frame read in place that enforcement leaves as it is: the caller returns a
+    // (copy-on-write) copy of the frame itself rather than a frame rebuilt from Arrow.
+    let before = match &data {
+        ModelInput::Table(batch) if in_place => Some(batch.columns().to_vec()),
+        _ => None,
+    };
     let enforced = py
         .allow_threads(|| enforce_input(signature, data, params.as_ref(), mode))
         .map_err(|e| enforce_error(py, &e, None))?;
-    let want = if want_arrow { Want::Arrow } else { Want::Value };
-    let out = to_python(py, &enforced.input, want)?;
+    let unchanged = match (&before, &enforced.input) {
+        (Some(before), ModelInput::Table(after)) => {
+            before.len() == after.num_columns()
+                && before.iter().zip(after.columns()).all(|(a, b)| Arc::ptr_eq(a, b))
+        }
+        _ => false,
+    };
+    let out = if unchanged {
+        ("unchanged",).into_pyobject(py)?.into_any().unbind()
+    } else {
+        let want = if want_arrow { Want::Arrow } else { Want::Value };
+        to_python(py, &enforced.input, want)?
+    };
     let params = enforced
         .params
         .as_ref()
