@@ -32,10 +32,7 @@ pub fn model_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<Mod
 
 /// [`model_input`], and whether the input is a pandas DataFrame read in place from its blocks
 /// (a table whose every column is the frame's own column, with the frame's dtype).
-pub fn read_input(
-    py: Python<'_>,
-    payload: &Bound<'_, PyTuple>,
-) -> PyResult<(ModelInput, bool)> {
+pub fn read_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<(ModelInput, bool)> {
     let kind: String = payload.get_item(0)?.extract()?;
     if kind == "pandas" {
         let df = payload.get_item(1)?;
@@ -229,7 +226,7 @@ pub(crate) fn column_at(
     if n == 0 {
         return Ok(copied(dtype, &[], 0));
     }
-    if dtype == "bool" || address % width != 0 {
+    if dtype == "bool" || !address.is_multiple_of(width) {
         // SAFETY: the caller's array is alive while this runs and its `nbytes` bytes start at
         // `address` (numpy's array interface); the slice is read before this function returns.
         let bytes = unsafe { std::slice::from_raw_parts(address as *const u8, nbytes) };

@@ -208,7 +208,10 @@ fn enforce(
     let unchanged = match (&before, &enforced.input) {
         (Some(before), ModelInput::Table(after)) => {
             before.len() == after.num_columns()
-                && before.iter().zip(after.columns()).all(|(a, b)| Arc::ptr_eq(a, b))
+                && before
+                    .iter()
+                    .zip(after.columns())
+                    .all(|(a, b)| Arc::ptr_eq(a, b))
         }
         _ => false,
     };
