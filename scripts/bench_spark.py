@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Spark scoring on one tree model and the same rows, in local[2], same run:
+  floor    df.mapInArrow(each batch + a constant double column)   (Spark's own cost: Arrow
+           batches to a Python worker and back, the same output schema, no model)
   signet   signet.spark.predict(df, model)                  (mapInArrow, native XGBoost)
   mlflow   mlflow.pyfunc.spark_udf(spark, model, env_manager="local")   (pandas UDF, xgboost)
+Then a profile of signet's worker: the same job with each phase of the UDF timed (Spark
+accumulators): receiving the batch, `Model.predict` (signature enforcement + native trees),
+the output column, and what remains (Spark's JVM side, transfer, scheduling).
 The model is an XGBoost regressor (200 trees, depth 6, 10 features) saved with
 mlflow.xgboost.save_model; predictions are written to Spark's `noop` sink so both sides do the
 whole scoring and nothing else. Prints wall times (median of --repeats) and the ratio.
@@ -70,8 +75,19 @@ def main():
     def run_signet():
         sspark.predict(df, path).write.format("noop").mode("overwrite").save()
 
+    import pyarrow as pa
+    from pyspark.sql.types import DoubleType, StructField, StructType
+
+    def run_floor():
+        def same(batches):
+            for batch in batches:
+                yield batch.append_column("prediction", pa.nulls(batch.num_rows, pa.float64()))
+
+        out = StructType(df.schema.fields + [StructField("prediction", DoubleType(), True)])
+        df.mapInArrow(same, out).write.format("noop").mode("overwrite").save()
+
     times = {}
-    for name, fn in (("mlflow", run_mlflow), ("signet", run_signet)):
+    for name, fn in (("floor", run_floor), ("mlflow", run_mlflow), ("signet", run_signet)):
         fn()  # warm-up: worker start, model load
         ts = []
         for _ in range(args.repeats):
@@ -80,10 +96,53 @@ def main():
             ts.append(time.perf_counter() - t0)
         times[name] = statistics.median(ts)
         print(f"{name}: {times[name]:.2f} s (runs: {', '.join(f'{t:.2f}' for t in ts)})", flush=True)
-    print(f"| rows | `spark_udf` (env_manager=local) | `signet.spark.predict` | ratio |")
-    print(f"| {args.rows:,} | {times['mlflow']:.2f} s | {times['signet']:.2f} s | "
-          f"{times['mlflow'] / times['signet']:.1f}× |")
+    print("| rows | floor (`mapInArrow`, no model) | `spark_udf` (env_manager=local) | "
+          "`signet.spark.predict` | ratio |")
+    print(f"| {args.rows:,} | {times['floor']:.2f} s | {times['mlflow']:.2f} s | "
+          f"{times['signet']:.2f} s | {times['mlflow'] / times['signet']:.1f}× |")
+    profile(spark, df, path, cols)
     spark.stop()
+
+
+def profile(spark, df, path, cols):
+    """signet.spark.predict's UDF with its phases timed (summed over both workers)."""
+    import pyarrow as pa
+    from pyspark.sql.types import DoubleType, StructField, StructType
+
+    from signet import spark as sspark
+
+    acc = {k: spark.sparkContext.accumulator(0.0) for k in ("wait", "predict", "column", "batches")}
+    schema = StructType(df.schema.fields + [StructField("prediction", DoubleType(), True)])
+
+    def score(batches):
+        model = sspark._model(path, "strict")
+        t = time.perf_counter()
+        for batch in batches:
+            t0 = time.perf_counter()
+            acc["wait"].add(t0 - t)
+            out = model.predict(pa.Table.from_batches([batch]))
+            t1 = time.perf_counter()
+            values = sspark._as_column(out, batch.num_rows).cast(pa.float64())
+            result = batch.append_column("prediction", values)
+            t = time.perf_counter()
+            acc["predict"].add(t1 - t0)
+            acc["column"].add(t - t1)
+            acc["batches"].add(1)
+            yield result
+            t = time.perf_counter()
+
+    df.mapInArrow(score, schema).write.format("noop").mode("overwrite").save()  # warm-up
+    for a in acc.values():
+        a.value = 0.0
+    t0 = time.perf_counter()
+    df.mapInArrow(score, schema).write.format("noop").mode("overwrite").save()
+    wall = time.perf_counter() - t0
+    v = {k: a.value for k, a in acc.items()}
+    print(f"\nprofile of signet's worker (one run, wall {wall:.2f} s, {int(v['batches'])} batches, "
+          f"2 workers; seconds summed over workers):")
+    print(f"  Model.predict (enforce + native trees): {v['predict']:.2f} s")
+    print(f"  output column (_as_column + cast + append): {v['column']:.3f} s")
+    print(f"  waiting for the next batch / Spark consuming ours: {v['wait']:.2f} s")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,15 @@
 """Python data -> the payloads `signet._signet` reads, and results back to Python objects.
 
-Routes, fastest first (the Rust side documents each payload in `python/src/convert.rs`):
+Routes, fastest first (`python/src/convert.rs` documents each payload):
 
 * numeric/bool numpy arrays: Rust reads their memory in place, no pyarrow (`tensor`);
-* pandas frames whose columns are all numpy numeric/bool with string labels: each column's
-  numpy array read in place (`columns`) -- the fast path, which never touches pyarrow;
+* pandas DataFrames: handed to Rust as they are (`pandas`); Rust reads pandas' block manager
+  in one pass (numpy numeric/bool/datetime64 blocks in place, pyarrow-backed text through the
+  Arrow C data interface; `python/src/frame.rs`). Frames that reader declines come back to
+  `frame_payload` here: per-column numpy arrays read in place (`columns`), else pyarrow
+  (`pa.Table.from_pandas`, pandas metadata kept) when pyarrow can represent every column,
+  else the Value form;
 * anything with `__arrow_c_stream__` (pyarrow tables and batches, polars, ...): zero-copy Arrow;
-* other pandas frames: through pyarrow (`pa.Table.from_pandas`, pandas metadata kept) when
-  pyarrow can represent every column, else the Value form;
 * everything else (Series, lists, dicts, scalars, object arrays): the Value form (`_elem`).
 """
 import json
@@ -37,16 +39,11 @@ def _column_array(df, i):
 
 def _fast_column(arr):
     """(dtype, data) for a column Rust reads in place, or None."""
-    if isinstance(arr, np.ndarray):
-        kind = arr.dtype.kind
-        if kind in _NUMPY_FAST and arr.dtype.itemsize <= 8:
-            return arr.dtype.name, _native(arr)
-        if kind == "M" and arr.dtype.name in _DATETIMES:
-            return arr.dtype.name, _native(arr).view("int64")
-        return None
     dtype = getattr(arr, "dtype", None)
+    if isinstance(arr, np.ndarray) and dtype.kind in _NUMPY_FAST and dtype.itemsize <= 8:
+        return dtype.name, _native(arr)
     if isinstance(dtype, np.dtype) and dtype.name in _DATETIMES:
-        # pandas' DatetimeArray (naive): its datetime64 ndarray, without a copy
+        # a datetime64 ndarray, or pandas' naive DatetimeArray: its int64 view, without a copy
         return dtype.name, _native(np.asarray(arr)).view("int64")
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
         name = "string" if dtype.na_value is pd.NA else "str"
@@ -90,21 +87,33 @@ def _payload(data):
         a = _native(data)
         return ("tensor", a.dtype.name, list(a.shape), a)
     if isinstance(data, pd.DataFrame):
-        if data.shape[1] > 0:
-            cols = _fast_columns(data)
-            if cols is not None:
-                return ("columns", cols, data.shape[0])
-        if data.shape[1] > 0 and _arrow_ok(data):
-            import pyarrow as pa
-
-            try:
-                return ("arrow", pa.Table.from_pandas(data, preserve_index=False))
-            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-                pass
-        return ("value", _dumps(_elem.encode_value(data)))
+        return ("pandas", data)
     if hasattr(data, "__arrow_c_stream__") and not isinstance(data, pd.Series):
         return ("arrow", data)
     return ("value", _dumps(_elem.encode_value(data)))
+
+
+def frame_payload(df):
+    """The payload for a pandas DataFrame that Rust's block reader declined."""
+    try:
+        return _frame_payload(df)
+    except TypeError as e:
+        raise InputError(str(e)) from None
+
+
+def _frame_payload(df):
+    if df.shape[1] > 0:
+        cols = _fast_columns(df)
+        if cols is not None:
+            return ("columns", cols, df.shape[0])
+    if df.shape[1] > 0 and _arrow_ok(df):
+        import pyarrow as pa
+
+        try:
+            return ("arrow", pa.Table.from_pandas(df, preserve_index=False))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            pass
+    return ("value", _dumps(_elem.encode_value(df)))
 
 
 def params_json(params):
@@ -123,10 +132,26 @@ def _dumps(v):
     return json.dumps(v, allow_nan=False)
 
 
+_PANDAS3 = int(pd.__version__.split(".")[0]) >= 3
+
+
+def _copy_on_write():
+    """Whether pandas copies a shallow copy's data before it is modified (always from 3.0)."""
+    return _PANDAS3 or pd.options.mode.copy_on_write is True
+
+
 def result(out, like=None):
     """A result payload as a Python object; `like` is the input it answers (a pandas input
     gets pandas back, an Arrow input Arrow)."""
     kind = out[0]
+    if kind == "unchanged":
+        # A DataFrame that enforcement leaves as it is: a copy-on-write copy of it (no data
+        # copied), indexed 0..n-1 as every enforced frame is.
+        df = like.copy(deep=not _copy_on_write())
+        index = df.index
+        if not (type(index) is pd.RangeIndex and index.start == 0 and index.step == 1):
+            df.index = pd.RangeIndex(len(df))
+        return df
     if kind == "tensor":
         _, dtype, shape, buf = out
         return np.frombuffer(buf, dtype=dtype).reshape(shape)

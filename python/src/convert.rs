@@ -4,7 +4,8 @@
 //! | payload | from | read as |
 //! | --- | --- | --- |
 //! | `("arrow", obj)` | anything with `__arrow_c_stream__` (pyarrow, polars, ...), and pandas frames through pyarrow | one Arrow table, viewed as pandas would show it ([`signet::table::pandas_view`]) |
-//! | `("columns", [(label, dtype, array)], rows)` | a pandas frame of numpy numeric/bool columns | one Arrow column over each numpy array's memory (no copy) |
+//! | `("pandas", df)` | a pandas DataFrame | its blocks read in place by [`crate::frame`]; when that reader declines, the payload `signet/_convert.py`'s `frame_payload` builds |
+//! | `("columns", [(label, dtype, array)], rows)` | a pandas frame of numpy numeric/bool/datetime64 columns and pyarrow-backed text | one Arrow column over each array's memory (no copy) |
 //! | `("tensor", dtype, shape, array)` | a numeric/bool numpy array | a [`Tensor`] over the array's memory (no copy) |
 //! | `("value", json)` | everything else (object columns, lists, dicts, ...) | the corpus' Value form (FORMAT.md §2), [`signet::elem::model_input_from_value`] |
 
@@ -14,7 +15,7 @@ use arrow_array::types::*;
 use arrow_array::{
     ArrayRef, BooleanArray, PrimitiveArray, RecordBatch, RecordBatchOptions, RecordBatchReader,
 };
-use arrow_buffer::{Buffer, ScalarBuffer};
+use arrow_buffer::{BooleanBuffer, Buffer, ScalarBuffer};
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use arrow_schema::{Field, Schema as ArrowSchema};
 use pyo3::prelude::*;
@@ -26,8 +27,26 @@ use std::sync::Arc;
 
 /// Reads a payload tuple into a model input.
 pub fn model_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<ModelInput> {
+    read_input(py, payload).map(|(input, _)| input)
+}
+
+/// [`model_input`], and whether the input is a pandas DataFrame read in place from its blocks
+/// (a table whose every column is the frame's own column, with the frame's dtype).
+pub fn read_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<(ModelInput, bool)> {
     let kind: String = payload.get_item(0)?.extract()?;
-    match kind.as_str() {
+    if kind == "pandas" {
+        let df = payload.get_item(1)?;
+        return match crate::frame::read(py, &df)? {
+            Some((columns, rows)) => Ok((columns_batch(py, columns, rows)?, true)),
+            None => {
+                let slow = py
+                    .import("signet._convert")?
+                    .call_method1("frame_payload", (df,))?;
+                Ok((model_input(py, slow.downcast::<PyTuple>()?)?, false))
+            }
+        };
+    }
+    let input = match kind.as_str() {
         "arrow" => arrow_table(py, &payload.get_item(1)?),
         "columns" => {
             let cols = payload.get_item(1)?;
@@ -55,7 +74,8 @@ pub fn model_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<Mod
             .map_err(|m| input_error(py, m))
         }
         other => Err(input_error(py, format!("unknown payload kind {other:?}"))),
-    }
+    }?;
+    Ok((input, false))
 }
 
 /// Params as `(name, value)` pairs from the JSON text of an object of Elems.
@@ -93,26 +113,48 @@ fn arrow_table(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<ModelInput> {
 }
 
 fn numpy_columns(py: Python<'_>, cols: &Bound<'_, PyList>, rows: usize) -> PyResult<ModelInput> {
-    let mut fields = Vec::with_capacity(cols.len());
-    let mut arrays = Vec::with_capacity(cols.len());
+    let mut columns = Vec::with_capacity(cols.len());
     for col in cols.iter() {
         let (label, dtype, array): (String, String, Bound<'_, PyAny>) = col.extract()?;
-        let mut field_dtype = None;
-        let array = if let Some(unit) = dtype.strip_prefix("datetime64[") {
-            datetime_array(py, unit.trim_end_matches(']'), &array, rows)?
+        let (dtype, array) = if let Some(unit) = dtype.strip_prefix("datetime64[") {
+            let ints = numpy_array(py, "int64", &array, rows)?;
+            (
+                "datetime64",
+                datetime_column(py, unit.trim_end_matches(']'), ints)?,
+            )
         } else if dtype == "str" || dtype == "string" {
             // pandas' pyarrow-backed text: its Arrow array, shared through the C data interface.
             let data = arrow_data::ArrayData::from_pyarrow_bound(&array)?;
-            if dtype == "string" {
-                field_dtype = Some(dtype.clone());
-            }
-            arrow_array::make_array(data)
+            let name = if dtype == "string" { "string" } else { "str" };
+            (name, arrow_array::make_array(data))
         } else {
-            numpy_array(py, &dtype, &array, rows)?
+            ("numpy", numpy_array(py, &dtype, &array, rows)?)
         };
+        columns.push((label, dtype, array));
+    }
+    columns_batch(py, columns, rows)
+}
+
+/// A DataFrame's columns `(label, dtype, values)` (numpy or datetime64 columns, pandas' `str`
+/// and `string` text) as one table of `rows` rows; the `string` dtype (missing values are
+/// `pd.NA`) is kept in the field's metadata.
+pub(crate) fn columns_batch(
+    py: Python<'_>,
+    columns: Vec<crate::frame::FrameColumn>,
+    rows: usize,
+) -> PyResult<ModelInput> {
+    let mut fields = Vec::with_capacity(columns.len());
+    let mut arrays = Vec::with_capacity(columns.len());
+    for (label, dtype, array) in columns {
         let mut field = Field::new(label, array.data_type().clone(), true);
-        if let Some(d) = field_dtype {
-            field = field.with_metadata([(signet::table::PANDAS_DTYPE_KEY.to_string(), d)].into());
+        if dtype == "string" {
+            field = field.with_metadata(
+                [(
+                    signet::table::PANDAS_DTYPE_KEY.to_string(),
+                    dtype.to_string(),
+                )]
+                .into(),
+            );
         }
         fields.push(field);
         arrays.push(array);
@@ -127,7 +169,14 @@ fn numpy_columns(py: Python<'_>, cols: &Bound<'_, PyList>, rows: usize) -> PyRes
 }
 
 /// Keeps a numpy array alive for as long as an Arrow buffer points into its memory.
-struct NumpyOwner(#[allow(dead_code)] Py<PyAny>);
+pub(crate) struct NumpyOwner(#[allow(dead_code)] Py<PyAny>);
+
+impl NumpyOwner {
+    /// An owner of `array`, shared by every Arrow buffer over its memory.
+    pub(crate) fn of(array: &Bound<'_, PyAny>) -> Arc<NumpyOwner> {
+        Arc::new(NumpyOwner(array.clone().unbind()))
+    }
+}
 
 impl std::panic::RefUnwindSafe for NumpyOwner {}
 
@@ -140,9 +189,7 @@ fn array_memory(array: &Bound<'_, PyAny>) -> PyResult<(usize, bool)> {
     Ok((address, contiguous))
 }
 
-/// An Arrow array over a numpy array's memory: no copy for numeric dtypes when the memory is
-/// aligned for the element type (numpy's allocations are), one copy otherwise and for `bool`
-/// (Arrow packs booleans into bits).
+/// An Arrow array over a numpy array's memory (see [`column_at`]).
 fn numpy_array(
     py: Python<'_>,
     dtype: &str,
@@ -154,6 +201,21 @@ fn numpy_array(
     if !contiguous {
         return Err(input_error(py, "signet needs C-contiguous numpy arrays"));
     }
+    column_at(py, dtype, address, nbytes, n, || NumpyOwner::of(array))
+}
+
+/// An Arrow array of `n` elements of numpy's `dtype` over the `nbytes` bytes of numpy memory
+/// at `address`, kept alive by `owner`: no copy for numeric dtypes when the memory is aligned
+/// for the element type (numpy's allocations are), one copy otherwise and for `bool` (Arrow
+/// packs booleans into bits). An error when `nbytes` does not hold `n` elements.
+pub(crate) fn column_at(
+    py: Python<'_>,
+    dtype: &str,
+    address: usize,
+    nbytes: usize,
+    n: usize,
+    owner: impl FnOnce() -> Arc<NumpyOwner>,
+) -> PyResult<ArrayRef> {
     let width = numpy_width(py, dtype)?;
     if nbytes != n * width {
         return Err(input_error(
@@ -161,21 +223,33 @@ fn numpy_array(
             format!("a {dtype} array of {nbytes} bytes does not hold {n} elements"),
         ));
     }
-    if dtype == "bool" || n == 0 || address % width != 0 {
-        // SAFETY: `array` is alive (we hold a reference) and its `nbytes` bytes start at
+    if n == 0 {
+        return Ok(copied(dtype, &[], 0));
+    }
+    if dtype == "bool" || !address.is_multiple_of(width) {
+        // SAFETY: the caller's array is alive while this runs and its `nbytes` bytes start at
         // `address` (numpy's array interface); the slice is read before this function returns.
         let bytes = unsafe { std::slice::from_raw_parts(address as *const u8, nbytes) };
-        return numpy_buffer(py, dtype, bytes, n);
+        return Ok(copied(dtype, bytes, n));
     }
     let ptr = std::ptr::NonNull::new(address as *mut u8)
         .ok_or_else(|| input_error(py, "a numpy array without memory"))?;
-    let owner = Arc::new(NumpyOwner(array.clone().unbind()));
     // SAFETY: the memory stays valid while `owner` holds the array; Arrow only reads it.
-    let buffer = unsafe { Buffer::from_custom_allocation(ptr, nbytes, owner) };
+    let buffer = unsafe { Buffer::from_custom_allocation(ptr, nbytes, owner()) };
     Ok(typed(dtype, buffer, n))
 }
 
-fn numpy_width(py: Python<'_>, dtype: &str) -> PyResult<usize> {
+/// A flat Arrow array copied from `n` native-endian elements of numpy's `dtype` (a dtype
+/// [`numpy_width`] knows, `bytes.len()` checked by the caller).
+pub(crate) fn copied(dtype: &str, bytes: &[u8], n: usize) -> ArrayRef {
+    match dtype {
+        "bool" => Arc::new(BooleanArray::new(pack_bools(&bytes[..n]), None)),
+        other => typed(other, Buffer::from_slice_ref(bytes), n),
+    }
+}
+
+/// The bytes of one element of numpy's `dtype`; an error naming a dtype signet does not read.
+pub(crate) fn numpy_width(py: Python<'_>, dtype: &str) -> PyResult<usize> {
     Ok(match dtype {
         "bool" | "int8" | "uint8" => 1,
         "int16" | "uint16" | "float16" => 2,
@@ -209,14 +283,34 @@ fn typed(dtype: &str, buffer: Buffer, n: usize) -> ArrayRef {
     }
 }
 
-/// A numpy `datetime64[unit]` array (its int64 view) as an Arrow timestamp array; `NaT` (the
-/// smallest int64) becomes a missing value.
-fn datetime_array(
-    py: Python<'_>,
-    unit: &str,
-    array: &Bound<'_, PyAny>,
-    n: usize,
-) -> PyResult<ArrayRef> {
+/// numpy's one-byte bools (any non-zero byte is true) packed into Arrow's bits, eight at a
+/// time: a word's non-zero bytes marked in their high bits, then gathered into one byte by a
+/// multiplication (element `i` of the eight lands in bit `i`, Arrow's order).
+fn pack_bools(bytes: &[u8]) -> BooleanBuffer {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const GATHER: u64 = 0x0102_0408_1020_4080;
+    let mut packed: Vec<u8> = Vec::with_capacity(bytes.len().div_ceil(8));
+    let mut eights = bytes.chunks_exact(8);
+    for eight in &mut eights {
+        let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+        let nonzero = (((x & LOW7) + LOW7) | x) & HIGH;
+        packed.push(((nonzero >> 7).wrapping_mul(GATHER) >> 56) as u8);
+    }
+    let rest = eights.remainder();
+    if !rest.is_empty() {
+        packed.push(
+            rest.iter()
+                .enumerate()
+                .fold(0u8, |byte, (j, b)| byte | (u8::from(*b != 0) << j)),
+        );
+    }
+    BooleanBuffer::new(Buffer::from_vec(packed), 0, bytes.len())
+}
+
+/// A numpy `datetime64[unit]` column, read as int64 (`ints`), as an Arrow timestamp array;
+/// `NaT` (the smallest int64) becomes a missing value.
+pub(crate) fn datetime_column(py: Python<'_>, unit: &str, ints: ArrayRef) -> PyResult<ArrayRef> {
     use arrow_array::{Array, Int64Array};
     use arrow_schema::TimeUnit;
     let unit = match unit {
@@ -231,7 +325,6 @@ fn datetime_array(
             ))
         }
     };
-    let ints = numpy_array(py, "int64", array, n)?;
     let ints = ints
         .as_any()
         .downcast_ref::<Int64Array>()
@@ -247,26 +340,6 @@ fn datetime_array(
         .build()
         .map_err(|e| input_error(py, e.to_string()))?;
     Ok(arrow_array::make_array(data))
-}
-
-/// A flat Arrow array copied from a native-endian numpy buffer of `n` elements.
-fn numpy_buffer(py: Python<'_>, dtype: &str, bytes: &[u8], n: usize) -> PyResult<ArrayRef> {
-    let width = numpy_width(py, dtype)?;
-    if bytes.len() != n * width {
-        return Err(input_error(
-            py,
-            format!(
-                "a {dtype} buffer of {} bytes does not hold {n} elements",
-                bytes.len()
-            ),
-        ));
-    }
-    Ok(match dtype {
-        "bool" => Arc::new(BooleanArray::from(
-            bytes.iter().map(|b| *b != 0).collect::<Vec<bool>>(),
-        )),
-        other => typed(other, Buffer::from_slice_ref(bytes), n),
-    })
 }
 
 /// How a caller wants a model input or output back.
@@ -309,8 +382,7 @@ pub fn to_python(py: Python<'_>, data: &ModelInput, want: Want) -> PyResult<PyOb
                 );
             }
             ModelInput::Tensor(t) => {
-                if let (TensorData::Arrow(a), Some(bytes)) = (&t.data, tensor_bytes(t)) {
-                    let _ = a;
+                if let Some(bytes) = tensor_bytes(t) {
                     let tuple = (
                         "tensor",
                         t.dtype.name(),
@@ -385,10 +457,7 @@ fn numpy_columns_out(batch: &RecordBatch) -> Option<Vec<(String, &'static str, V
             let b = array.as_any().downcast_ref::<BooleanArray>()?;
             b.values().iter().map(u8::from).collect()
         } else {
-            let data = array.to_data();
-            let width = field.data_type().primitive_width()?;
-            let start = data.offset() * width;
-            data.buffers()[0].as_slice()[start..start + array.len() * width].to_vec()
+            primitive_bytes(array.as_ref())?
         };
         out.push((field.name().clone(), dtype, bytes));
     }
@@ -400,9 +469,6 @@ fn tensor_bytes(t: &Tensor) -> Option<Vec<u8>> {
     let TensorData::Arrow(a) = &t.data else {
         return None;
     };
-    if a.null_count() > 0 || !a.data_type().is_primitive() {
-        return None;
-    }
     if !matches!(
         t.dtype,
         NumpyDtype::Int8
@@ -419,9 +485,17 @@ fn tensor_bytes(t: &Tensor) -> Option<Vec<u8>> {
     ) {
         return None;
     }
-    let data = a.to_data();
-    let width = a.data_type().primitive_width()?;
+    primitive_bytes(a.as_ref())
+}
+
+/// The native-endian bytes of a primitive Arrow array's values (`None` when it has missing
+/// values or is not primitive).
+fn primitive_bytes(array: &dyn arrow_array::Array) -> Option<Vec<u8>> {
+    if array.null_count() > 0 || !array.data_type().is_primitive() {
+        return None;
+    }
+    let width = array.data_type().primitive_width()?;
+    let data = array.to_data();
     let start = data.offset() * width;
-    let buf = &data.buffers()[0];
-    Some(buf.as_slice()[start..start + a.len() * width].to_vec())
+    Some(data.buffers()[0].as_slice()[start..start + array.len() * width].to_vec())
 }

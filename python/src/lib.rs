@@ -9,6 +9,7 @@
 
 mod convert;
 mod errors;
+mod frame;
 
 use convert::{model_input, to_python, Want};
 use errors::{enforce_error, input_error, model_error, schema_error};
@@ -132,7 +133,8 @@ fn validate(
 ) -> PyResult<Vec<Row>> {
     let data = model_input(py, input)?;
     let mode = compat(py, mode)?;
-    let Some(schema) = sig.signature.as_ref().and_then(|s| s.inputs.clone()) else {
+    let signature = sig.signature.as_ref();
+    let Some(schema) = signature.and_then(|s| s.inputs.as_ref()) else {
         return Ok(Vec::new());
     };
     Ok(py.allow_threads(move || match (&data, schema.kind()) {
@@ -143,7 +145,14 @@ fn validate(
                 .iter()
                 .map(|f| signet::table::column_label(f))
                 .collect();
-            let p = presence(&schema, &labels);
+            let p = presence(schema, &labels);
+            if p.message.is_none()
+                && enforce_input(signature, ModelInput::Table(batch.clone()), None, mode).is_ok()
+            {
+                // Enforcement accepts the whole frame, hence each of its columns: no violation.
+                // (Cheaper than enforcing column by column when, as usually, the data passes.)
+                return Vec::new();
+            }
             let mut rows: Vec<Row> = Vec::new();
             if let Some(message) = &p.message {
                 // Named inputs are listed; an unnamed schema's count message names none.
@@ -154,27 +163,20 @@ fn validate(
                     rows.push((None, name.as_text(), None, message.clone()));
                 }
             }
-            for v in violations_with(&schema, batch, 0, mode) {
+            for v in violations_with(schema, batch, 0, mode) {
                 rows.push((v.row, v.column, v.value, v.reason));
             }
             rows
         }
-        _ => {
-            let sig = ModelSignature {
-                inputs: Some(schema),
-                outputs: None,
-                params: None,
-            };
-            match enforce_input(Some(&sig), data, None, mode) {
-                Ok(_) => Vec::new(),
-                Err(e) => vec![(
-                    e.location.row,
-                    e.location.column.clone().unwrap_or_default(),
-                    e.location.value.clone(),
-                    e.message().to_string(),
-                )],
-            }
-        }
+        _ => match enforce_input(signature, data, None, mode) {
+            Ok(_) => Vec::new(),
+            Err(e) => vec![(
+                e.location.row,
+                e.location.column.clone().unwrap_or_default(),
+                e.location.value.clone(),
+                e.message().to_string(),
+            )],
+        },
     }))
 }
 
@@ -190,15 +192,35 @@ fn enforce(
     mode: &str,
     want_arrow: bool,
 ) -> PyResult<(PyObject, Option<String>, Vec<String>)> {
-    let data = model_input(py, input)?;
+    let (data, in_place) = convert::read_input(py, input)?;
     let params = convert::params(py, params)?;
     let mode = compat(py, mode)?;
     let signature = sig.signature.as_ref();
+    // A pandas frame read in place that enforcement leaves as it is: the caller returns a
+    // (copy-on-write) copy of the frame itself rather than a frame rebuilt from Arrow.
+    let before = match &data {
+        ModelInput::Table(batch) if in_place => Some(batch.columns().to_vec()),
+        _ => None,
+    };
     let enforced = py
         .allow_threads(|| enforce_input(signature, data, params.as_ref(), mode))
         .map_err(|e| enforce_error(py, &e, None))?;
-    let want = if want_arrow { Want::Arrow } else { Want::Value };
-    let out = to_python(py, &enforced.input, want)?;
+    let unchanged = match (&before, &enforced.input) {
+        (Some(before), ModelInput::Table(after)) => {
+            before.len() == after.num_columns()
+                && before
+                    .iter()
+                    .zip(after.columns())
+                    .all(|(a, b)| Arc::ptr_eq(a, b))
+        }
+        _ => false,
+    };
+    let out = if unchanged {
+        ("unchanged",).into_pyobject(py)?.into_any().unbind()
+    } else {
+        let want = if want_arrow { Want::Arrow } else { Want::Value };
+        to_python(py, &enforced.input, want)?
+    };
     let params = enforced
         .params
         .as_ref()

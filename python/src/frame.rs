@@ -1,0 +1,262 @@
+//! pandas DataFrames read from their block manager in one pass, without Python-side work per
+//! column: `df._mgr.blocks` gives each block's values (a 2-D ndarray of several columns, a 2-D
+//! `DatetimeArray`, or a 1-D `ArrowStringArray`) and `mgr_locs` (the columns' positions), so
+//! one `__array_interface__` per block locates every column's memory.
+//!
+//! | block values | read as |
+//! | --- | --- |
+//! | `ndarray` of a numeric/bool dtype (little-endian) | one Arrow array per row of the block, over its memory (no copy when each column is contiguous, one copy otherwise) |
+//! | `DatetimeArray` without a time zone (`datetime64[s|ms|us|ns]`) | its int64 memory as a timestamp array, `NaT` missing |
+//! | `ArrowStringArray` (pandas' `str` and `string[pyarrow]`) | its Arrow array, shared through the C data interface |
+//!
+//! Anything else — object or extension columns of other kinds, non-string labels, a frame
+//! without columns, a pandas whose internals differ — answers `None`, and the caller takes
+//! `signet/_convert.py`'s route, which gives the same answers (only more slowly).
+
+use crate::convert::{column_at, copied, datetime_column, numpy_width, NumpyOwner};
+use arrow_array::ArrayRef;
+use arrow_pyarrow::FromPyArrow;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::GILOnceCell;
+use pyo3::types::{PyDict, PyList, PySlice, PyString, PyType};
+
+/// One column read from a block: its numpy/pandas dtype name and values.
+pub(crate) type FrameColumn = (String, &'static str, ArrayRef);
+
+static NDARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
+static DATETIME_ARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
+static ARROW_STRING_ARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
+static PD_NA: GILOnceCell<PyObject> = GILOnceCell::new();
+
+/// The columns of a pandas DataFrame `df` as `(label, dtype, values)` and its row count, read
+/// from its blocks; `None` when the frame is not one this reader handles (see the module doc).
+pub(crate) fn read(
+    py: Python<'_>,
+    df: &Bound<'_, PyAny>,
+) -> PyResult<Option<(Vec<FrameColumn>, usize)>> {
+    // Any surprise in pandas' internals means: not for this reader. The other route decides.
+    Ok(walk(py, df).ok().flatten())
+}
+
+fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColumn>, usize)>> {
+    let (rows, width): (usize, usize) = df.getattr(intern!(py, "shape"))?.extract()?;
+    if width == 0 {
+        return Ok(None);
+    }
+    let Some(labels) = labels(py, &df.getattr(intern!(py, "columns"))?)? else {
+        return Ok(None);
+    };
+    let labels = labels.downcast::<PyList>()?;
+    if labels.len() != width {
+        return Ok(None);
+    }
+    let mut slots: Vec<Option<(&'static str, ArrayRef)>> = vec![None; width];
+    let blocks = df
+        .getattr(intern!(py, "_mgr"))?
+        .getattr(intern!(py, "blocks"))?;
+    let ndarray = NDARRAY.import(py, "numpy", "ndarray")?;
+    let datetimes = DATETIME_ARRAY.import(py, "pandas.arrays", "DatetimeArray")?;
+    let strings = ARROW_STRING_ARRAY.import(py, "pandas.arrays", "ArrowStringArray")?;
+    for block in blocks.try_iter()? {
+        let block = block?;
+        let locs = positions(
+            &block
+                .getattr(intern!(py, "mgr_locs"))?
+                .getattr(intern!(py, "indexer"))?,
+            width,
+        )?;
+        let values = block.getattr(intern!(py, "values"))?;
+        let ty = values.get_type();
+        let read = if ty.is(ndarray) {
+            numpy_block(py, &values, &locs, rows, false)?
+        } else if ty.is(datetimes) {
+            if !values.getattr(intern!(py, "tz"))?.is_none() {
+                return Ok(None);
+            }
+            let ints = values.getattr(intern!(py, "_ndarray"))?;
+            numpy_block(py, &ints, &locs, rows, true)?
+        } else if ty.is(strings) {
+            string_block(py, &values, &locs, rows)?
+        } else {
+            None
+        };
+        let Some(read) = read else { return Ok(None) };
+        for (pos, col) in locs.into_iter().zip(read) {
+            match slots.get_mut(pos) {
+                Some(slot @ None) => *slot = Some(col),
+                _ => return Ok(None),
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(width);
+    for (label, slot) in labels.iter().zip(slots) {
+        let (Ok(label), Some((dtype, array))) = (label.downcast::<PyString>(), slot) else {
+            return Ok(None);
+        };
+        out.push((label.to_cow()?.into_owned(), dtype, array));
+    }
+    Ok(Some((out, rows)))
+}
+
+/// The column labels as a list, when they may all be text: an `object` Index's values, or the
+/// Arrow array under a `str` Index (pandas 3's default; `Index.tolist()` costs ~10 µs there).
+fn labels<'py>(
+    py: Python<'py>,
+    columns: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let values = columns.getattr(intern!(py, "_values"))?;
+    let ty = values.get_type();
+    if ty.is(NDARRAY.import(py, "numpy", "ndarray")?) {
+        return values.call_method0(intern!(py, "tolist")).map(Some);
+    }
+    if ty.is(ARROW_STRING_ARRAY.import(py, "pandas.arrays", "ArrowStringArray")?) {
+        return values
+            .call_method0(intern!(py, "__arrow_array__"))?
+            .call_method0(intern!(py, "to_pylist"))
+            .map(Some);
+    }
+    Ok(None)
+}
+
+/// A block's column positions from `BlockPlacement.indexer` (a slice or an integer ndarray).
+fn positions(indexer: &Bound<'_, PyAny>, width: usize) -> PyResult<Vec<usize>> {
+    if let Ok(slice) = indexer.downcast::<PySlice>() {
+        let ix = slice.indices(width as isize)?;
+        let mut out = Vec::with_capacity(ix.slicelength);
+        let mut i = ix.start;
+        for _ in 0..ix.slicelength {
+            out.push(usize::try_from(i)?);
+            i += ix.step;
+        }
+        return Ok(out);
+    }
+    indexer.call_method0("tolist")?.extract()
+}
+
+/// numpy's dtype name for an array-interface `typestr` of a dtype signet reads in place
+/// (native little-endian numbers and bools, `datetime64` in s/ms/us/ns).
+fn dtype_name(typestr: &str) -> Option<&'static str> {
+    let body = typestr.strip_prefix(['<', '|', '='])?;
+    Some(match body {
+        "b1" => "bool",
+        "i1" => "int8",
+        "i2" => "int16",
+        "i4" => "int32",
+        "i8" => "int64",
+        "u1" => "uint8",
+        "u2" => "uint16",
+        "u4" => "uint32",
+        "u8" => "uint64",
+        "f2" => "float16",
+        "f4" => "float32",
+        "f8" => "float64",
+        "M8[s]" => "datetime64[s]",
+        "M8[ms]" => "datetime64[ms]",
+        "M8[us]" => "datetime64[us]",
+        "M8[ns]" => "datetime64[ns]",
+        _ => return None,
+    })
+}
+
+/// An entry of an `__array_interface__` dict.
+fn item<'py>(dict: &Bound<'py, PyDict>, key: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyAny>> {
+    dict.get_item(key)?
+        .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(key.to_string()))
+}
+
+/// The columns of a 2-D numpy block (`shape = (columns, rows)`), one per entry of `locs`.
+/// `datetimes` marks a `DatetimeArray`'s datetime64 memory.
+fn numpy_block<'py>(
+    py: Python<'py>,
+    values: &Bound<'py, PyAny>,
+    locs: &[usize],
+    rows: usize,
+    datetimes: bool,
+) -> PyResult<Option<Vec<(&'static str, ArrayRef)>>> {
+    let interface = values.getattr(intern!(py, "__array_interface__"))?;
+    let interface = interface.downcast::<PyDict>()?;
+    let item = |key: &Bound<'py, PyString>| item(interface, key);
+    let typestr: String = item(intern!(py, "typestr"))?.extract()?;
+    let Some(dtype) = dtype_name(&typestr) else {
+        return Ok(None);
+    };
+    let unit = dtype
+        .strip_prefix("datetime64[")
+        .map(|u| u.trim_end_matches(']'));
+    if unit.is_some() != datetimes {
+        return Ok(None);
+    }
+    let element = if unit.is_some() { "int64" } else { dtype };
+    let width = numpy_width(py, element)?;
+    let (columns, length): (usize, usize) = item(intern!(py, "shape"))?.extract()?;
+    if columns != locs.len() || length != rows {
+        return Ok(None);
+    }
+    let (address, _readonly): (usize, bool) = item(intern!(py, "data"))?.extract()?;
+    let (column_stride, row_stride): (isize, isize) =
+        match item(intern!(py, "strides"))?.extract()? {
+            Some(strides) => strides,
+            None => ((rows * width) as isize, width as isize),
+        };
+    let owner = NumpyOwner::of(values);
+    let mut out = Vec::with_capacity(columns);
+    for k in 0..columns {
+        let start = address as isize + k as isize * column_stride;
+        let array = if row_stride == width as isize {
+            column_at(py, element, start as usize, rows * width, rows, || {
+                owner.clone()
+            })?
+        } else {
+            // A strided column (a transposed or sliced frame): gathered into one copy.
+            let mut bytes = Vec::with_capacity(rows * width);
+            for i in 0..rows as isize {
+                let at = (start + i * row_stride) as *const u8;
+                // SAFETY: numpy's interface says element i of column k starts at `at`, inside
+                // the block's memory, which `values` keeps alive during this call.
+                bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(at, width) });
+            }
+            copied(element, &bytes, rows)
+        };
+        let array = match unit {
+            Some(unit) => datetime_column(py, unit, array)?,
+            None => array,
+        };
+        out.push((dtype, array));
+    }
+    Ok(Some(out))
+}
+
+/// The column of an `ArrowStringArray` block: `str` (pandas 3's default text, NaN-missing) or
+/// `string` (`pd.NA`-missing).
+fn string_block(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    locs: &[usize],
+    rows: usize,
+) -> PyResult<Option<Vec<(&'static str, ArrayRef)>>> {
+    if locs.len() != 1 {
+        return Ok(None);
+    }
+    let na = PD_NA.get_or_try_init(py, || -> PyResult<PyObject> {
+        Ok(py.import("pandas")?.getattr("NA")?.unbind())
+    })?;
+    let dtype = values.getattr(intern!(py, "dtype"))?;
+    let name = if dtype.getattr(intern!(py, "na_value"))?.is(na) {
+        "string"
+    } else {
+        "str"
+    };
+    let chunked = values.getattr(intern!(py, "_pa_array"))?;
+    let chunks: usize = chunked.getattr(intern!(py, "num_chunks"))?.extract()?;
+    let array = if chunks == 1 {
+        chunked.call_method1(intern!(py, "chunk"), (0,))?
+    } else {
+        chunked.call_method0(intern!(py, "combine_chunks"))?
+    };
+    let data = arrow_data::ArrayData::from_pyarrow_bound(&array)?;
+    if data.len() != rows {
+        return Ok(None);
+    }
+    Ok(Some(vec![(name, arrow_array::make_array(data))]))
+}
