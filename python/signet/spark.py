@@ -9,6 +9,8 @@ batches out; no pandas conversion, no scoring-server subprocess, no JSON).
 Spark hands each batch over as Arrow; signet reads it as pandas would show it
 (`DataFrame.toPandas()`), so the decisions are MLflow's on the same rows.
 """
+import os
+
 import pyarrow as pa
 
 import signet
@@ -22,9 +24,17 @@ _MODELS = {}
 
 
 def _model(uri, compat):
-    """One model per Python worker process and (uri, compat)."""
+    """One model per Python worker process and (uri, compat). A Spark task owns
+    `spark.task.cpus` cores (1 by default) and local[N] runs N workers side by side, so the
+    native tree evaluator is capped to the task's cores (`SIGNET_NUM_THREADS`) unless the
+    user set it."""
     key = (uri, compat)
     if key not in _MODELS:
+        from pyspark import TaskContext
+
+        ctx = TaskContext.get()
+        cpus = ctx.cpus() if ctx is not None else 1
+        os.environ.setdefault("SIGNET_NUM_THREADS", str(max(int(cpus), 1)))
         _MODELS[key] = signet.load_model(uri, compat=compat)
     return _MODELS[key]
 
