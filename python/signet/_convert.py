@@ -89,6 +89,13 @@ def _payload(data):
     if isinstance(data, pd.DataFrame):
         return ("pandas", data)
     if hasattr(data, "__arrow_c_stream__") and not isinstance(data, pd.Series):
+        import pyarrow as pa
+
+        if not isinstance(data, (pa.Table, pa.RecordBatch, pa.RecordBatchReader)):
+            # Another library's export (polars, ...) is taken through pyarrow, still without a
+            # copy: pyarrow accepts what arrow-rs' stricter importer refuses (polars exports a
+            # buffer for an all-null column, which the C data interface gives none).
+            data = pa.RecordBatchReader.from_stream(data)
         return ("arrow", data)
     return ("value", _dumps(_elem.encode_value(data)))
 

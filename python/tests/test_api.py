@@ -31,6 +31,28 @@ def test_infer_pandas_pyarrow_polars_like_agree():
     assert signet.infer_signature(pa.RecordBatch.from_pandas(houses())) == sig
 
 
+def test_polars_frames_cross_through_the_arrow_stream():
+    import polars as pl
+
+    # A text column (polars exports `string_view`) and an all-null one (which polars exports
+    # with a buffer arrow-rs' importer refuses: the frame goes through pyarrow).
+    df = pl.DataFrame({"sqft": [1500, 2000], "bedrooms": [3, 4], "city": ["a", None],
+                       "note": [None, None]})
+    sig = signet.infer_signature(df)
+    assert sig == signet.infer_signature(df.to_pandas())
+    assert json.loads(sig.inputs)[2:] == [
+        {"type": "string", "name": "city", "required": False},
+        {"type": "any", "name": "note", "required": False},
+    ]
+    bad = pl.DataFrame({"sqft": [1500.0, None, 1.5], "bedrooms": [3, 4, 5]})
+    house = signet.Signature(HOUSE_INPUTS)
+    found = signet.validate(bad, house)
+    assert found.to_pylist() == signet.validate(bad.to_pandas(), house).to_pylist()
+    assert found.column("row").to_pylist() == [1, 2]
+    good = signet.enforce(pl.DataFrame({"sqft": [1500, 2000], "bedrooms": [3, 4]}), house)
+    assert good.column("sqft").to_pylist() == [1500, 2000]
+
+
 def test_infer_output_and_params():
     sig = signet.infer_signature(houses(), np.array([1.0, 2.0]), {"k": 5, "name": "x"})
     assert sig.outputs == '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]'
