@@ -53,27 +53,26 @@ pub trait Predictor: Send + Sync {
         -> Result<ModelOutput, ModelError>;
 }
 
-/// Loads the models of one MLflow flavor (e.g. `onnx`), registered with
-/// [`Registry::register_flavor`].
-pub trait FlavorLoader: Send + Sync {
-    /// Builds the predictor from the model directory.
-    fn load(&self, ctx: &LoadContext<'_>) -> Result<Box<dyn Predictor>, ModelError>;
-}
-
-/// A Rust model with its context.
-struct RustPredictor {
-    model: Box<dyn crate::model::Model>,
-    context: PredictContext,
-}
-
-impl Predictor for RustPredictor {
+/// A closure over a loaded model is a predictor: `Box::new(move |input, _: Option<&Value>|
+/// model.predict(input))`.
+impl<F> Predictor for F
+where
+    F: Fn(ModelInput, Option<&Value>) -> Result<ModelOutput, ModelError> + Send + Sync,
+{
     fn predict(
         &self,
         input: ModelInput,
         params: Option<&Value>,
     ) -> Result<ModelOutput, ModelError> {
-        self.model.predict(&self.context, input, params)
+        self(input, params)
     }
+}
+
+/// Loads the models of one MLflow flavor (e.g. `onnx`), registered with
+/// [`Registry::register_flavor`].
+pub trait FlavorLoader: Send + Sync {
+    /// Builds the predictor from the model directory.
+    fn load(&self, ctx: &LoadContext<'_>) -> Result<Box<dyn Predictor>, ModelError>;
 }
 
 /// A loaded model (MLflow's `PyFuncModel`).
@@ -229,59 +228,60 @@ pub fn load_model(path: impl AsRef<Path>, registry: &Registry) -> Result<PyFuncM
         ));
     }
     let model_config = pyfunc.get("model_config").cloned();
-    let (flavor, predictor): (String, Box<dyn Predictor>) =
-        if let Some(conf) = mlmodel.flavor(SIGNET_FLAVOR) {
-            let model_type = match conf.get("model_type") {
-                Some(Yaml::Str(s)) => s.clone(),
-                _ => {
-                    return Err(ModelError::InvalidModel(
-                        "Invalid MLmodel: the signet flavor has no `model_type`".into(),
-                    ))
-                }
-            };
-            let Some(ctor) = registry.model_ctor(&model_type) else {
-                return Err(ModelError::UnknownModelType(format!(
-                    "This model's type '{model_type}' is not registered in this program. Register \
-                     the Rust type that implements it before loading: \
-                     `registry.register::<YourModel>(\"{model_type}\")`."
-                )));
-            };
-            let ctx = LoadContext {
-                model_dir: &dir,
-                mlmodel: &mlmodel,
-                flavor: SIGNET_FLAVOR,
-                config: conf,
-            };
-            let data = ctx.data_path()?;
-            let state = std::fs::read(&data)
-                .map_err(|e| ModelError::io(format!("cannot read {}", data.display()), e))?;
-            let context = PredictContext {
-                model_dir: Some(dir.clone()),
-                model_config,
-            };
-            let model = ctor(&state, &context)?;
-            (
-                SIGNET_FLAVOR.to_string(),
-                Box::new(RustPredictor { model, context }),
-            )
-        } else {
-            let found = registry
-                .flavor_loaders()
-                .iter()
-                .find_map(|(name, loader)| mlmodel.flavor(name).map(|c| (name, loader, c)));
-            match found {
-                Some((name, loader, config)) => {
-                    let ctx = LoadContext {
-                        model_dir: &dir,
-                        mlmodel: &mlmodel,
-                        flavor: name,
-                        config,
-                    };
-                    (name.clone(), loader.load(&ctx)?)
-                }
-                None => return Err(unsupported(&mlmodel, &pyfunc)),
+    let (flavor, predictor): (String, Box<dyn Predictor>) = if let Some(conf) =
+        mlmodel.flavor(SIGNET_FLAVOR)
+    {
+        let model_type = match conf.get("model_type") {
+            Some(Yaml::Str(s)) => s.clone(),
+            _ => {
+                return Err(ModelError::InvalidModel(
+                    "Invalid MLmodel: the signet flavor has no `model_type`".into(),
+                ))
             }
         };
+        let Some(ctor) = registry.model_ctor(&model_type) else {
+            return Err(ModelError::UnknownModelType(format!(
+                "This model's type '{model_type}' is not registered in this program. Register \
+                     the Rust type that implements it before loading: \
+                     `registry.register::<YourModel>(\"{model_type}\")`."
+            )));
+        };
+        let ctx = LoadContext {
+            model_dir: &dir,
+            mlmodel: &mlmodel,
+            flavor: SIGNET_FLAVOR,
+            config: conf,
+        };
+        let data = ctx.data_path()?;
+        let state = std::fs::read(&data)
+            .map_err(|e| ModelError::io(format!("cannot read {}", data.display()), e))?;
+        let context = PredictContext {
+            model_dir: Some(dir.clone()),
+            model_config,
+        };
+        let model = ctor(&state, &context)?;
+        (
+            SIGNET_FLAVOR.to_string(),
+            Box::new(move |input, params: Option<&Value>| model.predict(&context, input, params)),
+        )
+    } else {
+        let found = registry
+            .flavor_loaders()
+            .iter()
+            .find_map(|(name, loader)| mlmodel.flavor(name).map(|c| (name, loader, c)));
+        match found {
+            Some((name, loader, config)) => {
+                let ctx = LoadContext {
+                    model_dir: &dir,
+                    mlmodel: &mlmodel,
+                    flavor: name,
+                    config,
+                };
+                (name.clone(), loader.load(&ctx)?)
+            }
+            None => return Err(unsupported(&mlmodel, &pyfunc)),
+        }
+    };
     Ok(PyFuncModel {
         dir,
         mlmodel,

@@ -3,7 +3,7 @@
 //! models saved by `mlflow.onnx.save_model` (and by signet).
 
 use crate::{OnnxError, OnnxModel};
-use signet::{ModelInput, Value};
+use signet::Value;
 use signet_model::{FlavorLoader, LoadContext, ModelError, Predictor};
 
 /// The flavor name in `MLmodel`.
@@ -17,23 +17,10 @@ impl FlavorLoader for OnnxFlavor {
     fn load(&self, ctx: &LoadContext<'_>) -> Result<Box<dyn Predictor>, ModelError> {
         let path = ctx.data_path()?;
         let model = OnnxModel::load(&path).map_err(|e| to_model_error(&e))?;
-        Ok(Box::new(OnnxPredictor { model }))
-    }
-}
-
-/// An ONNX model behind `signet-model`'s [`Predictor`] (params are ignored, as MLflow's ONNX
-/// wrapper ignores them).
-struct OnnxPredictor {
-    model: OnnxModel,
-}
-
-impl Predictor for OnnxPredictor {
-    fn predict(
-        &self,
-        input: ModelInput,
-        _params: Option<&Value>,
-    ) -> Result<ModelInput, ModelError> {
-        self.model.predict(input).map_err(|e| to_model_error(&e))
+        // Params are ignored, as MLflow's ONNX wrapper ignores them.
+        Ok(Box::new(move |input, _: Option<&Value>| {
+            model.predict(input).map_err(|e| to_model_error(&e))
+        }))
     }
 }
 

@@ -173,7 +173,10 @@ impl FlavorLoader for SklearnFlavor {
             }
         };
         let model = SklearnModel::load(&path, &trusted, method).map_err(model_error)?;
-        Ok(Box::new(SklearnPredictor { model }))
+        // Params are ignored, as `_SklearnModelWrapper.predict` ignores them.
+        Ok(Box::new(move |input: ModelInput, _: Option<&Value>| {
+            model.predict(&input).map_err(model_error)
+        }))
     }
 }
 
@@ -195,21 +198,5 @@ pub fn skops_trusted_types(config: &Yaml) -> Result<Vec<String>, ModelError> {
         Some(_) => Err(ModelError::InvalidModel(
             "Invalid MLmodel: skops_trusted_types is not a list".into(),
         )),
-    }
-}
-
-/// A sklearn model behind `signet-model`'s [`Predictor`] (params are ignored, as MLflow's
-/// `_SklearnModelWrapper.predict` ignores them).
-struct SklearnPredictor {
-    model: SklearnModel,
-}
-
-impl Predictor for SklearnPredictor {
-    fn predict(
-        &self,
-        input: ModelInput,
-        _params: Option<&Value>,
-    ) -> Result<ModelInput, ModelError> {
-        self.model.predict(&input).map_err(model_error)
     }
 }

@@ -261,57 +261,35 @@ impl FlavorLoader for LightGbmFlavor {
             }
             let trusted = signet_sklearn::flavor::skops_trusted_types(ctx.config)?;
             let model = LgbSklearn::load(&path, &trusted).map_err(model_error)?;
-            return Ok(Box::new(LgbSklearnPredictor { model }));
+            return Ok(Box::new(move |input, _: Option<&Value>| {
+                let (x, rows) =
+                    crate::input::lightgbm_matrix(&input, &model.booster).map_err(model_error)?;
+                let out = model.predict(&x, rows).map_err(model_error)?;
+                Ok(ModelInput::Tensor(signet_sklearn::flavor::to_tensor(out)))
+            }));
         }
         let booster = LgbBooster::load(&path).map_err(model_error)?;
-        Ok(Box::new(LgbPredictor { booster }))
+        Ok(Box::new(move |input, _: Option<&Value>| {
+            lgb_predict(&booster, input)
+        }))
     }
 }
 
-/// `LGBMClassifier` / `LGBMRegressor` from skops.
-struct LgbSklearnPredictor {
-    model: LgbSklearn,
-}
-
-impl Predictor for LgbSklearnPredictor {
-    fn predict(
-        &self,
-        input: ModelInput,
-        _params: Option<&Value>,
-    ) -> Result<ModelInput, ModelError> {
-        let (x, rows) =
-            crate::input::lightgbm_matrix(&input, &self.model.booster).map_err(model_error)?;
-        let out = self.model.predict(&x, rows).map_err(model_error)?;
-        Ok(ModelInput::Tensor(signet_sklearn::flavor::to_tensor(out)))
-    }
-}
-
-struct LgbPredictor {
-    booster: LgbBooster,
-}
-
-impl Predictor for LgbPredictor {
-    fn predict(
-        &self,
-        input: ModelInput,
-        _params: Option<&Value>,
-    ) -> Result<ModelInput, ModelError> {
-        let (x, rows) =
-            crate::input::lightgbm_matrix(&input, &self.booster).map_err(model_error)?;
-        let out = self
-            .booster
-            .predict(&x, rows, None, false)
-            .map_err(model_error)?;
-        let width = self.booster.output_width();
-        let shape = if width == 1 {
-            vec![rows]
-        } else {
-            vec![rows, width]
-        };
-        Ok(tensor(
-            NumpyDtype::Float64,
-            shape,
-            Arc::new(Float64Array::from(out)),
-        ))
-    }
+/// A LightGBM Booster's raw predictions, as `lgb.Booster.predict` returns them.
+fn lgb_predict(booster: &LgbBooster, input: ModelInput) -> Result<ModelInput, ModelError> {
+    let (x, rows) = crate::input::lightgbm_matrix(&input, booster).map_err(model_error)?;
+    let out = booster
+        .predict(&x, rows, None, false)
+        .map_err(model_error)?;
+    let width = booster.output_width();
+    let shape = if width == 1 {
+        vec![rows]
+    } else {
+        vec![rows, width]
+    };
+    Ok(tensor(
+        NumpyDtype::Float64,
+        shape,
+        Arc::new(Float64Array::from(out)),
+    ))
 }
