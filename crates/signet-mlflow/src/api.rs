@@ -101,14 +101,39 @@ fn tags_json(tags: &[(String, String)]) -> Value {
 }
 
 impl Client {
+    /// `GET {API}/endpoint` with a query.
+    fn get(
+        &self,
+        server: Server,
+        endpoint: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Value, MlflowError> {
+        self.call_json(
+            server,
+            Method::Get,
+            &format!("{API}/{endpoint}"),
+            query,
+            None,
+        )
+    }
+
+    /// `POST {API}/endpoint` with a JSON body.
+    fn post(&self, server: Server, endpoint: &str, body: &Value) -> Result<Value, MlflowError> {
+        self.call_json(
+            server,
+            Method::Post,
+            &format!("{API}/{endpoint}"),
+            &[],
+            Some(body),
+        )
+    }
+
     /// `experiments/get-by-name`: the experiment's id, `None` when there is none of that name.
     pub fn experiment_id_by_name(&self, name: &str) -> Result<Option<String>, MlflowError> {
-        match self.call_json(
+        match self.get(
             Server::Tracking,
-            Method::Get,
-            &format!("{API}/experiments/get-by-name"),
+            "experiments/get-by-name",
             &[("experiment_name", name)],
-            None,
         ) {
             Ok(v) => Ok(Some(need_str(
                 &v,
@@ -122,12 +147,10 @@ impl Client {
 
     /// `experiments/create`: the new experiment's id.
     pub fn create_experiment(&self, name: &str) -> Result<String, MlflowError> {
-        let v = self.call_json(
+        let v = self.post(
             Server::Tracking,
-            Method::Post,
-            &format!("{API}/experiments/create"),
-            &[],
-            Some(&json!({"name": name})),
+            "experiments/create",
+            &json!({"name": name}),
         )?;
         need_str(&v, &["experiment_id"], "experiments/create")
     }
@@ -139,24 +162,16 @@ impl Client {
         start_time_ms: u128,
         tags: &[(String, String)],
     ) -> Result<String, MlflowError> {
-        let v = self.call_json(
-            Server::Tracking,
-            Method::Post,
-            &format!("{API}/runs/create"),
-            &[],
-            Some(&json!({"experiment_id": experiment_id, "start_time": start_time_ms as u64, "tags": tags_json(tags)})),
-        )?;
+        let v = self.post(Server::Tracking, "runs/create", &json!({"experiment_id": experiment_id, "start_time": start_time_ms as u64, "tags": tags_json(tags)}))?;
         need_str(&v, &["run", "info", "run_id"], "runs/create")
     }
 
     /// `runs/get`: the run object (`{"info": ..., "data": ..., "outputs": ...}`).
     pub fn get_run(&self, run_id: &str) -> Result<Value, MlflowError> {
-        let v = self.call_json(
+        let v = self.get(
             Server::Tracking,
-            Method::Get,
-            &format!("{API}/runs/get"),
+            "runs/get",
             &[("run_uuid", run_id), ("run_id", run_id)],
-            None,
         )?;
         Ok(need(&v, &["run"], "runs/get")?.clone())
     }
@@ -168,13 +183,7 @@ impl Client {
         status: &str,
         end_time_ms: u128,
     ) -> Result<(), MlflowError> {
-        self.call_json(
-            Server::Tracking,
-            Method::Post,
-            &format!("{API}/runs/update"),
-            &[],
-            Some(&json!({"run_uuid": run_id, "status": status, "end_time": end_time_ms as u64, "run_id": run_id})),
-        )?;
+        self.post(Server::Tracking, "runs/update", &json!({"run_uuid": run_id, "status": status, "end_time": end_time_ms as u64, "run_id": run_id}))?;
         Ok(())
     }
 
@@ -191,13 +200,7 @@ impl Client {
         if let Some(r) = source_run_id {
             body["source_run_id"] = json!(r);
         }
-        let v = self.call_json(
-            Server::Tracking,
-            Method::Post,
-            &format!("{API}/logged-models"),
-            &[],
-            Some(&body),
-        )?;
+        let v = self.post(Server::Tracking, "logged-models", &body)?;
         logged_model(
             need(&v, &["model"], "POST logged-models")?,
             "POST logged-models",
@@ -253,13 +256,7 @@ impl Client {
             if let Some(t) = &token {
                 body["page_token"] = json!(t);
             }
-            let v = self.call_json(
-                Server::Tracking,
-                Method::Post,
-                &format!("{API}/logged-models/search"),
-                &[],
-                Some(&body),
-            )?;
+            let v = self.post(Server::Tracking, "logged-models/search", &body)?;
             for m in v
                 .get("models")
                 .and_then(Value::as_array)
@@ -277,24 +274,20 @@ impl Client {
 
     /// `runs/outputs`: links a logged model to a run as an output at step 0.
     pub fn log_model_output(&self, run_id: &str, model_id: &str) -> Result<(), MlflowError> {
-        self.call_json(
+        self.post(
             Server::Tracking,
-            Method::Post,
-            &format!("{API}/runs/outputs"),
-            &[],
-            Some(&json!({"run_id": run_id, "models": [{"model_id": model_id, "step": 0}]})),
+            "runs/outputs",
+            &json!({"run_id": run_id, "models": [{"model_id": model_id, "step": 0}]}),
         )?;
         Ok(())
     }
 
     /// `registered-models/create`; `Ok(false)` when it exists already.
     pub fn create_registered_model(&self, name: &str) -> Result<bool, MlflowError> {
-        match self.call_json(
+        match self.post(
             Server::Registry,
-            Method::Post,
-            &format!("{API}/registered-models/create"),
-            &[],
-            Some(&json!({"name": name})),
+            "registered-models/create",
+            &json!({"name": name}),
         ) {
             Ok(_) => Ok(true),
             Err(e) if is_already_exists(&e) => Ok(false),
@@ -317,48 +310,36 @@ impl Client {
         if let Some(m) = model_id {
             body["model_id"] = json!(m);
         }
-        let v = self.call_json(
-            Server::Registry,
-            Method::Post,
-            &format!("{API}/model-versions/create"),
-            &[],
-            Some(&body),
-        )?;
+        let v = self.post(Server::Registry, "model-versions/create", &body)?;
         need_str(&v, &["model_version", "version"], "model-versions/create")
     }
 
     /// `model-versions/get`: the version object.
     pub fn get_model_version(&self, name: &str, version: &str) -> Result<Value, MlflowError> {
-        let v = self.call_json(
+        let v = self.get(
             Server::Registry,
-            Method::Get,
-            &format!("{API}/model-versions/get"),
+            "model-versions/get",
             &[("name", name), ("version", version)],
-            None,
         )?;
         Ok(need(&v, &["model_version"], "model-versions/get")?.clone())
     }
 
     /// `registered-models/alias` (GET): the version an alias points at.
     pub fn version_by_alias(&self, name: &str, alias: &str) -> Result<String, MlflowError> {
-        let v = self.call_json(
+        let v = self.get(
             Server::Registry,
-            Method::Get,
-            &format!("{API}/registered-models/alias"),
+            "registered-models/alias",
             &[("name", name), ("alias", alias)],
-            None,
         )?;
         need_str(&v, &["model_version", "version"], "registered-models/alias")
     }
 
     /// `registered-models/alias` (POST): points `alias` at `version`.
     pub fn set_alias(&self, name: &str, alias: &str, version: &str) -> Result<(), MlflowError> {
-        self.call_json(
+        self.post(
             Server::Registry,
-            Method::Post,
-            &format!("{API}/registered-models/alias"),
-            &[],
-            Some(&json!({"name": name, "alias": alias, "version": version})),
+            "registered-models/alias",
+            &json!({"name": name, "alias": alias, "version": version}),
         )?;
         Ok(())
     }
@@ -366,12 +347,10 @@ impl Client {
     /// `registered-models/get-latest-versions`: the highest version of `name`, as
     /// `models:/name/latest` resolves it.
     pub fn latest_version(&self, name: &str) -> Result<String, MlflowError> {
-        let v = self.call_json(
+        let v = self.get(
             Server::Registry,
-            Method::Get,
-            &format!("{API}/registered-models/get-latest-versions"),
+            "registered-models/get-latest-versions",
             &[("name", name)],
-            None,
         )?;
         v.get("model_versions")
             .and_then(Value::as_array)
@@ -387,12 +366,10 @@ impl Client {
 
     /// `model-versions/get-download-uri`: where a version's files are.
     pub fn version_download_uri(&self, name: &str, version: &str) -> Result<String, MlflowError> {
-        let v = self.call_json(
+        let v = self.get(
             Server::Registry,
-            Method::Get,
-            &format!("{API}/model-versions/get-download-uri"),
+            "model-versions/get-download-uri",
             &[("name", name), ("version", version)],
-            None,
         )?;
         need_str(&v, &["artifact_uri"], "model-versions/get-download-uri")
     }
