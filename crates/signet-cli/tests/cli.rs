@@ -254,89 +254,47 @@ fn unknown_extension() {
 }
 
 #[test]
-fn truncated_parquet() {
-    let full = scratch("full.parquet");
-    write_parquet(&full, &sample_batch());
-    let bytes = std::fs::read(&full).expect("read");
-    let truncated = scratch("truncated.parquet");
-    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).expect("write");
-    let p = truncated.to_str().expect("utf-8");
-    assert_file_error(
-        &["infer", p],
-        "truncated.parquet",
-        "not a readable Parquet file",
-    );
-
-    let garbage = scratch("garbage.parquet");
-    std::fs::write(&garbage, b"PAR1 this is not parquet at all PAR1").expect("write");
-    let p = garbage.to_str().expect("utf-8");
-    assert_file_error(
-        &["infer", p],
-        "garbage.parquet",
-        "not a readable Parquet file",
-    );
-}
-
-#[test]
-fn corrupt_arrow_ipc() {
-    let path = scratch("garbage.arrow");
-    std::fs::write(&path, b"ARROW1\0\0garbage").expect("write");
-    let p = path.to_str().expect("utf-8");
-    assert_file_error(&["infer", p], "garbage.arrow", "not a readable Arrow IPC");
-}
-
-#[test]
-fn unterminated_quote_csv() {
-    // pd.read_csv refuses it: "EOF inside string starting at row 1" (0-based line).
-    let path = scratch("open_quote.csv");
-    std::fs::write(&path, b"sqft,bed\n1,\"2\n").expect("write");
-    let p = path.to_str().expect("utf-8");
-    assert_file_error(
-        &["infer", p],
-        "open_quote.csv",
-        "invalid CSV: line 2: Error tokenizing data. C error: EOF inside string starting at row 1",
-    );
-}
-
-#[test]
-fn non_utf8_csv() {
-    let path = scratch("latin1.csv");
-    std::fs::write(&path, b"city,n\ncaf\xe9,1\n").expect("write");
-    let p = path.to_str().expect("utf-8");
-    assert_file_error(
-        &["infer", p],
-        "latin1.csv",
-        "not valid UTF-8: invalid byte 0xE9 at byte offset 10 (line 2)",
-    );
-}
-
-#[test]
-fn invalid_json() {
-    let path = scratch("broken.json");
-    std::fs::write(&path, "[{\"a\": 1},\n {\"a\": }]").expect("write");
-    let p = path.to_str().expect("utf-8");
-    assert_file_error(
-        &["infer", p],
-        "broken.json",
-        "invalid JSON on line 2, column 8: Expecting value",
-    );
-
-    let path = scratch("broken.jsonl");
-    std::fs::write(&path, "{\"a\": 1}\n{\"a\" 2}\n").expect("write");
-    let p = path.to_str().expect("utf-8");
-    assert_file_error(
-        &["infer", p],
-        "broken.jsonl",
-        "invalid JSON on line 2, column 6: Expecting ':' delimiter",
-    );
-}
-
-#[test]
-fn ragged_csv() {
-    let path = scratch("ragged.csv");
-    std::fs::write(&path, "a,b\n1,2\n3,4,5\n").expect("write");
-    let p = path.to_str().expect("utf-8");
-    assert_file_error(&["infer", p], "ragged.csv", "invalid CSV");
+fn unreadable_files_are_refused_naming_the_file_and_the_problem() {
+    let parquet = scratch("full.parquet");
+    write_parquet(&parquet, &sample_batch());
+    let parquet = std::fs::read(&parquet).expect("read");
+    // (file, contents, message)
+    let cases: [(&str, &[u8], &str); 8] = [
+        ("truncated.parquet", &parquet[..parquet.len() / 2], "not a readable Parquet file"),
+        (
+            "garbage.parquet",
+            b"PAR1 this is not parquet at all PAR1",
+            "not a readable Parquet file",
+        ),
+        ("garbage.arrow", b"ARROW1\0\0garbage", "not a readable Arrow IPC"),
+        // pd.read_csv refuses it: "EOF inside string starting at row 1" (0-based line).
+        (
+            "open_quote.csv",
+            b"sqft,bed\n1,\"2\n",
+            "invalid CSV: line 2: Error tokenizing data. C error: EOF inside string starting at row 1",
+        ),
+        (
+            "latin1.csv",
+            b"city,n\ncaf\xe9,1\n",
+            "not valid UTF-8: invalid byte 0xE9 at byte offset 10 (line 2)",
+        ),
+        (
+            "broken.json",
+            b"[{\"a\": 1},\n {\"a\": }]",
+            "invalid JSON on line 2, column 8: Expecting value",
+        ),
+        (
+            "broken.jsonl",
+            b"{\"a\": 1}\n{\"a\" 2}\n",
+            "invalid JSON on line 2, column 6: Expecting ':' delimiter",
+        ),
+        ("ragged.csv", b"a,b\n1,2\n3,4,5\n", "invalid CSV"),
+    ];
+    for (name, contents, message) in cases {
+        let path = scratch(name);
+        std::fs::write(&path, contents).expect("write");
+        assert_file_error(&["infer", path.to_str().expect("utf-8")], name, message);
+    }
 }
 
 #[test]
