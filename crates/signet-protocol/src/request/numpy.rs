@@ -196,73 +196,10 @@ fn infer_dtype(leaves: &[Cow<'_, Value>]) -> NumpyDtype {
     }
 }
 
-/// numpy's type promotion for the numeric dtypes (simplified to what JSON data produces).
+/// numpy's type promotion ([`signet::numpy::promote_types`]); `object` for a mix numpy
+/// cannot promote.
 fn promote(a: NumpyDtype, b: NumpyDtype) -> NumpyDtype {
-    use NumpyDtype as D;
-    if a == b {
-        return a;
-    }
-    let rank = |d: NumpyDtype| -> Option<(u8, usize, bool)> {
-        let size = d.itemsize()?;
-        Some(match d {
-            D::Bool => (0, size, false),
-            D::Int8 | D::Int16 | D::Int32 | D::Int64 => (1, size, true),
-            D::UInt8 | D::UInt16 | D::UInt32 | D::UInt64 => (1, size, false),
-            D::Float16 | D::Float32 | D::Float64 => (2, size, true),
-            _ => return None,
-        })
-    };
-    let (Some(ra), Some(rb)) = (rank(a), rank(b)) else {
-        return D::Object;
-    };
-    let (hi, lo, rhi, rlo) = if ra.0 >= rb.0 {
-        (a, b, ra, rb)
-    } else {
-        (b, a, rb, ra)
-    };
-    match (rhi.0, rlo.0) {
-        (_, 0) => hi,
-        (1, 1) => {
-            if rhi.2 == rlo.2 {
-                if rhi.1 >= rlo.1 {
-                    hi
-                } else {
-                    lo
-                }
-            } else {
-                // Mixed signedness: a signed type wide enough for both, or float64.
-                let (s, u) = if rhi.2 { (rhi, rlo) } else { (rlo, rhi) };
-                let need = (u.1 * 2).max(s.1);
-                match need {
-                    1 => D::Int8,
-                    2 => D::Int16,
-                    4 => D::Int32,
-                    8 => D::Int64,
-                    _ => D::Float64,
-                }
-            }
-        }
-        (2, 1) => {
-            if rlo.1 >= 4 || rhi.1 == 8 || (rlo.1 == 2 && rhi.1 == 2) {
-                if rlo.1 >= 4 {
-                    D::Float64
-                } else if rhi.1 == 2 {
-                    D::Float32
-                } else {
-                    hi
-                }
-            } else {
-                hi
-            }
-        }
-        _ => {
-            if rhi.1 >= rlo.1 {
-                hi
-            } else {
-                lo
-            }
-        }
-    }
+    signet::numpy::promote_types(a, b).unwrap_or(NumpyDtype::Object)
 }
 
 fn unwrap_numpy(v: &Value) -> &Value {
@@ -272,27 +209,12 @@ fn unwrap_numpy(v: &Value) -> &Value {
     }
 }
 
+/// An integer dtype's bounds ([`NumpyDtype::int_bounds`]), bits and signedness; int64's for
+/// any other dtype.
 fn int_range(d: NumpyDtype) -> (i128, i128, u32, bool) {
-    use NumpyDtype as D;
-    let (bits, signed) = match d {
-        D::Int8 => (8, true),
-        D::Int16 => (16, true),
-        D::Int32 => (32, true),
-        D::UInt8 => (8, false),
-        D::UInt16 => (16, false),
-        D::UInt32 => (32, false),
-        D::UInt64 => (64, false),
-        _ => (64, true),
-    };
-    if signed {
-        (
-            -(1i128 << (bits - 1)),
-            (1i128 << (bits - 1)) - 1,
-            bits,
-            true,
-        )
-    } else {
-        (0, (1i128 << bits) - 1, bits, false)
+    match (d.int_bounds(), d.itemsize()) {
+        (Some((lo, hi)), Some(size)) => (lo, hi, 8 * size as u32, lo < 0),
+        _ => (i64::MIN.into(), i64::MAX.into(), 64, true),
     }
 }
 
