@@ -131,12 +131,14 @@ pub(super) fn plain(v: &Value) -> &Value {
     }
 }
 
+/// The value range of an MLflow integer type: int32's for `integer`, int64's otherwise.
 pub(super) fn int_range(t: DataType) -> (i128, i128) {
-    if t == DataType::Integer {
-        (i32::MIN as i128, i32::MAX as i128)
+    let dtype = if t == DataType::Integer {
+        NumpyDtype::Int32
     } else {
-        (i64::MIN as i128, i64::MAX as i128)
-    }
+        NumpyDtype::Int64
+    };
+    dtype.int_bounds().unwrap_or((i64::MIN.into(), i64::MAX.into()))
 }
 
 /// What kind of value a Python value is, for reasons (`a string`, `a float`, ...).
