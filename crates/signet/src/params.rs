@@ -606,45 +606,24 @@ mod tests {
     /// a params schema with one param of each kind (docs/enforcement.md#params).
     fn schema() -> ParamSchema {
         let obj = ObjectType::new(vec![Property::new("a", DataType::Long, true)]).unwrap();
-        ParamSchema::new(vec![
-            spec(
-                "temp",
-                DataType::Double,
-                Value::Float(0.5),
-                ParamShape::Scalar,
-            ),
-            spec("n", DataType::Long, Value::Int(10), ParamShape::Scalar),
-            spec(
-                "flag",
-                DataType::Boolean,
-                Value::Bool(false),
-                ParamShape::Scalar,
-            ),
-            spec(
-                "name",
-                DataType::String,
-                Value::str("x"),
-                ParamShape::Scalar,
-            ),
-            spec(
-                "ids",
-                DataType::Long,
-                Value::List(vec![Value::Int(1), Value::Int(2)]),
-                ParamShape::List,
-            ),
-            spec(
-                "when",
-                DataType::Datetime,
-                Value::str("2020-01-01"),
-                ParamShape::Scalar,
-            ),
-            spec(
-                "f32",
-                DataType::Float,
-                Value::Float(1.5),
-                ParamShape::Scalar,
-            ),
-            spec("i32", DataType::Integer, Value::Int(3), ParamShape::Scalar),
+        use DataType as T;
+        let (s, l) = (ParamShape::Scalar, ParamShape::List);
+        let ids = Value::List(vec![Value::Int(1), Value::Int(2)]);
+        let scalars = [
+            ("temp", T::Double, Value::Float(0.5), s),
+            ("n", T::Long, Value::Int(10), s),
+            ("flag", T::Boolean, Value::Bool(false), s),
+            ("name", T::String, Value::str("x"), s),
+            ("ids", T::Long, ids, l),
+            ("when", T::Datetime, Value::str("2020-01-01"), s),
+            ("f32", T::Float, Value::Float(1.5), s),
+            ("i32", T::Integer, Value::Int(3), s),
+        ];
+        let mut specs: Vec<ParamSpec> = scalars
+            .into_iter()
+            .map(|(name, t, default, shape)| spec(name, t, default, shape))
+            .collect();
+        specs.push(
             ParamSpec::new(
                 "obj",
                 ParamType::Object(obj),
@@ -652,8 +631,8 @@ mod tests {
                 ParamShape::Scalar,
             )
             .unwrap(),
-        ])
-        .unwrap()
+        );
+        ParamSchema::new(specs).unwrap()
     }
 
     fn run(params: Value) -> Result<Value, String> {

@@ -32,44 +32,22 @@ fn example_signature() -> ModelSignature {
         TensorSpec::new(NumpyDtype::Str, vec![-1], Some("u".into())),
     ])
     .unwrap();
-    let scalar = |t| ParamType::Scalar(t);
+    let scalar = |name: &str, t, default| {
+        ParamSpec::new(name, ParamType::Scalar(t), default, ParamShape::Scalar).unwrap()
+    };
     let params = ParamSchema::new(vec![
-        ParamSpec::new(
-            "p1",
-            scalar(DataType::Long),
-            Value::Int(5),
-            ParamShape::Scalar,
-        )
-        .unwrap(),
+        scalar("p1", DataType::Long, Value::Int(5)),
         // Integers are converted to floats for a double param.
         ParamSpec::new(
             "p2",
-            scalar(DataType::Double),
+            ParamType::Scalar(DataType::Double),
             Value::List(vec![Value::Int(1), Value::Float(2.0)]),
             ParamShape::List,
         )
         .unwrap(),
-        ParamSpec::new(
-            "p3",
-            scalar(DataType::Datetime),
-            Value::str("2020-01-02T03:04:05"),
-            ParamShape::Scalar,
-        )
-        .unwrap(),
-        ParamSpec::new(
-            "p4",
-            scalar(DataType::String),
-            Value::str("x"),
-            ParamShape::Scalar,
-        )
-        .unwrap(),
-        ParamSpec::new(
-            "p5",
-            scalar(DataType::Boolean),
-            Value::Bool(true),
-            ParamShape::Scalar,
-        )
-        .unwrap(),
+        scalar("p3", DataType::Datetime, Value::str("2020-01-02T03:04:05")),
+        scalar("p4", DataType::String, Value::str("x")),
+        scalar("p5", DataType::Boolean, Value::Bool(true)),
         ParamSpec::new(
             "p6",
             ParamType::Object(

@@ -138,7 +138,9 @@ pub(super) fn int_range(t: DataType) -> (i128, i128) {
     } else {
         NumpyDtype::Int64
     };
-    dtype.int_bounds().unwrap_or((i64::MIN.into(), i64::MAX.into()))
+    dtype
+        .int_bounds()
+        .unwrap_or((i64::MIN.into(), i64::MAX.into()))
 }
 
 /// What kind of value a Python value is, for reasons (`a string`, `a float`, ...).
