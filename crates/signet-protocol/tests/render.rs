@@ -194,136 +194,41 @@ fn serve_corpus_predictions() {
 
 /// The data MLflow parsed for each serve case whose error body renders it, rebuilt by hand
 /// from the request (corpus Value form).
+#[rustfmt::skip]
 const SERVE_DATA: &[(&str, &str)] = &[
-    (
-        "serve/chat/unified-bad-param",
-        r#"{"type": "json", "value": {"messages": [{"role": "user", "content": "hi"}]}}"#,
-    ),
-    (
-        "serve/chat/unified-missing-content",
-        r#"{"type": "json", "value": {"messages": [{"role": "user"}]}}"#,
-    ),
-    (
-        "serve/complex/instances",
-        r#"{"type": "tensor_dict", "arrays": {"arr": {"type": "ndarray", "dtype": "int64", "shape": [1, 2], "values": [[1, 2]]}, "obj": {"type": "ndarray", "dtype": "object", "shape": [1], "values": [{"a": {"$numpy": ["int64", 1]}, "b": "x"}]}, "m": {"type": "ndarray", "dtype": "object", "shape": [1], "values": [{"k": {"$numpy": ["float64", 1.5]}}]}, "any": {"type": "ndarray", "dtype": "str", "shape": [1], "values": ["x"]}}}"#,
-    ),
-    (
-        "serve/house/csv/json-body",
-        r#"{"type": "dataframe", "columns": [{"name": "{\"dataframe_split\": {\"columns\": [\"sqft\"", "dtype": "str", "values": []}, {"name": " \"bedrooms\"]", "dtype": "str", "values": []}, {"name": " \"data\": [[1500", "dtype": "str", "values": []}, {"name": " 3]]}}", "dtype": "str", "values": []}]}"#,
-    ),
-    (
-        "serve/house/csv/missing-column",
-        r#"{"type": "dataframe", "columns": [{"name": "sqft", "dtype": "int64", "values": [1500]}]}"#,
-    ),
-    (
-        "serve/house/inputs/list-of-lists",
-        r#"{"type": "ndarray", "dtype": "int64", "shape": [1, 2], "values": [[1500, 3]]}"#,
-    ),
-    (
-        "serve/house/inputs/list-of-scalars",
-        r#"{"type": "ndarray", "dtype": "int64", "shape": [2], "values": [1500, 2000]}"#,
-    ),
-    (
-        "serve/house/inputs/missing-key",
-        r#"{"type": "tensor_dict", "arrays": {"sqft": {"type": "ndarray", "dtype": "int64", "shape": [1], "values": [1500]}}}"#,
-    ),
-    (
-        "serve/house/inputs/scalar",
-        r#"{"type": "ndarray", "dtype": "int64", "shape": [], "values": 1500}"#,
-    ),
-    (
-        "serve/house/instances/empty",
-        r#"{"type": "ndarray", "dtype": "float64", "shape": [0], "values": []}"#,
-    ),
-    (
-        "serve/house/instances/list-of-lists",
-        r#"{"type": "ndarray", "dtype": "int64", "shape": [2, 2], "values": [[1500, 3], [2000, 4]]}"#,
-    ),
-    (
-        "serve/house/records/empty",
-        r#"{"type": "dataframe", "columns": []}"#,
-    ),
-    (
-        "serve/house/split/duplicate-columns",
-        r#"{"type": "dataframe", "columns": [{"name": "sqft", "dtype": "int64", "values": [1500]}, {"name": "bedrooms", "dtype": "int64", "values": [3]}, {"name": "sqft", "dtype": "int64", "values": [7]}]}"#,
-    ),
-    (
-        "serve/house/split/missing-column",
-        r#"{"type": "dataframe", "columns": [{"name": "sqft", "dtype": "int64", "values": [1500]}]}"#,
-    ),
-    (
-        "serve/house/split/no-columns",
-        r#"{"type": "dataframe", "columns": [{"name": 0, "dtype": "int64", "values": [1500]}, {"name": 1, "dtype": "int64", "values": [3]}]}"#,
-    ),
-    (
-        "serve/optional/inputs/missing-required",
-        r#"{"type": "tensor_dict", "arrays": {"b": {"type": "ndarray", "dtype": "str", "shape": [1], "values": ["x"]}}}"#,
-    ),
-    (
-        "serve/optional/instances/partial-optional",
-        r#"{"type": "tensor_dict", "arrays": {"a": {"type": "ndarray", "dtype": "int64", "shape": [2], "values": [1, 2]}, "b": {"type": "ndarray", "dtype": "str", "shape": [1], "values": ["x"]}}}"#,
-    ),
-    (
-        "serve/params/datetime-bad",
-        r#"{"type": "json", "value": ["a"]}"#,
-    ),
-    (
-        "serve/params/float-for-long",
-        r#"{"type": "json", "value": ["a"]}"#,
-    ),
-    (
-        "serve/params/list-scalar",
-        r#"{"type": "json", "value": ["a"]}"#,
-    ),
-    (
-        "serve/params/not-dict",
-        r#"{"type": "json", "value": ["a"]}"#,
-    ),
+    ("serve/chat/unified-bad-param", r#"{"type": "json", "value": {"messages": [{"role": "user", "content": "hi"}]}}"#),
+    ("serve/chat/unified-missing-content", r#"{"type": "json", "value": {"messages": [{"role": "user"}]}}"#),
+    ("serve/complex/instances", r#"{"type": "tensor_dict", "arrays": {"arr": {"type": "ndarray", "dtype": "int64", "shape": [1, 2], "values": [[1, 2]]}, "obj": {"type": "ndarray", "dtype": "object", "shape": [1], "values": [{"a": {"$numpy": ["int64", 1]}, "b": "x"}]}, "m": {"type": "ndarray", "dtype": "object", "shape": [1], "values": [{"k": {"$numpy": ["float64", 1.5]}}]}, "any": {"type": "ndarray", "dtype": "str", "shape": [1], "values": ["x"]}}}"#),
+    ("serve/house/csv/json-body", r#"{"type": "dataframe", "columns": [{"name": "{\"dataframe_split\": {\"columns\": [\"sqft\"", "dtype": "str", "values": []}, {"name": " \"bedrooms\"]", "dtype": "str", "values": []}, {"name": " \"data\": [[1500", "dtype": "str", "values": []}, {"name": " 3]]}}", "dtype": "str", "values": []}]}"#),
+    ("serve/house/csv/missing-column", r#"{"type": "dataframe", "columns": [{"name": "sqft", "dtype": "int64", "values": [1500]}]}"#),
+    ("serve/house/inputs/list-of-lists", r#"{"type": "ndarray", "dtype": "int64", "shape": [1, 2], "values": [[1500, 3]]}"#),
+    ("serve/house/inputs/list-of-scalars", r#"{"type": "ndarray", "dtype": "int64", "shape": [2], "values": [1500, 2000]}"#),
+    ("serve/house/inputs/missing-key", r#"{"type": "tensor_dict", "arrays": {"sqft": {"type": "ndarray", "dtype": "int64", "shape": [1], "values": [1500]}}}"#),
+    ("serve/house/inputs/scalar", r#"{"type": "ndarray", "dtype": "int64", "shape": [], "values": 1500}"#),
+    ("serve/house/instances/empty", r#"{"type": "ndarray", "dtype": "float64", "shape": [0], "values": []}"#),
+    ("serve/house/instances/list-of-lists", r#"{"type": "ndarray", "dtype": "int64", "shape": [2, 2], "values": [[1500, 3], [2000, 4]]}"#),
+    ("serve/house/records/empty", r#"{"type": "dataframe", "columns": []}"#),
+    ("serve/house/split/duplicate-columns", r#"{"type": "dataframe", "columns": [{"name": "sqft", "dtype": "int64", "values": [1500]}, {"name": "bedrooms", "dtype": "int64", "values": [3]}, {"name": "sqft", "dtype": "int64", "values": [7]}]}"#),
+    ("serve/house/split/missing-column", r#"{"type": "dataframe", "columns": [{"name": "sqft", "dtype": "int64", "values": [1500]}]}"#),
+    ("serve/house/split/no-columns", r#"{"type": "dataframe", "columns": [{"name": 0, "dtype": "int64", "values": [1500]}, {"name": 1, "dtype": "int64", "values": [3]}]}"#),
+    ("serve/optional/inputs/missing-required", r#"{"type": "tensor_dict", "arrays": {"b": {"type": "ndarray", "dtype": "str", "shape": [1], "values": ["x"]}}}"#),
+    ("serve/optional/instances/partial-optional", r#"{"type": "tensor_dict", "arrays": {"a": {"type": "ndarray", "dtype": "int64", "shape": [2], "values": [1, 2]}, "b": {"type": "ndarray", "dtype": "str", "shape": [1], "values": ["x"]}}}"#),
+    ("serve/params/datetime-bad", r#"{"type": "json", "value": ["a"]}"#),
+    ("serve/params/float-for-long", r#"{"type": "json", "value": ["a"]}"#),
+    ("serve/params/list-scalar", r#"{"type": "json", "value": ["a"]}"#),
+    ("serve/params/not-dict", r#"{"type": "json", "value": ["a"]}"#),
     ("serve/params/string", r#"{"type": "json", "value": ["a"]}"#),
-    (
-        "serve/params/two-wrong",
-        r#"{"type": "json", "value": ["a"]}"#,
-    ),
-    (
-        "serve/params/wrong-type",
-        r#"{"type": "json", "value": ["a"]}"#,
-    ),
-    (
-        "serve/protocol/llm-input-key",
-        r#"{"type": "json", "value": {"input": [1500, 3]}}"#,
-    ),
-    (
-        "serve/protocol/llm-messages-key",
-        r#"{"type": "json", "value": {"messages": [{"role": "user", "content": "hi"}]}}"#,
-    ),
-    (
-        "serve/tensor/named/inputs-missing-b",
-        r#"{"type": "tensor_dict", "arrays": {"a": {"type": "ndarray", "dtype": "float64", "shape": [1, 2], "values": [[1.0, 2.0]]}}}"#,
-    ),
-    (
-        "serve/tensor/unnamed/inputs-1d",
-        r#"{"type": "ndarray", "dtype": "float32", "shape": [3], "values": [1.0, 2.0, 3.0]}"#,
-    ),
-    (
-        "serve/tensor/unnamed/inputs-scalar",
-        r#"{"type": "ndarray", "dtype": "float32", "shape": [], "values": 1.0}"#,
-    ),
-    (
-        "serve/tensor/unnamed/inputs-wrong-shape",
-        r#"{"type": "ndarray", "dtype": "float32", "shape": [1, 2], "values": [[1.0, 2.0]]}"#,
-    ),
-    (
-        "serve/tensor/unnamed/split-2-cols",
-        r#"{"type": "dataframe", "columns": [{"name": "a", "dtype": "float32", "values": [1.0]}, {"name": "b", "dtype": "float32", "values": [2.0]}]}"#,
-    ),
-    (
-        "serve/types/split/datetime-with-tz",
-        r#"{"type": "dataframe", "columns": [{"name": "b", "dtype": "bool", "values": [true]}, {"name": "i", "dtype": "int32", "values": [7]}, {"name": "l", "dtype": "int64", "values": [9007199254740993]}, {"name": "f", "dtype": "float32", "values": [1.5]}, {"name": "d", "dtype": "float64", "values": [2.25]}, {"name": "s", "dtype": "str", "values": ["text"]}, {"name": "bin", "dtype": "bytes", "values": ["aGVsbG8="]}, {"name": "dt", "dtype": "datetime64[ns, +02:00]", "values": ["2021-06-30T12:34:56+02:00"]}]}"#,
-    ),
-    (
-        "serve/types/split/datetime-with-z",
-        r#"{"type": "dataframe", "columns": [{"name": "b", "dtype": "bool", "values": [true]}, {"name": "i", "dtype": "int32", "values": [7]}, {"name": "l", "dtype": "int64", "values": [9007199254740993]}, {"name": "f", "dtype": "float32", "values": [1.5]}, {"name": "d", "dtype": "float64", "values": [2.25]}, {"name": "s", "dtype": "str", "values": ["text"]}, {"name": "bin", "dtype": "bytes", "values": ["aGVsbG8="]}, {"name": "dt", "dtype": "datetime64[ns, UTC]", "values": ["2021-06-30T12:34:56Z"]}]}"#,
-    ),
+    ("serve/params/two-wrong", r#"{"type": "json", "value": ["a"]}"#),
+    ("serve/params/wrong-type", r#"{"type": "json", "value": ["a"]}"#),
+    ("serve/protocol/llm-input-key", r#"{"type": "json", "value": {"input": [1500, 3]}}"#),
+    ("serve/protocol/llm-messages-key", r#"{"type": "json", "value": {"messages": [{"role": "user", "content": "hi"}]}}"#),
+    ("serve/tensor/named/inputs-missing-b", r#"{"type": "tensor_dict", "arrays": {"a": {"type": "ndarray", "dtype": "float64", "shape": [1, 2], "values": [[1.0, 2.0]]}}}"#),
+    ("serve/tensor/unnamed/inputs-1d", r#"{"type": "ndarray", "dtype": "float32", "shape": [3], "values": [1.0, 2.0, 3.0]}"#),
+    ("serve/tensor/unnamed/inputs-scalar", r#"{"type": "ndarray", "dtype": "float32", "shape": [], "values": 1.0}"#),
+    ("serve/tensor/unnamed/inputs-wrong-shape", r#"{"type": "ndarray", "dtype": "float32", "shape": [1, 2], "values": [[1.0, 2.0]]}"#),
+    ("serve/tensor/unnamed/split-2-cols", r#"{"type": "dataframe", "columns": [{"name": "a", "dtype": "float32", "values": [1.0]}, {"name": "b", "dtype": "float32", "values": [2.0]}]}"#),
+    ("serve/types/split/datetime-with-tz", r#"{"type": "dataframe", "columns": [{"name": "b", "dtype": "bool", "values": [true]}, {"name": "i", "dtype": "int32", "values": [7]}, {"name": "l", "dtype": "int64", "values": [9007199254740993]}, {"name": "f", "dtype": "float32", "values": [1.5]}, {"name": "d", "dtype": "float64", "values": [2.25]}, {"name": "s", "dtype": "str", "values": ["text"]}, {"name": "bin", "dtype": "bytes", "values": ["aGVsbG8="]}, {"name": "dt", "dtype": "datetime64[ns, +02:00]", "values": ["2021-06-30T12:34:56+02:00"]}]}"#),
+    ("serve/types/split/datetime-with-z", r#"{"type": "dataframe", "columns": [{"name": "b", "dtype": "bool", "values": [true]}, {"name": "i", "dtype": "int32", "values": [7]}, {"name": "l", "dtype": "int64", "values": [9007199254740993]}, {"name": "f", "dtype": "float32", "values": [1.5]}, {"name": "d", "dtype": "float64", "values": [2.25]}, {"name": "s", "dtype": "str", "values": ["text"]}, {"name": "bin", "dtype": "bytes", "values": ["aGVsbG8="]}, {"name": "dt", "dtype": "datetime64[ns, UTC]", "values": ["2021-06-30T12:34:56Z"]}]}"#),
 ];
 
 /// Recorded renderings (see the module docs).
