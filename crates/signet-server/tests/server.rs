@@ -50,6 +50,11 @@ fn signature() -> ModelSignature {
     signature_from_value(&v).expect("signature")
 }
 
+/// POST `body` as JSON to `/invocations`.
+async fn invoke(app: &axum::Router, body: &[u8]) -> HttpResponse {
+    call(app, "POST", "/invocations", JSON, body).await
+}
+
 fn config() -> ServerConfig {
     ServerConfig {
         signature: Some(signature()),
@@ -158,18 +163,11 @@ async fn content_type_pages() {
 #[tokio::test]
 async fn prediction_and_mlflow_errors() {
     let app = router(Arc::new(Model::Echo), config());
-    let r = call(&app, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
+    let r = invoke(&app, SPLIT.as_bytes()).await;
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.text(), r#"{"predictions": [{"a": 1, "b": "x"}]}"#);
     // docs/serving.md#reference-requests, second row: the exact body, members in MLflow's order.
-    let r = call(
-        &app,
-        "POST",
-        "/invocations",
-        JSON,
-        br#"{"dataframe_split":{"data":[[1,"x"]]}}"#,
-    )
-    .await;
+    let r = invoke(&app, br#"{"dataframe_split":{"data":[[1,"x"]]}}"#).await;
     assert_eq!(r.status, 400);
     assert_eq!(
         r.text(),
@@ -177,7 +175,7 @@ async fn prediction_and_mlflow_errors() {
     );
     // Row 22: params errors are not wrapped and keep KAM00.
     let body = r#"{"dataframe_split": {"columns": ["a", "b"], "data": [[1, "x"]]}, "params": [1]}"#;
-    let r = call(&app, "POST", "/invocations", JSON, body.as_bytes()).await;
+    let r = invoke(&app, body.as_bytes()).await;
     assert_eq!(
         r.text(),
         r#"{"error_code": "INVALID_PARAMETER_VALUE", "message": "Failed to predict data '   a  b\n0  1  x'. \nError: Parameters must be a dictionary. Got type 'list'.", "sqlstate": "KAM00", "error_class": "INVALID_PARAMETER_VALUE"}"#
@@ -191,11 +189,8 @@ async fn disable_schema_details() {
         ..config()
     };
     let app = router(Arc::new(Model::Echo), cfg);
-    let r = call(
+    let r = invoke(
         &app,
-        "POST",
-        "/invocations",
-        JSON,
         br#"{"dataframe_split":{"columns":["a"],"data":[[1]]}}"#,
     )
     .await;
@@ -334,7 +329,7 @@ async fn truncated_body_then_keeps_serving() {
 async fn model_failures() {
     let internal = PredictError::mlflow("INTERNAL_ERROR", "custom failure");
     let app = router(Arc::new(Model::Fail(internal)), config());
-    let r = call(&app, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
+    let r = invoke(&app, SPLIT.as_bytes()).await;
     assert_eq!(r.status, 500);
     assert_eq!(
         r.text(),
@@ -345,7 +340,7 @@ async fn model_failures() {
         Arc::new(Model::Fail(PredictError::other("ValueError", "boom"))),
         config(),
     );
-    let r = call(&app, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
+    let r = invoke(&app, SPLIT.as_bytes()).await;
     assert_eq!(r.status, 400);
     let v = json_body(&r);
     assert_eq!(member(&v, "error_code"), "BAD_REQUEST");
@@ -353,7 +348,7 @@ async fn model_failures() {
     assert!(member(&v, "stack_trace").ends_with("ValueError: boom\n"));
 
     let app = router(Arc::new(Model::Panic), config());
-    let r = call(&app, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
+    let r = invoke(&app, SPLIT.as_bytes()).await;
     assert_eq!(r.status, 400);
     assert!(member(&json_body(&r), "stack_trace").contains("model exploded"));
     let r = call(&app, "GET", "/ping", None, b"").await;
@@ -462,20 +457,14 @@ async fn metrics_page() {
         ..config()
     };
     let app = router(Arc::new(Model::Echo), cfg);
-    call(&app, "POST", "/invocations", JSON, SPLIT.as_bytes()).await;
-    call(
+    invoke(&app, SPLIT.as_bytes()).await;
+    invoke(
         &app,
-        "POST",
-        "/invocations",
-        JSON,
         br#"{"dataframe_split":{"columns":["a","b"],"data":[[{"x":1},"x"]]}}"#,
     )
     .await;
-    call(
+    invoke(
         &app,
-        "POST",
-        "/invocations",
-        JSON,
         br#"{"dataframe_split":{"columns":["a"],"data":[[1]]}}"#,
     )
     .await;
