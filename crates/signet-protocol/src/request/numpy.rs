@@ -3,10 +3,7 @@
 //! (`int()` / `float()` / `str()` semantics, truthiness for `bool`, ns counts for datetimes).
 
 use super::pyconv;
-use arrow_array::{
-    ArrayRef, BinaryArray, BooleanArray, Float32Array, Float64Array, Int16Array, Int32Array,
-    Int64Array, Int8Array, StringArray, UInt16Array, UInt32Array, UInt64Array, UInt8Array,
-};
+use arrow_array::{BinaryArray, BooleanArray, Float64Array, StringArray};
 use signet::enforce::Compat;
 use signet::input::{Tensor, TensorData};
 use signet::repr::{py_repr, py_str_of, py_tuple};
@@ -479,28 +476,16 @@ fn unit_nanos(u: TimeUnit) -> i64 {
     }
 }
 
-fn build(d: NumpyDtype, leaves: Vec<Leaf>) -> TensorData {
+/// The tensor data of converted leaves (integers already wrapped or range-checked into `d`).
+fn build(d: NumpyDtype, leaves: Vec<Leaf>) -> Result<TensorData, NpErr> {
     use NumpyDtype as D;
-    macro_rules! ints {
-        ($t:ty, $a:ty) => {
-            TensorData::Arrow(Arc::new(<$a>::from(
-                leaves
-                    .iter()
-                    .map(|l| match l {
-                        Leaf::I(i) => *i as $t,
-                        _ => 0 as $t,
-                    })
-                    .collect::<Vec<$t>>(),
-            )) as ArrayRef)
-        };
-    }
     let floats = || {
         leaves.iter().map(|l| match l {
             Leaf::F(f) => *f,
             _ => f64::NAN,
         })
     };
-    match d {
+    Ok(match d {
         D::Object => TensorData::Object(
             leaves
                 .into_iter()
@@ -516,21 +501,20 @@ fn build(d: NumpyDtype, leaves: Vec<Leaf>) -> TensorData {
                 .map(|l| matches!(l, Leaf::B(true)))
                 .collect::<Vec<_>>(),
         ))),
-        D::Int8 => ints!(i8, Int8Array),
-        D::Int16 => ints!(i16, Int16Array),
-        D::Int32 => ints!(i32, Int32Array),
-        D::Int64 => ints!(i64, Int64Array),
-        D::UInt8 => ints!(u8, UInt8Array),
-        D::UInt16 => ints!(u16, UInt16Array),
-        D::UInt32 => ints!(u32, UInt32Array),
-        D::UInt64 => ints!(u64, UInt64Array),
-        D::Float16 => {
-            let v: Vec<Option<f64>> = floats().map(Some).collect();
-            TensorData::Arrow(Arc::new(signet::numpy::float16_array(&v)))
+        d if d.is_int() => {
+            let ints = leaves.iter().map(|l| match l {
+                Leaf::I(i) => Some(*i),
+                _ => Some(0),
+            });
+            match signet::numpy::int_array(d, ints) {
+                Some(Ok(array)) => TensorData::Arrow(array),
+                _ => return Err(format!("a value out of the {} range", d.name())),
+            }
         }
-        D::Float32 => TensorData::Arrow(Arc::new(Float32Array::from(
-            floats().map(|f| f as f32).collect::<Vec<_>>(),
-        ))),
+        d if d.is_float() => TensorData::Arrow(
+            signet::numpy::float_array(d, floats())
+                .ok_or_else(|| format!("no float array for {}", d.name()))?,
+        ),
         D::Str => TensorData::Arrow(Arc::new(StringArray::from(
             leaves
                 .iter()
@@ -577,7 +561,7 @@ fn build(d: NumpyDtype, leaves: Vec<Leaf>) -> TensorData {
             TensorData::Arrow(signet::numpy::timestamp_array(unit, None, values))
         }
         _ => TensorData::Arrow(Arc::new(Float64Array::from(floats().collect::<Vec<_>>()))),
-    }
+    })
 }
 
 /// `np.array(data, dtype=dtype)`; `dtype` `None` infers it. The error is numpy's message.
@@ -641,7 +625,7 @@ pub(crate) fn np_array(
     Ok(Tensor {
         dtype: d,
         shape,
-        data: build(d, converted),
+        data: build(d, converted)?,
     })
 }
 

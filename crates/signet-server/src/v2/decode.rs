@@ -26,13 +26,11 @@ use super::json::to_json;
 use super::metadata::{input_metadata, model_content_type};
 use crate::ServerConfig;
 use arrow_array::{
-    ArrayRef, BinaryArray, BooleanArray, Float32Array, Float64Array, Int16Array, Int32Array,
-    Int64Array, Int8Array, RecordBatch, RecordBatchOptions, StringArray, UInt16Array, UInt32Array,
-    UInt64Array, UInt8Array,
+    ArrayRef, BinaryArray, BooleanArray, RecordBatch, RecordBatchOptions, StringArray,
 };
 use arrow_schema::{Field, Schema as ArrowSchema};
 use signet::elem::base64_decode;
-use signet::numpy::{datetime_to_i64, float16_array, parse_iso_datetime, timestamp_array};
+use signet::numpy::{datetime_to_i64, parse_iso_datetime, timestamp_array};
 use signet::table::object_column;
 use signet::{pyjson, ModelInput, NumpyDtype, Tensor, TensorData, TimeUnit, Value};
 use std::collections::{HashMap, HashSet};
@@ -504,62 +502,39 @@ fn float_of(v: &Value) -> Option<f64> {
 
 /// The elements of a numeric or `BOOL` input as an Arrow array of its dtype.
 fn numeric_array(input: &RequestInput) -> Result<ArrayRef, String> {
-    fn ints<T: TryFrom<i128>>(input: &RequestInput) -> Result<Vec<T>, String> {
-        input
-            .data
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let n = int_of(v).ok_or_else(|| not_a(input, i, v, "an integer"))?;
-                T::try_from(n).map_err(|_| {
-                    format!(
-                        "input '{}': element {i} ({n}) is out of range for {}",
-                        input.name,
-                        input.datatype.name()
-                    )
-                })
-            })
-            .collect()
-    }
-    let floats = || -> Result<Vec<f64>, String> {
-        input
-            .data
-            .iter()
-            .enumerate()
-            .map(|(i, v)| float_of(v).ok_or_else(|| not_a(input, i, v, "a number")))
-            .collect()
+    let Some(dtype) = input.datatype.numpy() else {
+        return Err(format!("input '{}': BYTES data is not numeric", input.name));
     };
-    Ok(match input.datatype {
-        Datatype::Bool => Arc::new(BooleanArray::from(
-            input
-                .data
-                .iter()
-                .enumerate()
-                .map(|(i, v)| match v {
-                    Value::Bool(b) => Ok(*b),
-                    other => Err(not_a(input, i, other, "a boolean")),
-                })
-                .collect::<Result<Vec<bool>, _>>()?,
-        )),
-        Datatype::UInt8 => Arc::new(UInt8Array::from(ints::<u8>(input)?)),
-        Datatype::UInt16 => Arc::new(UInt16Array::from(ints::<u16>(input)?)),
-        Datatype::UInt32 => Arc::new(UInt32Array::from(ints::<u32>(input)?)),
-        Datatype::UInt64 => Arc::new(UInt64Array::from(ints::<u64>(input)?)),
-        Datatype::Int8 => Arc::new(Int8Array::from(ints::<i8>(input)?)),
-        Datatype::Int16 => Arc::new(Int16Array::from(ints::<i16>(input)?)),
-        Datatype::Int32 => Arc::new(Int32Array::from(ints::<i32>(input)?)),
-        Datatype::Int64 => Arc::new(Int64Array::from(ints::<i64>(input)?)),
-        Datatype::Fp16 => Arc::new(float16_array(
-            &floats()?.into_iter().map(Some).collect::<Vec<_>>(),
-        )),
-        Datatype::Fp32 => Arc::new(Float32Array::from(
-            floats()?.into_iter().map(|f| f as f32).collect::<Vec<_>>(),
-        )),
-        Datatype::Fp64 => Arc::new(Float64Array::from(floats()?)),
-        Datatype::Bytes => {
-            return Err(format!("input '{}': BYTES data is not numeric", input.name))
-        }
-    })
+    let data = input.data.iter().enumerate();
+    if dtype == NumpyDtype::Bool {
+        let values = data
+            .map(|(i, v)| match v {
+                Value::Bool(b) => Ok(*b),
+                other => Err(not_a(input, i, other, "a boolean")),
+            })
+            .collect::<Result<Vec<bool>, _>>()?;
+        return Ok(Arc::new(BooleanArray::from(values)));
+    }
+    if dtype.is_int() {
+        let values = data
+            .map(|(i, v)| int_of(v).ok_or_else(|| not_a(input, i, v, "an integer")))
+            .collect::<Result<Vec<i128>, _>>()?;
+        return match signet::numpy::int_array(dtype, values.iter().map(|&n| Some(n))) {
+            Some(Ok(array)) => Ok(array),
+            Some(Err(i)) => Err(format!(
+                "input '{}': element {i} ({}) is out of range for {}",
+                input.name,
+                values[i],
+                input.datatype.name()
+            )),
+            None => Err(format!("input '{}': not an integer datatype", input.name)),
+        };
+    }
+    let floats = data
+        .map(|(i, v)| float_of(v).ok_or_else(|| not_a(input, i, v, "a number")))
+        .collect::<Result<Vec<f64>, _>>()?;
+    signet::numpy::float_array(dtype, floats)
+        .ok_or_else(|| format!("input '{}': not a numeric datatype", input.name))
 }
 
 #[cfg(test)]

@@ -2,15 +2,12 @@
 
 use super::{err, tags::*, text::*};
 use crate::input::{Tensor, TensorData};
-use crate::numpy::{datetime_to_i64, float16_array, timestamp_array};
+use crate::numpy::{datetime_to_i64, timestamp_array};
 use crate::table;
 use crate::types::{NumpyDtype, TimeUnit};
 use crate::value::Value;
 use crate::SchemaError;
-use arrow_array::{
-    ArrayRef, BinaryArray, BooleanArray, Float32Array, Float64Array, Int16Array, Int32Array,
-    Int64Array, Int8Array, StringArray, UInt16Array, UInt32Array, UInt64Array, UInt8Array,
-};
+use arrow_array::{ArrayRef, BinaryArray, BooleanArray, StringArray};
 use std::sync::Arc;
 
 fn as_usize_list(v: Option<&Value>, what: &str) -> Result<Vec<usize>, SchemaError> {
@@ -163,17 +160,6 @@ pub(super) fn json_float(v: &Value) -> Result<Option<f64>, SchemaError> {
     }
 }
 
-fn ints<T: TryFrom<i128>>(values: &[&Value]) -> Result<Vec<Option<T>>, SchemaError> {
-    values
-        .iter()
-        .map(|v| {
-            json_int(v)?
-                .map(|i| T::try_from(i).map_err(|_| err(format!("integer {i} out of range"))))
-                .transpose()
-        })
-        .collect()
-}
-
 pub(super) fn timestamps(
     values: &[&Value],
     unit: TimeUnit,
@@ -213,29 +199,28 @@ pub(super) fn array_from_json(dtype: NumpyDtype, flat: &[&Value]) -> Result<Arra
                 })
                 .collect::<Result<Vec<_>, _>>()?,
         )),
-        D::Int8 => Arc::new(Int8Array::from(ints::<i8>(flat)?)),
-        D::Int16 => Arc::new(Int16Array::from(ints::<i16>(flat)?)),
-        D::Int32 => Arc::new(Int32Array::from(ints::<i32>(flat)?)),
-        D::Int64 => Arc::new(Int64Array::from(ints::<i64>(flat)?)),
-        D::UInt8 => Arc::new(UInt8Array::from(ints::<u8>(flat)?)),
-        D::UInt16 => Arc::new(UInt16Array::from(ints::<u16>(flat)?)),
-        D::UInt32 => Arc::new(UInt32Array::from(ints::<u32>(flat)?)),
-        D::UInt64 => Arc::new(UInt64Array::from(ints::<u64>(flat)?)),
+        d if d.is_int() => {
+            let values = flat
+                .iter()
+                .map(|v| json_int(v))
+                .collect::<Result<Vec<_>, _>>()?;
+            match crate::numpy::int_array(d, values.iter().copied()) {
+                Some(Ok(array)) => array,
+                Some(Err(i)) => {
+                    let n = values[i].unwrap_or_default();
+                    return Err(err(format!("integer {n} out of range")));
+                }
+                None => return Err(err(format!("no integer array for {}", d.name()))),
+            }
+        }
         D::Float16 | D::Float32 | D::Float64 => {
             // In numpy arrays `null` is NaN: store it as a NaN value.
             let vals: Vec<f64> = flat
                 .iter()
                 .map(|v| json_float(v).map(|f| f.unwrap_or(f64::NAN)))
                 .collect::<Result<_, _>>()?;
-            match dtype {
-                D::Float16 => Arc::new(float16_array(
-                    &vals.iter().map(|f| Some(*f)).collect::<Vec<_>>(),
-                )),
-                D::Float32 => Arc::new(Float32Array::from(
-                    vals.iter().map(|f| *f as f32).collect::<Vec<_>>(),
-                )),
-                _ => Arc::new(Float64Array::from(vals)),
-            }
+            crate::numpy::float_array(dtype, vals)
+                .ok_or_else(|| err(format!("no float array for {}", dtype.name())))?
         }
         D::Str => Arc::new(StringArray::from(
             flat.iter()

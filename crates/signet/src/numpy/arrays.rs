@@ -1,11 +1,16 @@
-//! Arrow arrays holding numpy dtypes that Arrow spells differently: `float16` from f64 values
-//! and `datetime64[unit]` from epoch counts, with the count of a datetime at a unit.
+//! Arrow arrays of numpy dtypes built from values already read as numbers (integer and float
+//! dtypes, range-checked), and those Arrow spells differently: `float16` from f64 values and
+//! `datetime64[unit]` from epoch counts, with the count of a datetime at a unit.
 
-use crate::types::TimeUnit;
-use arrow_array::types::Float16Type;
+use crate::types::{NumpyDtype, TimeUnit};
+use arrow_array::types::{
+    Float16Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type,
+    UInt8Type,
+};
 use arrow_array::{
-    ArrayRef, ArrowPrimitiveType, Date32Array, Float16Array, TimestampMicrosecondArray,
-    TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
+    ArrayRef, ArrowPrimitiveType, Date32Array, Float16Array, Float32Array, Float64Array,
+    PrimitiveArray, TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
+    TimestampSecondArray,
 };
 use arrow_buffer::{Buffer, ScalarBuffer};
 use chrono::NaiveDateTime;
@@ -13,6 +18,52 @@ use std::sync::Arc;
 
 /// numpy's `float16` (IEEE half precision), as Arrow stores it.
 pub type F16 = <Float16Type as ArrowPrimitiveType>::Native;
+
+/// An Arrow array of numpy integer dtype `dtype` from integer values (`None` = null):
+/// `Err(i)` when value `i` is outside the dtype's range. `None` for a dtype that is not an
+/// integer dtype.
+pub fn int_array(
+    dtype: NumpyDtype,
+    values: impl IntoIterator<Item = Option<i128>>,
+) -> Option<Result<ArrayRef, usize>> {
+    fn build<P: ArrowPrimitiveType>(
+        values: impl IntoIterator<Item = Option<i128>>,
+    ) -> Result<ArrayRef, usize>
+    where
+        P::Native: TryFrom<i128>,
+    {
+        let array = values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| v.map(|n| P::Native::try_from(n).map_err(|_| i)).transpose())
+            .collect::<Result<PrimitiveArray<P>, usize>>()?;
+        Ok(Arc::new(array))
+    }
+    use NumpyDtype as D;
+    Some(match dtype {
+        D::Int8 => build::<Int8Type>(values),
+        D::Int16 => build::<Int16Type>(values),
+        D::Int32 => build::<Int32Type>(values),
+        D::Int64 => build::<Int64Type>(values),
+        D::UInt8 => build::<UInt8Type>(values),
+        D::UInt16 => build::<UInt16Type>(values),
+        D::UInt32 => build::<UInt32Type>(values),
+        D::UInt64 => build::<UInt64Type>(values),
+        _ => return None,
+    })
+}
+
+/// An Arrow array of numpy float dtype `dtype` (`float16` / `float32` / `float64`) from f64
+/// values, each rounded to the dtype as numpy's cast rounds it. `None` for another dtype.
+pub fn float_array(dtype: NumpyDtype, values: impl IntoIterator<Item = f64>) -> Option<ArrayRef> {
+    let values = values.into_iter();
+    Some(match dtype {
+        NumpyDtype::Float16 => Arc::new(float16_array(&values.map(Some).collect::<Vec<_>>())),
+        NumpyDtype::Float32 => Arc::new(Float32Array::from_iter_values(values.map(|f| f as f32))),
+        NumpyDtype::Float64 => Arc::new(Float64Array::from_iter_values(values)),
+        _ => return None,
+    })
+}
 
 /// A Float16 array from f64 values (`None` = null).
 pub fn float16_array(values: &[Option<f64>]) -> Float16Array {
