@@ -26,6 +26,18 @@ impl CliError {
         CliError::new(format!("{}: {problem}", path.display()))
     }
 
+    /// Python's `json` refusing `path`'s text at `line` (1-based; the file's line, not the
+    /// parser's, for one-document-a-line files).
+    pub fn json(path: &Path, line: usize, e: &signet::pyjson::JsonError) -> CliError {
+        CliError::file(
+            path,
+            format!(
+                "invalid JSON on line {line}, column {}: {}",
+                e.column, e.msg
+            ),
+        )
+    }
+
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         EXIT_ERROR

@@ -67,15 +67,7 @@ pub fn load(src: &Path) -> Result<Loaded, CliError> {
 }
 
 fn from_json(path: &Path, text: &str) -> Result<ModelSignature, CliError> {
-    let value = pyjson::loads(text).map_err(|e| {
-        CliError::file(
-            path,
-            format!(
-                "invalid JSON on line {}, column {}: {}",
-                e.line, e.column, e.msg
-            ),
-        )
-    })?;
+    let value = pyjson::loads(text).map_err(|e| CliError::json(path, e.line, &e))?;
     let invalid = |e: signet::SchemaError| CliError::file(path, format!("invalid signature: {e}"));
     match &value {
         Value::Dict(_) if value.get("inputs").is_some() || value.get("signature").is_some() => {

@@ -19,17 +19,7 @@ pub fn read_jsonl(path: &Path) -> Result<ModelInput, CliError> {
         if line.trim().is_empty() {
             continue;
         }
-        let value = pyjson::loads(line).map_err(|e| {
-            CliError::file(
-                path,
-                format!(
-                    "invalid JSON on line {}, column {}: {}",
-                    n + 1,
-                    e.column,
-                    e.msg
-                ),
-            )
-        })?;
+        let value = pyjson::loads(line).map_err(|e| CliError::json(path, n + 1, &e))?;
         rows.push(value);
     }
     Ok(ModelInput::Value(Value::List(rows)))
@@ -38,15 +28,7 @@ pub fn read_jsonl(path: &Path) -> Result<ModelInput, CliError> {
 /// A whole file as one JSON document.
 pub fn parse_document(path: &Path, bytes: &[u8]) -> Result<Value, CliError> {
     let text = utf8_text(path, bytes)?;
-    pyjson::loads(text).map_err(|e| {
-        CliError::file(
-            path,
-            format!(
-                "invalid JSON on line {}, column {}: {}",
-                e.line, e.column, e.msg
-            ),
-        )
-    })
+    pyjson::loads(text).map_err(|e| CliError::json(path, e.line, &e))
 }
 
 /// The JSON kind of a decoded value, for messages.

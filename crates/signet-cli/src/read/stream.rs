@@ -517,15 +517,7 @@ impl JsonlState {
             if text.trim().is_empty() {
                 continue;
             }
-            let value = pyjson::loads(text).map_err(|e| {
-                CliError::file(
-                    path,
-                    format!(
-                        "invalid JSON on line {}, column {}: {}",
-                        self.line, e.column, e.msg
-                    ),
-                )
-            })?;
+            let value = pyjson::loads(text).map_err(|e| CliError::json(path, self.line, &e))?;
             let kind = match &value {
                 Value::Dict(_) => LineKind::Record,
                 Value::List(_) => LineKind::Row,
