@@ -14,7 +14,7 @@
 # TREES_BENCH_DIR=DIR keeps the models and data there (default: a temporary directory).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-VENV=.venv-interop
+source scripts/venv.sh
 if [ -n "${TREES_BENCH_DIR:-}" ]; then
     DIR=$TREES_BENCH_DIR
     mkdir -p "$DIR"

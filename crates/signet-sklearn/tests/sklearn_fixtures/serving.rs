@@ -354,7 +354,8 @@ async fn replay_case(root: &Path, name: &str, registry: &Registry, kind: &Kind, 
     let v2 = member(&recorded, "v2");
     if *v2 == Value::None {
         // serving_bodies.py records a V2 request for every fixture: a missing one is a gap.
-        t.failures.push(format!("{name}/v2: no V2 request recorded"));
+        t.failures
+            .push(format!("{name}/v2: no V2 request recorded"));
         return;
     }
     let expected =
