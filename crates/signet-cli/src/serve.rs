@@ -88,8 +88,29 @@ fn env_flag(name: &str) -> bool {
         .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1"))
 }
 
+/// Caps glibc's malloc arenas at one per core (at least 2), unless `MALLOC_ARENA_MAX` is set.
+///
+/// glibc's default is 8 arenas per core, and the server's threads (the runtime's workers and
+/// the blocking pool that predicts) each settle in one: a 10-minute soak with hostile bodies
+/// of up to 1.4 MB grew the resident size ~1 MiB a minute, all of it arena fragmentation
+/// (the same soak with 2 arenas stayed flat, at the same throughput; BENCHMARKS.md, "Soak").
+/// Must run before any thread is started.
+fn cap_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+        let cores = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
+        // SAFETY: mallopt only sets a tuning parameter of the allocator; no thread other
+        // than this one exists yet.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, cores);
+        }
+    }
+}
+
 /// Runs `signet serve` until SIGTERM or ctrl-c.
 pub fn run(args: &ServeArgs) -> Result<(String, u8), CliError> {
+    cap_malloc_arenas();
     let load = |path: &Path| {
         load_model(path, &registry()).map_err(|e: ModelError| CliError::file(path, e))
     };
