@@ -429,7 +429,7 @@ fn pandas_faithful(batch: &RecordBatch) -> bool {
 
 /// A table whose columns are all plain numpy columns (numeric or bool, no missing values, no
 /// pandas extension dtype, string labels) as `(label, numpy dtype, bytes)`; `None` otherwise.
-fn numpy_columns_out(batch: &RecordBatch) -> Option<Vec<(String, &'static str, Vec<u8>)>> {
+fn numpy_columns_out(batch: &RecordBatch) -> Option<Vec<(String, &'static str, Buffer)>> {
     use arrow_array::Array;
     use arrow_schema::DataType as T;
     let schema = batch.schema();
@@ -455,7 +455,7 @@ fn numpy_columns_out(batch: &RecordBatch) -> Option<Vec<(String, &'static str, V
         };
         let bytes = if dtype == "bool" {
             let b = array.as_any().downcast_ref::<BooleanArray>()?;
-            b.values().iter().map(u8::from).collect()
+            Buffer::from_vec(b.values().iter().map(u8::from).collect::<Vec<u8>>())
         } else {
             primitive_bytes(array.as_ref())?
         };
@@ -465,7 +465,7 @@ fn numpy_columns_out(batch: &RecordBatch) -> Option<Vec<(String, &'static str, V
 }
 
 /// The native-endian bytes of a numeric tensor without nulls (`None` for other tensors).
-fn tensor_bytes(t: &Tensor) -> Option<Vec<u8>> {
+fn tensor_bytes(t: &Tensor) -> Option<Buffer> {
     let TensorData::Arrow(a) = &t.data else {
         return None;
     };
@@ -490,12 +490,13 @@ fn tensor_bytes(t: &Tensor) -> Option<Vec<u8>> {
 
 /// The native-endian bytes of a primitive Arrow array's values (`None` when it has missing
 /// values or is not primitive).
-fn primitive_bytes(array: &dyn arrow_array::Array) -> Option<Vec<u8>> {
+fn primitive_bytes(array: &dyn arrow_array::Array) -> Option<Buffer> {
     if array.null_count() > 0 || !array.data_type().is_primitive() {
         return None;
     }
     let width = array.data_type().primitive_width()?;
     let data = array.to_data();
     let start = data.offset() * width;
-    Some(data.buffers()[0].as_slice()[start..start + array.len() * width].to_vec())
+    // A view of the values (no copy): the caller copies them once, into Python's bytearray.
+    Some(data.buffers()[0].slice_with_length(start, array.len() * width))
 }

@@ -7,12 +7,14 @@
 mod arrays;
 mod datetime;
 mod dtype;
+mod widen;
 
 pub use arrays::{datetime_to_i64, float16_array, float_array, int_array, timestamp_array, F16};
 pub use datetime::{
     datetime_item, parse_datetime64, parse_iso_datetime, truncate_to_micros, Parsed,
 };
 pub use dtype::promote_types;
+pub use widen::widen;
 
 use crate::types::NumpyDtype;
 use crate::value::Value;

@@ -520,6 +520,8 @@ fn cast(c: &Col, pd: Pd, t: DataType) -> Result<Col, EnforceError> {
     }
     let array = if c.array.data_type() == &to {
         c.array.clone()
+    } else if let Some(wide) = crate::numpy::widen(c.array.as_ref(), &to) {
+        wide
     } else {
         arrow_cast::cast(c.array.as_ref(), &to).map_err(|e| leaked("ValueError", e.to_string()))?
     };

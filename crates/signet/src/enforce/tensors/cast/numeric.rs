@@ -37,6 +37,9 @@ pub(in crate::enforce::tensors) fn cast_numeric(
             ),
         ));
     }
+    if let Some(wide) = crate::numpy::widen(array.as_ref(), &to_type) {
+        return Ok(wide); // lossless: nothing for the strict scan to find
+    }
     if compat == Compat::Strict {
         strict_scan(array, from, to)?;
     }

@@ -1,0 +1,102 @@
+//! numpy's `astype` for the widenings that keep every value exactly (`int32` → `int64`,
+//! `int32` → `float64`, `float32` → `float64`, ...), without arrow-cast's per-value overflow
+//! checks: the pairs are exactly those Rust's `From` converts, so no value can fail.
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::*;
+use arrow_array::{Array, ArrayRef, ArrowPrimitiveType};
+use arrow_schema::DataType as T;
+use std::sync::Arc;
+
+fn widened<I, O>(array: &dyn Array) -> ArrayRef
+where
+    I: ArrowPrimitiveType,
+    O: ArrowPrimitiveType,
+    O::Native: From<I::Native>,
+{
+    // `unary` keeps the validity as it is and maps every slot in one vectorisable loop.
+    Arc::new(array.as_primitive::<I>().unary::<_, O>(O::Native::from))
+}
+
+/// `array` as `to` when that conversion is a lossless numeric widening (the same values and
+/// nulls arrow-cast would give, without its checks); `None` for every other pair.
+pub fn widen(array: &dyn Array, to: &T) -> Option<ArrayRef> {
+    macro_rules! pairs {
+        ($($from:ty => [$($to:ty),*];)*) => {
+            $($(
+                if array.data_type() == &<$from>::DATA_TYPE && to == &<$to>::DATA_TYPE {
+                    return Some(widened::<$from, $to>(array));
+                }
+            )*)*
+        };
+    }
+    pairs! {
+        Int8Type => [Int16Type, Int32Type, Int64Type, Float32Type, Float64Type];
+        Int16Type => [Int32Type, Int64Type, Float32Type, Float64Type];
+        Int32Type => [Int64Type, Float64Type];
+        UInt8Type => [Int16Type, Int32Type, Int64Type, UInt16Type, UInt32Type, UInt64Type, Float32Type, Float64Type];
+        UInt16Type => [Int32Type, Int64Type, UInt32Type, UInt64Type, Float32Type, Float64Type];
+        UInt32Type => [Int64Type, UInt64Type, Float64Type];
+        Float32Type => [Float64Type];
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::widen;
+    use arrow_array::{Array, ArrayRef, Float32Array, Int32Array, Int8Array, UInt32Array};
+    use arrow_schema::DataType as T;
+    use std::sync::Arc;
+
+    /// Every pair `widen` takes gives what arrow-cast gives (values and nulls); the others
+    /// are left to arrow-cast.
+    #[test]
+    fn widen_agrees_with_arrow_cast() {
+        let sources: Vec<ArrayRef> = vec![
+            Arc::new(Int8Array::from(vec![
+                Some(i8::MIN),
+                None,
+                Some(i8::MAX),
+                Some(0),
+            ])),
+            Arc::new(Int32Array::from(vec![
+                Some(i32::MIN),
+                Some(-1),
+                None,
+                Some(i32::MAX),
+            ])),
+            Arc::new(UInt32Array::from(vec![Some(u32::MAX), None, Some(7)])),
+            Arc::new(Float32Array::from(vec![
+                Some(f32::MIN_POSITIVE),
+                None,
+                Some(1e38),
+            ])),
+        ];
+        let targets = [
+            T::Int8,
+            T::Int16,
+            T::Int32,
+            T::Int64,
+            T::UInt32,
+            T::UInt64,
+            T::Float32,
+            T::Float64,
+        ];
+        let mut widened = 0;
+        for a in &sources {
+            for to in &targets {
+                match widen(a.as_ref(), to) {
+                    Some(w) => {
+                        widened += 1;
+                        let want = arrow_cast::cast(a.as_ref(), to).unwrap();
+                        assert_eq!(w.to_data(), want.to_data(), "{} -> {to}", a.data_type());
+                        assert_eq!(w.null_count(), a.null_count());
+                    }
+                    None => {}
+                }
+            }
+        }
+        assert_eq!(widened, 5 + 2 + 3 + 1);
+    }
+}
