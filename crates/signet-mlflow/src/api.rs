@@ -275,7 +275,9 @@ impl Client {
             if let Some(t) = &token {
                 body["page_token"] = json!(t);
             }
-            let v = self.post(Server::Tracking, "logged-models/search", &body)?.value;
+            let v = self
+                .post(Server::Tracking, "logged-models/search", &body)?
+                .value;
             for m in v
                 .get("models")
                 .and_then(Value::as_array)
@@ -366,12 +368,13 @@ impl Client {
     /// `registered-models/get-latest-versions`: the highest version of `name`, as
     /// `models:/name/latest` resolves it.
     pub fn latest_version(&self, name: &str) -> Result<String, MlflowError> {
-        let v = self.get(
-            Server::Registry,
-            "registered-models/get-latest-versions",
-            &[("name", name)],
-        )?
-        .value;
+        let v = self
+            .get(
+                Server::Registry,
+                "registered-models/get-latest-versions",
+                &[("name", name)],
+            )?
+            .value;
         v.get("model_versions")
             .and_then(Value::as_array)
             .into_iter()

@@ -184,12 +184,14 @@ fn parse_bool(
     name: &str,
     default: bool,
 ) -> Result<bool, MlflowError> {
-    parse_var(get, name, default, |v| match v.to_ascii_lowercase().as_str() {
+    parse_var(get, name, default, |v| {
+        match v.to_ascii_lowercase().as_str() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
         _ => Err(format!(
             "{name} value must be one of ['true', 'false', '1', '0'] (case-insensitive), but got {v}"
         )),
+    }
     })
 }
 
