@@ -186,12 +186,13 @@ fn parse_bool(
 ) -> Result<bool, MlflowError> {
     parse_var(get, name, default, |v| {
         match v.to_ascii_lowercase().as_str() {
-        "true" | "1" => Ok(true),
-        "false" | "0" => Ok(false),
-        _ => Err(format!(
-            "{name} value must be one of ['true', 'false', '1', '0'] (case-insensitive), but got {v}"
-        )),
-    }
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(format!(
+                "{name} value must be one of ['true', 'false', '1', '0'] (case-insensitive), \
+                 but got {v}"
+            )),
+        }
     })
 }
 
@@ -308,9 +309,10 @@ mod tests {
         let e = config(&[("MLFLOW_TRACKING_INSECURE_TLS", "maybe")], None)
             .unwrap_err()
             .to_string();
-        assert!(
-            e.starts_with("MLFLOW_TRACKING_INSECURE_TLS value must be one of"),
-            "{e}"
+        assert_eq!(
+            e,
+            "MLFLOW_TRACKING_INSECURE_TLS value must be one of ['true', 'false', '1', '0'] \
+             (case-insensitive), but got maybe"
         );
         let e = config(&[("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "x")], None)
             .unwrap_err()
