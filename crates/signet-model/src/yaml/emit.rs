@@ -35,25 +35,22 @@ struct Ctx {
 }
 
 impl Ctx {
-    const ROOT: Ctx = Ctx {
-        root: true,
-        mapping: false,
-        simple_key: false,
-    };
     const SEQUENCE: Ctx = Ctx {
         root: false,
         mapping: false,
         simple_key: false,
     };
+    const ROOT: Ctx = Ctx {
+        root: true,
+        ..Ctx::SEQUENCE
+    };
     const MAPPING: Ctx = Ctx {
-        root: false,
         mapping: true,
-        simple_key: false,
+        ..Ctx::SEQUENCE
     };
     const SIMPLE_KEY: Ctx = Ctx {
-        root: false,
-        mapping: true,
         simple_key: true,
+        ..Ctx::MAPPING
     };
 }
 
@@ -463,36 +460,18 @@ fn analyze(scalar: &str) -> Analysis {
     let mut followed_by_whitespace = n == 1 || is_blank_or_break(chars[1]);
 
     for (index, &ch) in chars.iter().enumerate() {
-        if index == 0 {
-            if "#,[]{}&*!|>'\"%@`".contains(ch) {
-                flow_indicators = true;
-                block_indicators = true;
-            }
-            if ch == '?' || ch == ':' {
-                flow_indicators = true;
-                if followed_by_whitespace {
-                    block_indicators = true;
-                }
-            }
-            if ch == '-' && followed_by_whitespace {
-                flow_indicators = true;
-                block_indicators = true;
-            }
-        } else {
-            if ",?[]{}".contains(ch) {
-                flow_indicators = true;
-            }
-            if ch == ':' {
-                flow_indicators = true;
-                if followed_by_whitespace {
-                    block_indicators = true;
-                }
-            }
-            if ch == '#' && preceded_by_whitespace {
-                flow_indicators = true;
-                block_indicators = true;
-            }
-        }
+        // PyYAML's indicator rules, first character and the others: (flow, block).
+        let (flow, block) = match (index == 0, ch) {
+            (true, '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'')
+            | (true, '"' | '%' | '@' | '`') => (true, true),
+            (true, '?') | (_, ':') => (true, followed_by_whitespace),
+            (true, '-') => (followed_by_whitespace, followed_by_whitespace),
+            (false, ',' | '?' | '[' | ']' | '{' | '}') => (true, false),
+            (false, '#') => (preceded_by_whitespace, preceded_by_whitespace),
+            _ => (false, false),
+        };
+        flow_indicators |= flow;
+        block_indicators |= block;
 
         if is_break(ch) {
             line_breaks = true;
