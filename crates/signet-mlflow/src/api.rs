@@ -139,6 +139,7 @@ impl Client {
         self.call_api(server, Method::Post, endpoint, &[], Some(body))
     }
 
+    /// `{API}/endpoint` with `method`: the decoded reply, tagged with its endpoint.
     fn call_api<'e>(
         &self,
         server: Server,

@@ -292,16 +292,20 @@ impl Source {
         if &magic[..n] == b"ARROW1" {
             let bad = |e| arrow_error(&path, "Arrow IPC file", e);
             // The schema first, to decode only the columns the check needs.
-            let probe = FileReader::try_new(BufReader::new(file), None).map_err(bad)?;
-            let (plan, wanted) = self.plan(&probe.schema(), schema);
+            let probed = FileReader::try_new(BufReader::new(file), None)
+                .map_err(bad)?
+                .schema();
+            let (plan, wanted) = self.plan(&probed, schema);
             let reader = FileReader::try_new(BufReader::new(open_file(&path)?), Some(wanted))
                 .map_err(bad)?;
             let batches = reader.num_batches();
             self.inner = Inner::IpcFile(reader, plan, 0, batches);
         } else {
             let bad = |e| arrow_error(&path, "Arrow IPC file or stream", e);
-            let probe = StreamReader::try_new(BufReader::new(file), None).map_err(bad)?;
-            let (plan, wanted) = self.plan(&probe.schema(), schema);
+            let probed = StreamReader::try_new(BufReader::new(file), None)
+                .map_err(bad)?
+                .schema();
+            let (plan, wanted) = self.plan(&probed, schema);
             let counted = Counting {
                 inner: open_file(&self.path)?,
                 count: self.read.clone(),
