@@ -5,10 +5,10 @@
 #
 #   bash scripts/sklearn_bench.sh [DIR]
 #
-# 1. tests/sklearn/bench_models.py DIR (in .venv-interop) saves the house-price Ridge pipeline
-#    (examples/models/house_price_sklearn), a RandomForest pipeline (skops) and an XGBRegressor
-#    (ubj) with MLflow, and times sklearn's own `predict` (and MLflow's pyfunc predict) on a
-#    one-row DataFrame;
+# 1. tests/sklearn/bench_models.py DIR (in .venv-interop, made and pinned by scripts/venv.sh)
+#    saves the house-price Ridge pipeline (examples/models/house_price_sklearn), a RandomForest
+#    pipeline (skops) and an XGBRegressor (ubj) with MLflow, and times sklearn's own `predict`
+#    (and MLflow's pyfunc predict) on a one-row DataFrame;
 # 2. cargo bench -p signet-cli --bench sklearn_predict times signet on the same row (a bench
 #    binary: it reuses the release build of signet-cli);
 # 3. for the Ridge pipeline and the XGBRegressor: `mlflow models serve --env-manager local`
@@ -20,7 +20,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
-VENV=$ROOT/.venv-interop
+source scripts/venv.sh >&2
+VENV=$ROOT/$VENV  # absolute: PATH and the servers below use it
 SHARED=${SIGNET_SHARED_BENCH:-$ROOT/../shared/bench}
 DURATION=${DURATION:-10}
 CONCURRENCY=${CONCURRENCY:-"1 8"}

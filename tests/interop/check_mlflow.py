@@ -16,10 +16,8 @@ same `load_input_example` / `load_input_example_params` results; and checks that
 execute it). Prints `N passed, N failed` and exits 1 on any failure.
 """
 
-import base64
-import datetime as dt
+import importlib.util
 import json
-import math
 import os
 import sys
 import warnings
@@ -40,116 +38,29 @@ logging.getLogger("mlflow").setLevel(logging.ERROR)
 
 
 # --------------------------------------------------------------------------------------------
-# Encoding Python values as conformance corpus Values (FORMAT.md §1-§2)
+# Encoding Python values as conformance corpus Values (FORMAT.md §1-§2): the Python package's
+# own encoder (python/signet/_elem.py), loaded as a file so that no compiled extension is needed
+# (as scripts/record_cases.py does).
 
-
-def elem(v):
-    if v is None or isinstance(v, (bool, str)):
-        return v
-    if isinstance(v, (int, np.integer)) and not isinstance(v, np.bool_):
-        return int(v)
-    if isinstance(v, np.bool_):
-        return bool(v)
-    if isinstance(v, (float, np.floating)):
-        f = float(v)
-        if math.isnan(f):
-            return {"$float": "nan"}
-        if math.isinf(f):
-            return {"$float": "inf" if f > 0 else "-inf"}
-        return f
-    if isinstance(v, bytes):
-        return {"$bytes": base64.b64encode(v).decode()}
-    if isinstance(v, pd.Timestamp):
-        return {"$timestamp": v.isoformat()}
-    if isinstance(v, dt.datetime):
-        return {"$datetime": v.isoformat()}
-    if isinstance(v, dt.date):
-        return {"$date": v.isoformat()}
-    if isinstance(v, np.ndarray):
-        return {"$ndarray": ndarray_value(v)}
-    if isinstance(v, (list, tuple)):
-        return [elem(x) for x in v]
-    if isinstance(v, dict):
-        return {str(k): elem(x) for k, x in v.items()}
-    return repr(v)
-
-
-def dtype_name(dtype):
-    name = str(dtype)
-    if name.startswith("<U"):
-        return "str"
-    if name.startswith("|S"):
-        return "bytes"
-    return name
-
-
-def cell(v, dtype):
-    name = dtype_name(dtype)
-    if name == "object":
-        return elem(v)
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if name.startswith("datetime64"):
-        return pd.Timestamp(v).isoformat()
-    if isinstance(v, bytes):
-        return base64.b64encode(v).decode()
-    return elem(v)
-
-
-def ndarray_value(a):
-    dtype = dtype_name(a.dtype)
-
-    def nest(x):
-        if isinstance(x, np.ndarray) and x.ndim > 0 and dtype != "object":
-            return [nest(y) for y in x]
-        if isinstance(x, np.ndarray) and x.ndim > 0:
-            return [nest(y) for y in x]
-        if dtype == "object":
-            return elem(x.item() if isinstance(x, np.ndarray) else x)
-        if dtype == "bytes":
-            return base64.b64encode(bytes(x)).decode()
-        if dtype.startswith("datetime64"):
-            return np.datetime_as_string(x)
-        v = x.item() if hasattr(x, "item") else x
-        if isinstance(v, float) and math.isnan(v):
-            return None
-        return v
-
-    return {"type": "ndarray", "dtype": dtype, "shape": list(a.shape), "values": nest(a)}
-
-
-def column(name, s):
-    dtype = dtype_name(s.dtype)
-    cells = s.tolist()
-    if dtype.startswith("datetime64"):
-        values = [None if pd.isna(x) else np.datetime_as_string(x) for x in s.values]
-    elif dtype == "object" and any(isinstance(x, bytes) for x in cells) and all(
-        isinstance(x, bytes) or x is None for x in cells
-    ):
-        dtype = "bytes"
-        values = [None if x is None else base64.b64encode(x).decode() for x in cells]
-    else:
-        values = [cell(x, s.dtype) for x in cells]
-    return {"name": name if isinstance(name, (str, int)) else str(name), "dtype": dtype, "values": values}
+_spec = importlib.util.spec_from_file_location(
+    "signet_elem",
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python", "signet", "_elem.py"),
+)
+_elem = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_elem)
 
 
 def value(v):
-    if isinstance(v, pd.DataFrame):
-        return {"type": "dataframe", "columns": [column(c, v[c]) for c in v.columns]}
-    if isinstance(v, np.ndarray):
-        return ndarray_value(v)
-    if isinstance(v, dict) and v and all(isinstance(x, np.ndarray) for x in v.values()):
-        return {"type": "tensor_dict", "arrays": {k: ndarray_value(x) for k, x in v.items()}}
+    """A loaded input example as a Value; a sparse matrix as the ndarray of its stored values
+    (as signet reads it)."""
     try:
-        from scipy.sparse import csc_matrix, csr_matrix
+        from scipy.sparse import issparse
 
-        if isinstance(v, (csr_matrix, csc_matrix)):
-            return ndarray_value(v.data)
+        if issparse(v):
+            v = v.data
     except ImportError:
         pass
-    return {"type": "json", "value": elem(v)}
+    return _elem.encode_value(v, inputs=False)
 
 
 def model_facts(path):
@@ -161,7 +72,7 @@ def model_facts(path):
         "flavors": list(m.flavors),
         "saved_input_example_info": m.saved_input_example_info,
         "example": value(example) if example is not None else None,
-        "example_params": {k: elem(x) for k, x in params.items()} if params else None,
+        "example_params": _elem.encode_params(params, inputs=False) if params else None,
         "serving": m.get_serving_input(path),
     }
 

@@ -13,7 +13,8 @@
 use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch, StringArray};
 use signet::{infer_signature, ModelInput, Tensor, TensorData, Value};
 use signet_model::{
-    load_model, save_model, InputExample, LoadModel, Model, ModelError, PredictContext, Registry,
+    load_model, save_model, InputExample, LoadModel, Model, ModelError, PredictContext,
+    PyFuncModel, Registry,
 };
 use std::sync::Arc;
 
@@ -99,6 +100,17 @@ fn show_prediction(output: &ModelInput) -> String {
     String::from_utf8_lossy(&signet_protocol::render::predictions_json(output, false)).into_owned()
 }
 
+/// Prints the enforcement error `input` is refused with (or the output, should it pass).
+fn show_refusal(loaded: &PyFuncModel, input: ModelInput) {
+    match loaded.predict(input, None) {
+        Ok(out) => println!("  accepted?! {}", show_prediction(&out)),
+        Err(e) => println!(
+            "  refused: {}",
+            e.enforce_error().map_or(e.to_string(), |x| x.to_string())
+        ),
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let keep = std::env::args().nth(1);
     let (dir, cleanup) = match keep {
@@ -161,13 +173,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 5. A missing column: refused before the model runs.
     let missing = table(vec![("sqft", ints(&[1500])), ("bathrooms", ints(&[2]))]);
     println!("\npredict(sqft=[1500], bathrooms=[2]):");
-    match loaded.predict(missing, None) {
-        Ok(out) => println!("  accepted?! {}", show_prediction(&out)),
-        Err(e) => println!(
-            "  refused: {}",
-            e.enforce_error().map_or(e.to_string(), |x| x.to_string())
-        ),
-    }
+    show_refusal(&loaded, missing);
 
     // 6. A wrongly typed column: refused too.
     let wrong = table(vec![
@@ -178,13 +184,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("bedrooms", ints(&[3])),
     ]);
     println!("\npredict(sqft=[\"1500\"], bedrooms=[3]):");
-    match loaded.predict(wrong, None) {
-        Ok(out) => println!("  accepted?! {}", show_prediction(&out)),
-        Err(e) => println!(
-            "  refused: {}",
-            e.enforce_error().map_or(e.to_string(), |x| x.to_string())
-        ),
-    }
+    show_refusal(&loaded, wrong);
 
     if cleanup {
         std::fs::remove_dir_all(&dir)?;

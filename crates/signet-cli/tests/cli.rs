@@ -69,6 +69,13 @@ fn write_parquet(path: &Path, batch: &RecordBatch) {
     writer.close().expect("close");
 }
 
+/// The inferred `inputs` of `batch` written as the Parquet scratch file `name`.
+fn parquet_inputs(name: &str, batch: &RecordBatch) -> String {
+    let path = scratch(name);
+    write_parquet(&path, batch);
+    inputs_of(&infer_ok(&path, &[]))
+}
+
 #[test]
 fn house_prices_example_prints_the_exact_dict() {
     let out = signet(&["infer", "examples/data/house_prices.csv"]);
@@ -128,23 +135,22 @@ fn params_file() {
 
 #[test]
 fn parquet_file() {
-    let path = scratch("sample.parquet");
-    write_parquet(&path, &sample_batch());
-    assert_eq!(inputs_of(&infer_ok(&path, &[])), SAMPLE_INPUTS);
+    assert_eq!(
+        parquet_inputs("sample.parquet", &sample_batch()),
+        SAMPLE_INPUTS
+    );
 }
 
 #[test]
 fn parquet_integers_with_nulls_read_as_float64() {
     // pyarrow's to_pandas turns an int column with nulls into float64.
-    let path = scratch("nullable.parquet");
     let batch = RecordBatch::try_from_iter([(
         "n",
         Arc::new(Int64Array::from(vec![Some(1), None])) as ArrayRef,
     )])
     .expect("batch");
-    write_parquet(&path, &batch);
     assert_eq!(
-        inputs_of(&infer_ok(&path, &[])),
+        parquet_inputs("nullable.parquet", &batch),
         r#"[{"type": "double", "name": "n", "required": false}]"#
     );
 }
@@ -164,10 +170,8 @@ fn parquet_written_by_pandas_keeps_its_dtypes() {
         Arc::new(Int64Array::from(vec![10, 20])),
     ];
     let batch = RecordBatch::try_new(Arc::new(schema), columns).expect("batch");
-    let path = scratch("pandas.parquet");
-    write_parquet(&path, &batch);
     assert_eq!(
-        inputs_of(&infer_ok(&path, &[])),
+        parquet_inputs("pandas.parquet", &batch),
         r#"[{"type": "long", "name": "n", "required": false}]"#
     );
 }
@@ -236,21 +240,13 @@ fn csv_typed_like_pandas() {
 }
 
 #[test]
-fn missing_file() {
-    assert_file_error(
-        &["infer", "no/such/file.csv"],
-        "no/such/file.csv",
-        "no such file",
-    );
-}
-
-#[test]
-fn unknown_extension() {
-    assert_file_error(
-        &["infer", "Cargo.toml"],
-        "Cargo.toml",
-        "unsupported file extension",
-    );
+fn missing_files_and_unknown_extensions_are_refused() {
+    for (file, problem) in [
+        ("no/such/file.csv", "no such file"),
+        ("Cargo.toml", "unsupported file extension"),
+    ] {
+        assert_file_error(&["infer", file], file, problem);
+    }
 }
 
 #[test]

@@ -109,55 +109,36 @@ fn predict_refuses_input_that_breaks_the_signature() {
 
 #[test]
 fn package_errors_name_the_file_and_leave_nothing() {
-    // Not an ONNX file.
-    let out_dir = scratch("bad_onnx");
-    let res = signet(&[
-        "package",
-        "--onnx",
-        EXAMPLE,
-        "--input-example",
-        EXAMPLE,
-        out_dir.to_str().unwrap(),
-    ]);
-    assert_eq!(res.status.code(), Some(2));
-    let err = text(&res.stderr);
-    assert!(
-        err.starts_with("signet: error: examples/data/house_prices.csv: "),
-        "{err}"
-    );
-    assert!(!out_dir.exists());
-
-    // An example the model cannot run on (three columns for a [-1, 2] input).
-    let example = scratch("three_columns.csv");
-    std::fs::write(&example, "sqft,bedrooms,bathrooms\n1500,3,2\n").unwrap();
-    let res = signet(&[
-        "package",
-        "--onnx",
-        ONNX,
-        "--input-example",
-        example.to_str().unwrap(),
-        out_dir.to_str().unwrap(),
-    ]);
-    assert_eq!(res.status.code(), Some(2));
-    let err = text(&res.stderr);
-    assert!(
-        err.contains("three_columns.csv: cannot infer the signature"),
-        "{err}"
-    );
-    assert!(!out_dir.exists());
-
-    // A missing example file.
-    let res = signet(&[
-        "package",
-        "--onnx",
-        ONNX,
-        "--input-example",
-        "no/such.csv",
-        out_dir.to_str().unwrap(),
-    ]);
-    assert_eq!(res.status.code(), Some(2));
-    assert!(text(&res.stderr).contains("no/such.csv"));
-    assert!(!out_dir.exists());
+    let out_dir = scratch("bad_package");
+    let three_columns = scratch("three_columns.csv");
+    std::fs::write(&three_columns, "sqft,bedrooms,bathrooms\n1500,3,2\n").unwrap();
+    let three_columns = three_columns.to_str().unwrap();
+    // (model, example, the file the message names, the problem)
+    let cases = [
+        // Not an ONNX file.
+        (EXAMPLE, EXAMPLE, EXAMPLE, "not a valid ONNX model"),
+        // An example the model cannot run on (three columns for a [-1, 2] input).
+        (
+            ONNX,
+            three_columns,
+            three_columns,
+            "cannot infer the signature",
+        ),
+        // A missing example file.
+        (ONNX, "no/such.csv", "no/such.csv", "no such file"),
+    ];
+    for (onnx, example, file, problem) in cases {
+        let args = [
+            "package",
+            "--onnx",
+            onnx,
+            "--input-example",
+            example,
+            out_dir.to_str().unwrap(),
+        ];
+        assert_file_error(&args, &format!("{file}: {problem}"), problem);
+        assert!(!out_dir.exists(), "{args:?} left {}", out_dir.display());
+    }
 }
 
 /// The shipped scikit-learn pipeline (imputer + scaler + one-hot + Ridge, saved by MLflow as

@@ -12,26 +12,18 @@ pub fn xgboost_model(data: &[u8]) {
     let Ok(model) = Model::from_bytes(data, "model.ubj") else {
         return;
     };
-    // A model declaring a huge feature count is valid but cannot be fed here.
-    let nf = model.num_feature;
-    if nf > 1 << 16 {
-        return;
-    }
-    let mut x = vec![f32::NAN; nf];
-    x.extend(std::iter::repeat_n(0f32, nf));
-    for margin in [false, true] {
-        let opts = Options {
-            margin,
-            ..Options::default()
-        };
-        if let Ok(out) = model.predict(&x, 2, &opts) {
-            assert_eq!(
-                out.len(),
-                2 * model.output_width(margin),
-                "prediction width differs from the declared one"
-            );
-        }
-    }
+    predict_two_rows(
+        model.num_feature,
+        [f32::NAN, 0.0],
+        |x, margin| {
+            let opts = Options {
+                margin,
+                ..Options::default()
+            };
+            model.predict(x, 2, &opts).ok().map(|out| out.len())
+        },
+        |margin| model.output_width(margin),
+    );
 }
 
 /// A LightGBM text model file. An accepted model must predict `2 × output_width` values
@@ -43,17 +35,34 @@ pub fn lightgbm_model(data: &[u8]) {
     let Ok(model) = Booster::from_text(text, "model.lgb") else {
         return;
     };
-    let nf = model.num_features;
-    if nf > 1 << 16 {
+    predict_two_rows(
+        model.num_features,
+        [f64::NAN, 0.0],
+        |x, raw| model.predict(x, 2, None, raw).ok().map(|out| out.len()),
+        |_| model.output_width(),
+    );
+}
+
+/// Asks a model with `num_features` features to predict two rows (all `missing`, all
+/// `zero`) in both of its modes; `predict` gives the number of values of an accepted
+/// prediction, which must be `2 × width(mode)`. A model declaring a huge feature count is
+/// valid but cannot be fed here.
+fn predict_two_rows<T: Copy>(
+    num_features: usize,
+    [missing, zero]: [T; 2],
+    predict: impl Fn(&[T], bool) -> Option<usize>,
+    width: impl Fn(bool) -> usize,
+) {
+    if num_features > 1 << 16 {
         return;
     }
-    let mut x = vec![f64::NAN; nf];
-    x.extend(std::iter::repeat_n(0f64, nf));
-    for raw in [false, true] {
-        if let Ok(out) = model.predict(&x, 2, None, raw) {
+    let mut x = vec![missing; num_features];
+    x.extend(std::iter::repeat_n(zero, num_features));
+    for mode in [false, true] {
+        if let Some(len) = predict(&x, mode) {
             assert_eq!(
-                out.len(),
-                2 * model.output_width(),
+                len,
+                2 * width(mode),
                 "prediction width differs from the declared one"
             );
         }

@@ -92,6 +92,24 @@ fn logged_model(model: &Value, call: &str) -> Result<LoggedModel, MlflowError> {
     })
 }
 
+/// A decoded reply and the endpoint that gave it (named in errors about its contents).
+struct Reply<'e> {
+    value: Value,
+    endpoint: &'e str,
+}
+
+impl Reply<'_> {
+    /// The value at `path`.
+    fn field(&self, path: &[&str]) -> Result<Value, MlflowError> {
+        Ok(need(&self.value, path, self.endpoint)?.clone())
+    }
+
+    /// The string (or number, as text) at `path`.
+    fn string(&self, path: &[&str]) -> Result<String, MlflowError> {
+        need_str(&self.value, path, self.endpoint)
+    }
+}
+
 fn tags_json(tags: &[(String, String)]) -> Value {
     Value::Array(
         tags.iter()
@@ -102,30 +120,36 @@ fn tags_json(tags: &[(String, String)]) -> Value {
 
 impl Client {
     /// `GET {API}/endpoint` with a query.
-    fn get(
+    fn get<'e>(
         &self,
         server: Server,
-        endpoint: &str,
+        endpoint: &'e str,
         query: &[(&str, &str)],
-    ) -> Result<Value, MlflowError> {
-        self.call_json(
-            server,
-            Method::Get,
-            &format!("{API}/{endpoint}"),
-            query,
-            None,
-        )
+    ) -> Result<Reply<'e>, MlflowError> {
+        self.call_api(server, Method::Get, endpoint, query, None)
     }
 
     /// `POST {API}/endpoint` with a JSON body.
-    fn post(&self, server: Server, endpoint: &str, body: &Value) -> Result<Value, MlflowError> {
-        self.call_json(
-            server,
-            Method::Post,
-            &format!("{API}/{endpoint}"),
-            &[],
-            Some(body),
-        )
+    fn post<'e>(
+        &self,
+        server: Server,
+        endpoint: &'e str,
+        body: &Value,
+    ) -> Result<Reply<'e>, MlflowError> {
+        self.call_api(server, Method::Post, endpoint, &[], Some(body))
+    }
+
+    /// `{API}/endpoint` with `method`: the decoded reply, tagged with its endpoint.
+    fn call_api<'e>(
+        &self,
+        server: Server,
+        method: Method,
+        endpoint: &'e str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<Reply<'e>, MlflowError> {
+        let value = self.call_json(server, method, &format!("{API}/{endpoint}"), query, body)?;
+        Ok(Reply { value, endpoint })
     }
 
     /// `experiments/get-by-name`: the experiment's id, `None` when there is none of that name.
@@ -135,11 +159,7 @@ impl Client {
             "experiments/get-by-name",
             &[("experiment_name", name)],
         ) {
-            Ok(v) => Ok(Some(need_str(
-                &v,
-                &["experiment", "experiment_id"],
-                "experiments/get-by-name",
-            )?)),
+            Ok(v) => Ok(Some(v.string(&["experiment", "experiment_id"])?)),
             Err(e) if e.error_code() == Some("RESOURCE_DOES_NOT_EXIST") => Ok(None),
             Err(e) => Err(e),
         }
@@ -147,12 +167,12 @@ impl Client {
 
     /// `experiments/create`: the new experiment's id.
     pub fn create_experiment(&self, name: &str) -> Result<String, MlflowError> {
-        let v = self.post(
+        self.post(
             Server::Tracking,
             "experiments/create",
             &json!({"name": name}),
-        )?;
-        need_str(&v, &["experiment_id"], "experiments/create")
+        )?
+        .string(&["experiment_id"])
     }
 
     /// `runs/create` in `experiment_id` with `tags`: the run id.
@@ -163,17 +183,17 @@ impl Client {
         tags: &[(String, String)],
     ) -> Result<String, MlflowError> {
         let v = self.post(Server::Tracking, "runs/create", &json!({"experiment_id": experiment_id, "start_time": start_time_ms as u64, "tags": tags_json(tags)}))?;
-        need_str(&v, &["run", "info", "run_id"], "runs/create")
+        v.string(&["run", "info", "run_id"])
     }
 
     /// `runs/get`: the run object (`{"info": ..., "data": ..., "outputs": ...}`).
     pub fn get_run(&self, run_id: &str) -> Result<Value, MlflowError> {
-        let v = self.get(
+        self.get(
             Server::Tracking,
             "runs/get",
             &[("run_uuid", run_id), ("run_id", run_id)],
-        )?;
-        Ok(need(&v, &["run"], "runs/get")?.clone())
+        )?
+        .field(&["run"])
     }
 
     /// `runs/update`: sets a run's status (`FINISHED`, `FAILED`) and end time.
@@ -200,7 +220,7 @@ impl Client {
         if let Some(r) = source_run_id {
             body["source_run_id"] = json!(r);
         }
-        let v = self.post(Server::Tracking, "logged-models", &body)?;
+        let v = self.post(Server::Tracking, "logged-models", &body)?.value;
         logged_model(
             need(&v, &["model"], "POST logged-models")?,
             "POST logged-models",
@@ -256,7 +276,9 @@ impl Client {
             if let Some(t) = &token {
                 body["page_token"] = json!(t);
             }
-            let v = self.post(Server::Tracking, "logged-models/search", &body)?;
+            let v = self
+                .post(Server::Tracking, "logged-models/search", &body)?
+                .value;
             for m in v
                 .get("models")
                 .and_then(Value::as_array)
@@ -310,28 +332,28 @@ impl Client {
         if let Some(m) = model_id {
             body["model_id"] = json!(m);
         }
-        let v = self.post(Server::Registry, "model-versions/create", &body)?;
-        need_str(&v, &["model_version", "version"], "model-versions/create")
+        self.post(Server::Registry, "model-versions/create", &body)?
+            .string(&["model_version", "version"])
     }
 
     /// `model-versions/get`: the version object.
     pub fn get_model_version(&self, name: &str, version: &str) -> Result<Value, MlflowError> {
-        let v = self.get(
+        self.get(
             Server::Registry,
             "model-versions/get",
             &[("name", name), ("version", version)],
-        )?;
-        Ok(need(&v, &["model_version"], "model-versions/get")?.clone())
+        )?
+        .field(&["model_version"])
     }
 
     /// `registered-models/alias` (GET): the version an alias points at.
     pub fn version_by_alias(&self, name: &str, alias: &str) -> Result<String, MlflowError> {
-        let v = self.get(
+        self.get(
             Server::Registry,
             "registered-models/alias",
             &[("name", name), ("alias", alias)],
-        )?;
-        need_str(&v, &["model_version", "version"], "registered-models/alias")
+        )?
+        .string(&["model_version", "version"])
     }
 
     /// `registered-models/alias` (POST): points `alias` at `version`.
@@ -347,11 +369,13 @@ impl Client {
     /// `registered-models/get-latest-versions`: the highest version of `name`, as
     /// `models:/name/latest` resolves it.
     pub fn latest_version(&self, name: &str) -> Result<String, MlflowError> {
-        let v = self.get(
-            Server::Registry,
-            "registered-models/get-latest-versions",
-            &[("name", name)],
-        )?;
+        let v = self
+            .get(
+                Server::Registry,
+                "registered-models/get-latest-versions",
+                &[("name", name)],
+            )?
+            .value;
         v.get("model_versions")
             .and_then(Value::as_array)
             .into_iter()
@@ -366,12 +390,12 @@ impl Client {
 
     /// `model-versions/get-download-uri`: where a version's files are.
     pub fn version_download_uri(&self, name: &str, version: &str) -> Result<String, MlflowError> {
-        let v = self.get(
+        self.get(
             Server::Registry,
             "model-versions/get-download-uri",
             &[("name", name), ("version", version)],
-        )?;
-        need_str(&v, &["artifact_uri"], "model-versions/get-download-uri")
+        )?
+        .string(&["artifact_uri"])
     }
 
     /// `GET mlflow-artifacts/artifacts?path=`: the entries directly under `path`

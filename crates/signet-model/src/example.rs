@@ -30,6 +30,7 @@ use crate::error::ModelError;
 use crate::mlmodel::{ExampleInfo, MlModel};
 use arrow_array::Array;
 use signet::input::TensorData;
+use signet::json_form::column_name_to_value;
 use signet::pyjson;
 use signet::table;
 use signet::types::{ColType, ColumnName, DataType, NumpyDtype, Schema, SchemaKind, TimeUnit};
@@ -395,15 +396,7 @@ fn split_dict(batch: &arrow_array::RecordBatch) -> Result<Value, ModelError> {
     if !default_labels {
         items.push((
             Value::str("columns"),
-            Value::List(
-                labels
-                    .iter()
-                    .map(|l| match l {
-                        ColumnName::Str(s) => Value::Str(s.clone()),
-                        ColumnName::Int(i) => Value::Int(*i as i128),
-                    })
-                    .collect(),
-            ),
+            Value::List(labels.iter().map(column_name_to_value).collect()),
         ));
     }
     items.push((Value::str("data"), Value::List(data)));
@@ -707,13 +700,7 @@ fn parse_split_example(
             cells
         };
         columns.push(Value::dict([
-            (
-                "name",
-                match &name {
-                    ColumnName::Str(s) => Value::Str(s.clone()),
-                    ColumnName::Int(n) => Value::Int(*n as i128),
-                },
-            ),
+            ("name", column_name_to_value(&name)),
             ("dtype", Value::str(dtype)),
             ("values", Value::List(values)),
         ]));

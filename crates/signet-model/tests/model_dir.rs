@@ -14,13 +14,42 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-fn scratch(name: &str) -> PathBuf {
+/// A fresh directory for one test, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     let d = std::env::temp_dir().join(format!(
         "signet-model-test-{name}-{}",
         &signet_model::mlmodel::uuid4_hex()[..10]
     ));
     fs::create_dir_all(&d).unwrap();
-    d
+    Scratch(d)
+}
+
+/// `Summer { factor: 1 }` saved without signature or example in `root/m`: that directory.
+fn saved_summer(root: &Path) -> PathBuf {
+    let dir = root.join("m");
+    save_model(&dir, &Summer { factor: 1 }, None, None).unwrap();
+    dir
 }
 
 /// Sums the two columns times a factor kept as state.
@@ -135,7 +164,6 @@ fn save_load_predict_with_inferred_signature() {
     let ex = model.input_example().unwrap().unwrap();
     assert!(matches!(ex.data, ModelInput::Table(ref t) if t.num_rows() == 2));
     assert_eq!(ex.params, Some(Value::dict([("bonus", Value::Int(0))])));
-    fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
@@ -178,7 +206,6 @@ fn enforcement_happens_before_the_model() {
         err.enforce_error().unwrap().to_string(),
         "Incompatible input types for column a. Can not safely convert str to int64."
     );
-    fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
@@ -198,14 +225,12 @@ fn example_must_match_the_signature() {
         .to_string()
         .starts_with("Input example does not match the model signature. "));
     assert!(!root.join("m").exists());
-    fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
 fn unknown_model_type_names_it_and_says_how_to_register() {
     let root = scratch("unknown");
-    let dir = root.join("m");
-    save_model(&dir, &Summer { factor: 1 }, None, None).unwrap();
+    let dir = saved_summer(&root);
     let err = load_model(&dir, &Registry::new()).unwrap_err();
     assert!(matches!(err, ModelError::UnknownModelType(_)));
     let msg = err.to_string();
@@ -213,7 +238,6 @@ fn unknown_model_type_names_it_and_says_how_to_register() {
         msg.contains("'summer'") && msg.contains("register::<YourModel>(\"summer\")"),
         "{msg}"
     );
-    fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
@@ -228,7 +252,6 @@ fn existing_target_is_refused_with_mlflows_message() {
         format!("Path '{}' already exists and is not empty", dir.display())
     );
     assert_eq!(fs::read_to_string(dir.join("keep.txt")).unwrap(), "mine");
-    fs::remove_dir_all(&root).unwrap();
 }
 
 /// A model whose state cannot be produced: the save fails and leaves nothing behind.
@@ -263,7 +286,6 @@ fn failed_save_leaves_nothing() {
     .unwrap_err();
     assert_eq!(err.to_string(), "injected failure");
     assert_eq!(fs::read_dir(&root).unwrap().count(), 0);
-    fs::remove_dir_all(&root).unwrap();
 }
 
 const PICKLED_MLMODEL: &str = "flavors:\n  python_function:\n    cloudpickle_version: 3.1.3\n    code: code\n    env:\n      conda: conda.yaml\n      virtualenv: python_env.yaml\n    loader_module: evil_loader\n    python_model: python_model.pkl\n    python_version: 3.11.7\n    streamable: false\nis_signature_from_type_hint: false\nmlflow_version: 3.17.2\nmodel_id: null\nmodel_uuid: 5b7ee3910e2d4630a7f0da4615b49ee0\nprompts: null\nsaved_input_example_info:\n  artifact_path: input_example.json\n  serving_input_path: serving_input_example.json\n  type: json_object\nsignature:\n  inputs: '[{\"type\": \"string\", \"required\": true}]'\n  outputs: null\n  params: null\ntype_hint_from_example: false\nutc_time_created: '2026-11-26 04:05:09.547476'\n";
@@ -329,14 +351,12 @@ fn loading_runs_no_code_from_the_directory() {
         .to_string()
         .starts_with("could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"));
     assert!(!sentinel.exists());
-    fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
 fn artifact_paths_escaping_the_directory_are_refused() {
     let root = scratch("escape");
-    let dir = root.join("m");
-    save_model(&dir, &Summer { factor: 1 }, None, None).unwrap();
+    let dir = saved_summer(&root);
     let original = fs::read_to_string(dir.join("MLmodel")).unwrap();
     fs::write(root.join("outside_state"), "7").unwrap();
     for bad in ["../outside_state", "/etc/passwd"] {
@@ -366,7 +386,6 @@ fn artifact_paths_escaping_the_directory_are_refused() {
         load_input_example(&d, &m).unwrap_err(),
         ModelError::UnsafePath(_)
     ));
-    fs::remove_dir_all(&root).unwrap();
 }
 
 #[test]
@@ -398,7 +417,6 @@ fn mlflow_load_errors() {
         load_model(&root, &registry()).unwrap_err().to_string(),
         "Model does not have the \"python_function\" flavor"
     );
-    fs::remove_dir_all(&root).unwrap();
 }
 
 /// A stand-in for the ONNX engine: a flavor loader plugged in by the program.
@@ -442,5 +460,4 @@ fn flavor_loaders_plug_in() {
         ModelInput::Value(Value::Int(5)) => {}
         other => panic!("{other:?}"),
     }
-    fs::remove_dir_all(&root).unwrap();
 }

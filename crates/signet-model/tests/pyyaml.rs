@@ -6,22 +6,6 @@ use signet::pyjson;
 use signet::Value;
 use signet_model::yaml::{to_string, Yaml};
 
-fn to_yaml(v: &Value) -> Yaml {
-    match v {
-        Value::None => Yaml::Null,
-        Value::Bool(b) => Yaml::Bool(*b),
-        Value::Int(i) => Yaml::Int(*i),
-        Value::Float(f) => Yaml::Float(*f),
-        Value::Str(s) => Yaml::Str(s.clone()),
-        Value::List(items) => Yaml::Seq(items.iter().map(to_yaml).collect()),
-        Value::Dict(items) => Yaml::map(items.iter().map(|(k, v)| match k {
-            Value::Str(k) => (k.clone(), to_yaml(v)),
-            other => panic!("non-string key {other:?}"),
-        })),
-        other => panic!("not JSON: {other:?}"),
-    }
-}
-
 #[test]
 fn matches_pyyaml_safe_dump() {
     // `SIGNET_PYYAML_CASES` may name a larger generated file (`gen_pyyaml_cases.py 50000`).
@@ -33,7 +17,7 @@ fn matches_pyyaml_safe_dump() {
     let mut total = 0;
     for (n, line) in text.lines().enumerate() {
         let case = pyjson::loads(line).expect("fixture line is JSON");
-        let doc = to_yaml(case.get("doc").expect("doc"));
+        let doc = Yaml::from_value(case.get("doc").expect("doc"));
         let Some(Value::Str(expected)) = case.get("yaml") else {
             panic!("line {}: no yaml", n + 1)
         };

@@ -2,6 +2,7 @@
 //! human and JSON renderings.
 
 use signet::enforce::violations::{Presence, Violation};
+use signet::json_form::column_name_to_value;
 use signet::types::ColumnName;
 use signet::{pyjson, Value};
 
@@ -220,17 +221,8 @@ impl Report {
     pub fn json(&self) -> String {
         let int = |n: u64| Value::Int(n as i128);
         let opt = |s: &Option<String>| s.clone().map_or(Value::None, Value::Str);
-        let names = |names: &[ColumnName]| {
-            Value::List(
-                names
-                    .iter()
-                    .map(|n| match n {
-                        ColumnName::Str(s) => Value::Str(s.clone()),
-                        ColumnName::Int(i) => Value::Int(*i as i128),
-                    })
-                    .collect(),
-            )
-        };
+        let names =
+            |names: &[ColumnName]| Value::List(names.iter().map(column_name_to_value).collect());
         let files = self
             .files
             .iter()

@@ -252,22 +252,17 @@ impl Source {
         schema: &Schema,
         batch_size: usize,
     ) -> Result<(), CliError> {
+        let path = self.path.clone();
         let bad = |e: ParquetError| {
             let message = match e {
                 ParquetError::General(m) => m,
                 other => other.to_string(),
             };
-            CliError::file(
-                &self.path,
-                format!("not a readable Parquet file: {message}"),
-            )
+            CliError::file(&path, format!("not a readable Parquet file: {message}"))
         };
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(bad)?;
-        let arrow_schema = builder.schema().clone();
-        let plan = PandasPlan::new(&arrow_schema);
         self.rows_total = u64::try_from(builder.metadata().file_metadata().num_rows()).ok();
-        self.labels = plan_labels(&plan);
-        let wanted = wanted_fields(&plan, schema);
+        let (plan, wanted) = self.plan(builder.schema(), schema);
         let reader = if wanted.is_empty() {
             None
         } else {
@@ -293,40 +288,24 @@ impl Source {
         if magic[..n].starts_with(b"FEA1") {
             return Err(self.bad(FEATHER_V1));
         }
+        let path = self.path.clone();
         if &magic[..n] == b"ARROW1" {
-            let bad = |e: ArrowError| {
-                CliError::file(
-                    &self.path,
-                    format!("not a readable Arrow IPC file: {}", arrow_message(&e)),
-                )
-            };
+            let bad = |e| arrow_error(&path, "Arrow IPC file", e);
             // The schema first, to decode only the columns the check needs.
-            let probe = FileReader::try_new(BufReader::new(file), None).map_err(bad)?;
-            let arrow_schema = probe.schema();
-            drop(probe);
-            let plan = PandasPlan::new(&arrow_schema);
-            self.labels = plan_labels(&plan);
-            let wanted = wanted_fields(&plan, schema);
-            let reader = FileReader::try_new(BufReader::new(open_file(&self.path)?), Some(wanted))
+            let probed = FileReader::try_new(BufReader::new(file), None)
+                .map_err(bad)?
+                .schema();
+            let (plan, wanted) = self.plan(&probed, schema);
+            let reader = FileReader::try_new(BufReader::new(open_file(&path)?), Some(wanted))
                 .map_err(bad)?;
             let batches = reader.num_batches();
             self.inner = Inner::IpcFile(reader, plan, 0, batches);
         } else {
-            let bad = |e: ArrowError| {
-                CliError::file(
-                    &self.path,
-                    format!(
-                        "not a readable Arrow IPC file or stream: {}",
-                        arrow_message(&e)
-                    ),
-                )
-            };
-            let probe = StreamReader::try_new(BufReader::new(file), None).map_err(bad)?;
-            let arrow_schema = probe.schema();
-            drop(probe);
-            let plan = PandasPlan::new(&arrow_schema);
-            self.labels = plan_labels(&plan);
-            let wanted = wanted_fields(&plan, schema);
+            let bad = |e| arrow_error(&path, "Arrow IPC file or stream", e);
+            let probed = StreamReader::try_new(BufReader::new(file), None)
+                .map_err(bad)?
+                .schema();
+            let (plan, wanted) = self.plan(&probed, schema);
             let counted = Counting {
                 inner: open_file(&self.path)?,
                 count: self.read.clone(),
@@ -338,15 +317,19 @@ impl Source {
         Ok(())
     }
 
+    /// pandas' view of a file with the Arrow schema `arrow_schema`: its labels become the
+    /// DataFrame's; returns the plan and the indices of the fields the check reads.
+    fn plan(&mut self, arrow_schema: &ArrowSchema, schema: &Schema) -> (PandasPlan, Vec<usize>) {
+        let plan = PandasPlan::new(arrow_schema);
+        self.labels = plan.columns().iter().map(|(_, l)| l.clone()).collect();
+        let wanted = wanted_fields(&plan, schema);
+        (plan, wanted)
+    }
+
     /// The next batch, or `None` at the end of the file.
     pub fn next_batch(&mut self) -> Result<Option<RecordBatch>, CliError> {
         let path = self.path.clone();
-        let arrow_bad = |what: &str, e: ArrowError| {
-            CliError::file(
-                &path,
-                format!("not a readable {what}: {}", arrow_message(&e)),
-            )
-        };
+        let arrow_bad = |what: &str, e: ArrowError| arrow_error(&path, what, e);
         let batch = match &mut self.inner {
             Inner::Csv(reader) => match reader.next_rows(self.batch_size) {
                 Ok(None) => None,
@@ -432,9 +415,12 @@ fn input_labels(schema: &Schema) -> Option<Vec<ColumnName>> {
 // ---------------------------------------------------------------------------------------------
 // The columns of Parquet / Arrow files (pandas' view of them: `signet::table::PandasPlan`)
 
-/// The DataFrame's column labels.
-fn plan_labels(plan: &PandasPlan) -> Vec<ColumnName> {
-    plan.columns().iter().map(|(_, l)| l.clone()).collect()
+/// A file Arrow cannot read as `what` (`Parquet file`, `Arrow IPC stream`, ...).
+fn arrow_error(path: &Path, what: &str, e: ArrowError) -> CliError {
+    CliError::file(
+        path,
+        format!("not a readable {what}: {}", arrow_message(&e)),
+    )
 }
 
 /// Indices of the file's fields the check reads: the schema's inputs (named), or the first

@@ -35,25 +35,22 @@ struct Ctx {
 }
 
 impl Ctx {
-    const ROOT: Ctx = Ctx {
-        root: true,
-        mapping: false,
-        simple_key: false,
-    };
     const SEQUENCE: Ctx = Ctx {
         root: false,
         mapping: false,
         simple_key: false,
     };
+    const ROOT: Ctx = Ctx {
+        root: true,
+        ..Ctx::SEQUENCE
+    };
     const MAPPING: Ctx = Ctx {
-        root: false,
         mapping: true,
-        simple_key: false,
+        ..Ctx::SEQUENCE
     };
     const SIMPLE_KEY: Ctx = Ctx {
-        root: false,
-        mapping: true,
         simple_key: true,
+        ..Ctx::MAPPING
     };
 }
 
@@ -261,41 +258,20 @@ impl Emitter {
         }
         self.whitespace = false;
         self.indention = false;
-        let (mut spaces, mut breaks) = (false, false);
-        let mut start = 0;
-        for end in 0..=text.len() {
-            let ch = text.get(end).copied();
-            if spaces {
-                if ch != Some(' ') {
-                    if start + 1 == end && self.column > BEST_WIDTH && split {
-                        self.write_indent();
-                        self.whitespace = false;
-                        self.indention = false;
-                    } else {
-                        self.write_chars(&text[start..end]);
-                    }
-                    start = end;
-                }
-            } else if breaks {
-                if !ch.is_some_and(is_break) {
-                    self.write_breaks(&text[start..end]);
-                    self.whitespace = false;
-                    self.indention = false;
-                    start = end;
-                }
-            } else if !matches!(ch, Some(c) if c != ' ' && !is_break(c)) {
-                self.write_chars(&text[start..end]);
-                start = end;
-            }
-            if let Some(c) = ch {
-                spaces = c == ' ';
-                breaks = is_break(c);
-            }
-        }
+        self.write_folded(text, split, false);
     }
 
     fn write_single_quoted(&mut self, text: &[char], split: bool) {
         self.write_indicator("'", true, false, false);
+        self.write_folded(text, split, true);
+        self.write_indicator("'", false, false, false);
+    }
+
+    /// The loop PyYAML's `write_plain` and `write_single_quoted` share: runs of spaces (one
+    /// lone space past column 80 becomes a fold), runs of breaks and runs of other
+    /// characters. The quoted form never folds at either end, keeps `whitespace`/`indention`
+    /// as the indent left them, and doubles `'`.
+    fn write_folded(&mut self, text: &[char], split: bool, quoted: bool) {
         let (mut spaces, mut breaks) = (false, false);
         let mut start = 0;
         for end in 0..=text.len() {
@@ -305,10 +281,13 @@ impl Emitter {
                     if start + 1 == end
                         && self.column > BEST_WIDTH
                         && split
-                        && start != 0
-                        && end != text.len()
+                        && (!quoted || (start != 0 && end != text.len()))
                     {
                         self.write_indent();
+                        if !quoted {
+                            self.whitespace = false;
+                            self.indention = false;
+                        }
                     } else {
                         self.write_chars(&text[start..end]);
                     }
@@ -317,14 +296,19 @@ impl Emitter {
             } else if breaks {
                 if !ch.is_some_and(is_break) {
                     self.write_breaks(&text[start..end]);
+                    if !quoted {
+                        self.whitespace = false;
+                        self.indention = false;
+                    }
                     start = end;
                 }
-            } else if !matches!(ch, Some(c) if c != ' ' && c != '\'' && !is_break(c)) && start < end
+            } else if !matches!(ch, Some(c) if c != ' ' && !(quoted && c == '\'') && !is_break(c))
+                && start < end
             {
                 self.write_chars(&text[start..end]);
                 start = end;
             }
-            if ch == Some('\'') {
+            if quoted && ch == Some('\'') {
                 self.write_raw("''");
                 start = end + 1;
             }
@@ -333,7 +317,6 @@ impl Emitter {
                 breaks = is_break(c);
             }
         }
-        self.write_indicator("'", false, false, false);
     }
 
     fn write_double_quoted(&mut self, text: &[char], split: bool) {
@@ -477,36 +460,18 @@ fn analyze(scalar: &str) -> Analysis {
     let mut followed_by_whitespace = n == 1 || is_blank_or_break(chars[1]);
 
     for (index, &ch) in chars.iter().enumerate() {
-        if index == 0 {
-            if "#,[]{}&*!|>'\"%@`".contains(ch) {
-                flow_indicators = true;
-                block_indicators = true;
-            }
-            if ch == '?' || ch == ':' {
-                flow_indicators = true;
-                if followed_by_whitespace {
-                    block_indicators = true;
-                }
-            }
-            if ch == '-' && followed_by_whitespace {
-                flow_indicators = true;
-                block_indicators = true;
-            }
-        } else {
-            if ",?[]{}".contains(ch) {
-                flow_indicators = true;
-            }
-            if ch == ':' {
-                flow_indicators = true;
-                if followed_by_whitespace {
-                    block_indicators = true;
-                }
-            }
-            if ch == '#' && preceded_by_whitespace {
-                flow_indicators = true;
-                block_indicators = true;
-            }
-        }
+        // PyYAML's indicator rules, first character and the others: (flow, block).
+        let (flow, block) = match (index == 0, ch) {
+            (true, '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'')
+            | (true, '"' | '%' | '@' | '`') => (true, true),
+            (true, '?') | (_, ':') => (true, followed_by_whitespace),
+            (true, '-') => (followed_by_whitespace, followed_by_whitespace),
+            (false, ',' | '?' | '[' | ']' | '{' | '}') => (true, false),
+            (false, '#') => (preceded_by_whitespace, preceded_by_whitespace),
+            _ => (false, false),
+        };
+        flow_indicators |= flow;
+        block_indicators |= block;
 
         if is_break(ch) {
             line_breaks = true;

@@ -206,38 +206,23 @@ impl Builder {
             Event::Scalar(text, style, anchor, tag) => {
                 self.count(1, &mark)?;
                 let node = Node::Scalar(scalar(&text, style, tag.as_ref(), &mark)?);
-                if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                Ok(node)
+                Ok(self.anchored(anchor, node))
             }
             Event::SequenceStart(anchor, tag) => {
                 self.count(1, &mark)?;
                 check_collection_tag(tag.as_ref(), "seq", &mark)?;
                 let mut items = Vec::new();
-                loop {
-                    if matches!(self.events.get(self.pos), Some((Event::SequenceEnd, _))) {
-                        self.pos += 1;
-                        break;
-                    }
+                while !self.closes(&Event::SequenceEnd) {
                     items.push(self.node(depth + 1)?);
                 }
-                let node = Node::Seq(items);
-                if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                Ok(node)
+                Ok(self.anchored(anchor, Node::Seq(items)))
             }
             Event::MappingStart(anchor, tag) => {
                 self.count(1, &mark)?;
                 check_collection_tag(tag.as_ref(), "map", &mark)?;
                 let mut own: Vec<(String, Node)> = Vec::new();
                 let mut merged: Vec<(String, Node)> = Vec::new();
-                loop {
-                    if matches!(self.events.get(self.pos), Some((Event::MappingEnd, _))) {
-                        self.pos += 1;
-                        break;
-                    }
+                while !self.closes(&Event::MappingEnd) {
                     let is_merge = matches!(
                         self.events.get(self.pos),
                         Some((Event::Scalar(t, TScalarStyle::Plain, _, None), _)) if t == "<<"
@@ -263,14 +248,27 @@ impl Builder {
                 for (k, v) in own {
                     insert(&mut merged, k, v);
                 }
-                let node = Node::Map(merged);
-                if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                Ok(node)
+                Ok(self.anchored(anchor, Node::Map(merged)))
             }
             _ => Err(LoadError::at("unexpected YAML event", &mark)),
         }
+    }
+
+    /// Consumes the next event when it is `end` (the close of the collection being read).
+    fn closes(&mut self, end: &Event) -> bool {
+        let closed = matches!(self.events.get(self.pos), Some((e, _)) if e == end);
+        if closed {
+            self.pos += 1;
+        }
+        closed
+    }
+
+    /// Records `node` under its anchor (`0` is none) for later aliases.
+    fn anchored(&mut self, anchor: usize, node: Node) -> Node {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        node
     }
 }
 
