@@ -3,28 +3,15 @@
 //! 1 / 100 / 10k rows, and tensor784 bodies (`split`, `inputs`) against its tensor signature
 //! (`scripts/bench_tensor_mlflow.py` measures MLflow on the same bodies).
 
-use signet_testkit::workloads as fixtures;
+mod common;
 
+use common::{enforce_parsed, parse_json};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use signet::enforce::{enforce, Compat};
-use signet_protocol::request::parse_request;
+use signet_testkit::workloads as fixtures;
 use std::time::Duration;
 
 fn parse_and_enforce(body: &[u8], signature: &signet::ModelSignature) {
-    let parsed = parse_request(
-        Some("application/json"),
-        body,
-        Some(signature),
-        Compat::Mlflow,
-    )
-    .expect("the body parses");
-    enforce(
-        Some(signature),
-        parsed.input,
-        parsed.params.as_ref(),
-        Compat::Mlflow,
-    )
-    .expect("the body is valid");
+    enforce_parsed(signature, parse_json(body, signature)).expect("the body is valid");
 }
 
 fn bench_parse(c: &mut Criterion) {
@@ -32,9 +19,17 @@ fn bench_parse(c: &mut Criterion) {
     group
         .measurement_time(Duration::from_secs(3))
         .warm_up_time(Duration::from_millis(500));
-    for case in ["house_price", "mixed20"] {
+    // The table cases in three forms; a tensor signature (`Tensor(float32, (-1, 784))`) with a
+    // DataFrame body and a 2-D list.
+    let table_formats = ["split", "records", "instances"];
+    let cases = [
+        ("house_price", &table_formats[..]),
+        ("mixed20", &table_formats[..]),
+        ("tensor784", &["split", "inputs"][..]),
+    ];
+    for (case, formats) in cases {
         let signature = fixtures::signature(case);
-        for format in ["split", "records", "instances"] {
+        for format in formats {
             for rows in [1usize, 100, 10_000] {
                 let body = fixtures::body(case, format, rows);
                 parse_and_enforce(&body, &signature);
@@ -46,21 +41,6 @@ fn bench_parse(c: &mut Criterion) {
                     |b, body| b.iter(|| parse_and_enforce(body, &signature)),
                 );
             }
-        }
-    }
-    // A tensor signature (`Tensor(float32, (-1, 784))`): a DataFrame body and a 2-D list.
-    let signature = fixtures::signature("tensor784");
-    for format in ["split", "inputs"] {
-        for rows in [1usize, 100, 10_000] {
-            let body = fixtures::body("tensor784", format, rows);
-            parse_and_enforce(&body, &signature);
-            group.sample_size(if rows >= 10_000 { 10 } else { 50 });
-            group.throughput(Throughput::Bytes(body.len() as u64));
-            group.bench_with_input(
-                BenchmarkId::new(format!("tensor784/{format}"), rows),
-                &body,
-                |b, body| b.iter(|| parse_and_enforce(body, &signature)),
-            );
         }
     }
     group.finish();

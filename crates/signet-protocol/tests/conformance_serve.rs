@@ -154,23 +154,21 @@ pub fn check(case: &Value) -> Result<(), String> {
                     want_error.unwrap_or("")
                 ));
             }
-            let have = plain_numpy(model_input_to_value(&en.input));
-            let want = expect.get("input").cloned().unwrap_or(Value::None);
-            if have != want {
-                return Err(format!(
-                    "input differs:\n  expected {}\n  got      {}",
-                    signet::pyjson::dumps(&want),
-                    signet::pyjson::dumps(&have)
-                ));
-            }
-            let have_params = plain_numpy(en.params.as_ref().map(to_elem).unwrap_or(Value::None));
-            let want_params = expect.get("params").cloned().unwrap_or(Value::None);
-            if have_params != want_params {
-                return Err(format!(
-                    "params differ:\n  expected {}\n  got      {}",
-                    signet::pyjson::dumps(&want_params),
-                    signet::pyjson::dumps(&have_params)
-                ));
+            // The enforced input and params against the recorded ones (`None` when absent).
+            let have_params = en.params.as_ref().map(to_elem).unwrap_or(Value::None);
+            for (what, have, key) in [
+                ("input differs", model_input_to_value(&en.input), "input"),
+                ("params differ", have_params, "params"),
+            ] {
+                let have = plain_numpy(have);
+                let want = expect.get(key).cloned().unwrap_or(Value::None);
+                if have != want {
+                    return Err(format!(
+                        "{what}:\n  expected {}\n  got      {}",
+                        signet::pyjson::dumps(&want),
+                        signet::pyjson::dumps(&have)
+                    ));
+                }
             }
             Ok(())
         }

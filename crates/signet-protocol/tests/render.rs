@@ -12,6 +12,7 @@
 
 use signet::{elem, pyjson, ModelInput, Value};
 use signet_protocol::render::{data_str, predictions_json};
+use signet_protocol::request::LLM_KEYS;
 
 fn input_of(value: &Value) -> ModelInput {
     elem::model_input_from_value(value).unwrap_or_else(|e| panic!("bad case value: {e}"))
@@ -39,49 +40,65 @@ fn recorded() -> Vec<Value> {
         .collect()
 }
 
+/// The account of one comparison: how many renderings were checked and which differed.
+#[derive(Default)]
+struct Account {
+    checked: usize,
+    failures: Vec<String>,
+}
+
+impl Account {
+    /// Counts one rendering of case `id`; when it is not the same, the failure reads `id`
+    /// followed by `diff()`.
+    fn check(&mut self, id: &str, same: bool, diff: impl FnOnce() -> String) {
+        self.checked += 1;
+        if !same {
+            self.failures.push(format!("{id}{}", diff()));
+        }
+    }
+
+    /// Prints `<what>: <matching>/<checked> <match>` and fails with every difference (or when
+    /// nothing was checked).
+    #[track_caller]
+    fn finish(self, what: &str, matched: &str) {
+        let Account { checked, failures } = self;
+        println!("{what}: {}/{checked} {matched}", checked - failures.len());
+        assert!(checked > 0, "{what}: nothing checked");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}
+
 #[test]
 fn data_str_matches_pandas() {
-    let mut failures = Vec::new();
-    let cases = recorded();
-    for case in &cases {
+    let mut account = Account::default();
+    for case in &recorded() {
         let id = text(case.get("id")).unwrap_or("?");
         let want = text(case.get("str")).unwrap_or_default();
         let got = data_str(&input_of(case.get("value").unwrap_or(&Value::None)));
-        if got != want {
-            failures.push(format!("{id}\n  want {want:?}\n  got  {got:?}"));
-        }
+        account.check(id, got == want, || {
+            format!("\n  want {want:?}\n  got  {got:?}")
+        });
     }
-    println!(
-        "data_str: {}/{} recorded renderings match",
-        cases.len() - failures.len(),
-        cases.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    account.finish("data_str", "recorded renderings match");
 }
 
 #[test]
 fn predictions_match_mlflow() {
-    let mut failures = Vec::new();
-    let mut total = 0;
+    let mut account = Account::default();
     for case in recorded() {
-        let id = text(case.get("id")).unwrap_or("?").to_string();
+        let id = text(case.get("id")).unwrap_or("?");
         let input = input_of(case.get("value").unwrap_or(&Value::None));
         for (key, unified) in [("predictions", false), ("unwrapped", true)] {
             let Some(want) = text(case.get(key)) else {
                 continue;
             };
-            total += 1;
             let got = String::from_utf8(predictions_json(&input, unified)).expect("UTF-8");
-            if got != want {
-                failures.push(format!("{id} ({key})\n  want {want}\n  got  {got}"));
-            }
+            account.check(id, got == want, || {
+                format!(" ({key})\n  want {want}\n  got  {got}")
+            });
         }
     }
-    println!(
-        "predictions_json: {}/{total} recorded bodies match byte for byte",
-        total - failures.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    account.finish("predictions_json", "recorded bodies match byte for byte");
 }
 
 /// The serve cases of the corpus (failing loudly when it is missing).
@@ -106,11 +123,9 @@ fn predicted_data(case: &Value) -> Option<String> {
 
 #[test]
 fn serve_corpus_data_renderings() {
-    let cases = serve_cases();
     let mut seen = 0;
-    let mut rebuilt = 0;
-    let mut failures = Vec::new();
-    for case in &cases {
+    let mut account = Account::default();
+    for case in &serve_cases() {
         let id = text(case.get("id")).unwrap_or("?");
         let Some(want) = predicted_data(case) else {
             continue;
@@ -121,19 +136,16 @@ fn serve_corpus_data_renderings() {
         let Some((_, value)) = SERVE_DATA.iter().find(|(i, _)| *i == id) else {
             continue;
         };
-        rebuilt += 1;
         let value = pyjson::loads(value).expect("SERVE_DATA value is JSON");
         let got = data_str(&input_of(&value));
-        if got != want {
-            failures.push(format!("{id}\n  want {want:?}\n  got  {got:?}"));
-        }
+        account.check(id, got == want, || {
+            format!("\n  want {want:?}\n  got  {got:?}")
+        });
     }
-    println!(
-        "serve corpus: {seen} `Failed to predict data` renderings, {rebuilt} rebuilt, {} match",
-        rebuilt - failures.len()
+    account.finish(
+        &format!("serve corpus ({seen} `Failed to predict data` renderings)"),
+        "rebuilt renderings match",
     );
-    assert!(rebuilt > 0, "no serve case whose data is rebuilt here");
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Whether the request body takes MLflow's unified-LLM path (a top-level `messages`,
@@ -143,20 +155,17 @@ fn is_unified_llm(case: &Value) -> bool {
         return false;
     };
     match pyjson::loads(body) {
-        Ok(Value::Dict(items)) => items.iter().any(
-            |(k, _)| matches!(k, Value::Str(s) if s == "messages" || s == "prompt" || s == "input"),
-        ),
+        Ok(Value::Dict(items)) => items
+            .iter()
+            .any(|(k, _)| matches!(k, Value::Str(s) if LLM_KEYS.contains(&s.as_str()))),
         _ => false,
     }
 }
 
 #[test]
 fn serve_corpus_predictions() {
-    let cases = serve_cases();
-    let mut total = 0;
-    let mut exact = 0;
-    let mut failures = Vec::new();
-    for case in &cases {
+    let mut account = Account::default();
+    for case in &serve_cases() {
         let id = text(case.get("id")).unwrap_or("?");
         let Some(expect) = case.get("expect") else {
             continue;
@@ -167,7 +176,6 @@ fn serve_corpus_predictions() {
         let Some(output) = case.get("model_output").or_else(|| expect.get("input")) else {
             continue;
         };
-        total += 1;
         let got = predictions_json(&input_of(output), is_unified_llm(case));
         let got = String::from_utf8(got).expect("UTF-8");
         let want = match (text(expect.get("body_text")), expect.get("body")) {
@@ -175,21 +183,15 @@ fn serve_corpus_predictions() {
             (None, Some(body)) => pyjson::dumps(body),
             _ => continue,
         };
-        let reparsed_equal = match (pyjson::loads(&got), pyjson::loads(&want)) {
-            (Ok(a), Ok(b)) => pyjson::dumps(&a) == pyjson::dumps(&b),
-            _ => false,
-        };
-        if got == want {
-            exact += 1;
-        } else {
-            failures.push(format!(
-                "{id} (same JSON value: {reparsed_equal})\n  want {want}\n  got  {got}"
-            ));
-        }
+        account.check(id, got == want, || {
+            let reparsed_equal = match (pyjson::loads(&got), pyjson::loads(&want)) {
+                (Ok(a), Ok(b)) => pyjson::dumps(&a) == pyjson::dumps(&b),
+                _ => false,
+            };
+            format!(" (same JSON value: {reparsed_equal})\n  want {want}\n  got  {got}")
+        });
     }
-    println!("serve corpus: {exact}/{total} 200 bodies match byte for byte");
-    assert!(total > 0);
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    account.finish("serve corpus", "200 bodies match byte for byte");
 }
 
 /// The data MLflow parsed for each serve case whose error body renders it, rebuilt by hand

@@ -10,6 +10,7 @@ use signet::enforce::Compat;
 use signet::json_form::signature_from_value;
 use signet::{pyjson, ModelInput, ModelSignature, Value};
 use signet_server::{router, PredictError, Predictor, ServerConfig};
+use signet_testkit::workloads::wide_split;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,6 +75,16 @@ fn member<'a>(v: &'a Value, key: &str) -> &'a str {
     }
 }
 
+/// Asserts an MLflow error response: its status, `error_code` and `message`; returns the body.
+#[track_caller]
+fn assert_mlflow_error(r: &HttpResponse, status: u16, code: &str, message: &str) -> Value {
+    assert_eq!(r.status, status, "{}", r.text());
+    let v = json_body(r);
+    assert_eq!(member(&v, "error_code"), code);
+    assert_eq!(member(&v, "message"), message);
+    v
+}
+
 /// The server still answers `/ping` and a valid prediction.
 async fn still_serving(addr: SocketAddr) {
     let r = send(addr, "GET", "/ping", None, b"").await;
@@ -132,32 +143,17 @@ async fn small_routes_and_fastapi_pages() {
 #[tokio::test]
 async fn content_type_pages() {
     let app = router(Arc::new(Model::Echo), config());
-    let r = call(&app, "POST", "/invocations", None, SPLIT.as_bytes()).await;
-    assert_eq!(r.status, 500);
-    assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
-    assert_eq!(r.text(), "Internal Server Error");
-    let r = call(
-        &app,
-        "POST",
-        "/invocations",
-        Some("text/plain"),
-        SPLIT.as_bytes(),
-    )
-    .await;
-    assert_eq!(r.status, 415);
-    assert_eq!(r.text(), "This predictor only supports the following content types: Types: ['text/csv', 'application/json', 'application/vnd.apache.parquet']. Got 'text/plain'.");
-    let r = call(
-        &app,
-        "POST",
-        "/invocations",
-        Some("application/json; charset=latin-1"),
-        SPLIT.as_bytes(),
-    )
-    .await;
-    assert_eq!(
-        (r.status, r.text().as_str()),
-        (415, "The scoring server only supports UTF-8")
-    );
+    for (content_type, status, page) in [
+        (None, 500, "Internal Server Error"),
+        (Some("text/plain"), 415, "This predictor only supports the following content types: Types: ['text/csv', 'application/json', 'application/vnd.apache.parquet']. Got 'text/plain'."),
+        (Some("application/json; charset=latin-1"), 415, "The scoring server only supports UTF-8"),
+    ] {
+        let r = call(&app, "POST", "/invocations", content_type, SPLIT.as_bytes()).await;
+        assert_eq!((r.status, r.text().as_str()), (status, page), "{content_type:?}");
+        if content_type.is_none() {
+            assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+        }
+    }
 }
 
 #[tokio::test]
@@ -205,12 +201,11 @@ async fn disable_schema_details() {
 async fn malformed_json_then_keeps_serving() {
     let s = start(Arc::new(Model::Echo), config()).await;
     let r = send(s.addr, "POST", "/invocations", JSON, b"{bad").await;
-    assert_eq!(r.status, 400);
-    let v = json_body(&r);
-    assert_eq!(member(&v, "error_code"), "BAD_REQUEST");
-    assert_eq!(
-        member(&v, "message"),
-        "Invalid input. Ensure that input is a valid JSON formatted string. Error: 'JSONDecodeError('Expecting property name enclosed in double quotes: line 1 column 2 (char 1)')'\nInput: \nb'{bad'\n"
+    assert_mlflow_error(
+        &r,
+        400,
+        "BAD_REQUEST",
+        "Invalid input. Ensure that input is a valid JSON formatted string. Error: 'JSONDecodeError('Expecting property name enclosed in double quotes: line 1 column 2 (char 1)')'\nInput: \nb'{bad'\n",
     );
     still_serving(s.addr).await;
     s.shutdown().await;
@@ -242,18 +237,6 @@ async fn huge_body_is_413_then_keeps_serving() {
     s.shutdown().await;
 }
 
-/// A 1-row `dataframe_split` body with columns `x0..x{n}`.
-fn wide_split(n: usize) -> Vec<u8> {
-    let cols: Vec<String> = (0..n).map(|i| format!("\"x{i}\"")).collect();
-    let row: Vec<String> = (0..n).map(|i| i.to_string()).collect();
-    format!(
-        "{{\"dataframe_split\": {{\"columns\": [{}], \"data\": [[{}]]}}}}",
-        cols.join(", "),
-        row.join(", ")
-    )
-    .into_bytes()
-}
-
 #[tokio::test]
 async fn too_many_columns_is_400_at_once_then_keeps_serving() {
     let cfg = ServerConfig {
@@ -261,16 +244,15 @@ async fn too_many_columns_is_400_at_once_then_keeps_serving() {
         ..config()
     };
     let s = start(Arc::new(Model::Echo), cfg).await;
-    let r = send(s.addr, "POST", "/invocations", JSON, &wide_split(1001)).await;
-    assert_eq!(r.status, 400);
-    let v = json_body(&r);
-    assert_eq!(member(&v, "error_code"), "BAD_REQUEST");
-    assert_eq!(
-        member(&v, "message"),
-        "Invalid input. The request has at least 1001 columns, more than this server accepts (1000; see `signet serve --max-columns`)."
+    let r = send(s.addr, "POST", "/invocations", JSON, &wide_split(&[], 1001)).await;
+    assert_mlflow_error(
+        &r,
+        400,
+        "BAD_REQUEST",
+        "Invalid input. The request has at least 1001 columns, more than this server accepts (1000; see `signet serve --max-columns`).",
     );
     // At the limit the request is parsed and refused by the signature as MLflow refuses it.
-    let r = send(s.addr, "POST", "/invocations", JSON, &wide_split(1000)).await;
+    let r = send(s.addr, "POST", "/invocations", JSON, &wide_split(&[], 1000)).await;
     assert_eq!(r.status, 400);
     let message = member(&json_body(&r), "message").to_string();
     let extras: Vec<String> = (0..1000).map(|i| format!("'x{i}'")).collect();
@@ -341,10 +323,7 @@ async fn model_failures() {
         config(),
     );
     let r = invoke(&app, SPLIT.as_bytes()).await;
-    assert_eq!(r.status, 400);
-    let v = json_body(&r);
-    assert_eq!(member(&v, "error_code"), "BAD_REQUEST");
-    assert_eq!(member(&v, "message"), signet_server::UNEXPECTED_ERROR);
+    let v = assert_mlflow_error(&r, 400, "BAD_REQUEST", signet_server::UNEXPECTED_ERROR);
     assert!(member(&v, "stack_trace").ends_with("ValueError: boom\n"));
 
     let app = router(Arc::new(Model::Panic), config());
@@ -427,12 +406,11 @@ async fn a_full_queue_sheds_with_503_then_keeps_serving() {
         started.elapsed() < Duration::from_millis(300),
         "shed request waited"
     );
-    assert_eq!(shed.status, 503, "{}", shed.text());
-    let body = json_body(&shed);
-    assert_eq!(member(&body, "error_code"), "TEMPORARILY_UNAVAILABLE");
-    assert_eq!(
-        member(&body, "message"),
-        "The server is overloaded: too many requests are waiting. Retry later."
+    assert_mlflow_error(
+        &shed,
+        503,
+        "TEMPORARILY_UNAVAILABLE",
+        "The server is overloaded: too many requests are waiting. Retry later.",
     );
     let v2 = br#"{"inputs": [{"name": "a", "shape": [1], "datatype": "INT64", "data": [1]}, {"name": "b", "shape": [1], "datatype": "BYTES", "data": ["x"]}]}"#;
     let shed = send(addr, "POST", "/v2/models/model/infer", JSON, v2).await;

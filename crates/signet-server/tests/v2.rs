@@ -65,12 +65,19 @@ async fn get(app: &Router, path: &str) -> HttpResponse {
     call(app, "GET", path, None, b"").await
 }
 
-/// Asserts a V2 error: the status and MLServer's `{"error":"..."}` body.
-fn assert_error(r: &HttpResponse, status: u16, message: &str) {
+/// Asserts a JSON response: its status and body text.
+#[track_caller]
+fn assert_json(r: &HttpResponse, status: u16, text: &str) {
     assert_eq!(r.status, status, "{}", r.text());
     assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.text(), text);
+}
+
+/// Asserts a V2 error: the status and MLServer's `{"error":"..."}` body.
+#[track_caller]
+fn assert_error(r: &HttpResponse, status: u16, message: &str) {
     let escaped = message.replace('\\', "\\\\").replace('"', "\\\"");
-    assert_eq!(r.text(), format!("{{\"error\":\"{escaped}\"}}"));
+    assert_json(r, status, &format!("{{\"error\":\"{escaped}\"}}"));
 }
 
 #[tokio::test]
@@ -82,14 +89,13 @@ async fn health_and_server_metadata() {
         assert!(r.body.is_empty(), "{path}: {}", r.text());
     }
     let r = get(&app, "/v2").await;
-    assert_eq!(r.status, 200);
-    assert_eq!(r.header("content-type"), Some("application/json"));
-    assert_eq!(
-        r.text(),
-        format!(
+    assert_json(
+        &r,
+        200,
+        &format!(
             r#"{{"name":"signet","version":"{}","extensions":[]}}"#,
             env!("CARGO_PKG_VERSION")
-        )
+        ),
     );
     // FastAPI's 405 page, as for every other route.
     let r = call(&app, "POST", "/v2/health/live", JSON, b"{}").await;
@@ -101,17 +107,16 @@ async fn health_and_server_metadata() {
 async fn model_metadata_of_a_column_signature() {
     let app = router(Arc::new(EchoPredictor::default()), houses_config());
     let r = get(&app, "/v2/models/house_price").await;
-    assert_eq!(r.status, 200);
-    assert_eq!(r.header("content-type"), Some("application/json"));
-    assert_eq!(
-        r.text(),
+    assert_json(
+        &r,
+        200,
         concat!(
             r#"{"name":"house_price","versions":[],"platform":"","#,
             r#""inputs":[{"name":"sqft","datatype":"INT64","shape":[-1,1],"parameters":{"content_type":"np"}},"#,
             r#"{"name":"bedrooms","datatype":"INT64","shape":[-1,1],"parameters":{"content_type":"np"}}],"#,
             r#""outputs":[{"name":"price","datatype":"FP64","shape":[-1,1],"parameters":{"content_type":"np"}}],"#,
             r#""parameters":{"content_type":"pd"}}"#
-        )
+        ),
     );
     let r = get(&app, "/v2/models/house_price/ready").await;
     assert_eq!(r.status, 200);
@@ -155,15 +160,14 @@ async fn infer_a_column_based_request() {
     let app = router(echo.clone(), houses_config());
     let body = HOUSES.replacen('{', r#"{"id": "42", "#, 1);
     let r = post(&app, "/v2/models/house_price/infer", &body).await;
-    assert_eq!(r.status, 200, "{}", r.text());
-    assert_eq!(r.header("content-type"), Some("application/json"));
-    assert_eq!(
-        r.text(),
+    assert_json(
+        &r,
+        200,
         concat!(
             r#"{"model_name":"house_price","id":"42","parameters":{"content_type":"pd"},"outputs":["#,
             r#"{"name":"sqft","shape":[2,1],"datatype":"INT64","data":[1500,2000]},"#,
             r#"{"name":"bedrooms","shape":[2,1],"datatype":"INT64","data":[3,4]}]}"#
-        )
+        ),
     );
     // No params in the request: the model gets the signature's defaults, as from /invocations.
     assert_eq!(
@@ -291,48 +295,39 @@ async fn refused_inputs_are_400_with_the_enforcement_message() {
 async fn undecodable_requests_are_400() {
     let app = router(Arc::new(EchoPredictor::default()), houses_config());
     let path = "/v2/models/house_price/infer";
-    // Shape and data disagree.
-    let body = r#"{"inputs": [{"name": "sqft", "shape": [3], "datatype": "INT64", "data": [1500, 2000]}, {"name": "bedrooms", "shape": [2], "datatype": "INT64", "data": [3, 4]}]}"#;
-    assert_error(
-        &post(&app, path, body).await,
-        400,
-        "input 'sqft': shape [3] holds 3 elements but \"data\" has 2",
-    );
-    // Columns of different lengths.
-    let body = r#"{"inputs": [{"name": "sqft", "shape": [3], "datatype": "INT64", "data": [1500, 2000, 900]}, {"name": "bedrooms", "shape": [2], "datatype": "INT64", "data": [3, 4]}]}"#;
-    assert_error(
-        &post(&app, path, body).await,
-        400,
-        "All inputs of a DataFrame must have the same number of rows: 'sqft' has 3, 'bedrooms' has 2",
-    );
-    // A 2-d input where a column is expected.
-    let body = r#"{"inputs": [{"name": "sqft", "shape": [1, 2], "datatype": "INT64", "data": [1500, 2000]}]}"#;
-    assert_error(
-        &post(&app, path, body).await,
-        400,
-        "input 'sqft': a DataFrame column needs shape [n] or [n, 1], got [1, 2]",
-    );
-    // Data that does not fit the datatype, and an unknown datatype.
-    let body =
-        r#"{"inputs": [{"name": "sqft", "shape": [1], "datatype": "INT64", "data": ["1500"]}]}"#;
-    assert_error(
-        &post(&app, path, body).await,
-        400,
-        "input 'sqft': element 0 (\"1500\") is not an integer, as datatype INT64 requires",
-    );
-    let body =
-        r#"{"inputs": [{"name": "sqft", "shape": [1], "datatype": "LONG", "data": [1500]}]}"#;
-    assert_error(
-        &post(&app, path, body).await,
-        400,
-        "input 'sqft': unknown datatype 'LONG' (expected one of BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BYTES)",
-    );
-    // No inputs at all.
-    assert_error(
-        &post(&app, path, r#"{"id": "1"}"#).await,
-        400,
-        "\"inputs\" is missing: the request needs a list of input tensors",
-    );
+    for (body, message) in [
+        // Shape and data disagree.
+        (
+            r#"{"inputs": [{"name": "sqft", "shape": [3], "datatype": "INT64", "data": [1500, 2000]}, {"name": "bedrooms", "shape": [2], "datatype": "INT64", "data": [3, 4]}]}"#,
+            "input 'sqft': shape [3] holds 3 elements but \"data\" has 2",
+        ),
+        // Columns of different lengths.
+        (
+            r#"{"inputs": [{"name": "sqft", "shape": [3], "datatype": "INT64", "data": [1500, 2000, 900]}, {"name": "bedrooms", "shape": [2], "datatype": "INT64", "data": [3, 4]}]}"#,
+            "All inputs of a DataFrame must have the same number of rows: 'sqft' has 3, 'bedrooms' has 2",
+        ),
+        // A 2-d input where a column is expected.
+        (
+            r#"{"inputs": [{"name": "sqft", "shape": [1, 2], "datatype": "INT64", "data": [1500, 2000]}]}"#,
+            "input 'sqft': a DataFrame column needs shape [n] or [n, 1], got [1, 2]",
+        ),
+        // Data that does not fit the datatype, and an unknown datatype.
+        (
+            r#"{"inputs": [{"name": "sqft", "shape": [1], "datatype": "INT64", "data": ["1500"]}]}"#,
+            "input 'sqft': element 0 (\"1500\") is not an integer, as datatype INT64 requires",
+        ),
+        (
+            r#"{"inputs": [{"name": "sqft", "shape": [1], "datatype": "LONG", "data": [1500]}]}"#,
+            "input 'sqft': unknown datatype 'LONG' (expected one of BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BYTES)",
+        ),
+        // No inputs at all.
+        (
+            r#"{"id": "1"}"#,
+            "\"inputs\" is missing: the request needs a list of input tensors",
+        ),
+    ] {
+        assert_error(&post(&app, path, body).await, 400, message);
+    }
 }
 
 #[tokio::test]
@@ -368,31 +363,27 @@ async fn unknown_models_and_versions_are_404() {
         ..houses_config()
     };
     let app = router(Arc::new(EchoPredictor::default()), cfg);
-    assert_error(
-        &get(&app, "/v2/models/nope").await,
-        404,
-        "Model nope not found",
-    );
-    assert_error(
-        &get(&app, "/v2/models/nope/ready").await,
-        404,
-        "Model nope not found",
-    );
-    assert_error(
-        &post(&app, "/v2/models/nope/infer", HOUSES).await,
-        404,
-        "Model nope not found",
-    );
-    assert_error(
-        &get(&app, "/v2/models/house_price/versions/9").await,
-        404,
-        "Model house_price with version 9 not found",
-    );
-    assert_error(
-        &post(&app, "/v2/models/house_price/versions/9/infer", HOUSES).await,
-        404,
-        "Model house_price with version 9 not found",
-    );
+    // Metadata and readiness are GETs, inference a POST of the house request.
+    for (path, message) in [
+        ("/v2/models/nope", "Model nope not found"),
+        ("/v2/models/nope/ready", "Model nope not found"),
+        ("/v2/models/nope/infer", "Model nope not found"),
+        (
+            "/v2/models/house_price/versions/9",
+            "Model house_price with version 9 not found",
+        ),
+        (
+            "/v2/models/house_price/versions/9/infer",
+            "Model house_price with version 9 not found",
+        ),
+    ] {
+        let r = if path.ends_with("/infer") {
+            post(&app, path, HOUSES).await
+        } else {
+            get(&app, path).await
+        };
+        assert_error(&r, 404, message);
+    }
     // The configured version is served, and reported.
     let r = get(&app, "/v2/models/house_price/versions/3").await;
     assert_eq!(r.status, 200);

@@ -348,3 +348,17 @@ fn tensor_body(rng: &mut Rng, format: &str, rows: usize) -> Vec<u8> {
     };
     text.into_bytes()
 }
+
+/// A wide 1-row `dataframe_split` body: `known` columns first, then `n` columns `x0..`
+/// (`benches/wide.rs` in signet-protocol, the server's column limit).
+pub fn wide_split(known: &[&str], n: usize) -> Vec<u8> {
+    let mut cols: Vec<String> = known.iter().map(|k| format!("\"{k}\"")).collect();
+    cols.extend((0..n).map(|i| format!("\"x{i}\"")));
+    let data: Vec<String> = (0..cols.len()).map(|i| format!("{}.5", i % 1000)).collect();
+    format!(
+        "{{\"dataframe_split\": {{\"columns\": [{}], \"data\": [[{}]]}}}}",
+        cols.join(", "),
+        data.join(", ")
+    )
+    .into_bytes()
+}

@@ -43,33 +43,30 @@ fn clen(s: &str) -> usize {
     s.chars().count()
 }
 
-fn rjust(s: &str, width: usize) -> String {
-    let n = clen(s);
-    if n >= width {
-        s.to_string()
-    } else {
-        format!("{}{s}", " ".repeat(width - n))
-    }
-}
-
-fn ljust(s: &str, width: usize) -> String {
-    let n = clen(s);
-    if n >= width {
-        s.to_string()
-    } else {
-        format!("{s}{}", " ".repeat(width - n))
-    }
-}
-
-/// Python's `str.center`.
-fn center(s: &str, width: usize) -> String {
+/// `s` padded with spaces to `width` characters, `left(padding)` of them before it.
+fn pad(s: &str, width: usize, left: impl Fn(usize) -> usize) -> String {
     let n = clen(s);
     if n >= width {
         return s.to_string();
     }
     let pad = width - n;
-    let left = pad / 2 + (pad & width & 1);
+    let left = left(pad);
     format!("{}{s}{}", " ".repeat(left), " ".repeat(pad - left))
+}
+
+/// Python's `str.rjust`.
+fn rjust(s: &str, width: usize) -> String {
+    pad(s, width, |pad| pad)
+}
+
+/// Python's `str.ljust`.
+fn ljust(s: &str, width: usize) -> String {
+    pad(s, width, |_| 0)
+}
+
+/// Python's `str.center`.
+fn center(s: &str, width: usize) -> String {
+    pad(s, width, |pad| pad / 2 + (pad & width & 1))
 }
 
 /// pandas' `_make_fixed_width` (right-justified): pads to the widest string (at least
@@ -336,17 +333,21 @@ fn trim_zeros_float(strs: Vec<String>) -> Vec<String> {
 /// scientific notation are cast to the column's dtype first (numpy 2 semantics): for `float16`
 /// `1e6` becomes `inf` and `1e-6` the nearest `float16`.
 fn float_cells(values: &[f64], bits: Bits) -> Vec<String> {
-    let fixed: Vec<String> = values
-        .iter()
-        .map(|&f| {
-            if f.is_nan() {
-                "NaN".to_string()
-            } else {
-                py_fixed(f, PRECISION, true)
-            }
-        })
-        .collect();
-    let fixed = trim_zeros_float(fixed);
+    // Every value through `format` (`NaN` for a missing one), trailing zeros trimmed alike.
+    let cells = |format: fn(f64, usize, bool) -> String| -> Vec<String> {
+        let strs = values
+            .iter()
+            .map(|&f| {
+                if f.is_nan() {
+                    "NaN".to_string()
+                } else {
+                    format(f, PRECISION, true)
+                }
+            })
+            .collect();
+        trim_zeros_float(strs)
+    };
+    let fixed = cells(py_fixed);
     let maxlen = fixed.iter().map(|s| clen(s)).max().unwrap_or(0);
     let too_long = maxlen > PRECISION + 6;
     let (large, small) = match bits {
@@ -357,17 +358,7 @@ fn float_cells(values: &[f64], bits: Bits) -> Vec<String> {
     let has_large = values.iter().any(|f| f.abs() > large);
     let has_small = values.iter().any(|f| f.abs() < small && f.abs() > 0.0);
     if has_small || (too_long && has_large) {
-        let exp: Vec<String> = values
-            .iter()
-            .map(|&f| {
-                if f.is_nan() {
-                    "NaN".to_string()
-                } else {
-                    py_exp(f, PRECISION, true)
-                }
-            })
-            .collect();
-        return trim_zeros_float(exp);
+        return cells(py_exp);
     }
     fixed
 }
@@ -823,35 +814,29 @@ mod tests {
     use arrow_array::{ArrayRef, Float64Array, Int64Array, StringArray};
     use std::sync::Arc;
 
-    fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
-        RecordBatch::try_from_iter(cols).unwrap()
-    }
-
     #[test]
     fn simple_frames() {
-        let b = batch(vec![(
-            "sqft",
-            Arc::new(Int64Array::from(vec![1500])) as ArrayRef,
-        )]);
-        assert_eq!(frame_str(&b), "   sqft\n0  1500");
-        let b = batch(vec![(
-            "sqft",
-            Arc::new(Float64Array::from(vec![Some(1500.0), None])) as ArrayRef,
-        )]);
-        assert_eq!(frame_str(&b), "     sqft\n0  1500.0\n1     NaN");
-        let b = batch(vec![
-            ("a", Arc::new(Int64Array::from(vec![1, 22])) as ArrayRef),
+        let ints = |v: Vec<i64>| Arc::new(Int64Array::from(v)) as ArrayRef;
+        let floats = |v: Vec<Option<f64>>| Arc::new(Float64Array::from(v)) as ArrayRef;
+        let strs = |v: Vec<&str>| Arc::new(StringArray::from(v)) as ArrayRef;
+        for (cols, want) in [
+            (vec![("sqft", ints(vec![1500]))], "   sqft\n0  1500"),
             (
-                "b",
-                Arc::new(StringArray::from(vec!["x", "yy"])) as ArrayRef,
+                vec![("sqft", floats(vec![Some(1500.0), None]))],
+                "     sqft\n0  1500.0\n1     NaN",
             ),
-        ]);
-        assert_eq!(frame_str(&b), "    a   b\n0   1   x\n1  22  yy");
-        let b = batch(vec![(
-            "f",
-            Arc::new(Float64Array::from(vec![1.25, 3.5, 100.0])) as ArrayRef,
-        )]);
-        assert_eq!(frame_str(&b), "        f\n0    1.25\n1    3.50\n2  100.00");
+            (
+                vec![("a", ints(vec![1, 22])), ("b", strs(vec!["x", "yy"]))],
+                "    a   b\n0   1   x\n1  22  yy",
+            ),
+            (
+                vec![("f", floats(vec![Some(1.25), Some(3.5), Some(100.0)]))],
+                "        f\n0    1.25\n1    3.50\n2  100.00",
+            ),
+        ] {
+            let b = RecordBatch::try_from_iter(cols).unwrap();
+            assert_eq!(frame_str(&b), want);
+        }
     }
 
     #[test]

@@ -25,12 +25,14 @@
 //!   `display.unicode.east_asian_width` is set).
 
 mod frame;
+mod join;
 mod num;
 mod numpy;
 mod predictions;
 mod pyrepr;
 
 pub use frame::{frame_str, series_str};
+pub use join::{write_joined, TextOut};
 pub use num::{float_text, Bits};
 pub use numpy::{array_repr, array_str};
 pub use predictions::predictions_json;

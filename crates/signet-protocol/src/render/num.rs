@@ -29,19 +29,30 @@ pub(crate) fn write_float_repr(out: &mut Vec<u8>, f: f64) {
     let _ = write_float(&mut BytesWriter(out), f, Bits::F64);
 }
 
-/// Writes the decimal text of an unsigned integer.
-pub(crate) fn write_u128(out: &mut Vec<u8>, mut v: u128) {
+/// Writes the decimal digits of an unsigned integer, in `T`'s own arithmetic (so `u64`
+/// values do not pay for 128-bit division).
+#[inline]
+fn write_digits<T>(out: &mut Vec<u8>, mut v: T)
+where
+    T: Copy + PartialEq + From<u8> + std::ops::DivAssign + std::ops::Rem<Output = T> + TryInto<u8>,
+{
+    let (zero, ten) = (T::from(0), T::from(10));
     let mut buf = [0u8; 40];
     let mut i = buf.len();
     loop {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
+        buf[i] = b'0' + (v % ten).try_into().unwrap_or(0);
+        v /= ten;
+        if v == zero {
             break;
         }
     }
     out.extend_from_slice(&buf[i..]);
+}
+
+/// Writes the decimal text of an unsigned integer.
+pub(crate) fn write_u128(out: &mut Vec<u8>, v: u128) {
+    write_digits(out, v);
 }
 
 /// Writes the decimal text of a signed 64-bit integer (fast path for the JSON encoder).
@@ -50,18 +61,7 @@ pub(crate) fn write_i64(out: &mut Vec<u8>, v: i64) {
     if v < 0 {
         out.push(b'-');
     }
-    let mut u = v.unsigned_abs();
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (u % 10) as u8;
-        u /= 10;
-        if u == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
+    write_digits(out, v.unsigned_abs());
 }
 
 /// Writes the decimal text of a signed 128-bit integer.
@@ -69,7 +69,7 @@ pub(crate) fn write_i128(out: &mut Vec<u8>, v: i128) {
     if v < 0 {
         out.push(b'-');
     }
-    write_u128(out, v.unsigned_abs());
+    write_digits(out, v.unsigned_abs());
 }
 
 /// Python's `format(x, " .{prec}f")` (`space` = leading space for non-negative values) or
@@ -82,6 +82,11 @@ pub(crate) fn py_fixed(f: f64, prec: usize, space: bool) -> String {
     } else {
         format!("{:.*}", prec, f)
     };
+    sign_space(body, space)
+}
+
+/// The `" "` sign option of Python's format spec: a leading space for a non-negative value.
+fn sign_space(body: String, space: bool) -> String {
     if space && !body.starts_with('-') {
         format!(" {body}")
     } else {
@@ -91,23 +96,18 @@ pub(crate) fn py_fixed(f: f64, prec: usize, space: bool) -> String {
 
 /// Python's `format(x, " .{prec}e")` / `".{prec}e"`: `1.000000e+16`, `-2.5e-07`.
 pub(crate) fn py_exp(f: f64, prec: usize, space: bool) -> String {
-    let body = if !f.is_finite() {
+    if !f.is_finite() {
         return py_fixed(f, prec, space);
-    } else {
-        let s = format!("{:.*e}", prec, f);
-        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-        let e: i32 = e.parse().unwrap_or(0);
-        format!(
-            "{m}e{}{:02}",
-            if e < 0 { '-' } else { '+' },
-            e.unsigned_abs()
-        )
-    };
-    if space && !body.starts_with('-') {
-        format!(" {body}")
-    } else {
-        body
     }
+    let s = format!("{:.*e}", prec, f);
+    let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+    let e: i32 = e.parse().unwrap_or(0);
+    let body = format!(
+        "{m}e{}{:02}",
+        if e < 0 { '-' } else { '+' },
+        e.unsigned_abs()
+    );
+    sign_space(body, space)
 }
 
 /// pandas' `_trim_zeros_single_float`: strips trailing zeros, keeping one after the point.

@@ -15,6 +15,7 @@
 //! Typed Arrow columns are written straight from their buffers; only `object`-like columns go
 //! through per-cell [`Value`]s.
 
+use super::join::write_joined;
 use super::num::{write_float_repr, write_i128, write_i64, write_u128};
 use super::numpy::element;
 use arrow_array::cast::AsArray;
@@ -75,16 +76,11 @@ pub fn write_output(out: &mut Vec<u8>, output: &ModelInput) {
         }
         ModelInput::Tensor(t) => write_tolist(out, t),
         ModelInput::TensorDict(items) => {
-            out.push(b'{');
-            for (i, (k, t)) in items.iter().enumerate() {
-                if i > 0 {
-                    out.extend_from_slice(b", ");
-                }
+            write_joined(out, ["{", ", ", "}"], items, |out, (k, t)| {
                 write_str(out, k);
                 out.extend_from_slice(b": ");
                 write_ndarray_default(out, t);
-            }
-            out.push(b'}');
+            })
         }
         // MLflow cannot serialise a scipy matrix (500); its stored values are the best match.
         ModelInput::Sparse(m) => write_tolist(out, &m.data),
@@ -277,27 +273,13 @@ pub(crate) fn write_value(out: &mut Vec<u8>, v: &Value) {
             (_, inner) => write_value(out, inner),
         },
         Value::List(items) | Value::Tuple(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.extend_from_slice(b", ");
-                }
-                write_value(out, item);
-            }
-            out.push(b']');
+            write_joined(out, ["[", ", ", "]"], items, write_value)
         }
-        Value::Dict(items) => {
-            out.push(b'{');
-            for (i, (k, val)) in items.iter().enumerate() {
-                if i > 0 {
-                    out.extend_from_slice(b", ");
-                }
-                write_key(out, k);
-                out.extend_from_slice(b": ");
-                write_value(out, val);
-            }
-            out.push(b'}');
-        }
+        Value::Dict(items) => write_joined(out, ["{", ", ", "}"], items, |out, (k, val)| {
+            write_key(out, k);
+            out.extend_from_slice(b": ");
+            write_value(out, val);
+        }),
         Value::Ndarray(t) => write_ndarray_default(out, t),
     }
 }
@@ -350,16 +332,9 @@ fn write_tolist(out: &mut Vec<u8>, t: &Tensor) {
 fn write_nested_empty(out: &mut Vec<u8>, shape: &[usize]) {
     match shape.split_first() {
         Some((&0, _)) | None => out.extend_from_slice(b"[]"),
-        Some((&n, rest)) => {
-            out.push(b'[');
-            for i in 0..n {
-                if i > 0 {
-                    out.extend_from_slice(b", ");
-                }
-                write_nested_empty(out, rest);
-            }
-            out.push(b']');
-        }
+        Some((&n, rest)) => write_joined(out, ["[", ", ", "]"], 0..n, |out, _| {
+            write_nested_empty(out, rest)
+        }),
     }
 }
 
@@ -369,14 +344,9 @@ fn write_level(out: &mut Vec<u8>, t: &Tensor, dim: usize, offset: &mut usize) {
         *offset += 1;
         return;
     }
-    out.push(b'[');
-    for i in 0..t.shape[dim] {
-        if i > 0 {
-            out.extend_from_slice(b", ");
-        }
-        write_level(out, t, dim + 1, offset);
-    }
-    out.push(b']');
+    write_joined(out, ["[", ", ", "]"], 0..t.shape[dim], |out, _| {
+        write_level(out, t, dim + 1, offset)
+    });
 }
 
 /// One element of `tolist()`.

@@ -1,6 +1,7 @@
 //! Python's `repr()` and `str()` of [`Value`]s as numpy 2 and pandas 3 print them: numpy
 //! scalars as `np.int64(1)`, arrays as `array([1., 2.])`, `Timestamp('2020-01-01 00:00:00')`.
 
+use super::join::write_joined;
 use super::num::{float_text, Bits};
 use super::numpy;
 use signet::repr::{
@@ -115,41 +116,17 @@ fn write_repr(out: &mut String, v: &Value) {
                 out.push(')');
             }
         },
-        Value::List(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(out, item);
-            }
-            out.push(']');
-        }
+        Value::List(items) => write_joined(out, ["[", ", ", "]"], items, write_repr),
+        // A one-element tuple keeps its trailing comma: `(1,)`.
         Value::Tuple(items) => {
-            out.push('(');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(out, item);
-            }
-            if items.len() == 1 {
-                out.push(',');
-            }
-            out.push(')');
+            let close = if items.len() == 1 { ",)" } else { ")" };
+            write_joined(out, ["(", ", ", close], items, write_repr)
         }
-        Value::Dict(items) => {
-            out.push('{');
-            for (i, (k, val)) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(out, k);
-                out.push_str(": ");
-                write_repr(out, val);
-            }
-            out.push('}');
-        }
+        Value::Dict(items) => write_joined(out, ["{", ", ", "}"], items, |out, (k, val)| {
+            write_repr(out, k);
+            out.push_str(": ");
+            write_repr(out, val);
+        }),
         Value::Ndarray(t) => out.push_str(&numpy::array_repr(t)),
     }
 }

@@ -126,6 +126,14 @@ pub(crate) fn field(label: &ColumnName, array: &ArrayRef, meta: &[(&str, &str)])
     table::labelled_field(label, array.data_type().clone(), meta)
 }
 
+/// A column cast to its target: its field and array, or MLflow's refusal.
+type Finished = Result<(Field, ArrayRef), RequestError>;
+
+/// A finished column without pandas metadata.
+fn plain_column(label: &ColumnName, a: ArrayRef) -> (Field, ArrayRef) {
+    (field(label, &a, &[]), a)
+}
+
 fn object_field(label: &ColumnName, values: &[Value]) -> (Field, ArrayRef) {
     let (f, a) = table::object_column(&label.as_text(), values);
     (table::with_label(f, label), a)
@@ -136,73 +144,55 @@ const INT_NAN: &str = "Cannot convert non-finite values (NA or inf) to integer. 
 impl ColumnBuilder {
     /// The column without a cast: pandas' typing of the JSON values.
     fn natural(self, label: &ColumnName) -> (Field, ArrayRef) {
-        match self.jtype() {
-            JType::Int64 => {
-                let a: ArrayRef = match self.data {
-                    Data::Ints(v) => Arc::new(Int64Array::from(v)),
-                    _ => Arc::new(Int64Array::from(
-                        self.iter()
-                            .map(|c| match c {
-                                C::Int(i) => i as i64,
-                                _ => 0,
-                            })
-                            .collect::<Vec<_>>(),
-                    )),
-                };
-                (field(label, &a, &[]), a)
-            }
-            JType::UInt64 => {
-                let a: ArrayRef = Arc::new(UInt64Array::from(
-                    self.iter()
-                        .map(|c| match c {
-                            C::Int(i) => i as u64,
-                            _ => 0,
-                        })
-                        .collect::<Vec<_>>(),
-                ));
-                (field(label, &a, &[]), a)
-            }
-            JType::Float64 => {
-                let a: ArrayRef = match self.data {
-                    Data::Floats(v) => Arc::new(Float64Array::from(v)),
-                    _ => Arc::new(Float64Array::from(
-                        self.iter().map(as_f64).collect::<Vec<_>>(),
-                    )),
-                };
-                (field(label, &a, &[]), a)
-            }
-            JType::Bool => {
-                let a: ArrayRef = Arc::new(BooleanArray::from(
-                    self.iter()
-                        .map(|c| matches!(c, C::Bool(true)))
-                        .collect::<Vec<_>>(),
-                ));
-                (field(label, &a, &[]), a)
-            }
-            JType::Str => {
-                let a: ArrayRef = Arc::new(StringArray::from(
-                    self.iter()
-                        .map(|c| match c {
-                            C::Str(s) => Some(s),
-                            _ => None,
-                        })
-                        .collect::<Vec<_>>(),
-                ));
-                (field(label, &a, &[]), a)
-            }
+        let a: ArrayRef = match self.jtype() {
+            JType::Int64 => match self.data {
+                Data::Ints(v) => Arc::new(Int64Array::from(v)),
+                _ => Arc::new(Int64Array::from_iter_values(self.iter().map(|c| match c {
+                    C::Int(i) => i as i64,
+                    _ => 0,
+                }))),
+            },
+            JType::UInt64 => Arc::new(UInt64Array::from_iter_values(self.iter().map(
+                |c| match c {
+                    C::Int(i) => i as u64,
+                    _ => 0,
+                },
+            ))),
+            JType::Float64 => match self.data {
+                Data::Floats(v) => Arc::new(Float64Array::from(v)),
+                _ => Arc::new(Float64Array::from_iter_values(self.iter().map(as_f64))),
+            },
+            JType::Bool => Arc::new(BooleanArray::from(
+                self.iter()
+                    .map(|c| matches!(c, C::Bool(true)))
+                    .collect::<Vec<_>>(),
+            )),
+            JType::Str => Arc::new(StringArray::from_iter(self.iter().map(|c| match c {
+                C::Str(s) => Some(s),
+                _ => None,
+            }))),
             JType::Object => {
                 let values: Vec<Value> = self.iter().map(C::to_value).collect();
-                object_field(label, &values)
+                return object_field(label, &values);
+            }
+        };
+        plain_column(label, a)
+    }
+
+    /// Strict mode's refusal of the first cell that is not a string (or a missing value).
+    fn refuse_non_strings(&self, ctx: &Ctx<'_>) -> Result<(), RequestError> {
+        if ctx.strict() {
+            for (row, c) in self.iter().enumerate() {
+                if !matches!(c, C::Str(_) | C::Null | C::Missing) {
+                    return Err(ctx.refuse(row, c, "is not a string"));
+                }
             }
         }
+        Ok(())
     }
 
     /// The column cast to `target` (`cast_df_types_according_to_schema`).
-    pub fn finish(
-        self,
-        ctx: &Ctx<'_>,
-        target: Target<'_>,
-    ) -> Result<(Field, ArrayRef), RequestError> {
+    pub fn finish(self, ctx: &Ctx<'_>, target: Target<'_>) -> Finished {
         match target {
             Target::None => Ok(self.natural(ctx.label)),
             Target::Scalar(t) => self.cast_scalar(ctx, t),
@@ -211,17 +201,16 @@ impl ColumnBuilder {
         }
     }
 
-    fn cast_scalar(self, ctx: &Ctx<'_>, t: DataType) -> Result<(Field, ArrayRef), RequestError> {
+    fn cast_scalar(self, ctx: &Ctx<'_>, t: DataType) -> Finished {
         let label = ctx.label;
         match t {
-            DataType::Boolean => self.cast_bool(ctx, "bool"),
+            DataType::Boolean => self.cast_bool(ctx),
             DataType::Integer => self.cast_int(
                 ctx,
                 IntKind {
                     bits: 32,
                     signed: true,
                 },
-                "long",
             ),
             DataType::Long => self.cast_int(
                 ctx,
@@ -229,18 +218,11 @@ impl ColumnBuilder {
                     bits: 64,
                     signed: true,
                 },
-                "long",
             ),
             DataType::Float => self.cast_float(ctx, FloatKind::F32),
             DataType::Double => self.cast_float(ctx, FloatKind::F64),
             DataType::String => {
-                if ctx.strict() {
-                    for (row, c) in self.iter().enumerate() {
-                        if !matches!(c, C::Str(_) | C::Null | C::Missing) {
-                            return Err(ctx.refuse(row, c, "is not a string"));
-                        }
-                    }
-                }
+                self.refuse_non_strings(ctx)?;
                 match self.jtype() {
                     JType::Str => Ok(self.natural(label)),
                     jt => {
@@ -254,8 +236,7 @@ impl ColumnBuilder {
         }
     }
 
-    fn cast_bool(self, ctx: &Ctx<'_>, type_text: &str) -> Result<(Field, ArrayRef), RequestError> {
-        let _ = type_text;
+    fn cast_bool(self, ctx: &Ctx<'_>) -> Finished {
         let jt = self.jtype();
         let mut out = Vec::with_capacity(self.len());
         for (row, c) in self.iter().enumerate() {
@@ -278,17 +259,10 @@ impl ColumnBuilder {
                 (_, C::Nested(v)) => v.is_truthy(),
             });
         }
-        let a: ArrayRef = Arc::new(BooleanArray::from(out));
-        Ok((field(ctx.label, &a, &[]), a))
+        Ok(plain_column(ctx.label, Arc::new(BooleanArray::from(out))))
     }
 
-    fn cast_int(
-        self,
-        ctx: &Ctx<'_>,
-        k: IntKind,
-        dtype_name: &str,
-    ) -> Result<(Field, ArrayRef), RequestError> {
-        let _ = dtype_name;
+    fn cast_int(self, ctx: &Ctx<'_>, k: IntKind) -> Finished {
         let type_text = k.name();
         let refuse_name = match (k.bits, k.signed) {
             (64, true) => "long".to_string(),
@@ -298,8 +272,7 @@ impl ColumnBuilder {
         // Fast path: a column of i64 values cast to int64.
         if k.bits == 64 && k.signed {
             if let Data::Ints(v) = self.data {
-                let a: ArrayRef = Arc::new(Int64Array::from(v));
-                return Ok((field(ctx.label, &a, &[]), a));
+                return Ok(plain_column(ctx.label, Arc::new(Int64Array::from(v))));
             }
         }
         let jt = self.jtype();
@@ -411,16 +384,14 @@ impl ColumnBuilder {
             };
             out.push(v);
         }
-        let a = k.array(out);
-        Ok((field(ctx.label, &a, &[]), a))
+        Ok(plain_column(ctx.label, k.array(out)))
     }
 
-    fn cast_float(self, ctx: &Ctx<'_>, k: FloatKind) -> Result<(Field, ArrayRef), RequestError> {
+    fn cast_float(self, ctx: &Ctx<'_>, k: FloatKind) -> Finished {
         let type_text = k.name();
         if k == FloatKind::F64 {
             if let Data::Floats(v) = self.data {
-                let a: ArrayRef = Arc::new(Float64Array::from(v));
-                return Ok((field(ctx.label, &a, &[]), a));
+                return Ok(plain_column(ctx.label, Arc::new(Float64Array::from(v))));
             }
         }
         let jt = self.jtype();
@@ -479,16 +450,10 @@ impl ColumnBuilder {
             };
             out.push(v);
         }
-        let a = k.array(out);
-        Ok((field(ctx.label, &a, &[]), a))
+        Ok(plain_column(ctx.label, k.array(out)))
     }
 
-    fn cast_binary(
-        self,
-        ctx: &Ctx<'_>,
-        type_text: &str,
-        base64: bool,
-    ) -> Result<(Field, ArrayRef), RequestError> {
+    fn cast_binary(self, ctx: &Ctx<'_>, type_text: &str, base64: bool) -> Finished {
         let mut out: Vec<Vec<u8>> = Vec::with_capacity(self.len());
         for (row, c) in self.iter().enumerate() {
             let C::Str(s) = c else {
@@ -514,16 +479,13 @@ impl ColumnBuilder {
             }
             out.push(decoded);
         }
-        let a: ArrayRef = Arc::new(BinaryArray::from_iter_values(out.iter()));
-        Ok((field(ctx.label, &a, &[]), a))
+        Ok(plain_column(
+            ctx.label,
+            Arc::new(BinaryArray::from_iter_values(out.iter())),
+        ))
     }
 
-    fn cast_datetime(
-        self,
-        ctx: &Ctx<'_>,
-        unit: TimeUnit,
-        type_text: &str,
-    ) -> Result<(Field, ArrayRef), RequestError> {
+    fn cast_datetime(self, ctx: &Ctx<'_>, unit: TimeUnit, type_text: &str) -> Finished {
         let jt = self.jtype();
         if jt == JType::Bool {
             return Err(ctx.failed(
@@ -601,16 +563,13 @@ impl ColumnBuilder {
             TimeUnit::Nano | TimeUnit::Micro | TimeUnit::Milli => unit,
             _ => TimeUnit::Second,
         };
-        let a = signet::numpy::timestamp_array(unit, tzname.as_deref(), values);
-        Ok((field(ctx.label, &a, &[]), a))
+        Ok(plain_column(
+            ctx.label,
+            signet::numpy::timestamp_array(unit, tzname.as_deref(), values),
+        ))
     }
 
-    fn cast_composite(
-        self,
-        ctx: &Ctx<'_>,
-        ty: &ColType,
-        required: bool,
-    ) -> Result<(Field, ArrayRef), RequestError> {
+    fn cast_composite(self, ctx: &Ctx<'_>, ty: &ColType, required: bool) -> Finished {
         let type_text = coltype_repr(ty);
         let mut out = Vec::with_capacity(self.len());
         for c in self.iter() {
@@ -621,7 +580,7 @@ impl ColumnBuilder {
         Ok(object_field(ctx.label, &out))
     }
 
-    fn cast_tensor(self, ctx: &Ctx<'_>, d: NumpyDtype) -> Result<(Field, ArrayRef), RequestError> {
+    fn cast_tensor(self, ctx: &Ctx<'_>, d: NumpyDtype) -> Finished {
         let type_text = match d {
             NumpyDtype::Str => "<U0".to_string(),
             NumpyDtype::Bytes => "|S0".to_string(),
@@ -643,10 +602,10 @@ impl ColumnBuilder {
             return Ok(self.natural(ctx.label));
         }
         if let Some(k) = IntKind::of(d) {
-            return self.cast_int(ctx, k, &type_text);
+            return self.cast_int(ctx, k);
         }
         match d {
-            NumpyDtype::Bool => self.cast_bool(ctx, &type_text),
+            NumpyDtype::Bool => self.cast_bool(ctx),
             NumpyDtype::Float16 => self.cast_float(ctx, FloatKind::F16),
             NumpyDtype::Float32 => self.cast_float(ctx, FloatKind::F32),
             NumpyDtype::Float64 => self.cast_float(ctx, FloatKind::F64),
@@ -657,13 +616,7 @@ impl ColumnBuilder {
             }
             NumpyDtype::Str => {
                 let jt = self.jtype();
-                if ctx.strict() {
-                    for (row, c) in self.iter().enumerate() {
-                        if !matches!(c, C::Str(_) | C::Null | C::Missing) {
-                            return Err(ctx.refuse(row, c, "is not a string"));
-                        }
-                    }
-                }
+                self.refuse_non_strings(ctx)?;
                 let values: Vec<Option<String>> = self
                     .iter()
                     .map(|c| match typed_value(jt, c) {
@@ -671,8 +624,7 @@ impl ColumnBuilder {
                         v => Some(signet::repr::py_str_of(&v)),
                     })
                     .collect();
-                let a: ArrayRef = Arc::new(StringArray::from(values));
-                Ok((field(ctx.label, &a, &[]), a))
+                Ok(plain_column(ctx.label, Arc::new(StringArray::from(values))))
             }
             NumpyDtype::Datetime64(u) => self.cast_datetime(ctx, u, &type_text),
             _ => Err(ctx.failed(
@@ -772,30 +724,28 @@ mod tests {
 
     #[test]
     fn int_kinds() {
-        let k = IntKind {
+        let int32 = IntKind {
             bits: 32,
             signed: true,
         };
-        assert_eq!(k.wrap(3_000_000_000), -1_294_967_296);
-        assert_eq!(
-            k.check_py_int(3_000_000_000).unwrap_err().1,
-            "Python integer 3000000000 out of bounds for int32"
-        );
-        let k = IntKind {
-            bits: 64,
-            signed: true,
-        };
-        assert_eq!(
-            k.check_py_int(1 << 63).unwrap_err().1,
-            "Python int too large to convert to C long"
-        );
-        let k = IntKind {
-            bits: 8,
-            signed: false,
-        };
-        assert_eq!(
-            k.check_py_int(256).unwrap_err().1,
-            "Python integer 256 out of bounds for uint8"
-        );
+        assert_eq!(int32.wrap(3_000_000_000), -1_294_967_296);
+        for (bits, signed, value, message) in [
+            (
+                32,
+                true,
+                3_000_000_000,
+                "Python integer 3000000000 out of bounds for int32",
+            ),
+            (
+                64,
+                true,
+                1 << 63,
+                "Python int too large to convert to C long",
+            ),
+            (8, false, 256, "Python integer 256 out of bounds for uint8"),
+        ] {
+            let k = IntKind { bits, signed };
+            assert_eq!(k.check_py_int(value).unwrap_err().1, message, "{value}");
+        }
     }
 }

@@ -223,23 +223,37 @@ mod tests {
         ColType::Array(Box::new(ColType::Scalar(t)))
     }
 
+    /// `enforce(loads(json), ty, required=true)` with MLflow's compatibility.
+    fn run(json: &str, ty: &ColType) -> Result<Value, String> {
+        enforce(loads(json).unwrap(), ty, true, Compat::Mlflow)
+    }
+
     #[test]
     fn arrays() {
-        let m = Compat::Mlflow;
-        assert_eq!(
-            enforce(loads("[1.5]").unwrap(), &arr(DataType::Long), true, m).unwrap_err(),
-            "Incompatible input types for column . Can not safely convert float64 to int64."
-        );
-        assert_eq!(
-            enforce(
-                loads("[\"a\", null]").unwrap(),
-                &arr(DataType::String),
-                true,
-                m
-            )
-            .unwrap(),
-            loads("[\"a\", \"n\"]").unwrap()
-        );
+        for (json, t, expected) in [
+            ("[\"a\", null]", DataType::String, "[\"a\", \"n\"]"),
+            ("[0, 1]", DataType::Double, "[0.0, 1.0]"),
+        ] {
+            assert_eq!(
+                run(json, &arr(t)).unwrap(),
+                loads(expected).unwrap(),
+                "{json}"
+            );
+        }
+        for (json, t, message) in [
+            (
+                "[1.5]",
+                DataType::Long,
+                "Incompatible input types for column . Can not safely convert float64 to int64.",
+            ),
+            (
+                "1",
+                DataType::Long,
+                "Expected data to be list or numpy array, got int",
+            ),
+        ] {
+            assert_eq!(run(json, &arr(t)).unwrap_err(), message, "{json}");
+        }
         assert!(enforce(
             loads("[\"a\", null]").unwrap(),
             &arr(DataType::String),
@@ -247,54 +261,41 @@ mod tests {
             Compat::Strict
         )
         .is_err());
-        assert_eq!(
-            enforce(loads("1").unwrap(), &arr(DataType::Long), true, m).unwrap_err(),
-            "Expected data to be list or numpy array, got int"
-        );
-        assert_eq!(
-            enforce(loads("[0, 1]").unwrap(), &arr(DataType::Double), true, m).unwrap(),
-            loads("[0.0, 1.0]").unwrap()
-        );
-        assert!(enforce(Value::None, &arr(DataType::Long), false, m).unwrap() == Value::None);
+        let none = enforce(Value::None, &arr(DataType::Long), false, Compat::Mlflow);
+        assert!(none.unwrap() == Value::None);
     }
 
     #[test]
     fn objects_and_maps() {
-        let m = Compat::Mlflow;
         let o = ObjectType::new(vec![
             Property::new("x", DataType::Long, true),
             Property::new("y", DataType::String, false),
         ])
         .unwrap();
-        let ty = ColType::Object(o);
-        assert_eq!(
-            enforce(loads("{\"x\": \"s\"}").unwrap(), &ty, true, m).unwrap_err(),
-            "Failed to enforce schema for key `x`. Expected type long, received type str"
-        );
-        assert_eq!(
-            enforce(loads("{\"y\": \"s\"}").unwrap(), &ty, true, m).unwrap_err(),
-            "Missing required properties: {'x'}"
-        );
-        assert_eq!(
-            enforce(loads("{\"x\": 1, \"z\": 2}").unwrap(), &ty, true, m).unwrap_err(),
-            "Invalid properties not defined in the schema found: {'z'}"
-        );
-        assert_eq!(
-            enforce(loads("\"s\"").unwrap(), &ty, true, m).unwrap_err(),
-            "Failed to enforce schema of 's' with type '{x: long (required), y: string (optional)}'. Expected data to be dictionary, got str"
-        );
+        let object = ColType::Object(o);
         let map = ColType::Map(Box::new(ColType::Scalar(DataType::Double)));
-        assert_eq!(
-            enforce(loads("{\"a\": 2}").unwrap(), &map, true, m).unwrap_err(),
-            "Failed to enforce schema of data `2` with dtype `double`"
-        );
-        assert_eq!(
-            enforce(loads("{\"a\": null}").unwrap(), &map, true, m).unwrap_err(),
-            "Expected data to be scalar, got NoneType"
-        );
-        assert_eq!(
-            enforce(loads("1.5").unwrap(), &map, true, m).unwrap_err(),
-            "Expected data to be a dict, got float"
-        );
+        for (json, ty, message) in [
+            (
+                "{\"x\": \"s\"}",
+                &object,
+                "Failed to enforce schema for key `x`. Expected type long, received type str",
+            ),
+            ("{\"y\": \"s\"}", &object, "Missing required properties: {'x'}"),
+            (
+                "{\"x\": 1, \"z\": 2}",
+                &object,
+                "Invalid properties not defined in the schema found: {'z'}",
+            ),
+            (
+                "\"s\"",
+                &object,
+                "Failed to enforce schema of 's' with type '{x: long (required), y: string (optional)}'. Expected data to be dictionary, got str",
+            ),
+            ("{\"a\": 2}", &map, "Failed to enforce schema of data `2` with dtype `double`"),
+            ("{\"a\": null}", &map, "Expected data to be scalar, got NoneType"),
+            ("1.5", &map, "Expected data to be a dict, got float"),
+        ] {
+            assert_eq!(run(json, ty).unwrap_err(), message, "{json}");
+        }
     }
 }

@@ -101,6 +101,26 @@ fn unsafe_msg(d: UserDtype, from: &str, col: usize) -> String {
     )
 }
 
+/// Every token through `parse` (`None` if one does not parse); a missing token stays `None`.
+fn parse_all<T>(
+    tokens: &[Option<&str>],
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<Vec<Option<T>>> {
+    tokens
+        .iter()
+        .map(|t| t.map_or(Some(None), |s| parse(s).map(Some)))
+        .collect()
+}
+
+/// The values of a column that must have no missing one: else the C parser's
+/// `<kind> column has NA values in column <col>`.
+fn without_na<T>(values: Vec<Option<T>>, kind: &str, col: usize) -> Result<Vec<T>, String> {
+    values
+        .into_iter()
+        .collect::<Option<Vec<T>>>()
+        .ok_or_else(|| format!("{kind} column has NA values in column {col}"))
+}
+
 /// Converts one column's tokens with a user dtype, as the C parser does.
 fn with_dtype(
     label: &str,
@@ -132,19 +152,9 @@ fn with_dtype(
             Ok(object_column(label, &values))
         }
         UserDtype::Int64 | UserDtype::Int32 => {
-            let ints: Option<Vec<Option<i128>>> = tokens
-                .iter()
-                .map(|t| match t {
-                    None => Some(None),
-                    Some(s) => parse_int(s).map(Some),
-                })
-                .collect();
-            let values: Vec<i128> = match ints {
+            let values: Vec<i128> = match parse_all(tokens, parse_int) {
                 Some(v) if v.iter().flatten().all(|i| i64::try_from(*i).is_ok()) => {
-                    if v.iter().any(Option::is_none) {
-                        return Err(fail(format!("Integer column has NA values in column {col}")));
-                    }
-                    v.into_iter().map(|i| i.unwrap_or(0)).collect()
+                    without_na(v, "Integer", col).map_err(fail)?
                 }
                 _ => match classify(tokens) {
                     Natural::Float(f) => {
@@ -177,22 +187,17 @@ fn with_dtype(
                     }
                 },
             };
-            if d == UserDtype::Int32 {
+            let a: ArrayRef = if d == UserDtype::Int32 {
                 if strict {
                     if let Some(p) = values.iter().position(|v| i32::try_from(*v).is_err()) {
                         return Err(refuse(p, tokens[p].unwrap_or(""), "is out of range for integer"));
                     }
                 }
-                let a: ArrayRef = Arc::new(Int32Array::from(
-                    values.into_iter().map(|v| v as i64 as i32).collect::<Vec<_>>(),
-                ));
-                Ok(field(a))
+                Arc::new(Int32Array::from_iter_values(values.into_iter().map(|v| v as i64 as i32)))
             } else {
-                let a: ArrayRef = Arc::new(Int64Array::from(
-                    values.into_iter().map(|v| v as i64).collect::<Vec<_>>(),
-                ));
-                Ok(field(a))
-            }
+                Arc::new(Int64Array::from_iter_values(values.into_iter().map(|v| v as i64)))
+            };
+            Ok(field(a))
         }
         UserDtype::Float64 | UserDtype::Float32 => {
             let values: Vec<f64> = match classify(tokens) {
@@ -208,18 +213,11 @@ fn with_dtype(
                 }
                 Natural::UInt(v) => v.into_iter().map(|i| i as f64).collect(),
                 Natural::Float(v) => v,
-                Natural::Bool(b) => {
-                    if strict {
-                        return Err(refuse(0, tokens[0].unwrap_or(""), "is not a number; refusing to read a boolean as a float"));
-                    }
-                    b.into_iter().map(|x| x as u8 as f64).collect()
+                Natural::Bool(_) | Natural::BoolNa(_) if strict => {
+                    return Err(refuse(0, tokens[0].unwrap_or(""), "is not a number; refusing to read a boolean as a float"));
                 }
-                Natural::BoolNa(b) => {
-                    if strict {
-                        return Err(refuse(0, tokens[0].unwrap_or(""), "is not a number; refusing to read a boolean as a float"));
-                    }
-                    b.into_iter().map(|x| x.map_or(f64::NAN, |v| v as u8 as f64)).collect()
-                }
+                Natural::Bool(b) => b.into_iter().map(|x| x as u8 as f64).collect(),
+                Natural::BoolNa(b) => b.into_iter().map(|x| x.map_or(f64::NAN, |v| v as u8 as f64)).collect(),
                 Natural::Str | Natural::RawStr | Natural::BigInt(_) => {
                     for t in tokens.iter().flatten() {
                         pyconv::py_float_from_str(t).map_err(|e| fail(e.1))?;
@@ -235,20 +233,8 @@ fn with_dtype(
             Ok(field(a))
         }
         UserDtype::Bool => {
-            let bools: Option<Vec<Option<bool>>> = tokens
-                .iter()
-                .map(|t| match t {
-                    None => Some(None),
-                    Some(s) => parse_bool(s).map(Some),
-                })
-                .collect();
-            let values: Vec<bool> = match bools {
-                Some(b) => {
-                    if b.iter().any(Option::is_none) {
-                        return Err(fail(format!("Bool column has NA values in column {col}")));
-                    }
-                    b.into_iter().map(|x| x.unwrap_or(false)).collect()
-                }
+            let values: Vec<bool> = match parse_all(tokens, parse_bool) {
+                Some(b) => without_na(b, "Bool", col).map_err(fail)?,
                 None => match classify(tokens) {
                     Natural::Int(v) if v.iter().all(|i| *i == 0 || *i == 1) => v.into_iter().map(|i| i == 1).collect(),
                     Natural::Float(v) if v.iter().all(|f| *f == 0.0 || *f == 1.0) => v.into_iter().map(|f| f == 1.0).collect(),

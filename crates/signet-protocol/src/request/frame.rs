@@ -132,16 +132,21 @@ fn empty_with(labels: &[ColumnName]) -> TableBuilder {
     t
 }
 
+/// MLflow's refusal of a frame body of the wrong kind: `<rule>. Got <what v is>.` (a list or
+/// dictionary by name, anything else by its Python type).
+fn not_a(rule: &str, v: &Value) -> RequestError {
+    let what = match v {
+        Value::List(_) => "list".to_string(),
+        Value::Dict(_) => "dictionary".to_string(),
+        other => format!("type {}", py_class(other)),
+    };
+    RequestError::invalid_input(format!("{rule}. Got {what}."))
+}
+
 /// `dataframe_split` from a parsed value.
 pub(crate) fn split_from_value(v: &Value, schema: Option<&Schema>, compat: Compat) -> Frame {
     let Value::Dict(items) = v else {
-        let what = match v {
-            Value::List(_) => "list".to_string(),
-            other => format!("type {}", py_class(other)),
-        };
-        return Err(RequestError::invalid_input(format!(
-            "Dataframe split format must be a dictionary. Got {what}."
-        )));
+        return Err(not_a("Dataframe split format must be a dictionary", v));
     };
     let keys: Vec<String> = items
         .iter()
@@ -153,16 +158,9 @@ pub(crate) fn split_from_value(v: &Value, schema: Option<&Schema>, compat: Compa
     check_split_keys(&keys)?;
     let columns = split_columns(v.get("columns"))?;
     let index = index_len(v.get("index"))?;
-    let rows = match v.get("data") {
+    let rows: &[Value] = match v.get("data") {
         Some(Value::List(rows)) => rows,
-        Some(Value::None) | None => {
-            let labels = columns.unwrap_or_default();
-            if let Some(n) = index.filter(|n| *n > 0) {
-                return split_table_rows(&[], Some(labels), Some(n), schema, compat);
-            }
-            let t = empty_with(&labels);
-            return finish_table(t, &labels, schema, compat);
-        }
+        Some(Value::None) | None => &[],
         Some(_) => return Err(split_invalid("DataFrame constructor not properly called!")),
     };
     split_table_rows(rows, columns, index, schema, compat)
@@ -198,13 +196,10 @@ fn split_table_rows(
 /// `dataframe_records` from a parsed value.
 pub(crate) fn records_from_value(v: &Value, schema: Option<&Schema>, compat: Compat) -> Frame {
     let Value::List(rows) = v else {
-        let what = match v {
-            Value::Dict(_) => "dictionary".to_string(),
-            other => format!("type {}", py_class(other)),
-        };
-        return Err(RequestError::invalid_input(format!(
-            "Dataframe records format must be a list of records. Got {what}."
-        )));
+        return Err(not_a(
+            "Dataframe records format must be a list of records",
+            v,
+        ));
     };
     let (t, mode) = TableBuilder::from_rows(rows, None).map_err(|m| records_invalid(&m))?;
     let labels = frame_labels(&t, mode, None, None, records_invalid)?;
@@ -525,15 +520,12 @@ pub(crate) fn split_fast(
 ) -> Result<Split, Syntax> {
     sc.ws();
     let start = sc.i;
-    if sc.peek() != Some(b'{') {
-        let v = sc.value()?;
-        return Ok(Split::Frame(split_from_value(&v, schema, compat)));
-    }
-    let slow = |sc: &mut Scanner<'_>| -> Result<Split, Syntax> {
-        sc.i = start;
-        let v = sc.value()?;
-        Ok(Split::Frame(split_from_value(&v, schema, compat)))
+    let slow = |sc: &mut Scanner<'_>| {
+        sc.reread(start, |v| Split::Frame(split_from_value(v, schema, compat)))
     };
+    if sc.peek() != Some(b'{') {
+        return slow(sc);
+    }
     sc.i += 1;
     sc.enter()?;
     let mut keys: Vec<String> = Vec::new();
@@ -647,11 +639,7 @@ pub(crate) fn records_fast(
 ) -> Result<Frame, Syntax> {
     sc.ws();
     let start = sc.i;
-    let slow = |sc: &mut Scanner<'_>| -> Result<Frame, Syntax> {
-        sc.i = start;
-        let v = sc.value()?;
-        Ok(records_from_value(&v, schema, compat))
-    };
+    let slow = |sc: &mut Scanner<'_>| sc.reread(start, |v| records_from_value(v, schema, compat));
     if sc.peek() != Some(b'[') {
         return slow(sc);
     }

@@ -96,15 +96,18 @@ pub const CONTENT_TYPES: [&str; 3] = [
 /// The tail MLflow appends to envelope and content-type errors.
 pub const PROTOCOL_INFO: &str = "IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model's requirements file to specify an older version of MLflow (for example, change the 'mlflow' requirement specifier to 'mlflow==1.30.0'). If you are making a request using the MLflow client (e.g. via `mlflow.pyfunc.spark_udf()`), upgrade your MLflow client to a version >= 2.0 in order to use the new request format. For more information about the updated MLflow Model scoring protocol in MLflow 2.0, see https://mlflow.org/docs/latest/models.html#deploy-mlflow-models.";
 
-/// The four format keys, in the fixed order signet prints MLflow's set in.
-const FORMATS: [&str; 4] = [
+/// The four format keys of a JSON scoring request, in the fixed order signet prints MLflow's
+/// set in.
+pub const FORMATS: [&str; 4] = [
     "dataframe_split",
     "dataframe_records",
     "inputs",
     "instances",
 ];
 
-const LLM_KEYS: [&str; 3] = ["messages", "prompt", "input"];
+/// The keys of the unified LLM form: a body with any of them goes to the model unparsed
+/// (docs/serving.md#unified-llm-form).
+pub const LLM_KEYS: [&str; 3] = ["messages", "prompt", "input"];
 
 fn required_format() -> String {
     let items: Vec<String> = FORMATS.iter().map(|f| py_str(f)).collect();
@@ -170,7 +173,7 @@ pub fn parse_request(
             unified_llm: false,
             frame_labels: None,
         }),
-        "application/json" => parse_json(body, signature, compat),
+        "application/json" => parse_json(body, signature, compat, Readers::Fast),
         "application/vnd.apache.parquet" => Ok(ParsedRequest {
             input: parquet::parse_parquet(body)?,
             params: None,
@@ -295,10 +298,22 @@ fn value_envelope(items: Vec<(Value, Value)>, schema: Option<&Schema>, compat: C
     env
 }
 
+/// The readers a JSON body goes through.
+#[derive(Clone, Copy, PartialEq)]
+enum Readers {
+    /// The byte readers where they apply, falling back to the value tree.
+    Fast,
+    /// Only the reference path, the whole body parsed to a [`Value`] first (for tests that check
+    /// the byte readers against it).
+    #[cfg(test)]
+    Reference,
+}
+
 fn parse_json(
     body: &[u8],
     signature: Option<&ModelSignature>,
     compat: Compat,
+    readers: Readers,
 ) -> Result<ParsedRequest, RequestError> {
     let schema = signature.and_then(|s| s.inputs.as_ref());
     let text = match text::decode_json_body(body) {
@@ -314,7 +329,7 @@ fn parse_json(
             });
         }
     };
-    let fast = {
+    let fast = readers == Readers::Fast && {
         let t = text.trim_start_matches([' ', '\t', '\n', '\r']);
         t.starts_with('{')
     };
@@ -345,20 +360,6 @@ fn parsed_envelope(
             py_class(&other)
         ))),
     }
-}
-
-/// A JSON body parsed only through the reference path (the value tree), for tests that check
-/// the byte readers against it.
-#[cfg(test)]
-fn parse_json_reference(
-    body: &[u8],
-    signature: Option<&ModelSignature>,
-    compat: Compat,
-) -> Result<ParsedRequest, RequestError> {
-    let schema = signature.and_then(|s| s.inputs.as_ref());
-    let text = text::decode_json_body(body).map_err(|_| RequestError::internal())?;
-    let env = parsed_envelope(&text, body, schema, compat)?;
-    finish_json(env, &text, signature, compat)
 }
 
 /// The request from its envelope: the format check, params, and the model input.

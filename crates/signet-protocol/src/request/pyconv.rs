@@ -7,6 +7,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use signet::pynum::{self, IntText};
 use signet::repr::py_str;
+use std::ops::RangeInclusive;
 
 /// A Python exception: class name and message.
 pub(crate) type PyErr = (&'static str, String);
@@ -207,10 +208,21 @@ pub(crate) fn parse_iso(text: &str) -> Result<ParsedDt, usize> {
         }
         (*i > start).then_some((v, *i - start))
     };
-    let neg = b.first() == Some(&b'-');
-    if neg {
-        i += 1;
-    }
+    // Consumes one of the bytes `any` when it is next.
+    let eat = |i: &mut usize, any: &[u8]| -> bool {
+        let hit = *i < b.len() && any.contains(&b[*i]);
+        *i += usize::from(hit);
+        hit
+    };
+    // A field of exactly two digits within `range`; else the field's position.
+    let two_digits = |i: &mut usize, range: RangeInclusive<i64>| -> Result<u32, usize> {
+        let at = *i;
+        match digits(i, 2) {
+            Some((v, 2)) if range.contains(&v) => Ok(v as u32),
+            _ => Err(at),
+        }
+    };
+    let neg = eat(&mut i, b"-");
     let (mut year, ylen) = digits(&mut i, 9).ok_or(i)?;
     if ylen < 4 {
         return Err(i);
@@ -229,52 +241,21 @@ pub(crate) fn parse_iso(text: &str) -> Result<ParsedDt, usize> {
         offset: None,
     };
     let mut fields = 1;
-    if i < b.len() && b[i] == b'-' {
-        i += 1;
-        let at = i;
-        let (m, n) = digits(&mut i, 2).ok_or(i)?;
-        if n != 2 || !(1..=12).contains(&m) {
-            return Err(at);
-        }
-        dt.month = m as u32;
+    if eat(&mut i, b"-") {
+        dt.month = two_digits(&mut i, 1..=12)?;
         fields = 2;
-        if i < b.len() && b[i] == b'-' {
-            i += 1;
-            let at = i;
-            let (d, n) = digits(&mut i, 2).ok_or(i)?;
-            if n != 2 || d < 1 || d as u32 > days_in_month(year, dt.month) {
-                return Err(at);
-            }
-            dt.day = d as u32;
+        if eat(&mut i, b"-") {
+            dt.day = two_digits(&mut i, 1..=i64::from(days_in_month(year, dt.month)))?;
             fields = 3;
         }
     }
-    if i < b.len() && (b[i] == b'T' || b[i] == b' ') && fields == 3 {
-        i += 1;
-        let at = i;
-        let (h, n) = digits(&mut i, 2).ok_or(i)?;
-        if n != 2 || h > 23 {
-            return Err(at);
-        }
-        dt.hour = h as u32;
-        if i < b.len() && b[i] == b':' {
-            i += 1;
-            let at = i;
-            let (m, n) = digits(&mut i, 2).ok_or(i)?;
-            if n != 2 || m > 59 {
-                return Err(at);
-            }
-            dt.minute = m as u32;
-            if i < b.len() && b[i] == b':' {
-                i += 1;
-                let at = i;
-                let (s, n) = digits(&mut i, 2).ok_or(i)?;
-                if n != 2 || s > 59 {
-                    return Err(at);
-                }
-                dt.second = s as u32;
-                if i < b.len() && b[i] == b'.' {
-                    i += 1;
+    if fields == 3 && eat(&mut i, b"T ") {
+        dt.hour = two_digits(&mut i, 0..=23)?;
+        if eat(&mut i, b":") {
+            dt.minute = two_digits(&mut i, 0..=59)?;
+            if eat(&mut i, b":") {
+                dt.second = two_digits(&mut i, 0..=59)?;
+                if eat(&mut i, b".") {
                     let start = i;
                     let mut frac: u64 = 0;
                     while i < b.len() && b[i].is_ascii_digit() {
@@ -294,29 +275,18 @@ pub(crate) fn parse_iso(text: &str) -> Result<ParsedDt, usize> {
                 }
             }
         }
-        if i < b.len() && b[i] == b'Z' {
+        if eat(&mut i, b"Z") {
             dt.offset = Some(0);
-            i += 1;
         } else if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
             let sign = if b[i] == b'-' { -1 } else { 1 };
             i += 1;
-            let at = i;
-            let (hh, n) = digits(&mut i, 2).ok_or(i)?;
-            if n != 2 || hh > 23 {
-                return Err(at);
-            }
-            let mut mm = 0;
-            if i < b.len() && b[i] == b':' {
-                i += 1;
-            }
-            if i < b.len() && b[i].is_ascii_digit() {
-                let at = i;
-                let (m, n) = digits(&mut i, 2).ok_or(i)?;
-                if n != 2 || m > 59 {
-                    return Err(at);
-                }
-                mm = m;
-            }
+            let hh = two_digits(&mut i, 0..=23)?;
+            eat(&mut i, b":");
+            let mm = if i < b.len() && b[i].is_ascii_digit() {
+                two_digits(&mut i, 0..=59)?
+            } else {
+                0
+            };
             dt.offset = Some(sign * (hh as i32 * 3600 + mm as i32 * 60));
         }
     }
@@ -482,37 +452,69 @@ mod tests {
 
     #[test]
     fn base64_like_cpython() {
-        assert_eq!(b64_decodebytes("YWJj").unwrap(), b"abc");
-        assert_eq!(b64_decodebytes("aGVsbG8=").unwrap(), b"hello");
-        assert_eq!(
-            b64_decodebytes("aGVsbG8").unwrap_err().1,
-            "Incorrect padding"
-        );
-        assert_eq!(
-            b64_decodebytes("not base64!").unwrap_err().1,
-            "Invalid base64-encoded string: number of data characters (9) cannot be 1 more than a multiple of 4"
-        );
-        assert_eq!(b64_decodebytes("MTUwMA==").unwrap(), b"1500");
+        for (text, bytes) in [
+            ("YWJj", &b"abc"[..]),
+            ("aGVsbG8=", b"hello"),
+            ("MTUwMA==", b"1500"),
+        ] {
+            assert_eq!(b64_decodebytes(text).unwrap(), bytes, "{text}");
+        }
+        for (text, message) in [
+            ("aGVsbG8", "Incorrect padding"),
+            ("not base64!", "Invalid base64-encoded string: number of data characters (9) cannot be 1 more than a multiple of 4"),
+        ] {
+            assert_eq!(b64_decodebytes(text).unwrap_err().1, message, "{text}");
+        }
+    }
+
+    #[test]
+    fn iso_texts_and_where_they_stop_fitting() {
+        for (text, offset) in [
+            ("2021-06-30 12", None),
+            ("2021-06-30T12:34:56+0230", Some(9000)),
+            ("2021-06-30T12:34:56-02:00", Some(-7200)),
+        ] {
+            assert_eq!(parse_iso(text).map(|dt| dt.offset), Ok(offset), "{text}");
+        }
+        for (text, at) in [
+            ("20", 2),
+            ("2021-6", 5),
+            ("2021-13-01", 5),
+            ("2021-06-31", 8),
+            ("2021-06-30X", 10),
+            ("2021-06-30T1", 11),
+            ("2021-06-30T24", 11),
+            ("2021-06-30T12:60", 14),
+            ("2021-06-30T12:34:56.", 20),
+            ("2021-06-30T12:34:56+2", 20),
+        ] {
+            assert_eq!(parse_iso(text).map(|dt| dt.offset), Err(at), "{text}");
+        }
     }
 
     #[test]
     fn datetimes() {
-        let (ns, off) = pandas_datetime("2021-06-30T12:34:56.123456789").unwrap();
-        assert_eq!(off, None);
+        let (ns, _) = pandas_datetime("2021-06-30T12:34:56.123456789").unwrap();
         assert_eq!(ns, Some(1_625_056_496_123_456_789));
-        assert_eq!(pandas_datetime("2021-06-30T12:34:56Z").unwrap().1, Some(0));
-        assert_eq!(
-            pandas_datetime("2021-06-30T12:34:56+02:00").unwrap().1,
-            Some(7200)
-        );
-        assert_eq!(
-            pandas_datetime("1500").unwrap_err().1,
-            "Out of bounds nanosecond timestamp: 1500-01-01 00:00:00"
-        );
-        assert_eq!(
-            pandas_datetime("abc").unwrap_err().1,
-            "Unknown datetime string format, unable to parse: abc"
-        );
+        for (text, offset) in [
+            ("2021-06-30T12:34:56.123456789", None),
+            ("2021-06-30T12:34:56Z", Some(0)),
+            ("2021-06-30T12:34:56+02:00", Some(7200)),
+        ] {
+            assert_eq!(pandas_datetime(text).unwrap().1, offset, "{text}");
+        }
+        for (text, message) in [
+            (
+                "1500",
+                "Out of bounds nanosecond timestamp: 1500-01-01 00:00:00",
+            ),
+            (
+                "abc",
+                "Unknown datetime string format, unable to parse: abc",
+            ),
+        ] {
+            assert_eq!(pandas_datetime(text).unwrap_err().1, message, "{text}");
+        }
         assert_eq!(pandas_datetime("").unwrap(), (None, None));
         // numpy wraps year 1500 into 2084.
         let ns = numpy_datetime_ns("1500").unwrap().unwrap();

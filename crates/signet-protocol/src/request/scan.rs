@@ -110,48 +110,58 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Goes back to `start` and reads the value there whole (the value-based reader, where a
+    /// fast reader gives up): `read` makes the result of it.
+    pub fn reread<T>(&mut self, start: usize, read: impl FnOnce(&Value) -> T) -> Result<T, Syntax> {
+        self.i = start;
+        let v = self.value()?;
+        Ok(read(&v))
+    }
+
+    /// Reads the items of a container whose opening bracket was just consumed, up to `close`:
+    /// `item` reads each one; returns after `close`.
+    fn items<E: From<Syntax>>(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.ws();
+        if self.peek() == Some(close) {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            item(self)?;
+            if !self.sep(close)? {
+                return Ok(());
+            }
+        }
+    }
+
     /// Reads the members of an object whose `{` was just consumed: `member` gets each key with
     /// the cursor after its `:` and reads the value; returns after the closing `}`.
     pub fn members<E: From<Syntax>>(
         &mut self,
         mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), E>,
     ) -> Result<(), E> {
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
-            return Ok(());
-        }
-        loop {
-            self.ws();
-            if self.peek() != Some(b'"') {
+        self.items(b'}', |sc| {
+            sc.ws();
+            if sc.peek() != Some(b'"') {
                 return Err(Syntax.into());
             }
-            let key = self.string()?;
-            self.eat(b':')?;
-            member(self, key)?;
-            if !self.sep(b'}')? {
-                return Ok(());
-            }
-        }
+            let key = sc.string()?;
+            sc.eat(b':')?;
+            member(sc, key)
+        })
     }
 
     /// Reads the elements of a list whose `[` was just consumed: `element` reads each one;
     /// returns after the closing `]`.
     pub fn elements(
         &mut self,
-        mut element: impl FnMut(&mut Self) -> Result<(), Syntax>,
+        element: impl FnMut(&mut Self) -> Result<(), Syntax>,
     ) -> Result<(), Syntax> {
-        self.ws();
-        if self.peek() == Some(b']') {
-            self.i += 1;
-            return Ok(());
-        }
-        loop {
-            element(self)?;
-            if !self.sep(b']')? {
-                return Ok(());
-            }
-        }
+        self.items(b']', element)
     }
 
     pub fn enter(&mut self) -> Result<(), Syntax> {

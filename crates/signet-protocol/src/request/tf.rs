@@ -184,28 +184,29 @@ fn cast_schema_type(
             )));
         }
     }
+    // A named value converted by its key's spec (an error names the column): key text, value.
+    let convert_named = |k: &Value, v: Value| -> Result<(String, Value), RequestError> {
+        let key = key_text(k);
+        let spec = lookup(&types, &key);
+        let converted = convert(v, spec, compat).map_err(|e| name_column(e, &key))?;
+        Ok((key, converted))
+    };
     match data {
         Value::Dict(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (k, v) in items {
-                let key = key_text(&k);
-                let spec = lookup(&types, &key);
-                let converted = convert(v, spec, compat).map_err(|e| name_column(e, &key))?;
-                out.push((key, converted));
-            }
+            let out = items
+                .into_iter()
+                .map(|(k, v)| convert_named(&k, v))
+                .collect::<Result<_, _>>()?;
             Ok(Cast::Dict(out))
         }
         Value::List(items) if items.iter().all(|x| matches!(x, Value::Dict(_))) => {
             let mut rows = Vec::with_capacity(items.len());
             for row in items {
                 let Value::Dict(cells) = row else { continue };
-                let mut out = Vec::with_capacity(cells.len());
-                for (k, v) in cells {
-                    let key = key_text(&k);
-                    let spec = lookup(&types, &key);
-                    let converted = convert(v, spec, compat).map_err(|e| name_column(e, &key))?;
-                    out.push((k, converted));
-                }
+                let out = cells
+                    .into_iter()
+                    .map(|(k, v)| convert_named(&k, v).map(|(_, converted)| (k, converted)))
+                    .collect::<Result<_, _>>()?;
                 rows.push(Value::Dict(out));
             }
             Ok(Cast::Records(rows))

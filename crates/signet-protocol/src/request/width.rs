@@ -144,59 +144,58 @@ fn csv_header_width(s: &[u8], max: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn split(n: usize) -> String {
-        let cols: Vec<String> = (0..n).map(|i| format!("\"c{i}\"")).collect();
-        let row: Vec<String> = (0..n).map(|i| i.to_string()).collect();
-        format!(
-            "{{\"dataframe_split\": {{\"columns\": [{}], \"data\": [[{}]]}}}}",
-            cols.join(","),
-            row.join(",")
-        )
-    }
+    use signet_testkit::workloads::wide_split;
 
     #[test]
     fn counts_split_columns_rows_and_record_keys() {
-        assert_eq!(json_width(split(10).as_bytes(), 10), None);
-        assert_eq!(json_width(split(11).as_bytes(), 10), Some(11));
-        // A wide row without a `columns` list is caught by the row itself.
-        let rows = format!("{{\"instances\": [[{}]]}}", ["1"; 11].join(","));
-        assert_eq!(json_width(rows.as_bytes(), 10), Some(11));
         let keys: Vec<String> = (0..11).map(|i| format!("\"k{i}\": 1")).collect();
-        let records = format!("{{\"dataframe_records\": [{{{}}}]}}", keys.join(", "));
-        assert_eq!(json_width(records.as_bytes(), 10), Some(11));
+        for (body, width) in [
+            (wide_split(&[], 10), None),
+            (wide_split(&[], 11), Some(11)),
+            // A wide row without a `columns` list is caught by the row itself.
+            (
+                format!("{{\"instances\": [[{}]]}}", ["1"; 11].join(",")).into_bytes(),
+                Some(11),
+            ),
+            (
+                format!("{{\"dataframe_records\": [{{{}}}]}}", keys.join(", ")).into_bytes(),
+                Some(11),
+            ),
+        ] {
+            let text = String::from_utf8_lossy(&body);
+            assert_eq!(json_width(&body, 10), width, "{text}");
+        }
     }
 
     #[test]
     fn long_lists_of_rows_or_scalars_are_not_columns() {
-        let rows = format!("{{\"instances\": [{}]}}", vec!["[1, 2]"; 50].join(","));
-        assert_eq!(json_width(rows.as_bytes(), 10), None);
-        let scalars = format!("{{\"inputs\": [{}]}}", vec!["1"; 50].join(","));
-        assert_eq!(json_width(scalars.as_bytes(), 10), None);
-        // Commas and brackets inside strings are text.
-        let text = format!("{{\"inputs\": [[\"{}\"]]}}", vec!["a,[b]"; 50].join(""));
-        assert_eq!(json_width(text.as_bytes(), 10), None);
+        for body in [
+            format!("{{\"instances\": [{}]}}", vec!["[1, 2]"; 50].join(",")),
+            format!("{{\"inputs\": [{}]}}", vec!["1"; 50].join(",")),
+            // Commas and brackets inside strings are text.
+            format!("{{\"inputs\": [[\"{}\"]]}}", vec!["a,[b]"; 50].join("")),
+        ] {
+            assert_eq!(json_width(body.as_bytes(), 10), None, "{body}");
+        }
     }
 
     #[test]
     fn csv_counts_the_header_only() {
-        let header = ["a"; 11].join(",");
-        assert_eq!(
-            csv_header_width(format!("{header}\n1").as_bytes(), 10),
-            Some(11)
-        );
-        let quoted = format!("\"{}\",b\n", vec!["x"; 20].join(","));
-        assert_eq!(csv_header_width(quoted.as_bytes(), 10), None);
-        let body = format!("a,b\n{}\n", vec!["1"; 30].join(","));
-        assert_eq!(csv_header_width(body.as_bytes(), 10), None);
+        for (body, width) in [
+            (format!("{}\n1", ["a"; 11].join(",")), Some(11)),
+            (format!("\"{}\",b\n", vec!["x"; 20].join(",")), None),
+            (format!("a,b\n{}\n", vec!["1"; 30].join(",")), None),
+        ] {
+            assert_eq!(csv_header_width(body.as_bytes(), 10), width, "{body}");
+        }
     }
 
     #[test]
     fn short_bodies_are_not_scanned_and_the_error_is_a_400() {
-        let body = split(11);
-        assert!(check_width(Some("application/json"), body.as_bytes(), 10_000).is_ok());
-        let e = check_width(Some("application/json; charset=utf-8"), body.as_bytes(), 10)
-            .expect_err("too wide");
+        let body = wide_split(&[], 11);
+        assert!(check_width(Some("application/json"), &body, 10_000).is_ok());
+        let e =
+            check_width(Some("application/json; charset=utf-8"), &body, 10).expect_err("too wide");
         assert_eq!(e.status, 400);
         assert_eq!(e.error_code, Some("BAD_REQUEST"));
         assert!(e.message.contains("--max-columns"), "{}", e.message);

@@ -86,14 +86,40 @@ impl Components {
     }
 }
 
+/// A content map: each media type with its schema.
+pub(super) fn content<const N: usize>(media: [(&str, Value); N]) -> Value {
+    Value::dict(media.map(|(media_type, schema)| (media_type, obj([("schema", schema)]))))
+}
+
 /// An `application/json` content map with this schema.
 pub(super) fn json_content(schema: Value) -> Value {
-    obj([("application/json", obj([("schema", schema)]))])
+    content([("application/json", schema)])
 }
 
 /// A `text/plain` content map with this schema.
 pub(super) fn text_content(schema: Value) -> Value {
-    obj([("text/plain", obj([("schema", schema)]))])
+    content([("text/plain", schema)])
+}
+
+/// A path item with one operation: `method`, tagged `tag`, with its `operationId` and
+/// `summary`, then the `rest` of its fields in order (description, parameters, requestBody,
+/// responses).
+pub(super) fn operation<'a>(
+    method: &str,
+    tag: &str,
+    id: &str,
+    summary: &str,
+    rest: impl IntoIterator<Item = (&'a str, Value)>,
+) -> Value {
+    let mut op = obj([
+        ("tags", strs([tag])),
+        ("operationId", s(id)),
+        ("summary", s(summary)),
+    ]);
+    for (key, value) in rest {
+        set(&mut op, key, value);
+    }
+    obj([(method, op)])
 }
 
 /// A response object.
@@ -104,6 +130,11 @@ pub(super) fn response(description: &str, content: Value) -> Value {
 /// `{"type": "string"}`.
 pub(super) fn string() -> Value {
     obj([("type", s("string"))])
+}
+
+/// A string that is always `value`.
+pub(super) fn string_const(value: &str) -> Value {
+    obj([("type", s("string")), ("const", s(value))])
 }
 
 /// An object schema with these `properties`, of which `required` are required (the key is left

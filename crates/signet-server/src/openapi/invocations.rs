@@ -2,8 +2,8 @@
 //! form, CSV and Parquet), its responses (`Predictions`, errors) and its path item.
 
 use super::builders::{
-    any_of, array_of, described, json_content, obj, pascal, reference, response, s, set, strs,
-    text_content, Components,
+    any_of, array_of, content, described, json_content, obj, operation, pascal, reference,
+    response, s, set, string, string_const, strs, text_content, Components,
 };
 use super::formats::input_formats;
 use super::types::{cell, tensor};
@@ -11,17 +11,7 @@ use crate::error::TIMEOUT_BODY;
 use signet::repr::schema_repr;
 use signet::types::{Schema, SchemaKind};
 use signet::Value;
-
-/// The four JSON request formats, in the order the document lists them.
-const FORMAT_KEYS: [&str; 4] = [
-    "dataframe_split",
-    "dataframe_records",
-    "instances",
-    "inputs",
-];
-
-/// The keys of the unified LLM form (docs/serving.md#unified-llm-form).
-const LLM_KEYS: [&str; 3] = ["messages", "prompt", "input"];
+use signet_protocol::request::{FORMATS, LLM_KEYS};
 
 /// The `/invocations` path item of a model with these `inputs` and `outputs`; the schemas it
 /// refers to are added to `components` (input formats, `Predictions`, one `<Format>Request` per
@@ -49,7 +39,7 @@ pub(super) fn invocations_path(
     for (key, body) in formats.bodies {
         let name = format!("{}Request", pascal(key));
         // Exactly one format key, and none of the unified LLM form's keys (which win).
-        let others: Vec<Value> = FORMAT_KEYS
+        let others: Vec<Value> = FORMATS
             .iter()
             .chain(&LLM_KEYS)
             .filter(|k| **k != key)
@@ -191,29 +181,24 @@ fn path_item(
             })),
         );
     }
-    let mut content = vec![("application/json".to_string(), json)];
+    let mut media = vec![("application/json".to_string(), json)];
+    let with_schema = |schema| obj([("schema", schema)]);
     if let Some(csv) = csv {
-        content.push((
+        media.push((
             "text/csv".to_string(),
-            obj([(
-                "schema",
-                obj([("type", s("string")), ("description", s(csv))]),
-            )]),
+            with_schema(described(string(), csv)),
         ));
     }
-    content.push((
+    let parquet = obj([
+        ("type", s("string")),
+        ("contentMediaType", s("application/vnd.apache.parquet")),
+    ]);
+    media.push((
         "application/vnd.apache.parquet".to_string(),
-        obj([(
-            "schema",
-            obj([
-                ("type", s("string")),
-                ("contentMediaType", s("application/vnd.apache.parquet")),
-                (
-                    "description",
-                    s("A Parquet file (as `pandas.DataFrame.to_parquet()` writes it)."),
-                ),
-            ]),
-        )]),
+        with_schema(described(
+            parquet,
+            "A Parquet file (as `pandas.DataFrame.to_parquet()` writes it).",
+        )),
     ));
     let input_text = inputs.map_or("none (any input is passed through)".to_string(), |s| {
         format!("`{}`", schema_repr(s))
@@ -221,16 +206,16 @@ fn path_item(
     let description = format!(
         "Runs the model on the request body, after enforcing the input schema {input_text}. The `Content-Type` must be one of `application/json`, `text/csv`, `application/vnd.apache.parquet` (parameter `charset=utf-8` only). Other methods answer 405 `{{\"detail\":\"Method Not Allowed\"}}` with `allow: POST`."
     );
-    obj([(
+    operation(
         "post",
-        obj([
-            ("tags", strs(["scoring"])),
-            ("operationId", s("invocations")),
-            ("summary", s("Score the model")),
+        "scoring",
+        "invocations",
+        "Score the model",
+        [
             ("description", s(description)),
             (
                 "requestBody",
-                obj([("required", Value::Bool(true)), ("content", Value::dict(content))]),
+                obj([("required", Value::Bool(true)), ("content", Value::dict(media))]),
             ),
             (
                 "responses",
@@ -260,24 +245,18 @@ fn path_item(
                         "415",
                         response(
                             "Unsupported media type, charset or content-type parameter (plain text).",
-                            text_content(obj([("type", s("string"))])),
+                            text_content(string()),
                         ),
                     ),
                     (
                         "500",
                         response(
                             "The model raised an MLflow `INTERNAL_ERROR` (error JSON), or the request had no `Content-Type` (plain text `Internal Server Error`).",
-                            obj([
-                                ("application/json", obj([("schema", reference("Error"))])),
+                            content([
+                                ("application/json", reference("Error")),
                                 (
                                     "text/plain",
-                                    obj([(
-                                        "schema",
-                                        obj([
-                                            ("type", s("string")),
-                                            ("const", s("Internal Server Error")),
-                                        ]),
-                                    )]),
+                                    string_const("Internal Server Error"),
                                 ),
                             ]),
                         ),
@@ -293,14 +272,11 @@ fn path_item(
                         "504",
                         response(
                             "The request outlived the server's timeout: the bare text below, labelled `application/json` as MLflow sends it.",
-                            json_content(obj([
-                                ("type", s("string")),
-                                ("const", s(TIMEOUT_BODY)),
-                            ])),
+                            json_content(string_const(TIMEOUT_BODY)),
                         ),
                     ),
                 ]),
             ),
-        ]),
-    )])
+        ],
+    )
 }

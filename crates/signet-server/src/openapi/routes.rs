@@ -1,6 +1,8 @@
 //! The server's small routes: `/ping`, `/health`, `/version`, `/openapi.json` and `/metrics`.
 
-use super::builders::{json_content, obj, response, s, strs, text_content};
+use super::builders::{
+    json_content, obj, operation, response, s, string, string_const, text_content,
+};
 use crate::routes::MLFLOW_VERSION;
 use signet::Value;
 
@@ -14,7 +16,7 @@ pub(super) fn server_paths(metrics: bool) -> Vec<(String, Value)> {
                 "Liveness check",
                 "Answers 200 with a single newline (`\\n`, labelled `application/json` as MLflow does) while the server runs.",
                 "A single newline.",
-                obj([("type", s("string")), ("const", s("\n"))]),
+                string_const("\n"),
             ),
         ),
         (
@@ -24,7 +26,7 @@ pub(super) fn server_paths(metrics: bool) -> Vec<(String, Value)> {
                 "Health check",
                 "Same as `/ping`.",
                 "A single newline.",
-                obj([("type", s("string")), ("const", s("\n"))]),
+                string_const("\n"),
             ),
         ),
         (
@@ -34,7 +36,7 @@ pub(super) fn server_paths(metrics: bool) -> Vec<(String, Value)> {
                 "MLflow version",
                 "The MLflow version whose protocol the server speaks, as bare text (not a JSON string) labelled `application/json`, as MLflow sends it.",
                 "The version text.",
-                obj([("type", s("string")), ("const", s(MLFLOW_VERSION))]),
+                string_const(MLFLOW_VERSION),
             ),
         ),
         (
@@ -65,12 +67,12 @@ fn small_route(
     response_description: &str,
     schema: Value,
 ) -> Value {
-    obj([(
+    operation(
         "get",
-        obj([
-            ("tags", strs(["server"])),
-            ("operationId", s(operation_id)),
-            ("summary", s(summary)),
+        "server",
+        operation_id,
+        summary,
+        [
             (
                 "description",
                 s(format!(
@@ -81,28 +83,21 @@ fn small_route(
                 "responses",
                 obj([("200", response(response_description, json_content(schema)))]),
             ),
-        ]),
-    )])
+        ],
+    )
 }
 
 /// `GET /metrics` (served when [`super::DocumentOptions::metrics`] is set).
 fn metrics_path() -> Value {
-    obj([(
+    let ok = response(
+        "Request counts and latencies in Prometheus text format 0.0.4.",
+        text_content(string()),
+    );
+    operation(
         "get",
-        obj([
-            ("tags", strs(["server"])),
-            ("operationId", s("metrics")),
-            ("summary", s("Prometheus metrics")),
-            (
-                "responses",
-                obj([(
-                    "200",
-                    response(
-                        "Request counts and latencies in Prometheus text format 0.0.4.",
-                        text_content(obj([("type", s("string"))])),
-                    ),
-                )]),
-            ),
-        ]),
-    )])
+        "server",
+        "metrics",
+        "Prometheus metrics",
+        [("responses", obj([("200", ok)]))],
+    )
 }

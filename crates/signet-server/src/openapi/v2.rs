@@ -2,8 +2,8 @@
 //! MLflow model): their path items and the `V2*` schemas.
 
 use super::builders::{
-    any_of, array_of, described, json_content, obj, object, reference, response, s, set, string,
-    strs, Components,
+    any_of, array_of, described, json_content, obj, object, operation, reference, response, s, set,
+    string, strs, Components,
 };
 use signet::types::{Schema, SchemaKind};
 use signet::Value;
@@ -218,26 +218,16 @@ pub(super) fn v2_paths(
     };
     let v2_error = |description: &str| response(description, json_content(reference("V2Error")));
     let empty = |description: &str| obj([("description", s(description))]);
-    let operation = |method: &str,
-                     id: String,
-                     summary: &str,
-                     params: Option<Value>,
-                     extra: Vec<(&str, Value)>| {
-        let mut op = obj([
-            ("tags", strs(["v2"])),
-            ("operationId", s(id)),
-            ("summary", s(summary)),
-        ]);
-        if let Some(p) = params {
-            set(&mut op, "parameters", p);
-        }
-        for (k, v) in extra {
-            set(&mut op, k, v);
-        }
-        Value::dict([(method, op)])
+    let v2_operation = |method: &str,
+                        id: String,
+                        summary: &str,
+                        params: Option<Value>,
+                        extra: Vec<(&str, Value)>| {
+        let params = params.map(|p| ("parameters", p));
+        operation(method, "v2", &id, summary, params.into_iter().chain(extra))
     };
     let get_ok = |id: &str, summary: &str, ok: Value| {
-        operation(
+        v2_operation(
             "get",
             id.to_string(),
             summary,
@@ -279,7 +269,7 @@ pub(super) fn v2_paths(
     for (versioned, base, suffix) in variants {
         paths.push((
             base.clone(),
-            operation(
+            v2_operation(
                 "get",
                 format!("v2_model_metadata{suffix}"),
                 "Model metadata",
@@ -301,7 +291,7 @@ pub(super) fn v2_paths(
         ));
         paths.push((
             format!("{base}/ready"),
-            operation(
+            v2_operation(
                 "get",
                 format!("v2_model_ready{suffix}"),
                 "Model readiness",
@@ -317,7 +307,7 @@ pub(super) fn v2_paths(
         ));
         paths.push((
             format!("{base}/infer"),
-            operation(
+            v2_operation(
                 "post",
                 format!("v2_infer{suffix}"),
                 "Inference (V2 protocol)",

@@ -5,6 +5,7 @@
 use signet::pyjson::{write_float, write_str_utf8 as write_str, Bits};
 use signet::repr::timestamp_isoformat;
 use signet::Value;
+use signet_protocol::render::write_joined;
 
 /// The compact JSON text of `value`.
 ///
@@ -35,31 +36,17 @@ pub(crate) fn write(out: &mut String, value: &Value) {
         Value::Datetime64(dt, _) => write_str(out, &timestamp_isoformat(dt)),
         Value::Numpy(_, inner) => write(out, inner),
         Value::List(items) | Value::Tuple(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write(out, item);
-            }
-            out.push(']');
+            write_joined(out, ["[", ",", "]"], items, write)
         }
-        Value::Dict(items) => {
-            out.push('{');
-            for (i, (k, v)) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                match k {
-                    Value::Str(s) => write_str(out, s),
-                    // `json.dumps` turns int, float, bool and None keys into their JSON text.
-                    other => write_str(out, to_json(other).trim_matches('"')),
-                }
-                out.push(':');
-                write(out, v);
+        Value::Dict(items) => write_joined(out, ["{", ",", "}"], items, |out, (k, v)| {
+            match k {
+                Value::Str(s) => write_str(out, s),
+                // `json.dumps` turns int, float, bool and None keys into their JSON text.
+                other => write_str(out, to_json(other).trim_matches('"')),
             }
-            out.push('}');
-        }
+            out.push(':');
+            write(out, v);
+        }),
         Value::Ndarray(t) => write(out, &t.to_list()),
     }
 }

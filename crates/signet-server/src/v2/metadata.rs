@@ -64,42 +64,40 @@ fn tensor_content_type(spec: &TensorSpec) -> (Datatype, &'static str) {
 /// `[-1, 1]` (`_get_shape` of MLServer 1.4+, which encodes DataFrame columns as `[n, 1]`),
 /// tensors their declared shape.
 pub(crate) fn metadata_tensors(schema: &Schema, prefix: &str) -> Vec<MetadataTensor> {
-    match schema.kind() {
+    // Each spec's own name (if it has one), datatype and content type, and shape.
+    type Entry = (Option<String>, (Datatype, &'static str), Vec<i64>);
+    let entries: Vec<Entry> = match schema.kind() {
         SchemaKind::Columns(cols) => cols
             .iter()
-            .enumerate()
-            .map(|(idx, spec)| {
-                let (datatype, content_type) = column_content_type(spec);
-                let name = match &spec.name {
-                    Some(n) if n.is_truthy() => n.as_text(),
-                    _ => format!("{prefix}{idx}"),
-                };
-                MetadataTensor {
-                    name,
-                    datatype,
-                    shape: vec![-1, 1],
-                    content_type,
-                }
+            .map(|spec| {
+                let name = spec.name.as_ref().filter(|n| n.is_truthy());
+                (
+                    name.map(|n| n.as_text()),
+                    column_content_type(spec),
+                    vec![-1, 1],
+                )
             })
             .collect(),
         SchemaKind::Tensors(tensors) => tensors
             .iter()
-            .enumerate()
-            .map(|(idx, spec)| {
-                let (datatype, content_type) = tensor_content_type(spec);
-                let name = match &spec.name {
-                    Some(n) if !n.is_empty() => n.clone(),
-                    _ => format!("{prefix}{idx}"),
-                };
-                MetadataTensor {
-                    name,
-                    datatype,
-                    shape: spec.shape.clone(),
-                    content_type,
-                }
+            .map(|spec| {
+                let name = spec.name.clone().filter(|n| !n.is_empty());
+                (name, tensor_content_type(spec), spec.shape.clone())
             })
             .collect(),
-    }
+    };
+    entries
+        .into_iter()
+        .enumerate()
+        .map(
+            |(idx, (name, (datatype, content_type), shape))| MetadataTensor {
+                name: name.unwrap_or_else(|| format!("{prefix}{idx}")),
+                datatype,
+                shape,
+                content_type,
+            },
+        )
+        .collect()
 }
 
 /// `to_model_content_type(schema)`: how a whole request is decoded — `pd` (a DataFrame) for

@@ -152,17 +152,7 @@ fn house_price_document() {
         ["text/plain"]
     );
     assert_eq!(
-        at(
-            post,
-            &[
-                "responses",
-                "504",
-                "content",
-                "application/json",
-                "schema",
-                "const"
-            ]
-        ),
+        json_response_const(post, "504"),
         &Value::str(signet_server::TIMEOUT_BODY)
     );
 
@@ -204,20 +194,7 @@ fn house_price_document() {
         ]
     );
     assert_eq!(
-        at(
-            &d,
-            &[
-                "paths",
-                "/version",
-                "get",
-                "responses",
-                "200",
-                "content",
-                "application/json",
-                "schema",
-                "const"
-            ]
-        ),
+        json_response_const(at(&d, &["paths", "/version", "get"]), "200"),
         &Value::str(signet_server::MLFLOW_VERSION)
     );
     // V2: input names and datatypes.

@@ -114,6 +114,12 @@ fn invocations_json<'a>(doc: &'a Value, rest: &[&str]) -> &'a Value {
     at(doc, &[&INVOCATIONS_JSON[..], rest].concat())
 }
 
+/// The `const` of the `application/json` schema of an operation's `status` response.
+fn json_response_const<'a>(operation: &'a Value, status: &str) -> &'a Value {
+    let media = ["content", "application/json", "schema", "const"];
+    at(at(operation, &["responses", status]), &media)
+}
+
 fn schema<'a>(doc: &'a Value, name: &str) -> &'a Value {
     at(doc, &["components", "schemas", name])
 }

@@ -8,6 +8,11 @@ fn csv(body: &str, s: Option<&ModelSignature>, c: Compat) -> Result<ParsedReques
     parse_request(Some("text/csv"), body.as_bytes(), s, c)
 }
 
+/// The corpus Value of a parsed CSV body.
+fn csv_input(body: &str, s: Option<&ModelSignature>, c: Compat) -> Value {
+    model_input_to_value(&csv(body, s, c).unwrap().input)
+}
+
 fn csv_err(body: &str, s: Option<&ModelSignature>) -> RequestError {
     csv(body, s, M).unwrap_err()
 }
@@ -25,19 +30,17 @@ fn csv_requests() {
     let p = csv("a,b\n1,x\n2,y\n", Some(&two), M).unwrap();
     assert_eq!(p.params, None);
     let v = model_input_to_value(&p.input);
-    assert_eq!(column(&v, "a"), ("int64".into(), loads("[1, 2]").unwrap()));
-    assert_eq!(
-        column(&v, "b"),
-        ("object".into(), loads("[\"x\", \"y\"]").unwrap())
+    assert_columns(
+        &v,
+        &[("a", "int64", "[1, 2]"), ("b", "object", "[\"x\", \"y\"]")],
     );
-    let v = model_input_to_value(&csv("a,b\n1,x\n,NA\n", None, M).unwrap().input);
-    assert_eq!(
-        column(&v, "a"),
-        ("float64".into(), loads("[1.0, null]").unwrap())
-    );
-    assert_eq!(
-        column(&v, "b"),
-        ("str".into(), loads("[\"x\", null]").unwrap())
+    let v = csv_input("a,b\n1,x\n,NA\n", None, M);
+    assert_columns(
+        &v,
+        &[
+            ("a", "float64", "[1.0, null]"),
+            ("b", "str", "[\"x\", null]"),
+        ],
     );
     let e = csv_err("a,b\n1.5,x\n", Some(&two));
     assert_eq!(
@@ -47,78 +50,60 @@ fn csv_requests() {
         )
     );
     assert!(e.stack_trace && e.body().contains("\"stack_trace\": \"Traceback"));
-    assert_eq!(
-        csv_err("a,b\nq,x\n", Some(&two)).message,
-        csv_msg("invalid literal for int() with base 10: 'q'")
-    );
-    assert_eq!(
-        csv_err("a,b\n,x\n", Some(&two)).message,
-        csv_msg("Integer column has NA values in column 0")
-    );
-    assert_eq!(
-        csv_err("", None).message,
-        csv_msg("No columns to parse from file")
-    );
-    assert_eq!(
-        csv_err("a,b\n1,2\n1,2,3,4\n", None).message,
-        csv_msg("Error tokenizing data. C error: Expected 2 fields in line 3, saw 4\n")
-    );
-    assert_eq!(csv_err("c\n2020-01-01\n", Some(&one("c", "datetime"))).message, csv_msg("the dtype datetime64[ns] is not supported for parsing, pass this column using parse_dates instead"));
     let arr = sig("[{\"type\": \"array\", \"items\": {\"type\": \"long\"}, \"name\": \"a\", \"required\": true}]");
-    assert_eq!(
-        csv_err("a\n1\n", Some(&arr)).message,
-        csv_msg("Failed to get pandas types as some of the inputs types are not DataType.")
-    );
     let t = sig(
         "[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float64\", \"shape\": [-1, 2]}}]",
     );
-    assert_eq!(
-        csv_err("a\n1\n", Some(&t)).message,
-        csv_msg("TensorSpec only supports numpy types, use numpy_types() instead")
-    );
+    let b = one("b", "boolean");
+    for (body, s, inner) in [
+        ("a,b\nq,x\n", Some(&two), "invalid literal for int() with base 10: 'q'"),
+        ("a,b\n,x\n", Some(&two), "Integer column has NA values in column 0"),
+        ("", None, "No columns to parse from file"),
+        ("a,b\n1,2\n1,2,3,4\n", None, "Error tokenizing data. C error: Expected 2 fields in line 3, saw 4\n"),
+        ("c\n2020-01-01\n", Some(&one("c", "datetime")), "the dtype datetime64[ns] is not supported for parsing, pass this column using parse_dates instead"),
+        ("a\n1\n", Some(&arr), "Failed to get pandas types as some of the inputs types are not DataType."),
+        ("a\n1\n", Some(&t), "TensorSpec only supports numpy types, use numpy_types() instead"),
+        ("b\ntrue\n1\n", Some(&b), "cannot safely convert passed user dtype of bool for object dtyped data in column 0"),
+        ("b\ntrue\n\"\"\n", Some(&b), "Bool column has NA values in column 0"),
+    ] {
+        assert_eq!(csv_err(body, s).message, csv_msg(inner), "{body}");
+    }
     let e = parse_request(Some("text/csv"), b"a,b\n1,\xff\n", None, M).unwrap_err();
     assert_eq!(e.message, "Invalid input. Ensure that input is a valid UTF-8 encoded string. Error: 'UnicodeDecodeError('utf-8', b'a,b\\n1,\\xff\\n', 6, 7, 'invalid start byte')'");
     // Blank lines, quotes, booleans.
-    let b = one("b", "boolean");
-    let v = model_input_to_value(&csv("b\n\ntrue\n\"False\"\n", Some(&b), M).unwrap().input);
-    assert_eq!(
-        column(&v, "b"),
-        ("bool".into(), loads("[true, false]").unwrap())
-    );
-    let v = model_input_to_value(&csv("b\n1\n0\n", Some(&b), M).unwrap().input);
-    assert_eq!(
-        column(&v, "b"),
-        ("bool".into(), loads("[true, false]").unwrap())
-    );
-    assert_eq!(
-        csv_err("b\ntrue\n1\n", Some(&b)).message,
-        csv_msg(
-            "cannot safely convert passed user dtype of bool for object dtyped data in column 0"
-        )
-    );
-    assert_eq!(
-        csv_err("b\ntrue\n\"\"\n", Some(&b)).message,
-        csv_msg("Bool column has NA values in column 0")
-    );
+    for body in ["b\n\ntrue\n\"False\"\n", "b\n1\n0\n"] {
+        assert_eq!(
+            column(&csv_input(body, Some(&b), M), "b"),
+            ("bool".into(), loads("[true, false]").unwrap()),
+            "{body}"
+        );
+    }
     // int32 wraps in MLflow, strict refuses; booleans as numbers likewise.
-    let i = one("i", "integer");
-    let v = model_input_to_value(&csv("i\n3000000000\n", Some(&i), M).unwrap().input);
-    assert_eq!(column(&v, "i").1, loads("[-1294967296]").unwrap());
-    assert!(csv("i\n3000000000\n", Some(&i), S)
-        .unwrap_err()
-        .message
-        .contains("out of range for integer"));
-    let d = one("d", "double");
-    let v = model_input_to_value(&csv("d\nTrue\n", Some(&d), M).unwrap().input);
-    assert_eq!(column(&v, "d").1, loads("[1.0]").unwrap());
-    assert!(csv("d\nTrue\n", Some(&d), S)
-        .unwrap_err()
-        .message
-        .contains("refusing to read a boolean"));
-    assert!(csv("d\n9007199254740993\n", Some(&d), S)
-        .unwrap_err()
-        .message
-        .contains("refusing a lossy conversion"));
+    for (ty, cell, mlflow, refusal) in [
+        (
+            "integer",
+            "3000000000",
+            "[-1294967296]",
+            "out of range for integer",
+        ),
+        ("double", "True", "[1.0]", "refusing to read a boolean"),
+        (
+            "double",
+            "9007199254740993",
+            "[9007199254740992.0]",
+            "refusing a lossy conversion",
+        ),
+    ] {
+        let s = one("c", ty);
+        let body = format!("c\n{cell}\n");
+        assert_eq!(
+            column(&csv_input(&body, Some(&s), M), "c").1,
+            loads(mlflow).unwrap(),
+            "{body}"
+        );
+        let e = csv(&body, Some(&s), S).unwrap_err().message;
+        assert!(e.contains(refusal), "{body}: {e}");
+    }
 }
 
 #[test]

@@ -52,10 +52,9 @@ fn records_structure_errors() {
         None,
         M,
     );
-    assert_eq!(column(&v, "a"), ("int64".into(), loads("[1, 3]").unwrap()));
-    assert_eq!(
-        column(&v, "b"),
-        ("str".into(), loads("[null, \"x\"]").unwrap())
+    assert_columns(
+        &v,
+        &[("a", "int64", "[1, 3]"), ("b", "str", "[null, \"x\"]")],
     );
     let v = input("{\"dataframe_records\": [[1, \"x\"]]}", None, M);
     assert_eq!(
@@ -103,32 +102,61 @@ fn json_column_typing() {
 }
 
 #[test]
+fn one_cell_casts() {
+    // (column type, cell, mode, pandas dtype, values)
+    for (ty, cell, c, dtype, values) in [
+        ("long", "\"1500\"", M, "int64", "[1500]"),
+        ("long", "1500.5", M, "int64", "[1500]"),
+        ("long", "true", M, "int64", "[1]"),
+        ("long", "\"1500\"", S, "int64", "[1500]"),
+        ("long", "1500.0", S, "int64", "[1500]"),
+        ("boolean", "\"false\"", M, "bool", "[true]"),
+        ("boolean", "\"abc\"", M, "bool", "[true]"),
+        ("boolean", "null", M, "bool", "[false]"),
+        ("boolean", "0", M, "bool", "[false]"),
+        ("boolean", "[]", M, "bool", "[false]"),
+        ("boolean", "true", S, "bool", "[true]"),
+        (
+            "datetime",
+            "\"2020-01-01\"",
+            M,
+            "datetime64[ns]",
+            "[\"2020-01-01T00:00:00.000000000\"]",
+        ),
+        (
+            "datetime",
+            "1500",
+            M,
+            "datetime64[ns]",
+            "[\"1970-01-01T00:00:00.000001500\"]",
+        ),
+        ("datetime", "null", S, "datetime64[ns]", "[null]"),
+    ] {
+        let got = cast_one(&one("c", ty), "c", cell, c);
+        let want = (dtype.to_string(), loads(values).unwrap());
+        assert_eq!(got, want, "{ty} {cell} {c:?}");
+    }
+}
+
+#[test]
 fn long_cast_quirks() {
     let s = one("sqft", "long");
-    let get = |cell: &str, c: Compat| column(&input(&split1("sqft", cell), Some(&s), c), "sqft");
-    assert_eq!(
-        get("\"1500\"", M),
-        ("int64".into(), loads("[1500]").unwrap())
-    );
-    assert_eq!(get("1500.5", M).1, loads("[1500]").unwrap());
-    assert_eq!(get("true", M).1, loads("[1]").unwrap());
-    assert_eq!(get("\"1500\"", S).1, loads("[1500]").unwrap());
-    assert_eq!(get("1500.0", S).1, loads("[1500]").unwrap());
     assert_eq!(
         err(&split1("sqft", "1500.5"), Some(&s), S),
         "Invalid input. Column 'sqft' row 0: 1500.5 is not an integer; refusing a lossy conversion to long"
     );
     assert!(err(&split1("sqft", "true"), Some(&s), S)
         .contains("Column 'sqft' row 0: True is not an integer"));
-    refusals(&[
-        (&split1("sqft", "null"), Some(&s), M, &cast_err("sqft", "int64", "TypeError(\"int() argument must be a string, a bytes-like object or a real number, not 'NoneType'\")")),
-        (&split1("sqft", "\"abc\""), Some(&s), M, &cast_err(
-            "sqft",
-            "int64",
-            "ValueError(\"invalid literal for int() with base 10: 'abc'\")"
-        )),
-        (&split1("sqft", "[1500]"), Some(&s), M, &cast_err("sqft", "int64", "TypeError(\"int() argument must be a string, a bytes-like object or a real number, not 'list'\")")),
-    ]);
+    cast_refusals(
+        &s,
+        "sqft",
+        "int64",
+        &[
+            ("null", "TypeError(\"int() argument must be a string, a bytes-like object or a real number, not 'NoneType'\")"),
+            ("\"abc\"", "ValueError(\"invalid literal for int() with base 10: 'abc'\")"),
+            ("[1500]", "TypeError(\"int() argument must be a string, a bytes-like object or a real number, not 'list'\")"),
+        ],
+    );
     let nan = cast_err("sqft", "int64", "IntCastingNaNError(\"Cannot convert non-finite values (NA or inf) to integer. Replace or remove non-finite values or cast to an integer type that supports these values (e.g. 'Int64')\")");
     assert_eq!(err(&split1("sqft", "NaN"), Some(&s), M), nan);
     let body = "{\"dataframe_split\": {\"columns\": [\"sqft\"], \"data\": [[1], [null]]}}";
@@ -188,12 +216,6 @@ fn integer_cast_wraps() {
 #[test]
 fn boolean_cast_quirks() {
     let s = one("b", "boolean");
-    let get = |cell: &str| column(&input(&split1("b", cell), Some(&s), M), "b").1;
-    assert_eq!(get("\"false\""), loads("[true]").unwrap());
-    assert_eq!(get("\"abc\""), loads("[true]").unwrap());
-    assert_eq!(get("null"), loads("[false]").unwrap());
-    assert_eq!(get("0"), loads("[false]").unwrap());
-    assert_eq!(get("[]"), loads("[false]").unwrap());
     // A NaN filler (missing record key) is truthy.
     let body = "{\"dataframe_records\": [{\"b\": true}, {\"x\": 1}]}";
     assert_eq!(
@@ -207,10 +229,6 @@ fn boolean_cast_quirks() {
             "{cell}"
         );
     }
-    assert_eq!(
-        column(&input(&split1("b", "true"), Some(&s), S), "b").1,
-        loads("[true]").unwrap()
-    );
 }
 
 #[test]
@@ -220,57 +238,41 @@ fn float_casts() {
     let body = "{\"dataframe_split\": {\"columns\": [\"d\"], \"data\": [[NaN], [Infinity], [-Infinity], [\"2.5\"], [null]]}}";
     let v = input(body, Some(&d), M);
     assert_eq!(column(&v, "d").0, "float64");
-    assert_eq!(
-        column(&input(&split1("d", "true"), Some(&d), M), "d").1,
-        loads("[1.0]").unwrap()
-    );
+    assert_eq!(cast_one(&d, "d", "true", M).1, loads("[1.0]").unwrap());
     assert!(err(&split1("d", "true"), Some(&d), S).contains("True is not a number"));
     assert!(err(&split1("d", "9007199254740993"), Some(&d), S)
         .contains("cannot be represented exactly as float64"));
     assert!(err(&split1("f", "1e39"), Some(&f), S).contains("overflows float32"));
     assert_eq!(
-        column(&input(&split1("f", "0.1"), Some(&f), M), "f"),
+        cast_one(&f, "f", "0.1", M),
         ("float32".into(), loads("[0.10000000149011612]").unwrap())
     );
-    refusals(&[
-        (
-            &split1("d", "\"abc\""),
-            Some(&d),
-            M,
-            &cast_err(
-                "d",
-                "float64",
+    cast_refusals(
+        &d,
+        "d",
+        "float64",
+        &[
+            (
+                "\"abc\"",
                 "ValueError(\"could not convert string to float: 'abc'\")",
             ),
-        ),
-        (
-            &split1("d", "{\"a\": 1}"),
-            Some(&d),
-            M,
-            &cast_err(
-                "d",
-                "float64",
+            (
+                "{\"a\": 1}",
                 "TypeError(\"float() argument must be a string or a real number, not 'dict'\")",
             ),
-        ),
-        (
-            &split1("d", "[1]"),
-            Some(&d),
-            M,
-            &cast_err(
-                "d",
-                "float64",
+            (
+                "[1]",
                 "ValueError('setting an array element with a sequence.')",
             ),
-        ),
-    ]);
+        ],
+    );
 }
 
 #[test]
 fn string_and_binary_casts() {
     let s = one("c", "string");
     assert_eq!(
-        column(&input(&split1("c", "1500"), Some(&s), M), "c"),
+        cast_one(&s, "c", "1500", M),
         ("object".into(), loads("[1500]").unwrap())
     );
     assert_eq!(
@@ -278,7 +280,7 @@ fn string_and_binary_casts() {
         "Invalid input. Column 'c' row 0: 1500 is not a string"
     );
     assert_eq!(
-        column(&input(&split1("c", "null"), Some(&s), S), "c"),
+        cast_one(&s, "c", "null", S),
         ("object".into(), loads("[null]").unwrap())
     );
     // ints with a null become floats in an object column.
@@ -292,85 +294,50 @@ fn string_and_binary_casts() {
     );
     let b = one("c", "binary");
     assert_eq!(
-        column(&input(&split1("c", "\"YWJj\""), Some(&b), M), "c"),
+        cast_one(&b, "c", "\"YWJj\"", M),
         ("bytes".into(), loads("[\"YWJj\"]").unwrap())
     );
     assert_eq!(
-        column(&input(&split1("c", "\"YW Jj!\""), Some(&b), M), "c").1,
+        cast_one(&b, "c", "\"YW Jj!\"", M).1,
         loads("[\"YWJj\"]").unwrap()
     );
     assert!(err(&split1("c", "\"YW Jj!\""), Some(&b), S).contains("is not valid base64"));
-    refusals(&[
-        (
-            &split1("c", "1500"),
-            Some(&b),
-            M,
-            &cast_err(
-                "c",
-                "<class 'object'>",
-                "TypeError('encoding without a string argument')",
-            ),
-        ),
-        (
-            &split1("c", "\"aGVsbG8\""),
-            Some(&b),
-            M,
-            &cast_err("c", "<class 'object'>", "Error('Incorrect padding')"),
-        ),
-    ]);
+    cast_refusals(
+        &b,
+        "c",
+        "<class 'object'>",
+        &[
+            ("1500", "TypeError('encoding without a string argument')"),
+            ("\"aGVsbG8\"", "Error('Incorrect padding')"),
+        ],
+    );
 }
 
 #[test]
 fn datetime_casts() {
     let s = one("dt", "datetime");
-    let get = |cell: &str, c: Compat| column(&input(&split1("dt", cell), Some(&s), c), "dt");
-    assert_eq!(
-        get("\"2020-01-01\"", M),
-        (
-            "datetime64[ns]".into(),
-            loads("[\"2020-01-01T00:00:00.000000000\"]").unwrap()
-        )
-    );
-    assert_eq!(
-        get("1500", M).1,
-        loads("[\"1970-01-01T00:00:00.000001500\"]").unwrap()
-    );
-    assert_eq!(get("null", S).1, loads("[null]").unwrap());
     assert!(err(&split1("dt", "1500"), Some(&s), S)
         .contains("Column 'dt' row 0: 1500 is a number, not a datetime"));
     assert!(err(&split1("dt", "1500.5"), Some(&s), S).contains("is a number, not a datetime"));
-    refusals(&[
-        (
-            &split1("dt", "true"),
-            Some(&s),
-            M,
-            &cast_err(
-                "dt",
-                "datetime64[ns]",
+    cast_refusals(
+        &s,
+        "dt",
+        "datetime64[ns]",
+        &[
+            (
+                "true",
                 "TypeError('dtype bool cannot be converted to datetime64[ns]')",
             ),
-        ),
-        (
-            &split1("dt", "\"abc\""),
-            Some(&s),
-            M,
-            &cast_err(
-                "dt",
-                "datetime64[ns]",
+            (
+                "\"abc\"",
                 "DateParseError('Unknown datetime string format, unable to parse: abc')",
             ),
-        ),
-        (
-            &split1("dt", "\"1500\""),
-            Some(&s),
-            M,
-            &cast_err(
-                "dt",
-                "datetime64[ns]",
+            (
+                "\"1500\"",
                 "OutOfBoundsDatetime('Out of bounds nanosecond timestamp: 1500-01-01 00:00:00')",
             ),
-        ),
-    ]);
+        ],
+    );
     // A timezone-aware string makes a timezone-aware column (enforcement refuses it).
     let p = parse(&split1("dt", "\"2021-06-30T12:34:56+02:00\""), Some(&s), M).unwrap();
     let ModelInput::Table(t) = p.input else {
@@ -386,7 +353,7 @@ fn datetime_casts() {
 fn composite_columns() {
     let arr = sig("[{\"type\": \"array\", \"items\": {\"type\": \"long\"}, \"name\": \"a\", \"required\": true}]");
     assert_eq!(
-        column(&input(&split1("a", "[1, 2]"), Some(&arr), M), "a"),
+        cast_one(&arr, "a", "[1, 2]", M),
         ("object".into(), loads("[[1, 2]]").unwrap())
     );
     assert_eq!(
@@ -395,7 +362,7 @@ fn composite_columns() {
     );
     let strs = sig("[{\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"name\": \"a\", \"required\": true}]");
     assert_eq!(
-        column(&input(&split1("a", "[\"a\", null]"), Some(&strs), M), "a").1,
+        cast_one(&strs, "a", "[\"a\", null]", M).1,
         loads("[[\"a\", \"n\"]]").unwrap()
     );
     assert!(err(&split1("a", "[\"a\", null]"), Some(&strs), S)

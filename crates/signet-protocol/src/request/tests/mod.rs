@@ -85,6 +85,16 @@ fn column(v: &Value, name: &str) -> (String, Value) {
     panic!("no column {name} in {v:?}")
 }
 
+/// Asserts the dtype and values (corpus JSON) of columns of a parsed table Value:
+/// `(name, dtype, values)`.
+#[track_caller]
+fn assert_columns(v: &Value, want: &[(&str, &str, &str)]) {
+    for (name, dtype, values) in want {
+        let want = (dtype.to_string(), loads(values).unwrap());
+        assert_eq!(column(v, name), want, "{name}");
+    }
+}
+
 fn split1(name: &str, cell: &str) -> String {
     format!("{{\"dataframe_split\": {{\"columns\": [\"{name}\"], \"data\": [[{cell}]]}}}}")
 }
@@ -100,6 +110,21 @@ fn cast_err(col: &str, ty: &str, repr: &str) -> String {
 fn refusals(cases: &[(&str, Option<&ModelSignature>, Compat, &str)]) {
     for (body, s, c, want) in cases {
         assert_eq!(err(body, *s, *c), *want, "{body}");
+    }
+}
+
+/// The dtype and values of column `col` parsed from a one-cell `dataframe_split` body.
+fn cast_one(s: &ModelSignature, col: &str, cell: &str, c: Compat) -> (String, Value) {
+    column(&input(&split1(col, cell), Some(s), c), col)
+}
+
+/// Each one-cell `dataframe_split` body of column `col` is refused by MLflow's cast to
+/// `type_text` with the Python exception `repr`: `(cell, repr)`.
+#[track_caller]
+fn cast_refusals(s: &ModelSignature, col: &str, type_text: &str, cases: &[(&str, &str)]) {
+    for (cell, repr) in cases {
+        let want = cast_err(col, type_text, repr);
+        assert_eq!(err(&split1(col, cell), Some(s), M), want, "{cell}");
     }
 }
 

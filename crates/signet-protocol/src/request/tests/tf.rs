@@ -52,30 +52,21 @@ fn inputs_formats() {
 
 #[test]
 fn inputs_element_quirks() {
-    let s = one("c", "string");
-    let v = input("{\"inputs\": {\"c\": [null, 5]}}", Some(&s), M);
-    assert_eq!(
-        tensor_values(&v, "c"),
-        Some(&loads("[\"None\", \"5\"]").unwrap())
-    );
-    assert!(err("{\"inputs\": {\"c\": [null]}}", Some(&s), S).contains("None is not a string"));
-    let b = one("b", "boolean");
-    let v = input("{\"inputs\": {\"b\": [\"false\", null, 0]}}", Some(&b), M);
-    assert_eq!(
-        tensor_values(&v, "b"),
-        Some(&loads("[true, false, false]").unwrap())
-    );
-    assert!(err("{\"inputs\": {\"b\": [\"false\"]}}", Some(&b), S).contains("is not a boolean"));
+    for (ty, cells, values, strict_cells, refusal) in [
+        ("string", "[null, 5]", "[\"None\", \"5\"]", "[null]", "None is not a string"),
+        ("boolean", "[\"false\", null, 0]", "[true, false, false]", "[\"false\"]", "is not a boolean"),
+        ("datetime", "[1500, \"1500\", \"\", true]", "[\"1970-01-01T00:00:00.000001500\", \"2084-07-20T23:34:33.709551616\", null, \"1970-01-01T00:00:00.000000001\"]", "[\"1500\"]", "refusing"),
+        ("binary", "[\"abc\", 5]", "[\"YWJj\", \"NQ==\"]", "[5]", "5 is not a string"),
+    ] {
+        // Column `c` of type `ty`: what MLflow makes of `cells`; strict mode refuses `strict_cells`.
+        let s = one("c", ty);
+        let body = |cells: &str| format!("{{\"inputs\": {{\"c\": {cells}}}}}");
+        let v = input(&body(cells), Some(&s), M);
+        assert_eq!(tensor_values(&v, "c"), Some(&loads(values).unwrap()), "{ty}");
+        let e = err(&body(strict_cells), Some(&s), S);
+        assert!(e.contains(refusal), "{ty}: {e}");
+    }
     let dt = one("dt", "datetime");
-    let v = input(
-        "{\"inputs\": {\"dt\": [1500, \"1500\", \"\", true]}}",
-        Some(&dt),
-        M,
-    );
-    assert_eq!(
-        tensor_values(&v, "dt"),
-        Some(&loads("[\"1970-01-01T00:00:00.000001500\", \"2084-07-20T23:34:33.709551616\", null, \"1970-01-01T00:00:00.000000001\"]").unwrap())
-    );
     refusals(&[
         (
             "{\"inputs\": {\"dt\": [1.5]}}",
@@ -101,13 +92,6 @@ fn inputs_element_quirks() {
             "{cell}"
         );
     }
-    let bin = one("x", "binary");
-    let v = input("{\"inputs\": {\"x\": [\"abc\", 5]}}", Some(&bin), M);
-    assert_eq!(
-        tensor_values(&v, "x"),
-        Some(&loads("[\"YWJj\", \"NQ==\"]").unwrap())
-    );
-    assert!(err("{\"inputs\": {\"x\": [5]}}", Some(&bin), S).contains("5 is not a string"));
     let i = one("i", "integer");
     refusals(&[
         ("{\"inputs\": {\"i\": [3000000000]}}", Some(&i), M, "Invalid input. Python integer 3000000000 out of bounds for int32"),

@@ -187,7 +187,7 @@ fn typed_readers_agree_with_the_value_path() {
         let s = &sigs[rng.below(sigs.len())];
         for c in [M, S] {
             let fast = parse(&text, Some(s), c);
-            let reference = parse_json_reference(text.as_bytes(), Some(s), c);
+            let reference = parse_json(text.as_bytes(), Some(s), c, Readers::Reference);
             assert_eq!(outcome(&fast), outcome(&reference), "{text}\n{s:?} {c:?}");
             accepted += fast.is_ok() as usize;
             assert_eq!(
@@ -244,7 +244,7 @@ fn common_shapes_take_the_typed_readers() {
     let p = parse(body, Some(&t), M).unwrap();
     assert!(matches!(p.input, ModelInput::Tensor(_)));
     assert_eq!(p.frame_labels.as_ref().map(Vec::len), Some(3));
-    let reference = parse_json_reference(body.as_bytes(), Some(&t), M).unwrap();
+    let reference = parse_json(body.as_bytes(), Some(&t), M, Readers::Reference).unwrap();
     assert!(matches!(reference.input, ModelInput::Table(_)));
     assert_eq!(
         model_input_to_value(&p.as_parsed()),
