@@ -37,10 +37,19 @@ fn err(dir: &Path) -> String {
     load_model(dir, &registry()).unwrap_err().to_string()
 }
 
+/// A model file signet refuses: its flavor, the data file, the flavor's MLmodel keys, the
+/// file's bytes, and what the refusal says.
+type Refusal = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [u8],
+    &'static [&'static str],
+);
+
 #[test]
 fn model_files_signet_cannot_read_are_refused_saying_why() {
-    // (flavor, data file, its flavor's MLmodel keys, the file's bytes, what the refusal says)
-    let cases: [(&str, &str, &str, &[u8], &[&str]); 3] = [
+    let cases: [Refusal; 3] = [
         (
             "lightgbm",
             "model.pkl",
