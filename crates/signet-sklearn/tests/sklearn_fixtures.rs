@@ -16,6 +16,7 @@ use signet_model::{load_model, Registry};
 use signet_protocol::request::parse_request;
 use signet_sklearn::{SklearnFlavor, SKLEARN_FLAVOR};
 use signet_skops::{untrusted_types, SkopsFile};
+use signet_testkit::corpus::assert_none;
 use std::path::{Path, PathBuf};
 
 #[path = "sklearn_fixtures/serving.rs"]
@@ -248,12 +249,9 @@ fn sklearn_models_predict_as_mlflow_does() {
         }
         checked += 1;
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
+    assert_none(
+        &format!("differences over {} cases", cases.len()),
+        &failures,
     );
     eprintln!("{checked} sklearn fixture models predict as MLflow does");
 }
@@ -607,12 +605,9 @@ fn onnx_exports_predict_as_mlflow_onnxruntime_does() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} ONNX differences over {} cases:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
+    assert_none(
+        &format!("ONNX differences over {} cases", cases.len()),
+        &failures,
     );
     eprintln!(
         "{} ONNX fixture models predict as MLflow's onnxruntime wrapper does",

@@ -19,6 +19,7 @@ use signet::enforce::Compat;
 use signet::{pyjson, Value};
 use signet_model::{load_model, Registry};
 use signet_server::{router, ServerConfig};
+use signet_testkit::corpus::assert_none;
 use signet_testkit::http::call;
 use std::path::Path;
 use std::sync::Arc;
@@ -463,13 +464,7 @@ fn replay(root: &Path, registry: Registry, kind: &Kind) {
         },
         t.v2
     );
-    assert!(
-        t.failures.is_empty(),
-        "{}: {} differences:\n{}",
-        kind.name,
-        t.failures.len(),
-        t.failures.join("\n")
-    );
+    assert_none(&format!("{}: differences", kind.name), &t.failures);
 }
 
 #[test]
