@@ -236,10 +236,5 @@ fn onnx_interop_with_mlflow() {
         }
         fails.extend(f);
     }
-    assert!(
-        fails.is_empty(),
-        "{} failure(s):\n{}",
-        fails.len(),
-        fails.join("\n")
-    );
+    signet_testkit::corpus::assert_none("ONNX interop failures", &fails);
 }

@@ -9,6 +9,7 @@ use crate::frame::{Frame, Matrix};
 use crate::{compose, encoders, features, gb, hgb, linear, neighbors, preprocess, svm, tree};
 use signet::NumpyDtype;
 use signet_skops::{ArrayData, Json, Node, NodeKind};
+use std::sync::LazyLock;
 
 /// A prediction method of MLflow's `pyfunc_predict_fn`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -318,51 +319,132 @@ pub trait Estimator: Send + Sync + std::fmt::Debug {
     }
 }
 
-/// The sklearn classes signet rebuilds (module path and class).
-pub const SUPPORTED: &[&str] = &[
-    "sklearn.compose._column_transformer.ColumnTransformer",
-    "sklearn.ensemble._forest.ExtraTreesClassifier",
-    "sklearn.ensemble._forest.ExtraTreesRegressor",
-    "sklearn.ensemble._forest.RandomForestClassifier",
-    "sklearn.ensemble._forest.RandomForestRegressor",
-    "sklearn.ensemble._gb.GradientBoostingClassifier",
-    "sklearn.ensemble._gb.GradientBoostingRegressor",
-    "sklearn.impute._base.SimpleImputer",
-    "sklearn.linear_model._base.LinearRegression",
-    "sklearn.linear_model._coordinate_descent.ElasticNet",
-    "sklearn.linear_model._coordinate_descent.Lasso",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.linear_model._ridge.Ridge",
-    "sklearn.linear_model._stochastic_gradient.SGDClassifier",
-    "sklearn.linear_model._stochastic_gradient.SGDRegressor",
-    "sklearn.svm._classes.LinearSVC",
-    "sklearn.svm._classes.SVC",
-    "sklearn.svm._classes.SVR",
-    "sklearn.svm._classes.LinearSVR",
-    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
-    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor",
-    "sklearn.preprocessing._data.RobustScaler",
-    "sklearn.preprocessing._polynomial.PolynomialFeatures",
-    "sklearn.preprocessing._discretization.KBinsDiscretizer",
-    "sklearn.preprocessing._data.MaxAbsScaler",
-    "sklearn.preprocessing._data.Normalizer",
-    "sklearn.naive_bayes.GaussianNB",
-    "sklearn.neighbors._classification.KNeighborsClassifier",
-    "sklearn.neighbors._regression.KNeighborsRegressor",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.preprocessing._function_transformer.FunctionTransformer",
-    "sklearn.preprocessing._data.MinMaxScaler",
-    "sklearn.preprocessing._data.StandardScaler",
-    "sklearn.preprocessing._encoders.OneHotEncoder",
-    "sklearn.preprocessing._encoders.OrdinalEncoder",
-    "sklearn.tree._classes.DecisionTreeClassifier",
-    "sklearn.tree._classes.DecisionTreeRegressor",
+/// How [`build`] reads one class.
+type Loader = fn(&Node) -> Result<Box<dyn Estimator>, SklearnError>;
+
+/// The estimator a `load` read, boxed.
+fn boxed<E: Estimator + 'static>(
+    loaded: Result<E, SklearnError>,
+) -> Result<Box<dyn Estimator>, SklearnError> {
+    Ok(Box::new(loaded?))
+}
+
+/// The sklearn classes signet rebuilds (module path and class), each with how it is read.
+const ESTIMATORS: &[(&[&str], Loader)] = &[
+    (
+        &["sklearn.compose._column_transformer.ColumnTransformer"],
+        |n| boxed(compose::ColumnTransformer::load(n)),
+    ),
+    (
+        &[
+            "sklearn.ensemble._forest.ExtraTreesClassifier",
+            "sklearn.ensemble._forest.ExtraTreesRegressor",
+            "sklearn.ensemble._forest.RandomForestClassifier",
+            "sklearn.ensemble._forest.RandomForestRegressor",
+        ],
+        |n| boxed(tree::Forest::load(n)),
+    ),
+    (
+        &[
+            "sklearn.ensemble._gb.GradientBoostingClassifier",
+            "sklearn.ensemble._gb.GradientBoostingRegressor",
+        ],
+        |n| boxed(gb::GradientBoosting::load(n)),
+    ),
+    (&["sklearn.impute._base.SimpleImputer"], |n| boxed(preprocess::SimpleImputer::load(n))),
+    (
+        &[
+            "sklearn.linear_model._base.LinearRegression",
+            "sklearn.linear_model._coordinate_descent.ElasticNet",
+            "sklearn.linear_model._coordinate_descent.Lasso",
+            "sklearn.linear_model._ridge.Ridge",
+            "sklearn.linear_model._stochastic_gradient.SGDRegressor",
+            "sklearn.svm._classes.LinearSVR",
+        ],
+        |n| boxed(linear::LinearModel::load(n)),
+    ),
+    (
+        &[
+            "sklearn.linear_model._logistic.LogisticRegression",
+            "sklearn.linear_model._stochastic_gradient.SGDClassifier",
+            "sklearn.svm._classes.LinearSVC",
+        ],
+        |n| boxed(linear::LogisticRegression::load(n)),
+    ),
+    (&["sklearn.svm._classes.SVC", "sklearn.svm._classes.SVR"], |n| boxed(svm::Svm::load(n))),
+    (
+        &[
+            "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+            "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor",
+        ],
+        |n| boxed(hgb::HistGradientBoosting::load(n)),
+    ),
+    (
+        &["sklearn.preprocessing._data.RobustScaler"],
+        |n| boxed(preprocess::CenterScale::load_robust(n)),
+    ),
+    (
+        &["sklearn.preprocessing._polynomial.PolynomialFeatures"],
+        |n| boxed(features::PolynomialFeatures::load(n)),
+    ),
+    (
+        &["sklearn.preprocessing._discretization.KBinsDiscretizer"],
+        |n| boxed(features::KBinsDiscretizer::load(n)),
+    ),
+    (&["sklearn.preprocessing._data.MaxAbsScaler"], |n| boxed(preprocess::MaxAbsScaler::load(n))),
+    (&["sklearn.preprocessing._data.Normalizer"], |n| boxed(preprocess::Normalizer::load(n))),
+    (&["sklearn.naive_bayes.GaussianNB"], |n| boxed(neighbors::GaussianNB::load(n))),
+    (
+        &[
+            "sklearn.neighbors._classification.KNeighborsClassifier",
+            "sklearn.neighbors._regression.KNeighborsRegressor",
+        ],
+        |n| boxed(neighbors::KNeighbors::load(n)),
+    ),
+    (&["sklearn.pipeline.Pipeline"], |n| boxed(compose::Pipeline::load(n))),
+    (
+        &["sklearn.preprocessing._function_transformer.FunctionTransformer"],
+        |n| boxed(compose::Identity::load(n)),
+    ),
+    (&["sklearn.preprocessing._data.MinMaxScaler"], |n| boxed(preprocess::MinMaxScaler::load(n))),
+    (
+        &["sklearn.preprocessing._data.StandardScaler"],
+        |n| boxed(preprocess::CenterScale::load_standard(n)),
+    ),
+    (
+        &["sklearn.preprocessing._encoders.OneHotEncoder"],
+        |n| boxed(encoders::OneHotEncoder::load(n)),
+    ),
+    (
+        &["sklearn.preprocessing._encoders.OrdinalEncoder"],
+        |n| boxed(encoders::OrdinalEncoder::load(n)),
+    ),
+    (
+        &[
+            "sklearn.tree._classes.DecisionTreeClassifier",
+            "sklearn.tree._classes.DecisionTreeRegressor",
+        ],
+        |n| boxed(tree::DecisionTree::load(n)),
+    ),
 ];
+
+/// The sklearn classes signet rebuilds (module path and class).
+pub static SUPPORTED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    ESTIMATORS
+        .iter()
+        .flat_map(|(names, _)| *names)
+        .copied()
+        .collect()
+});
 
 /// Rebuilds the estimator a skops node holds.
 pub fn build(node: &Node) -> Result<Box<dyn Estimator>, SklearnError> {
     let name = node.type_name();
-    if !matches!(node.kind, NodeKind::Object { .. }) || !SUPPORTED.contains(&name.as_str()) {
+    let loader = match node.kind {
+        NodeKind::Object { .. } => ESTIMATORS.iter().find(|(names, _)| names.contains(&&*name)),
+        _ => None,
+    };
+    let Some((_, load)) = loader else {
         let mut short: Vec<&str> = SUPPORTED
             .iter()
             .map(|s| s.rsplit('.').next().unwrap_or(s))
@@ -374,47 +456,8 @@ pub fn build(node: &Node) -> Result<Box<dyn Estimator>, SklearnError> {
             node.class,
             short.join(", ")
         )));
-    }
-    Ok(match node.class.as_str() {
-        "Pipeline" => Box::new(compose::Pipeline::load(node)?),
-        "ColumnTransformer" => Box::new(compose::ColumnTransformer::load(node)?),
-        "FunctionTransformer" => Box::new(compose::Identity::load(node)?),
-        "StandardScaler" => Box::new(preprocess::CenterScale::load_standard(node)?),
-        "MinMaxScaler" => Box::new(preprocess::MinMaxScaler::load(node)?),
-        "SimpleImputer" => Box::new(preprocess::SimpleImputer::load(node)?),
-        "OneHotEncoder" => Box::new(encoders::OneHotEncoder::load(node)?),
-        "OrdinalEncoder" => Box::new(encoders::OrdinalEncoder::load(node)?),
-        "LinearRegression" | "Ridge" | "Lasso" | "ElasticNet" | "SGDRegressor" | "LinearSVR" => {
-            Box::new(linear::LinearModel::load(node)?)
-        }
-        "LogisticRegression" | "SGDClassifier" | "LinearSVC" => {
-            Box::new(linear::LogisticRegression::load(node)?)
-        }
-        "HistGradientBoostingClassifier" | "HistGradientBoostingRegressor" => {
-            Box::new(hgb::HistGradientBoosting::load(node)?)
-        }
-        "RobustScaler" => Box::new(preprocess::CenterScale::load_robust(node)?),
-        "MaxAbsScaler" => Box::new(preprocess::MaxAbsScaler::load(node)?),
-        "Normalizer" => Box::new(preprocess::Normalizer::load(node)?),
-        "GaussianNB" => Box::new(neighbors::GaussianNB::load(node)?),
-        "PolynomialFeatures" => Box::new(features::PolynomialFeatures::load(node)?),
-        "KBinsDiscretizer" => Box::new(features::KBinsDiscretizer::load(node)?),
-        "SVC" | "SVR" => Box::new(svm::Svm::load(node)?),
-        "KNeighborsClassifier" | "KNeighborsRegressor" => {
-            Box::new(neighbors::KNeighbors::load(node)?)
-        }
-        "DecisionTreeClassifier" | "DecisionTreeRegressor" => {
-            Box::new(tree::DecisionTree::load(node)?)
-        }
-        "RandomForestClassifier"
-        | "RandomForestRegressor"
-        | "ExtraTreesClassifier"
-        | "ExtraTreesRegressor" => Box::new(tree::Forest::load(node)?),
-        "GradientBoostingClassifier" | "GradientBoostingRegressor" => {
-            Box::new(gb::GradientBoosting::load(node)?)
-        }
-        _ => unreachable!("SUPPORTED lists only the classes matched above"),
-    })
+    };
+    load(node)
 }
 
 /// `feature_names_in_` of a fitted estimator, when it was fitted on a DataFrame.
@@ -512,15 +555,49 @@ pub fn classifier_output(p: Matrix, classes: &Classes, method: Method) -> Output
     }
 }
 
-/// A boosted model's raw scores: for each row, `baseline` plus what `add` adds for each
-/// stage (`add(row, scores)`).
-pub fn boosted_raw(x: &Matrix, baseline: &[f64], add: impl Fn(&[f64], &mut [f64])) -> Matrix {
+/// The answer of a model that is a regressor or a classifier and computes row by row: without
+/// `classes`, `value(row)` for each row; with them, the class probabilities `proba(row, out)`
+/// writes into `out` (zeroed, one cell per class) for each row, as [`classifier_output`]
+/// answers them.
+pub fn row_output(
+    x: &Matrix,
+    classes: Option<&Classes>,
+    method: Method,
+    value: impl Fn(&[f64]) -> f64,
+    mut proba: impl FnMut(&[f64], &mut [f64]),
+) -> Output {
+    match classes {
+        None => Output::column((0..x.rows).map(|i| value(x.row(i))).collect()),
+        Some(classes) => {
+            let k = classes.len();
+            let mut p = Matrix::zeros(x.rows, k);
+            for i in 0..x.rows {
+                proba(x.row(i), &mut p.data[i * k..(i + 1) * k]);
+            }
+            classifier_output(p, classes, method)
+        }
+    }
+}
+
+/// A boosted model's raw scores: for each row, `baseline` plus, stage after stage, the
+/// `score(tree, row)` of each output's tree (`stages[s][j]` scores output `j`).
+pub fn boosted_raw<T>(
+    x: &Matrix,
+    baseline: &[f64],
+    stages: &[Vec<T>],
+    score: impl Fn(&T, &[f64]) -> f64,
+) -> Matrix {
     let k = baseline.len();
     let mut data = Vec::with_capacity(x.rows * k);
     for i in 0..x.rows {
         let start = data.len();
         data.extend_from_slice(baseline);
-        add(x.row(i), &mut data[start..]);
+        let (row, r) = (x.row(i), &mut data[start..]);
+        for stage in stages {
+            for (j, tree) in stage.iter().enumerate() {
+                r[j] += score(tree, row);
+            }
+        }
     }
     Matrix::new(x.rows, k, data)
 }

@@ -142,12 +142,8 @@ impl GradientBoosting {
     }
 
     fn raw(&self, x: &Matrix) -> Matrix {
-        boosted_raw(x, &self.init, |row, r| {
-            for stage in &self.stages {
-                for (j, t) in stage.iter().enumerate() {
-                    r[j] += self.learning_rate * t.value(t.apply(row))[0];
-                }
-            }
+        boosted_raw(x, &self.init, &self.stages, |t, row| {
+            self.learning_rate * t.value(t.apply(row))[0]
         })
     }
 }

@@ -329,12 +329,8 @@ impl HistGradientBoosting {
     }
 
     fn raw(&self, x: &Matrix) -> Matrix {
-        boosted_raw(x, &self.baseline, |row, r| {
-            for it in &self.iterations {
-                for (j, p) in it.iter().enumerate() {
-                    r[j] += p.predict(row, &self.known);
-                }
-            }
+        boosted_raw(x, &self.baseline, &self.iterations, |p, row| {
+            p.predict(row, &self.known)
         })
     }
 }

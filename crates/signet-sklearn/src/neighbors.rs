@@ -4,8 +4,7 @@
 
 use crate::error::SklearnError;
 use crate::estimator::{
-    argmax_rows, classifier_output, proba_output, Classes, Estimator, Fitted, Method, Methods,
-    Output,
+    argmax_rows, proba_output, row_output, Classes, Estimator, Fitted, Method, Methods, Output,
 };
 use crate::frame::Matrix;
 use signet_skops::{Json, Node};
@@ -148,30 +147,23 @@ impl Estimator for KNeighbors {
         &self.fitted
     }
     fn predict_matrix(&self, x: Matrix, method: Method) -> Result<Output, SklearnError> {
-        match &self.classes {
-            None => Ok(Output::column(
-                (0..x.rows)
-                    .map(|i| {
-                        let n = self.neighbors(x.row(i));
-                        let wsum: f64 = n.iter().map(|(_, w)| w).sum();
-                        n.iter().map(|(j, w)| self.y[*j] * w).sum::<f64>() / wsum
-                    })
-                    .collect(),
-            )),
-            Some(classes) => {
-                let c = classes.len();
-                let mut p = Matrix::zeros(x.rows, c);
-                for i in 0..x.rows {
-                    let row = &mut p.data[i * c..(i + 1) * c];
-                    for (j, w) in self.neighbors(x.row(i)) {
-                        row[self.y[j] as usize] += w;
-                    }
-                    let sum: f64 = row.iter().sum();
-                    row.iter_mut().for_each(|v| *v /= sum);
+        Ok(row_output(
+            &x,
+            self.classes.as_ref(),
+            method,
+            |row| {
+                let n = self.neighbors(row);
+                let wsum: f64 = n.iter().map(|(_, w)| w).sum();
+                n.iter().map(|(j, w)| self.y[*j] * w).sum::<f64>() / wsum
+            },
+            |row, out| {
+                for (j, w) in self.neighbors(row) {
+                    out[self.y[j] as usize] += w;
                 }
-                Ok(classifier_output(p, classes, method))
-            }
-        }
+                let sum: f64 = out.iter().sum();
+                out.iter_mut().for_each(|v| *v /= sum);
+            },
+        ))
     }
 }
 

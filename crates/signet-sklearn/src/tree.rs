@@ -4,7 +4,7 @@
 //! where `missing_go_to_left` says.
 
 use crate::error::SklearnError;
-use crate::estimator::{classifier_output, Classes, Estimator, Fitted, Method, Output};
+use crate::estimator::{row_output, Classes, Estimator, Fitted, Method, Output};
 use crate::frame::Matrix;
 use signet_skops::{Node, NodeKind};
 
@@ -190,19 +190,13 @@ impl Estimator for DecisionTree {
         &self.fitted
     }
     fn predict_matrix(&self, x: Matrix, method: Method) -> Result<Output, SklearnError> {
-        match &self.classes {
-            None => Ok(Output::column(
-                (0..x.rows).map(|i| self.value_row(x.row(i))).collect(),
-            )),
-            Some(classes) => {
-                let k = classes.len();
-                let mut p = Matrix::zeros(x.rows, k);
-                for i in 0..x.rows {
-                    self.proba_row(x.row(i), k, &mut p.data[i * k..(i + 1) * k]);
-                }
-                Ok(classifier_output(p, classes, method))
-            }
-        }
+        Ok(row_output(
+            &x,
+            self.classes.as_ref(),
+            method,
+            |row| self.value_row(row),
+            |row, out| self.proba_row(row, out.len(), out),
+        ))
     }
 }
 
@@ -260,34 +254,29 @@ impl Estimator for Forest {
     }
     fn predict_matrix(&self, x: Matrix, method: Method) -> Result<Output, SklearnError> {
         let n = self.trees.len() as f64;
-        match &self.classes {
-            None => Ok(Output::column(
-                (0..x.rows)
-                    .map(|i| {
-                        let mut sum = 0.0;
-                        for t in &self.trees {
-                            sum += t.value_row(x.row(i));
-                        }
-                        sum / n
-                    })
-                    .collect(),
-            )),
-            Some(classes) => {
-                let k = classes.len();
-                let mut p = Matrix::zeros(x.rows, k);
-                let mut buf = vec![0.0; k];
-                for i in 0..x.rows {
-                    let out = &mut p.data[i * k..(i + 1) * k];
-                    for t in &self.trees {
-                        t.proba_row(x.row(i), k, &mut buf);
-                        for (o, b) in out.iter_mut().zip(&buf) {
-                            *o += b;
-                        }
-                    }
-                    out.iter_mut().for_each(|o| *o /= n);
+        let mut buf = Vec::new();
+        Ok(row_output(
+            &x,
+            self.classes.as_ref(),
+            method,
+            |row| {
+                let mut sum = 0.0;
+                for t in &self.trees {
+                    sum += t.value_row(row);
                 }
-                Ok(classifier_output(p, classes, method))
-            }
-        }
+                sum / n
+            },
+            |row, out| {
+                let k = out.len();
+                buf.resize(k, 0.0);
+                for t in &self.trees {
+                    t.proba_row(row, k, &mut buf);
+                    for (o, b) in out.iter_mut().zip(&buf) {
+                        *o += b;
+                    }
+                }
+                out.iter_mut().for_each(|o| *o /= n);
+            },
+        ))
     }
 }

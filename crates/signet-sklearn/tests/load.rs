@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use signet::{ModelInput, Tensor, TensorData};
 use signet_model::{load_model, Registry};
 use signet_sklearn::{SklearnFlavor, SKLEARN_FLAVOR};
-use std::io::Write;
+use signet_testkit::skops;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -38,25 +38,15 @@ fn model_dir(name: &str, format: &str, predict_fn: &str, skops: Option<Vec<u8>>)
 }
 
 fn zip_of(schema: &Value, members: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, bytes) in members {
-        w.start_file(*name, opts).unwrap();
-        w.write_all(bytes).unwrap();
-    }
-    w.start_file("schema.json", opts).unwrap();
-    w.write_all(schema.to_string().as_bytes()).unwrap();
-    w.finish().unwrap().into_inner()
+    skops::archive(
+        &schema.to_string(),
+        members,
+        skops::CompressionMethod::Stored,
+    )
 }
 
 fn npy_f64(shape: &str, v: &[f64]) -> Vec<u8> {
-    let header = format!("{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}\n");
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
-    out.extend(v.iter().flat_map(|x| x.to_le_bytes()));
-    out
+    skops::npy("'<f8'", false, shape, &skops::f64_bytes(v))
 }
 
 fn js(content: &str) -> Value {

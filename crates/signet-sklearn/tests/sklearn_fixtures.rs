@@ -16,7 +16,8 @@ use signet_model::{load_model, Registry};
 use signet_protocol::request::parse_request;
 use signet_sklearn::{SklearnFlavor, SKLEARN_FLAVOR};
 use signet_skops::{untrusted_types, SkopsFile};
-use std::path::PathBuf;
+use signet_testkit::corpus::assert_none;
+use std::path::{Path, PathBuf};
 
 #[path = "sklearn_fixtures/serving.rs"]
 mod serving;
@@ -37,6 +38,53 @@ fn fixtures() -> PathBuf {
          fixtures with real scikit-learn and MLflow and runs this test",
     );
     PathBuf::from(dir)
+}
+
+/// A fixture's JSON file, read with Python's `json` rules.
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    pyjson::loads(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()))
+}
+
+/// The case names `root/cases.json` lists (at least one).
+fn case_names(root: &Path) -> Vec<String> {
+    let file = root.join("cases.json");
+    let Value::List(cases) = read_json(&file) else {
+        panic!("{} is not a list", file.display())
+    };
+    assert!(!cases.is_empty(), "no fixture cases in {}", root.display());
+    cases
+        .iter()
+        .map(|case| match case {
+            Value::Str(name) => name.clone(),
+            other => panic!("case name {other:?}"),
+        })
+        .collect()
+}
+
+/// The type names skops' `get_untrusted_types` listed.
+fn type_names(v: &Value) -> Vec<String> {
+    match v {
+        Value::List(items) => items
+            .iter()
+            .map(|i| pyjson::dumps(i).trim_matches('"').to_string())
+            .collect(),
+        other => panic!("untrusted: {other:?}"),
+    }
+}
+
+/// A list of dimensions (`shape`).
+fn usizes(v: &Value) -> Vec<usize> {
+    match v {
+        Value::List(items) => items
+            .iter()
+            .map(|i| match i {
+                Value::Int(n) => *n as usize,
+                other => panic!("not a dimension: {other:?}"),
+            })
+            .collect(),
+        other => panic!("not a shape: {other:?}"),
+    }
 }
 
 fn member<'a>(v: &'a Value, key: &str) -> &'a Value {
@@ -85,16 +133,7 @@ fn compare(expected: &Value, got: &ModelInput) -> Vec<String> {
     if !same_dtype {
         diffs.push(format!("dtype {ours} != MLflow's {dtype}"));
     }
-    let shape: Vec<usize> = match member(expected, "shape") {
-        Value::List(items) => items
-            .iter()
-            .map(|i| match i {
-                Value::Int(n) => *n as usize,
-                other => panic!("shape {other:?}"),
-            })
-            .collect(),
-        other => panic!("shape {other:?}"),
-    };
+    let shape = usizes(member(expected, "shape"));
     if shape != t.shape {
         diffs.push(format!("shape {:?} != MLflow's {shape:?}", t.shape));
         return diffs;
@@ -128,34 +167,18 @@ fn compare(expected: &Value, got: &ModelInput) -> Vec<String> {
 #[ignore = "needs fixtures from real scikit-learn and MLflow; run scripts/sklearn_fixtures.sh"]
 fn sklearn_models_predict_as_mlflow_does() {
     let root = fixtures();
-    let cases =
-        pyjson::loads(&std::fs::read_to_string(root.join("cases.json")).expect("cases.json"))
-            .expect("cases.json is JSON");
-    let Value::List(cases) = cases else {
-        panic!("cases.json is not a list")
-    };
-    assert!(!cases.is_empty(), "no fixture cases in {}", root.display());
+    let cases = case_names(&root);
     let mut registry = Registry::new();
     registry.register_flavor(SKLEARN_FLAVOR, SklearnFlavor);
     let mut failures = Vec::new();
     let mut checked = 0;
-    for case in &cases {
-        let Value::Str(name) = case else {
-            panic!("case name {case:?}")
-        };
+    for name in &cases {
         let dir = root.join(name);
-        let expected =
-            pyjson::loads(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+        let expected = read_json(&dir.join("expected.json"));
 
         // The audit agrees with skops' get_untrusted_types.
         let file = SkopsFile::open(&dir.join("model.skops"), &[]);
-        let want_untrusted: Vec<String> = match member(&expected, "untrusted") {
-            Value::List(items) => items
-                .iter()
-                .map(|i| pyjson::dumps(i).trim_matches('"').to_string())
-                .collect(),
-            _ => panic!("untrusted"),
-        };
+        let want_untrusted = type_names(member(&expected, "untrusted"));
         match (file, want_untrusted.is_empty()) {
             (Ok(_), true) => {}
             (Ok(_), false) => failures.push(format!("{name}: signet trusted {want_untrusted:?}")),
@@ -202,7 +225,7 @@ fn sklearn_models_predict_as_mlflow_does() {
         // Inputs sklearn refuses.
         let refusals = dir.join("refusals.json");
         if refusals.exists() {
-            let r = pyjson::loads(&std::fs::read_to_string(&refusals).unwrap()).unwrap();
+            let r = read_json(&refusals);
             let body = pyjson::dumps(member(&r, "request"));
             let parsed = parse_request(
                 Some("application/json"),
@@ -226,12 +249,9 @@ fn sklearn_models_predict_as_mlflow_does() {
         }
         checked += 1;
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases differ:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
+    assert_none(
+        &format!("differences over {} cases", cases.len()),
+        &failures,
     );
     eprintln!("{checked} sklearn fixture models predict as MLflow does");
 }
@@ -240,17 +260,8 @@ fn sklearn_models_predict_as_mlflow_does() {
 #[ignore = "needs fixtures from real scikit-learn, LightGBM and skops; run scripts/sklearn_fixtures.sh"]
 fn skops_reader_reads_the_lightgbm_sklearn_wrapper() {
     let dir = fixtures().join("readers");
-    let expected = pyjson::loads(
-        &std::fs::read_to_string(dir.join("lgbm_classifier.json")).expect("lgbm_classifier.json"),
-    )
-    .unwrap();
-    let untrusted: Vec<String> = match member(&expected, "untrusted") {
-        Value::List(items) => items
-            .iter()
-            .map(|i| pyjson::dumps(i).trim_matches('"').to_string())
-            .collect(),
-        _ => panic!("untrusted"),
-    };
+    let expected = read_json(&dir.join("lgbm_classifier.json"));
+    let untrusted = type_names(member(&expected, "untrusted"));
     let path = dir.join("lgbm_classifier.skops");
     let e = SkopsFile::open(&path, &[]).unwrap_err();
     for t in &untrusted {
@@ -390,16 +401,7 @@ fn recorded_input(input: &Value) -> ModelInput {
             let Value::Str(dtype) = member(spec, "dtype") else {
                 panic!("dtype")
             };
-            let Value::List(shape) = member(spec, "shape") else {
-                panic!("shape")
-            };
-            let shape: Vec<usize> = shape
-                .iter()
-                .map(|d| match d {
-                    Value::Int(n) => *n as usize,
-                    other => panic!("shape {other:?}"),
-                })
-                .collect();
+            let shape = usizes(member(spec, "shape"));
             let Value::List(data) = member(spec, "data") else {
                 panic!("data")
             };
@@ -522,27 +524,13 @@ fn sklearn_agreement(sklearn: &Value, outputs: &[(String, Vec<Value>)]) -> Vec<S
 #[ignore = "needs fixtures from real scikit-learn, skl2onnx and MLflow; run scripts/sklearn_fixtures.sh"]
 fn onnx_exports_predict_as_mlflow_onnxruntime_does() {
     let root = fixtures().join("onnx");
-    let cases =
-        pyjson::loads(&std::fs::read_to_string(root.join("cases.json")).expect("onnx/cases.json"))
-            .expect("cases.json is JSON");
-    let Value::List(cases) = cases else {
-        panic!("onnx/cases.json is not a list")
-    };
-    assert!(
-        !cases.is_empty(),
-        "no ONNX fixture cases in {}",
-        root.display()
-    );
+    let cases = case_names(&root);
     let mut registry = Registry::new();
     registry.register_flavor(signet_onnx::ONNX_FLAVOR, signet_onnx::OnnxFlavor);
     let mut failures = Vec::new();
-    for case in &cases {
-        let Value::Str(name) = case else {
-            panic!("case name {case:?}")
-        };
+    for name in &cases {
         let dir = root.join(name);
-        let expected =
-            pyjson::loads(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+        let expected = read_json(&dir.join("expected.json"));
         let model = match load_model(&dir, &registry) {
             Ok(m) => m,
             Err(e) => {
@@ -617,12 +605,9 @@ fn onnx_exports_predict_as_mlflow_onnxruntime_does() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} ONNX differences over {} cases:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
+    assert_none(
+        &format!("ONNX differences over {} cases", cases.len()),
+        &failures,
     );
     eprintln!(
         "{} ONNX fixture models predict as MLflow's onnxruntime wrapper does",

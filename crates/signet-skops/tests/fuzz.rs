@@ -3,15 +3,11 @@
 
 use proptest::prelude::*;
 use signet_skops::{parse_npy, SkopsFile};
-use std::io::Write;
+use signet_testkit::skops;
 
 fn valid_npy() -> Vec<u8> {
-    let header = "{'descr': [('a', '<i8'), ('b', '<f8'), ('', '|V4')], 'fortran_order': True, 'shape': (2, 1), }\n";
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
-    out.extend_from_slice(&[7u8; 40]);
-    out
+    let descr = "[('a', '<i8'), ('b', '<f8'), ('', '|V4')]";
+    skops::npy(descr, true, "(2, 1)", &[7u8; 40])
 }
 
 fn valid_skops() -> Vec<u8> {
@@ -21,14 +17,8 @@ fn valid_skops() -> Vec<u8> {
         "content": {"mean_": {"__class__": "ndarray", "__module__": "numpy", "__loader__": "NdArrayNode", "type": "numpy", "file": "1.npy", "__id__": 4},
                     "again": {"__class__": "ndarray", "__module__": "numpy", "__loader__": "NdArrayNode", "type": "numpy", "file": "1.npy", "__id__": 4},
                     "n": {"__class__": "str", "__module__": "builtins", "__loader__": "JsonNode", "content": "NaN"}}}}"#;
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    w.start_file("1.npy", opts).unwrap();
-    w.write_all(&valid_npy()).unwrap();
-    w.start_file("schema.json", opts).unwrap();
-    w.write_all(schema.as_bytes()).unwrap();
-    w.finish().unwrap().into_inner()
+    let members = [("1.npy", valid_npy())];
+    skops::archive(schema, &members, skops::CompressionMethod::Stored)
 }
 
 #[test]

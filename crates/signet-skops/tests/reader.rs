@@ -4,42 +4,10 @@
 
 use serde_json::{json, Value};
 use signet_skops::{parse_npy, ArrayData, Json, NodeKind, SkopsFile};
-use std::io::Write;
-use zip::write::SimpleFileOptions;
+use signet_testkit::skops::{archive, f64_bytes as f64s, npy, CompressionMethod};
 
 fn zip_of(schema: &Value, members: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    zip_with(schema, members, zip::CompressionMethod::Stored)
-}
-
-fn zip_with(
-    schema: &Value,
-    members: &[(&str, Vec<u8>)],
-    method: zip::CompressionMethod,
-) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = SimpleFileOptions::default().compression_method(method);
-    for (name, bytes) in members {
-        w.start_file(*name, opts).unwrap();
-        w.write_all(bytes).unwrap();
-    }
-    w.start_file("schema.json", opts).unwrap();
-    w.write_all(schema.to_string().as_bytes()).unwrap();
-    w.finish().unwrap().into_inner()
-}
-
-/// A `.npy` file: `descr` as written in the header (quoted), C or Fortran order.
-fn npy(descr: &str, fortran: bool, shape: &str, body: &[u8]) -> Vec<u8> {
-    let fortran = if fortran { "True" } else { "False" };
-    let header = format!("{{'descr': {descr}, 'fortran_order': {fortran}, 'shape': {shape}, }}\n");
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
-    out.extend_from_slice(header.as_bytes());
-    out.extend_from_slice(body);
-    out
-}
-
-fn f64s(v: &[f64]) -> Vec<u8> {
-    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+    archive(&schema.to_string(), members, CompressionMethod::Stored)
 }
 
 fn js(content: &str, id: i64) -> Value {
@@ -130,7 +98,7 @@ fn reads_the_tree_of_an_estimator() {
 fn reads_deflated_members() {
     // skops writes stored members; `skops.io.dump(..., compression=ZIP_DEFLATED)` deflates them.
     let (schema, members) = scaler();
-    let bytes = zip_with(&schema, &members, zip::CompressionMethod::Deflated);
+    let bytes = archive(&schema.to_string(), &members, CompressionMethod::Deflated);
     let file = SkopsFile::from_bytes(&bytes, "m.skops", &[]).unwrap();
     assert_eq!(
         file.root.attr("scale_").unwrap().f64_shaped(&[2]).unwrap(),

@@ -12,7 +12,8 @@
 //!
 //! A case that fails must be listed with its reason in `conformance/known-gaps.tsv`
 //! (`<label prefix><case id><TAB><reason>`); an unlisted failure fails the suite, and so does
-//! a listed gap that now passes. [`Tally`] keeps that account.
+//! a listed gap that now passes. [`Tally`] keeps that account; [`assert_none`] fails any replay
+//! that found failures, listing them.
 
 use signet::{pyjson, Value};
 use std::collections::BTreeMap;
@@ -213,20 +214,31 @@ impl Tally {
             "conformance {}: no case replayed",
             self.label
         );
-        assert!(
-            self.unexpected.is_empty(),
-            "conformance {}: {} failing case(s) not listed in conformance/known-gaps.tsv:\n{}",
-            self.label,
-            self.unexpected.len(),
-            self.unexpected.join("\n")
+        assert_none(
+            &format!(
+                "conformance {}: failing case(s) not listed in conformance/known-gaps.tsv",
+                self.label
+            ),
+            &self.unexpected,
         );
-        assert!(
-            self.stale.is_empty(),
-            "conformance {}: known gaps that now pass; remove them from conformance/known-gaps.tsv:\n{}",
-            self.label,
-            self.stale.join("\n")
+        assert_none(
+            &format!(
+                "conformance {}: known gaps that now pass; remove them from conformance/known-gaps.tsv",
+                self.label
+            ),
+            &self.stale,
         );
     }
+}
+
+/// Fails a replay that found any failure: `heading (count):` then one failure a line.
+pub fn assert_none(heading: &str, failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{heading} ({}):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// A string member of a case.

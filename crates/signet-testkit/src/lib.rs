@@ -8,6 +8,7 @@
 //! | [`http`] | requests answered in memory by a router (`tower::ServiceExt::oneshot`) |
 //! | [`echo`] | models that return their input: a `signet-model` Model and a `signet-server` Predictor |
 //! | [`values`] | the corpus' Values and params as signet model inputs and Python values |
+//! | [`skops`] | skops archives and `.npy` members built in memory |
 //! | [`messages`] | MLflow messages and error bodies compared modulo set order and stack traces; JSON values modulo dict key order |
 //! | [`workloads`] | the benchmark cases of `../shared/bench`, built as signet inputs and request bodies |
 
@@ -15,5 +16,6 @@ pub mod corpus;
 pub mod echo;
 pub mod http;
 pub mod messages;
+pub mod skops;
 pub mod values;
 pub mod workloads;

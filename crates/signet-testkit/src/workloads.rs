@@ -2,7 +2,7 @@
 //! signet's figures line up with MLflow's measured on the same work.
 
 use arrow_array::{
-    ArrayRef, BooleanArray, Float32Array, Float64Array, Int32Array, Int64Array, RecordBatch,
+    Array, ArrayRef, BooleanArray, Float32Array, Float64Array, Int32Array, Int64Array, RecordBatch,
     StringArray, TimestampNanosecondArray,
 };
 use arrow_schema::{DataType as ArrowType, Field, Schema as ArrowSchema};
@@ -115,20 +115,25 @@ fn batch(fields: Vec<Field>, arrays: Vec<ArrayRef>) -> RecordBatch {
     RecordBatch::try_new(Arc::new(ArrowSchema::new(fields)), arrays).expect("consistent batch")
 }
 
+/// A table of non-null columns, each typed as its array.
+fn table<A: Array + 'static>(columns: Vec<(&str, A)>) -> ModelInput {
+    let (fields, arrays) = columns
+        .into_iter()
+        .map(|(name, a)| {
+            let field = Field::new(name, a.data_type().clone(), false);
+            (field, Arc::new(a) as ArrayRef)
+        })
+        .unzip();
+    ModelInput::Table(batch(fields, arrays))
+}
+
 /// The model input of a case with `rows` rows.
 pub fn input(case: &str, rows: usize) -> ModelInput {
     let mut rng = Rng::new(0);
     match case {
         "house_price" => {
-            let sqft: Int64Array = (0..rows).map(|_| rng.int(500, 5000)).collect();
-            let bed: Int64Array = (0..rows).map(|_| rng.int(1, 7)).collect();
-            ModelInput::Table(batch(
-                vec![
-                    Field::new("sqft", ArrowType::Int64, false),
-                    Field::new("bedrooms", ArrowType::Int64, false),
-                ],
-                vec![Arc::new(sqft), Arc::new(bed)],
-            ))
+            let mut int = |lo, hi| (0..rows).map(|_| rng.int(lo, hi)).collect::<Int64Array>();
+            table(vec![("sqft", int(500, 5000)), ("bedrooms", int(1, 7))])
         }
         "mixed20" => {
             let mut fields = Vec::new();
@@ -224,22 +229,16 @@ pub fn input(case: &str, rows: usize) -> ModelInput {
             })
         }
         "convert" => {
-            let a: Int32Array = (0..rows).map(|_| rng.int(0, 1_000_000) as i32).collect();
-            let b: Int32Array = (0..rows).map(|_| rng.int(0, 1_000_000) as i32).collect();
-            ModelInput::Table(batch(
-                vec![
-                    Field::new("a", ArrowType::Int32, false),
-                    Field::new("b", ArrowType::Int32, false),
-                ],
-                vec![Arc::new(a), Arc::new(b)],
-            ))
+            let mut int = || {
+                (0..rows)
+                    .map(|_| rng.int(0, 1_000_000) as i32)
+                    .collect::<Int32Array>()
+            };
+            table(vec![("a", int()), ("b", int())])
         }
         "convert_i64_01_to_double" => {
             let c: Int64Array = (0..rows).map(|_| rng.int(0, 2)).collect();
-            ModelInput::Table(batch(
-                vec![Field::new("c", ArrowType::Int64, false)],
-                vec![Arc::new(c)],
-            ))
+            table(vec![("c", c)])
         }
         other => panic!("unknown case {other}"),
     }

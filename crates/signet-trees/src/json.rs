@@ -3,39 +3,21 @@
 //! accepted. Errors name the byte offset; nesting is limited so corrupt input cannot overflow
 //! the stack.
 
+use crate::cursor::Cursor;
 use crate::error::TreeError;
 use crate::value::Value;
 
-/// The deepest nesting accepted (XGBoost models nest about 8 levels).
-const MAX_DEPTH: usize = 128;
-
 /// Parses a whole JSON document; `file` names it in errors.
 pub fn parse(bytes: &[u8], file: &str) -> Result<Value, TreeError> {
-    let mut p = Parser {
-        b: bytes,
-        i: 0,
-        file,
-    };
+    let mut p = Cursor::new(bytes, file);
     p.ws();
     let v = p.value(0)?;
     p.ws();
-    if p.i != bytes.len() {
-        return Err(p.err("trailing data after the JSON document"));
-    }
-    Ok(v)
+    p.finish(v, "JSON")
 }
 
-struct Parser<'a> {
-    b: &'a [u8],
-    i: usize,
-    file: &'a str,
-}
-
-impl Parser<'_> {
-    fn err(&self, message: impl Into<String>) -> TreeError {
-        TreeError::at(self.file, format!("byte {}", self.i), message)
-    }
-
+/// The JSON grammar, read at the shared [`Cursor`].
+impl Cursor<'_> {
     fn ws(&mut self) {
         while let Some(c) = self.b.get(self.i) {
             if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
@@ -63,63 +45,32 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Value, TreeError> {
-        if depth > MAX_DEPTH {
-            return Err(self.err("nesting too deep"));
-        }
+        self.check_depth(depth)?;
         match self.peek()? {
             b'{' => {
-                self.i += 1;
                 let mut members = Vec::new();
-                self.ws();
-                if self.peek()? == b'}' {
-                    self.i += 1;
-                    return Ok(Value::Object(members));
-                }
-                loop {
-                    self.ws();
-                    if self.peek()? != b'"' {
-                        return Err(self.err("expected a string key"));
+                self.seq(b'}', |p| {
+                    if p.peek()? != b'"' {
+                        return Err(p.err("expected a string key"));
                     }
-                    let key = self.string()?;
-                    self.ws();
-                    if !self.eat(":") {
-                        return Err(self.err("expected ':'"));
+                    let key = p.string()?;
+                    p.ws();
+                    if !p.eat(":") {
+                        return Err(p.err("expected ':'"));
                     }
-                    self.ws();
-                    let v = self.value(depth + 1)?;
-                    members.push((key, v));
-                    self.ws();
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b'}' => {
-                            self.i += 1;
-                            return Ok(Value::Object(members));
-                        }
-                        _ => return Err(self.err("expected ',' or '}'")),
-                    }
-                }
+                    p.ws();
+                    members.push((key, p.value(depth + 1)?));
+                    Ok(())
+                })?;
+                Ok(Value::Object(members))
             }
             b'[' => {
-                self.i += 1;
                 let mut items = Vec::new();
-                self.ws();
-                if self.peek()? == b']' {
-                    self.i += 1;
-                    return Ok(Value::Array(items));
-                }
-                loop {
-                    self.ws();
-                    items.push(self.value(depth + 1)?);
-                    self.ws();
-                    match self.peek()? {
-                        b',' => self.i += 1,
-                        b']' => {
-                            self.i += 1;
-                            return Ok(Value::Array(items));
-                        }
-                        _ => return Err(self.err("expected ',' or ']'")),
-                    }
-                }
+                self.seq(b']', |p| {
+                    items.push(p.value(depth + 1)?);
+                    Ok(())
+                })?;
+                Ok(Value::Array(items))
             }
             b'"' => Ok(Value::Str(self.string()?)),
             b't' if self.eat("true") => Ok(Value::Bool(true)),
@@ -130,6 +81,34 @@ impl Parser<'_> {
             b'-' if self.eat("-Infinity") => Ok(float(f64::NEG_INFINITY, f32::NEG_INFINITY)),
             b'-' | b'0'..=b'9' => self.number(),
             c => Err(self.err(format!("unexpected character {:?}", c as char))),
+        }
+    }
+
+    /// The members of a `{…}` or the items of a `[…]` (the cursor at its opening bracket), each
+    /// read by `item` after any whitespace, separated by commas, up to `close`.
+    fn seq(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Result<(), TreeError>,
+    ) -> Result<(), TreeError> {
+        self.i += 1;
+        self.ws();
+        if self.peek()? == close {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            item(self)?;
+            self.ws();
+            match self.peek()? {
+                b',' => self.i += 1,
+                c if c == close => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.err(format!("expected ',' or '{}'", close as char))),
+            }
         }
     }
 
@@ -145,7 +124,7 @@ impl Parser<'_> {
             self.i += 1;
         }
         let text = std::str::from_utf8(&self.b[start..self.i]).unwrap_or("");
-        let bad = || TreeError::at(self.file, format!("byte {start}"), "invalid number");
+        let bad = || self.err_at(start, "invalid number");
         if is_int {
             if let Ok(i) = text.parse::<i64>() {
                 return Ok(Value::Int(i));
@@ -199,8 +178,7 @@ impl Parser<'_> {
                 c => out.push(c),
             }
         }
-        String::from_utf8(out)
-            .map_err(|_| TreeError::at(self.file, format!("byte {start}"), "string is not UTF-8"))
+        String::from_utf8(out).map_err(|_| self.err_at(start, "string is not UTF-8"))
     }
 
     fn hex4(&mut self) -> Result<u32, TreeError> {

@@ -7,6 +7,7 @@
 //! | module | owns |
 //! | --- | --- |
 //! | [`error`] | [`TreeError`]: every failure names the file and the byte offset or key |
+//! | `cursor` | the byte cursor the JSON and UBJSON readers share: offset, errors naming the byte, nesting limit |
 //! | [`value`] | the JSON/UBJSON document model and typed access with key paths |
 //! | [`json`] | the JSON reader (XGBoost `.json` models) |
 //! | [`ubjson`] | the UBJSON reader (XGBoost `.ubj` models, typed counted arrays) |
@@ -18,6 +19,7 @@
 //! | [`input`] | MLflow model inputs (tables, tensors) into the dense matrices the evaluators read |
 //! | [`flavor`] | the `xgboost` and `lightgbm` MLflow flavors with MLflow 3.17.2's pyfunc semantics |
 
+mod cursor;
 pub mod error;
 pub mod flavor;
 pub mod forest;

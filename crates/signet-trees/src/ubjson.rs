@@ -3,37 +3,20 @@
 //! `[$l#L<n>` for int32, `[$U` for uint8 …), and big-endian numbers. Errors name the byte
 //! offset; counts are checked against the bytes left before anything is allocated.
 
+use crate::cursor::Cursor;
 use crate::error::TreeError;
 use crate::value::Value;
 
-const MAX_DEPTH: usize = 128;
-
 /// Parses a whole UBJSON document; `file` names it in errors.
 pub fn parse(bytes: &[u8], file: &str) -> Result<Value, TreeError> {
-    let mut p = Parser {
-        b: bytes,
-        i: 0,
-        file,
-    };
+    let mut p = Cursor::new(bytes, file);
     let marker = p.byte()?;
     let v = p.value_of(marker, 0)?;
-    if p.i != bytes.len() {
-        return Err(p.err("trailing data after the UBJSON document"));
-    }
-    Ok(v)
+    p.finish(v, "UBJSON")
 }
 
-struct Parser<'a> {
-    b: &'a [u8],
-    i: usize,
-    file: &'a str,
-}
-
-impl Parser<'_> {
-    fn err(&self, message: impl Into<String>) -> TreeError {
-        TreeError::at(self.file, format!("byte {}", self.i), message)
-    }
-
+/// The UBJSON grammar, read at the shared [`Cursor`].
+impl Cursor<'_> {
     fn take(&mut self, n: usize) -> Result<&[u8], TreeError> {
         let end = self
             .i
@@ -76,27 +59,19 @@ impl Parser<'_> {
         let at = self.i;
         let m = self.byte()?;
         let n = self.int_of(m)?;
-        usize::try_from(n).map_err(|_| {
-            TreeError::at(
-                self.file,
-                format!("byte {at}"),
-                format!("negative length {n}"),
-            )
-        })
+        usize::try_from(n).map_err(|_| self.err_at(at, format!("negative length {n}")))
     }
 
-    fn string(&mut self) -> Result<String, TreeError> {
+    /// A length-prefixed string (an object key, or the body of an `S` value).
+    fn counted_string(&mut self) -> Result<String, TreeError> {
         let n = self.length()?;
         let at = self.i;
         let s = self.take(n)?;
-        String::from_utf8(s.to_vec())
-            .map_err(|_| TreeError::at(self.file, format!("byte {at}"), "string is not UTF-8"))
+        String::from_utf8(s.to_vec()).map_err(|_| self.err_at(at, "string is not UTF-8"))
     }
 
     fn value_of(&mut self, marker: u8, depth: usize) -> Result<Value, TreeError> {
-        if depth > MAX_DEPTH {
-            return Err(self.err("nesting too deep"));
-        }
+        self.check_depth(depth)?;
         Ok(match marker {
             b'Z' => Value::Null,
             b'T' => Value::Bool(true),
@@ -117,7 +92,7 @@ impl Parser<'_> {
                 }
             }
             b'C' => Value::Str((self.byte()? as char).to_string()),
-            b'S' => Value::Str(self.string()?),
+            b'S' => Value::Str(self.counted_string()?),
             b'[' => self.array(depth)?,
             b'{' => self.object(depth)?,
             m => {
@@ -227,7 +202,7 @@ impl Parser<'_> {
                 self.i += 1;
                 return Ok(Value::Object(members));
             }
-            let key = self.string()?;
+            let key = self.counted_string()?;
             let m = self.byte()?;
             let v = self.value_of(m, depth + 1)?;
             members.push((key, v));

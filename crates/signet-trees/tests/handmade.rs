@@ -2,6 +2,7 @@
 //! and UBJSON, and corrupt or truncated files refused with the file and position, never a
 //! panic.
 
+use signet_testkit::workloads::Rng;
 use signet_trees::value::Value;
 use signet_trees::xgboost::predict::Options;
 use signet_trees::{lightgbm, xgboost};
@@ -128,6 +129,21 @@ fn tiny_ubj() -> Vec<u8> {
     out
 }
 
+/// 3000 copies of `bytes`, each with three bytes at random offsets replaced by `byte(rng)`.
+fn mutants(bytes: &[u8], seed: u64, mut byte: impl FnMut(&mut Rng) -> u8) -> Vec<Vec<u8>> {
+    let mut rng = Rng::new(seed);
+    (0..3000)
+        .map(|_| {
+            let mut b = bytes.to_vec();
+            for _ in 0..3 {
+                let i = rng.below(b.len());
+                b[i] = byte(&mut rng);
+            }
+            b
+        })
+        .collect()
+}
+
 #[test]
 fn xgboost_ubjson_same_as_json() {
     let bytes = tiny_ubj();
@@ -158,16 +174,7 @@ fn xgboost_truncated_and_corrupt_never_panic() {
         assert!(e.to_string().starts_with("t.ubj: "), "{e}");
     }
     // flipped bytes: errors or (rarely) another valid model, never a panic
-    let mut seed = 12345u64;
-    for _ in 0..3000 {
-        let mut b = ubj.clone();
-        for _ in 0..3 {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let i = (seed >> 33) as usize % b.len();
-            b[i] = (seed >> 17) as u8;
-        }
+    for b in mutants(&ubj, 12345, |rng| rng.next_u64() as u8) {
         if let Ok(m) = xgboost::Model::from_bytes(&b, "t.ubj") {
             let x = vec![0.5f32; m.num_feature * 2];
             let _ = m.predict(&x, 2, &Options::default());
@@ -266,17 +273,9 @@ fn lightgbm_truncated_and_corrupt_never_panic() {
         e.to_string(),
         "t.lgb: line 1: not a LightGBM text model (the first line is not `tree`)"
     );
-    let mut seed = 99u64;
-    let bytes = text.as_bytes();
-    for _ in 0..3000 {
-        let mut b = bytes.to_vec();
-        for _ in 0..3 {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let i = (seed >> 33) as usize % b.len();
-            b[i] = b"0123456789-=\n x"[(seed >> 20) as usize % 15];
-        }
+    for b in mutants(text.as_bytes(), 99, |rng| {
+        b"0123456789-=\n x"[rng.below(15)]
+    }) {
         let Ok(s) = std::str::from_utf8(&b) else {
             continue;
         };

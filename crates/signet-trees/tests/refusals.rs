@@ -37,58 +37,67 @@ fn err(dir: &Path) -> String {
     load_model(dir, &registry()).unwrap_err().to_string()
 }
 
-#[test]
-fn pickled_lightgbm_refused_with_instructions() {
-    let d = model_dir(
-        "pkl",
-        "lightgbm",
-        "model.pkl",
-        "    model_class: lightgbm.sklearn.LGBMClassifier\n    serialization_format: cloudpickle\n",
-    );
-    std::fs::write(d.join("model.pkl"), b"\x80\x04not read").unwrap();
-    let e = err(&d);
-    assert!(
-        e.contains(
-            "is stored as a pickle, and signet never unpickles anything. Re-log it without pickle"
-        ),
-        "{e}"
-    );
-    assert!(e.contains("serialization_format=\"skops\""), "{e}");
-}
+/// A model file signet refuses: its flavor, the data file, the flavor's MLmodel keys, the
+/// file's bytes, and what the refusal says.
+type Refusal = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [u8],
+    &'static [&'static str],
+);
 
 #[test]
-fn skops_lightgbm_that_is_not_a_skops_file_is_refused_naming_it() {
-    let d = model_dir(
-        "skops",
-        "lightgbm",
-        "model.skops",
-        "    model_class: lightgbm.sklearn.LGBMRegressor\n    serialization_format: skops\n",
-    );
+fn model_files_signet_cannot_read_are_refused_saying_why() {
+    let cases: [Refusal; 3] = [
+        (
+            "lightgbm",
+            "model.pkl",
+            "    model_class: lightgbm.sklearn.LGBMClassifier\n    serialization_format: cloudpickle\n",
+            b"\x80\x04not read",
+            &[
+                "is stored as a pickle, and signet never unpickles anything. Re-log it without pickle",
+                "serialization_format=\"skops\"",
+            ],
+        ),
+        (
+            "lightgbm",
+            "model.skops",
+            SKOPS_LGBM,
+            b"PK\x03\x04 cut short",
+            &["model.skops"],
+        ),
+        (
+            "xgboost",
+            "model.xgb",
+            "    model_class: xgboost.core.Booster\n    model_format: xgb\n",
+            b"\x00\x00\x00\x3fbinf\x00\x00",
+            &["model.xgb: byte 0: not an XGBoost JSON or UBJSON model"],
+        ),
+    ];
+    for (flavor, data, keys, bytes, says) in cases {
+        let d = model_dir(data, flavor, data, keys);
+        std::fs::write(d.join(data), bytes).unwrap();
+        let e = err(&d);
+        for s in says {
+            assert!(e.contains(s), "{data}: {e}");
+        }
+    }
+}
+
+/// The MLmodel keys of a skops-serialized LightGBM scikit-learn model.
+const SKOPS_LGBM: &str =
+    "    model_class: lightgbm.sklearn.LGBMRegressor\n    serialization_format: skops\n";
+
+#[test]
+fn skops_lightgbm_without_its_file_is_refused_naming_it() {
+    let d = model_dir("skops", "lightgbm", "model.skops", SKOPS_LGBM);
     let e = err(&d);
     assert!(
         e.contains(&format!(
             "{}: cannot open the file",
             d.join("model.skops").display()
         )),
-        "{e}"
-    );
-    std::fs::write(d.join("model.skops"), b"PK\x03\x04 cut short").unwrap();
-    let e = err(&d);
-    assert!(e.contains("model.skops"), "{e}");
-}
-
-#[test]
-fn xgboost_legacy_binary_refused_through_flavor() {
-    let d = model_dir(
-        "xgb",
-        "xgboost",
-        "model.xgb",
-        "    model_class: xgboost.core.Booster\n    model_format: xgb\n",
-    );
-    std::fs::write(d.join("model.xgb"), b"\x00\x00\x00\x3fbinf\x00\x00").unwrap();
-    let e = err(&d);
-    assert!(
-        e.contains("model.xgb: byte 0: not an XGBoost JSON or UBJSON model"),
         "{e}"
     );
 }

@@ -12,11 +12,14 @@
 //!   answer MLflow's pyfunc predictions (`expected.json`'s `pyfunc`): datatype, shape and values
 //!   within the tolerance.
 
-use super::{fixtures, json_diff, member, onnx_close, sklearn_close};
+use super::{
+    case_names, fixtures, json_diff, member, onnx_close, read_json, sklearn_close, usizes,
+};
 use signet::enforce::Compat;
 use signet::{pyjson, Value};
 use signet_model::{load_model, Registry};
 use signet_server::{router, ServerConfig};
+use signet_testkit::corpus::assert_none;
 use signet_testkit::http::call;
 use std::path::Path;
 use std::sync::Arc;
@@ -118,19 +121,6 @@ fn v2_datatype(dtype: &str) -> &str {
         "int32" => "INT32",
         "bool" => "BOOL",
         _ => "BYTES",
-    }
-}
-
-fn usizes(v: &Value) -> Vec<usize> {
-    match v {
-        Value::List(items) => items
-            .iter()
-            .map(|i| match i {
-                Value::Int(n) => *n as usize,
-                other => panic!("not a dimension: {other:?}"),
-            })
-            .collect(),
-        other => panic!("not a shape: {other:?}"),
     }
 }
 
@@ -358,8 +348,7 @@ async fn replay_case(root: &Path, name: &str, registry: &Registry, kind: &Kind, 
             .push(format!("{name}/v2: no V2 request recorded"));
         return;
     }
-    let expected =
-        pyjson::loads(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let expected = read_json(&dir.join("expected.json"));
     let r = call(
         &app,
         "POST",
@@ -446,21 +435,14 @@ fn by_case(items: &[String]) -> String {
 
 /// Replays every case of `root`/cases.json; panics with every difference.
 fn replay(root: &Path, registry: Registry, kind: &Kind) {
-    let cases =
-        pyjson::loads(&std::fs::read_to_string(root.join("cases.json")).expect("cases.json"))
-            .expect("cases.json is JSON");
-    let Value::List(cases) = cases else {
-        panic!("cases.json is not a list")
-    };
-    assert!(!cases.is_empty(), "no cases in {}", root.display());
+    let cases = case_names(root);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a runtime");
     let mut t = Tally::default();
-    for case in &cases {
-        let name = pyjson::dumps(case).trim_matches('"').to_string();
-        runtime.block_on(replay_case(root, &name, &registry, kind, &mut t));
+    for name in &cases {
+        runtime.block_on(replay_case(root, name, &registry, kind, &mut t));
     }
     eprintln!(
         "{}: {} fixtures, {} /invocations bodies: {} byte-identical ({} of them refusals \
@@ -482,13 +464,7 @@ fn replay(root: &Path, registry: Registry, kind: &Kind) {
         },
         t.v2
     );
-    assert!(
-        t.failures.is_empty(),
-        "{}: {} differences:\n{}",
-        kind.name,
-        t.failures.len(),
-        t.failures.join("\n")
-    );
+    assert_none(&format!("{}: differences", kind.name), &t.failures);
 }
 
 #[test]
