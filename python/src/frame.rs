@@ -13,7 +13,7 @@
 //! without columns, a pandas whose internals differ — answers `None`, and the caller takes
 //! `signet/_convert.py`'s route, which gives the same answers (only more slowly).
 
-use crate::convert::{column_at, copied, datetime_column, numpy_width, NumpyOwner};
+use crate::numpy_mem::{column_at, copied, datetime_column, numpy_width, NumpyOwner};
 use arrow_array::ArrayRef;
 use arrow_pyarrow::FromPyArrow;
 use pyo3::intern;

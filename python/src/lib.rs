@@ -10,6 +10,7 @@
 mod convert;
 mod errors;
 mod frame;
+mod numpy_mem;
 
 use convert::{model_input, to_python, Want};
 use errors::{enforce_error, input_error, model_error, schema_error};

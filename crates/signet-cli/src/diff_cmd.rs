@@ -3,7 +3,7 @@
 //! MLmodel files or model URIs. Exit code 0: compatible, 1: breaking, 2: error.
 
 use crate::error::CliError;
-use crate::registry_cmds::resolve_model;
+use crate::model_uri::resolve_model;
 use clap::{Args, ValueEnum};
 use signet::diff::{diff_signatures, render_json, render_text, DiffReport};
 use signet_model::MlModel;

@@ -6,10 +6,11 @@ mod diff_cmd;
 mod error;
 mod example_model;
 mod infer;
+mod log_cmd;
 mod model_cmds;
+mod model_uri;
 mod package;
 mod read;
-mod registry_cmds;
 mod serve;
 
 use clap::error::ErrorKind;
@@ -52,7 +53,7 @@ enum Command {
     /// Log a model directory to an MLflow tracking server (as mlflow.<flavor>.log_model
     /// does), optionally register it and set an alias; prints models:/m-... and
     /// models:/NAME/VERSION.
-    Log(registry_cmds::LogArgs),
+    Log(log_cmd::LogArgs),
 }
 
 fn main() -> ExitCode {
@@ -79,7 +80,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::Package(args) => package::run(&args),
         Command::Diff(args) => diff_cmd::run(&args),
-        Command::Log(args) => registry_cmds::log(&args),
+        Command::Log(args) => log_cmd::log(&args),
     };
     match result.and_then(|(out, code)| write_stdout(&out).map(|()| code)) {
         Ok(code) => ExitCode::from(code),

@@ -88,7 +88,7 @@ fn model_error(path: &Path, e: ModelError) -> CliError {
 
 /// Runs `signet show`: the text to print and the exit code.
 pub fn show(args: &ShowArgs) -> Result<(String, u8), CliError> {
-    let local = crate::registry_cmds::resolve_model(&args.model)?;
+    let local = crate::model_uri::resolve_model(&args.model)?;
     let (model, dir) = MlModel::load(&local).map_err(|e| model_error(&args.model, e))?;
     let mut out = String::new();
     let _ = writeln!(out, "model: {}", dir.display());
@@ -291,7 +291,7 @@ fn predict_with(args: &PredictArgs, registry: &Registry) -> Result<(String, u8),
         )),
         None => None,
     };
-    let local = crate::registry_cmds::resolve_model(&args.model)?;
+    let local = crate::model_uri::resolve_model(&args.model)?;
     let mut model = load_model(&local, registry).map_err(|e| model_error(&args.model, e))?;
     let compat: Compat = args.compat.into();
     model.set_compat(compat);

@@ -116,9 +116,9 @@ pub fn run(args: &ServeArgs) -> Result<(String, u8), CliError> {
     };
     let (model, shown, name) = match &args.model {
         Some(path) => (
-            load(&crate::registry_cmds::resolve_model(path)?)?,
+            load(&crate::model_uri::resolve_model(path)?)?,
             path.display().to_string(),
-            crate::registry_cmds::uri_model_name(path).unwrap_or_else(|| default_model_name(path)),
+            crate::model_uri::uri_model_name(path).unwrap_or_else(|| default_model_name(path)),
         ),
         None => {
             // Loaded into memory; the extracted files are removed again right here.

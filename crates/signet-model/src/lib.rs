@@ -9,7 +9,8 @@
 //! | [`mlmodel`] | the `MLmodel` file ([`MlModel`]): every top-level key, flavors in file order, unknown keys kept verbatim, `Model.load`'s path rules and messages |
 //! | [`example`] | input examples: `input_example.json`, `serving_input_example.json`, `saved_input_example_info`, written byte-exact and read back |
 //! | [`dir`] | the directory on disk: atomic saves, artifact paths that must stay inside the directory |
-//! | [`model`] | Rust models: the [`Model`] trait (MLflow's `PythonModel`), the [`Registry`] of model types and flavor loaders, [`save_model`] |
+//! | [`model`] | Rust models: the [`Model`] trait (MLflow's `PythonModel`) and [`save_model`] |
+//! | [`registry`] | what a program registers, the only code that runs models: the [`Registry`] of model types and [`FlavorLoader`]s, [`LoadContext`], [`Predictor`] |
 //! | [`pyfunc`] | loaded models: [`load_model`] and [`PyFuncModel`], whose `predict` enforces the signature first |
 //!
 //! Any MLflow model directory can be read for its signature and examples ([`MlModel::load`],
@@ -41,6 +42,7 @@ pub mod example;
 pub mod mlmodel;
 pub mod model;
 pub mod pyfunc;
+pub mod registry;
 pub mod yaml;
 
 pub use error::ModelError;
@@ -48,7 +50,8 @@ pub use example::{InputExample, LoadedExample, SavedExample};
 pub use mlmodel::{ExampleInfo, MlModel, MLFLOW_VERSION, MLMODEL_FILE_NAME};
 pub use model::{
     infer_from_example, save_model, save_model_dir, save_model_with, ExamplePredict, LoadModel,
-    Model, ModelOutput, PredictContext, Registry, SaveOptions, SavedModel,
+    Model, ModelOutput, PredictContext, SaveOptions, SavedModel,
 };
-pub use pyfunc::{load_model, FlavorLoader, LoadContext, Prediction, Predictor, PyFuncModel};
+pub use pyfunc::{load_model, Prediction, PyFuncModel};
+pub use registry::{FlavorLoader, LoadContext, Predictor, Registry};
 pub use yaml::{signature_block, Yaml};

@@ -1,5 +1,5 @@
-//! Rust models: the [`Model`] trait (signet's counterpart of MLflow's `PythonModel`), the
-//! [`Registry`] of model types and flavor loaders a program knows, and [`save_model`].
+//! Rust models: the [`Model`] trait (signet's counterpart of MLflow's `PythonModel`) and
+//! [`save_model`]; a program makes its model types loadable in the [`crate::Registry`].
 //!
 //! A saved Rust model is data, never code: its state ([`Model::save_state`], any bytes the
 //! type chooses — JSON, bincode, ...) goes to the file `model_state`, and the `signet` flavor
@@ -17,7 +17,7 @@
 //! ```
 //!
 //! Loading ([`crate::load_model`]) looks `model_type` up among the types the running program
-//! registered with [`Registry::register`] and calls that type's [`LoadModel::load_state`]; an
+//! registered with [`crate::Registry::register`] and calls that type's [`LoadModel::load_state`]; an
 //! unregistered name is an error that says how to register it.
 //!
 //! The `python_function` section makes the directory a valid MLflow model: `mlflow.models.Model
@@ -31,13 +31,10 @@ use crate::dir::{save_atomic, total_file_size, write_file};
 use crate::error::ModelError;
 use crate::example::{InputExample, SavedExample};
 use crate::mlmodel::{MlModel, MLMODEL_FILE_NAME, PYFUNC_FLAVOR};
-use crate::pyfunc::FlavorLoader;
 use crate::yaml::Yaml;
 use signet::enforce::{enforce, Compat};
 use signet::{ModelInput, ModelSignature, Schema, SchemaKind, Value};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// What a model returns: any model input kind (a table, a tensor, a value, ...).
 pub type ModelOutput = ModelInput;
@@ -70,7 +67,7 @@ pub struct PredictContext {
 /// so `predict` receives the input and params exactly as MLflow would hand them to a
 /// `PythonModel` (columns selected and converted, params defaulted).
 pub trait Model: Send + Sync {
-    /// The name the type is registered under ([`Registry::register`]); written as
+    /// The name the type is registered under ([`crate::Registry::register`]); written as
     /// `model_type` in the `signet` flavor.
     fn model_type(&self) -> &str;
 
@@ -91,78 +88,6 @@ pub trait Model: Send + Sync {
 pub trait LoadModel: Model + Sized + 'static {
     /// Rebuilds the model from the bytes [`Model::save_state`] produced.
     fn load_state(state: &[u8], context: &PredictContext) -> Result<Self, ModelError>;
-}
-
-type ModelCtor =
-    Arc<dyn Fn(&[u8], &PredictContext) -> Result<Box<dyn Model>, ModelError> + Send + Sync>;
-
-/// The model types and flavor loaders a program knows. Loading a model only ever runs code
-/// registered here — never anything found in the model directory.
-#[derive(Clone, Default)]
-pub struct Registry {
-    models: HashMap<String, ModelCtor>,
-    flavors: Vec<(String, Arc<dyn FlavorLoader>)>,
-}
-
-impl std::fmt::Debug for Registry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut names: Vec<&String> = self.models.keys().collect();
-        names.sort();
-        f.debug_struct("Registry")
-            .field("models", &names)
-            .field(
-                "flavors",
-                &self.flavors.iter().map(|(n, _)| n).collect::<Vec<_>>(),
-            )
-            .finish()
-    }
-}
-
-impl Registry {
-    /// An empty registry (the `signet` flavor is always understood; no model type and no
-    /// other flavor is registered).
-    pub fn new() -> Registry {
-        Registry::default()
-    }
-
-    /// Registers a model type under `name` (the `model_type` its saved models carry).
-    pub fn register<T: LoadModel>(&mut self, name: &str) -> &mut Registry {
-        self.models.insert(
-            name.to_string(),
-            Arc::new(|state, ctx| Ok(Box::new(T::load_state(state, ctx)?) as Box<dyn Model>)),
-        );
-        self
-    }
-
-    /// Registers the loader of an MLflow flavor (e.g. `onnx`): a model whose MLmodel has that
-    /// flavor is run by `loader`. Loaders are tried in registration order.
-    pub fn register_flavor(
-        &mut self,
-        flavor: &str,
-        loader: impl FlavorLoader + 'static,
-    ) -> &mut Registry {
-        self.flavors.retain(|(n, _)| n != flavor);
-        self.flavors.push((flavor.to_string(), Arc::new(loader)));
-        self
-    }
-
-    /// Whether a model type is registered.
-    pub fn has_model_type(&self, name: &str) -> bool {
-        self.models.contains_key(name)
-    }
-
-    /// Whether a flavor loader is registered.
-    pub fn has_flavor(&self, flavor: &str) -> bool {
-        self.flavors.iter().any(|(n, _)| n == flavor)
-    }
-
-    pub(crate) fn model_ctor(&self, name: &str) -> Option<&ModelCtor> {
-        self.models.get(name)
-    }
-
-    pub(crate) fn flavor_loaders(&self) -> &[(String, Arc<dyn FlavorLoader>)] {
-        &self.flavors
-    }
 }
 
 /// Options of [`save_model_with`].

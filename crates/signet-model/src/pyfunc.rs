@@ -12,68 +12,16 @@
 //!   by a pickled `PythonModel`, for instance: signet reads its signature and example but never
 //!   unpickles or imports anything).
 
-use crate::dir::{check_artifact_paths, resolve_inside};
+use crate::dir::check_artifact_paths;
 use crate::error::ModelError;
 use crate::example::{load_input_example, LoadedExample};
 use crate::mlmodel::{MlModel, PYFUNC_FLAVOR};
-use crate::model::{ModelOutput, PredictContext, Registry, SIGNET_FLAVOR};
+use crate::model::{ModelOutput, PredictContext, SIGNET_FLAVOR};
+use crate::registry::{LoadContext, Predictor, Registry};
 use crate::yaml::Yaml;
 use signet::enforce::{enforce, Compat, Warning};
 use signet::{ModelInput, ModelSignature, Value};
 use std::path::{Path, PathBuf};
-
-/// What a [`FlavorLoader`] gets: the model directory, its MLmodel and the flavor's section.
-#[derive(Clone, Copy, Debug)]
-pub struct LoadContext<'a> {
-    /// The model directory.
-    pub model_dir: &'a Path,
-    /// The MLmodel.
-    pub mlmodel: &'a MlModel,
-    /// The flavor's name.
-    pub flavor: &'a str,
-    /// The flavor's configuration.
-    pub config: &'a Yaml,
-}
-
-impl LoadContext<'_> {
-    /// The flavor's `data` file inside the model directory (checked not to leave it), or
-    /// the model directory itself when the flavor has no `data` (MLflow's convention).
-    pub fn data_path(&self) -> Result<PathBuf, ModelError> {
-        match self.config.get("data").and_then(Yaml::as_str) {
-            Some(rel) => resolve_inside(self.model_dir, rel),
-            None => Ok(self.model_dir.to_path_buf()),
-        }
-    }
-}
-
-/// A model that has been loaded and can predict (inputs already enforced).
-pub trait Predictor: Send + Sync {
-    /// Predicts on an enforced input with enforced params.
-    fn predict(&self, input: ModelInput, params: Option<&Value>)
-        -> Result<ModelOutput, ModelError>;
-}
-
-/// A closure over a loaded model is a predictor: `Box::new(move |input, _: Option<&Value>|
-/// model.predict(input))`.
-impl<F> Predictor for F
-where
-    F: Fn(ModelInput, Option<&Value>) -> Result<ModelOutput, ModelError> + Send + Sync,
-{
-    fn predict(
-        &self,
-        input: ModelInput,
-        params: Option<&Value>,
-    ) -> Result<ModelOutput, ModelError> {
-        self(input, params)
-    }
-}
-
-/// Loads the models of one MLflow flavor (e.g. `onnx`), registered with
-/// [`Registry::register_flavor`].
-pub trait FlavorLoader: Send + Sync {
-    /// Builds the predictor from the model directory.
-    fn load(&self, ctx: &LoadContext<'_>) -> Result<Box<dyn Predictor>, ModelError>;
-}
 
 /// A loaded model (MLflow's `PyFuncModel`).
 pub struct PyFuncModel {

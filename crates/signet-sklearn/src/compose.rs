@@ -3,7 +3,7 @@
 //! sklearn fits for `remainder="passthrough"`.
 
 use crate::error::SklearnError;
-use crate::estimator::{build, n_features, Estimator, Fitted, Method, Methods, Output};
+use crate::estimator::{n_features, Estimator, Fitted, Loader, Method, Methods, Output};
 use crate::frame::Frame;
 use signet_skops::{ArrayData, Json, Node, NodeKind};
 
@@ -21,8 +21,9 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// Reads a fitted pipeline.
-    pub fn load(node: &Node) -> Result<Pipeline, SklearnError> {
+    /// Reads a fitted pipeline, its steps with `build` (the registry's, passed in because a
+    /// pipeline's steps may be any registered estimator, pipelines included).
+    pub fn load(node: &Node, build: Loader) -> Result<Pipeline, SklearnError> {
         let steps = node.attr("steps")?.list()?;
         let mut built = Vec::with_capacity(steps.len());
         for step in steps {
@@ -209,7 +210,7 @@ pub struct ColumnTransformer {
 
 impl ColumnTransformer {
     /// Reads a fitted column transformer.
-    pub fn load(node: &Node) -> Result<ColumnTransformer, SklearnError> {
+    pub fn load(node: &Node, build: Loader) -> Result<ColumnTransformer, SklearnError> {
         if node.opt("transformer_weights").is_some() {
             return Err(node
                 .error("ColumnTransformer(transformer_weights=...) is not implemented by signet")

@@ -4,8 +4,9 @@
 //! `cloudpickle` are refused (signet never unpickles) with the way to re-log the model.
 
 use crate::error::SklearnError;
-use crate::estimator::{build, Classes, Estimator, Method, Output};
+use crate::estimator::{Classes, Estimator, Method, Output};
 use crate::frame::Frame;
+use crate::registry::build;
 use arrow_array::{
     ArrayRef, BooleanArray, Float64Array, Int16Array, Int32Array, Int64Array, Int8Array,
     StringArray, UInt64Array,

@@ -8,8 +8,9 @@
 //!   arrays (class labels with `classes_`' dtype);
 //! * [`estimator`] — the [`Estimator`] trait, what every estimator knows of its input
 //!   ([`estimator::Fitted`]: class, `feature_names_in_`, width, methods), [`Output`],
-//!   [`Classes`], [`build`] (class name to estimator; unsupported classes are refused with the
-//!   supported list);
+//!   [`Classes`];
+//! * [`registry`] — the classes signet rebuilds: [`build`] (class name to estimator;
+//!   unsupported classes are refused with the supported list), [`SUPPORTED`];
 //! * [`frame`] — [`Frame`]/[`Matrix`]: the input as sklearn sees a DataFrame or array;
 //! * [`compose`] — `Pipeline`, `ColumnTransformer`, identity `FunctionTransformer`;
 //! * [`preprocess`] — `StandardScaler` and `RobustScaler` (one `CenterScale`), `MinMaxScaler`,
@@ -37,10 +38,12 @@ pub mod hgb;
 pub mod linear;
 pub mod neighbors;
 pub mod preprocess;
+pub mod registry;
 pub mod svm;
 pub mod tree;
 
 pub use error::SklearnError;
-pub use estimator::{build, Classes, Estimator, Method, Output, SUPPORTED};
+pub use estimator::{Classes, Estimator, Method, Output};
 pub use flavor::{SklearnFlavor, SklearnModel, SKLEARN_FLAVOR};
 pub use frame::{Frame, Matrix};
+pub use registry::{build, SUPPORTED};

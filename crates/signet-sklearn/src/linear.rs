@@ -5,8 +5,8 @@
 
 use crate::error::SklearnError;
 use crate::estimator::{
-    argmax_rows, n_features, proba_output, softmax, Classes, Estimator, Fitted, Method, Methods,
-    Output,
+    argmax_rows, expit, n_features, proba_output, softmax, Classes, Estimator, Fitted, Method,
+    Methods, Output,
 };
 use crate::frame::Matrix;
 use signet_skops::Node;
@@ -201,15 +201,5 @@ impl Estimator for LogisticRegression {
                 Ok(proba_output(p, method))
             }
         }
-    }
-}
-
-/// The logistic function (`scipy.special.expit`).
-pub fn expit(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
     }
 }

@@ -81,7 +81,7 @@ pub enum Format {
 
 /// Runs `signet check`: the report to print and the exit code (0 valid, 1 violations).
 pub fn run(args: &CheckArgs) -> Result<(String, u8), CliError> {
-    let loaded = signature::load(&crate::registry_cmds::resolve_model(&args.signature)?)?;
+    let loaded = signature::load(&crate::model_uri::resolve_model(&args.signature)?)?;
     // Every DATA path is checked before any is read.
     for path in &args.data {
         kind_of(path)?;

@@ -15,7 +15,7 @@
 //! bare, `None`, nested lists and dicts with pandas' own quoting quirks).
 
 use super::num::{py_exp, py_fixed, trim_zeros_single, Bits};
-use super::numpy::{array_str, element, sub_tensor};
+use super::pyrepr::numpy::{array_str, element, sub_tensor};
 use super::pyrepr::{float_bits, py_str_value};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{

@@ -27,15 +27,14 @@
 mod frame;
 mod join;
 mod num;
-mod numpy;
 mod predictions;
 mod pyrepr;
 
 pub use frame::{frame_str, series_str};
 pub use join::{write_joined, TextOut};
 pub use num::{float_text, Bits};
-pub use numpy::{array_repr, array_str};
 pub use predictions::predictions_json;
+pub use pyrepr::numpy::{array_repr, array_str};
 pub use pyrepr::{py_repr_value, py_str_value};
 
 use signet::input::{ModelInput, SparseMatrix};

@@ -17,7 +17,7 @@
 
 use super::join::write_joined;
 use super::num::{write_float_repr, write_i128, write_i64, write_u128};
-use super::numpy::element;
+use super::pyrepr::numpy::element;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Float16Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type,

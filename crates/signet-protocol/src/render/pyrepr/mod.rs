@@ -1,9 +1,10 @@
 //! Python's `repr()` and `str()` of [`Value`]s as numpy 2 and pandas 3 print them: numpy
 //! scalars as `np.int64(1)`, arrays as `array([1., 2.])`, `Timestamp('2020-01-01 00:00:00')`.
 
+pub(crate) mod numpy;
+
 use super::join::write_joined;
 use super::num::{float_text, Bits};
-use super::numpy;
 use signet::repr::{
     datetime_repr, datetime_text, numpy_class_name, numpy_datetime, py_bytes, py_str,
     timestamp_text,

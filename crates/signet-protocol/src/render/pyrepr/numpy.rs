@@ -1,8 +1,8 @@
 //! numpy 2's `str()` and `repr()` of arrays (`array2string` with the default print options:
 //! line width 75, threshold 1000, edge items 3, precision 8, `floatmode='maxprec'`).
 
-use super::num::{dragon4_positional, dragon4_scientific, Bits};
-use super::pyrepr::{float_bits, py_repr_value, py_str_value};
+use super::{float_bits, py_repr_value, py_str_value};
+use crate::render::num::{dragon4_positional, dragon4_scientific, Bits};
 use arrow_array::Array;
 use signet::input::{Tensor, TensorData};
 use signet::repr::{numpy_datetime, py_bytes, py_str};
