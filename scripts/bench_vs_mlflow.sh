@@ -6,10 +6,10 @@
 #   ONLY=enforce scripts/bench_vs_mlflow.sh
 #   ONLY=load scripts/bench_vs_mlflow.sh   # load + first predict of the shipped ONNX model
 #
-# MLflow side: ../shared/bench/{enforce,parse}_mlflow.py run with MLFLOW_PY (default: a venv at
-# .venv-bench, created with `pip install mlflow==3.17.2` when missing). signet side: the
-# criterion benches `cargo bench -p signet --bench enforce|parse` (same cases, built from
-# crates/signet/benches/fixtures.rs). `load`: scripts/bench_load_mlflow.py (mlflow.pyfunc.load_model
+# MLflow side: ../shared/bench/{enforce,parse}_mlflow.py run with MLFLOW_PY (default: the
+# interop venv, made and pinned by scripts/venv.sh: mlflow 3.17.2, onnxruntime, ...). signet side: the
+# criterion benches `cargo bench -p signet --bench enforce` and `-p signet-protocol --bench
+# parse` (same cases, built by signet-testkit's `workloads`). `load`: scripts/bench_load_mlflow.py (mlflow.pyfunc.load_model
 # + predict; needs onnxruntime in the venv, installed when missing) vs
 # `cargo bench -p signet-onnx --bench load`, plus a whole `signet predict` process vs a whole
 # Python process doing the same. Raw results land in target/bench-vs-mlflow/.
@@ -20,11 +20,8 @@ OUT=$ROOT/target/bench-vs-mlflow
 ONLY=${ONLY:-"enforce parse"}
 mkdir -p "$OUT"
 if [ -z "${MLFLOW_PY:-}" ]; then
-  if [ ! -x "$ROOT/.venv-bench/bin/python" ]; then
-    python3 -m venv "$ROOT/.venv-bench"
-    "$ROOT/.venv-bench/bin/pip" install -q "mlflow==3.17.2"
-  fi
-  MLFLOW_PY=$ROOT/.venv-bench/bin/python
+  (cd "$ROOT" && source scripts/venv.sh >&2)
+  MLFLOW_PY=$ROOT/.venv-interop/bin/python
 fi
 export SIGNET_BENCH_TMP=${SIGNET_BENCH_TMP:-$OUT/mlflow-tmp}
 
@@ -45,7 +42,7 @@ for what in $ONLY; do
       "$MLFLOW_PY" "$SHARED/parse_mlflow.py" --stages parse_enforce --repeats 5 \
         > "$OUT/mlflow-parse.jsonl"
       echo "== signet parse" >&2
-      (cd "$ROOT" && cargo bench -q -p signet --bench parse) > "$OUT/signet-parse.txt"
+      (cd "$ROOT" && cargo bench -q -p signet-protocol --bench parse) > "$OUT/signet-parse.txt"
       ;;
     load)
       "$MLFLOW_PY" -c "import onnxruntime, onnx" 2>/dev/null ||
