@@ -73,7 +73,7 @@ impl DataType {
         }
     }
 
-    /// The numpy dtype of `series.to_numpy()` for this type, the one [`Self::numpy_text`] names
+    /// `DataType.to_numpy()`: the numpy dtype of this type, the one [`Self::numpy_text`] names
     /// (`<U0` and `|S0` are unsized `str` and `bytes`).
     pub fn numpy_dtype(self) -> NumpyDtype {
         match self {
