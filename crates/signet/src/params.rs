@@ -309,14 +309,6 @@ struct ObjectParam;
 impl Leaves for ObjectParam {
     type Error = String;
 
-    fn mismatch(&self, message: String, _types: Option<(String, String)>) -> String {
-        message
-    }
-
-    fn is_mlflow_exception(&self, _e: &String) -> bool {
-        true
-    }
-
     /// `None` or a NaN (`pd.NA` and `pd.NaT` are not missing here).
     fn none_or_nan(&self, v: &Value) -> bool {
         match v {

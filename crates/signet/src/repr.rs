@@ -249,13 +249,7 @@ pub fn py_repr(v: &Value) -> String {
                 format!("({})", parts.join(", "))
             }
         }
-        Value::Dict(items) => {
-            let parts: Vec<String> = items
-                .iter()
-                .map(|(k, v)| format!("{}: {}", py_repr(k), py_repr(v)))
-                .collect();
-            format!("{{{}}}", parts.join(", "))
-        }
+        Value::Dict(items) => py_dict(items.iter().map(|(k, v)| (py_repr(k), py_repr(v)))),
         Value::Ndarray(t) => format!("array({})", py_repr(&t.to_list())),
     }
 }
@@ -335,6 +329,15 @@ pub fn coltype_str(t: &ColType) -> String {
         ColType::Scalar(d) => d.qualified(),
         other => coltype_repr(other),
     }
+}
+
+/// A Python dict's text from its keys' and values' texts: `{'a': 1, 'b': 2}`.
+pub fn py_dict(items: impl IntoIterator<Item = (String, String)>) -> String {
+    let parts: Vec<String> = items
+        .into_iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    format!("{{{}}}", parts.join(", "))
 }
 
 /// `repr()` of an Object type: `{a: long (required), b: string (optional)}`.

@@ -98,24 +98,13 @@ fn check(case: &Value) -> Result<(), String> {
         };
     }
     let batch = got.map_err(|e| format!("refused ({e}), pandas reads it"))?;
-    let schema = batch.schema();
-    let labels: Vec<Value> = schema
-        .fields()
-        .iter()
-        .map(|f| Value::str(f.name().clone()))
-        .collect();
-    let dtypes: Vec<Value> = schema
-        .fields()
-        .iter()
-        .zip(batch.columns())
-        .map(|(f, a)| Value::str(dtype_name(f, a)))
-        .collect();
-    let values: Vec<Value> = schema
-        .fields()
-        .iter()
-        .zip(batch.columns())
-        .map(|(f, a)| Value::List(cells(f, a)))
-        .collect();
+    // One pass over the columns: their labels, dtypes and cells.
+    let (mut labels, mut dtypes, mut values) = (Vec::new(), Vec::new(), Vec::new());
+    for (f, a) in signet::table::fields_and_columns(&batch) {
+        labels.push(Value::str(f.name().clone()));
+        dtypes.push(Value::str(dtype_name(f, a)));
+        values.push(Value::List(cells(f, a)));
+    }
     let mut diffs = Vec::new();
     for (what, have) in [("columns", labels), ("dtypes", dtypes), ("values", values)] {
         let have = Value::List(have);

@@ -3,11 +3,7 @@
 use super::*;
 
 fn sig(inputs: Option<&str>, outputs: Option<&str>, params: Option<&str>) -> SignatureDict {
-    SignatureDict {
-        inputs: inputs.map(String::from),
-        outputs: outputs.map(String::from),
-        params: params.map(String::from),
-    }
+    SignatureDict::from_texts(inputs, outputs, params)
 }
 
 /// `key: <scalar>` as `safe_dump` writes it, without the trailing newline.

@@ -59,11 +59,7 @@ pub fn data_str(input: &ModelInput) -> String {
         ModelInput::Series(s) => series_str(s),
         ModelInput::Tensor(t) => array_str(t),
         ModelInput::TensorDict(items) => {
-            let parts: Vec<String> = items
-                .iter()
-                .map(|(k, t)| format!("{}: {}", py_str(k), array_repr(t)))
-                .collect();
-            format!("{{{}}}", parts.join(", "))
+            signet::repr::py_dict(items.iter().map(|(k, t)| (py_str(k), array_repr(t))))
         }
         ModelInput::Sparse(m) => sparse_str(m),
         ModelInput::Value(v) => py_str_value(v),

@@ -83,16 +83,7 @@ fn lookup<'s>(types: &Types<'s>, key: &str) -> Option<SpecRef<'s>> {
 
 /// The numpy dtype of a DataType (`DataType.to_numpy()`).
 pub(crate) fn datatype_numpy(t: DataType) -> NumpyDtype {
-    match t {
-        DataType::Boolean => NumpyDtype::Bool,
-        DataType::Integer => NumpyDtype::Int32,
-        DataType::Long => NumpyDtype::Int64,
-        DataType::Float => NumpyDtype::Float32,
-        DataType::Double => NumpyDtype::Float64,
-        DataType::String => NumpyDtype::Str,
-        DataType::Binary => NumpyDtype::Bytes,
-        DataType::Datetime => NumpyDtype::Datetime64(signet::types::TimeUnit::Nano),
-    }
+    t.numpy_dtype()
 }
 
 fn ndarray(t: Tensor) -> Value {

@@ -124,6 +124,20 @@ impl Ctx {
     fn outputs(&self) -> bool {
         self.section == Section::Outputs
     }
+
+    /// A change's `(breaking, why)`, which depends on the side: `for_outputs` in the outputs
+    /// section, `for_inputs` elsewhere.
+    fn effect(
+        &self,
+        for_outputs: (bool, &'static str),
+        for_inputs: (bool, &'static str),
+    ) -> (bool, &'static str) {
+        if self.outputs() {
+            for_outputs
+        } else {
+            for_inputs
+        }
+    }
 }
 
 /// Compares `old` with `new` (either may be missing: a model without signature).
@@ -166,12 +180,14 @@ fn diff_schema(ctx: &mut Ctx, old: Option<&Schema>, new: Option<&Schema>) {
     match (old, new) {
         (None, None) => {}
         (None, Some(n)) => {
-            let breaking = !ctx.outputs();
-            let why = if breaking {
-                "the old model enforced nothing; requests are now checked against the new schema"
-            } else {
-                "callers were promised nothing about the outputs"
-            };
+            let (breaking, why) = ctx.effect(
+                (false, "callers were promised nothing about the outputs"),
+                (
+                    true,
+                    "the old model enforced nothing; requests are now checked against the \
+                     new schema",
+                ),
+            );
             ctx.push(
                 "-",
                 "schema_added",
@@ -182,12 +198,17 @@ fn diff_schema(ctx: &mut Ctx, old: Option<&Schema>, new: Option<&Schema>) {
             );
         }
         (Some(o), None) => {
-            let breaking = ctx.outputs();
-            let why = if breaking {
-                "the outputs are no longer described: nothing promises callers what they relied on"
-            } else {
-                "without an input schema MLflow passes every request through unchecked"
-            };
+            let (breaking, why) = ctx.effect(
+                (
+                    true,
+                    "the outputs are no longer described: nothing promises callers what they \
+                     relied on",
+                ),
+                (
+                    false,
+                    "without an input schema MLflow passes every request through unchecked",
+                ),
+            );
             ctx.push(
                 "-",
                 "schema_removed",
@@ -216,15 +237,19 @@ fn col_name(c: &ColSpec) -> Option<String> {
     c.name.as_ref().map(|n| n.as_text())
 }
 
+fn required_text(required: bool) -> &'static str {
+    if required {
+        "required"
+    } else {
+        "optional"
+    }
+}
+
 fn col_text(c: &ColSpec) -> String {
     format!(
         "{} ({})",
         coltype_repr(&c.ty),
-        if c.is_required() {
-            "required"
-        } else {
-            "optional"
-        }
+        required_text(c.is_required())
     )
 }
 
@@ -297,14 +322,13 @@ fn diff_columns(ctx: &mut Ctx, old: &[ColSpec], new: &[ColSpec]) {
         }
     }
     for r in removed {
-        let (breaking, why) = if ctx.outputs() {
-            (true, "callers reading this output no longer get it")
-        } else {
+        let (breaking, why) = ctx.effect(
+            (true, "callers reading this output no longer get it"),
             (
                 false,
                 "MLflow drops extra inputs with a warning, so requests that still send it pass",
-            )
-        };
+            ),
+        );
         ctx.push(
             &col_name(r).unwrap_or_default(),
             "removed",
@@ -365,44 +389,39 @@ fn compare_column(ctx: &mut Ctx, item: &str, o: &ColSpec, n: &ColSpec) {
             why,
         );
     }
-    match (o.is_required(), n.is_required()) {
-        (true, false) => {
-            let (breaking, why) = if ctx.outputs() {
-                (
-                    true,
-                    "the new model may leave out an output callers were promised",
-                )
-            } else {
-                (false, "old requests always send it; it may now be left out")
-            };
-            ctx.push(
-                item,
+    let (was, is) = (o.is_required(), n.is_required());
+    if was != is {
+        let (kind, (breaking, why)) = if was {
+            (
                 "required_to_optional",
-                Some("required".into()),
-                Some("optional".into()),
-                breaking,
-                why,
-            );
-        }
-        (false, true) => {
-            let (breaking, why) = if ctx.outputs() {
-                (false, "the output is now always present")
-            } else {
-                (
-                    true,
-                    "old requests that left it out now fail (\"Model is missing inputs\")",
-                )
-            };
-            ctx.push(
-                item,
+                ctx.effect(
+                    (
+                        true,
+                        "the new model may leave out an output callers were promised",
+                    ),
+                    (false, "old requests always send it; it may now be left out"),
+                ),
+            )
+        } else {
+            (
                 "optional_to_required",
-                Some("optional".into()),
-                Some("required".into()),
-                breaking,
-                why,
-            );
-        }
-        _ => {}
+                ctx.effect(
+                    (false, "the output is now always present"),
+                    (
+                        true,
+                        "old requests that left it out now fail (\"Model is missing inputs\")",
+                    ),
+                ),
+            )
+        };
+        ctx.push(
+            item,
+            kind,
+            Some(required_text(was).into()),
+            Some(required_text(is).into()),
+            breaking,
+            why,
+        );
     }
 }
 
@@ -458,11 +477,10 @@ fn diff_tensors(ctx: &mut Ctx, old: &[TensorSpec], new: &[TensorSpec]) {
                 }
             }
             None => {
-                let (breaking, why) = if ctx.outputs() {
-                    (true, "callers reading this output no longer get it")
-                } else {
-                    (false, "MLflow drops extra inputs with a warning")
-                };
+                let (breaking, why) = ctx.effect(
+                    (true, "callers reading this output no longer get it"),
+                    (false, "MLflow drops extra inputs with a warning"),
+                );
                 ctx.push(
                     &old_k[i],
                     "removed",
@@ -476,17 +494,16 @@ fn diff_tensors(ctx: &mut Ctx, old: &[TensorSpec], new: &[TensorSpec]) {
     }
     for (j, n) in new.iter().enumerate() {
         if !old_k.contains(&new_k[j]) {
-            let (breaking, why) = if ctx.outputs() {
+            let (breaking, why) = ctx.effect(
                 (
                     false,
                     "a new output: callers that do not read it are unaffected",
-                )
-            } else {
+                ),
                 (
                     true,
                     "a new tensor input: old requests lack it (tensors are always required)",
-                )
-            };
+                ),
+            );
             ctx.push(
                 &new_k[j],
                 "added",

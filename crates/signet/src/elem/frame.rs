@@ -295,11 +295,7 @@ fn label_value(label: &ColumnName) -> Value {
 pub fn model_input_to_value(input: &ModelInput) -> Value {
     match input {
         ModelInput::Table(batch) => {
-            let schema = batch.schema();
-            let columns = schema
-                .fields()
-                .iter()
-                .zip(batch.columns())
+            let columns = table::fields_and_columns(batch)
                 .map(|(f, a)| {
                     let (dtype, values) = column_to_corpus(f, a.as_ref());
                     Value::dict([

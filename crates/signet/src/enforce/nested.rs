@@ -18,15 +18,19 @@ use crate::value::Value;
 /// the details in which it departs from the defaults.
 pub trait Leaves {
     /// The caller's failure.
-    type Error;
+    type Error: LeafError;
 
     /// An `MlflowException` carrying MLflow's `message`; `types` is the (expected, received)
     /// pair of type texts when the failure names them.
-    fn mismatch(&self, message: String, types: Option<(String, String)>) -> Self::Error;
+    fn mismatch(&self, message: String, types: Option<(String, String)>) -> Self::Error {
+        Self::Error::mismatch(message, types)
+    }
 
     /// Whether a property's failure is an `MlflowException`, which `_enforce_object` re-raises
     /// as `Failed to enforce schema for key ...` (anything else escapes unchanged).
-    fn is_mlflow_exception(&self, e: &Self::Error) -> bool;
+    fn is_mlflow_exception(&self, e: &Self::Error) -> bool {
+        e.is_mlflow_exception()
+    }
 
     /// `_is_none_or_nan`: whether an optional scalar is missing (it then becomes `None`).
     fn none_or_nan(&self, v: &Value) -> bool {
@@ -48,6 +52,28 @@ pub trait Leaves {
     /// An `Array(t)` value, a list or an ndarray whose data matches its shape, enforced as one
     /// column of `t`.
     fn scalar_items(&self, v: Value, t: DataType) -> Result<Value, Self::Error>;
+}
+
+/// The failure of a [`Leaves`]: how it carries an `MlflowException` and tells one apart.
+pub trait LeafError {
+    /// An `MlflowException` carrying MLflow's `message`; `types` is the (expected, received)
+    /// pair of type texts when the failure names them.
+    fn mismatch(message: String, types: Option<(String, String)>) -> Self;
+
+    /// Whether this failure is an `MlflowException`.
+    fn is_mlflow_exception(&self) -> bool;
+}
+
+/// A bare `MlflowException` message: every failure is one (Strict mode's refusals included),
+/// and the type texts are not kept.
+impl LeafError for String {
+    fn mismatch(message: String, _types: Option<(String, String)>) -> String {
+        message
+    }
+
+    fn is_mlflow_exception(&self) -> bool {
+        true
+    }
 }
 
 /// `_enforce_type(v, ty, required)`: the value the model receives, or the caller's failure.

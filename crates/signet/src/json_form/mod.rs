@@ -35,6 +35,21 @@ pub struct SignatureDict {
     pub params: Option<String>,
 }
 
+impl SignatureDict {
+    /// The dict of three JSON texts, each possibly absent.
+    pub fn from_texts(
+        inputs: Option<&str>,
+        outputs: Option<&str>,
+        params: Option<&str>,
+    ) -> SignatureDict {
+        SignatureDict {
+            inputs: inputs.map(String::from),
+            outputs: outputs.map(String::from),
+            params: params.map(String::from),
+        }
+    }
+}
+
 /// Serialises a signature to its dict form, byte-identical to MLflow. An empty params schema
 /// is written as `None`, as MLflow does (it is falsy).
 pub fn signature_to_dict(sig: &ModelSignature) -> SignatureDict {

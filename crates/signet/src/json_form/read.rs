@@ -124,31 +124,61 @@ fn to_column_name(v: &Value) -> Result<Option<ColumnName>, SchemaError> {
     }
 }
 
-/// `Array.from_json_dict(**kwargs)`.
-pub fn array_from_dict(kw: &Dict) -> Result<ColType, SchemaError> {
-    if !(has(kw, "items") && has(kw, "type")) {
+/// The checks `Array.from_json_dict` and `Map.from_json_dict` share: the container's keys and
+/// `type` (`type_name`), then its element dict under `key` and that dict's `type`, returned with
+/// the dict. `class` is MLflow's class name in the messages.
+fn element_dict<'a>(
+    kw: &'a Dict,
+    key: &str,
+    type_name: &str,
+    class: &str,
+) -> Result<(&'a Dict, &'a Value), SchemaError> {
+    if !(has(kw, key) && has(kw, "type")) {
+        // (sic) MLflow's message for a Map names Array's keys.
         return Err(err(
             "Missing keys in Array JSON. Expected to find keys `items` and `type`",
         ));
     }
-    if !get(kw, "type").is_some_and(|t| is_str(t, "array")) {
-        return Err(err("Type mismatch, Array expects `array` as the type"));
+    if !get(kw, "type").is_some_and(|t| is_str(t, type_name)) {
+        return Err(err(format!(
+            "Type mismatch, {class} expects `{type_name}` as the type"
+        )));
     }
-    let Some(Value::Dict(items)) = get(kw, "items") else {
-        return Err(err("Expected items to be a dictionary of Object JSON"));
+    let Some(Value::Dict(element)) = get(kw, key) else {
+        return Err(err(format!(
+            "Expected {key} to be a dictionary of Object JSON"
+        )));
     };
-    let Some(it) = get(items, "type") else {
-        return Err(err(
-            "Missing keys in Array's items JSON. Expected to find key `type`",
-        ));
+    let Some(t) = get(element, "type") else {
+        return Err(err(format!(
+            "Missing keys in {class}'s items JSON. Expected to find key `type`"
+        )));
     };
-    let inner = match it {
-        Value::Str(s) if s == "object" => ColType::Object(object_from_dict(items)?),
-        Value::Str(s) if s == "array" => array_from_dict(items)?,
-        Value::Str(s) if s == "sparkml_vector" => ColType::SparkMLVector,
-        Value::Str(s) if s == "map" => map_from_dict(items)?,
-        Value::Str(s) if s == "any" => ColType::Any,
-        other => nested_datatype(other)?,
+    Ok((element, t))
+}
+
+/// The composite type a nested `type` value names (`object`, `array`, `map` or `any`), parsed
+/// from its dict `d`; `None` when `t` names none of them.
+fn composite_from_dict(t: &Value, d: &Dict) -> Option<Result<ColType, SchemaError>> {
+    let Value::Str(s) = t else {
+        return None;
+    };
+    Some(match s.as_str() {
+        "object" => object_from_dict(d).map(ColType::Object),
+        "array" => array_from_dict(d),
+        "map" => map_from_dict(d),
+        "any" => Ok(ColType::Any),
+        _ => return None,
+    })
+}
+
+/// `Array.from_json_dict(**kwargs)`.
+pub fn array_from_dict(kw: &Dict) -> Result<ColType, SchemaError> {
+    let (items, it) = element_dict(kw, "items", "array", "Array")?;
+    let inner = if is_str(it, "sparkml_vector") {
+        ColType::SparkMLVector
+    } else {
+        composite_from_dict(it, items).unwrap_or_else(|| nested_datatype(it))?
     };
     Ok(ColType::Array(Box::new(inner)))
 }
@@ -156,39 +186,24 @@ pub fn array_from_dict(kw: &Dict) -> Result<ColType, SchemaError> {
 /// `Map.from_json_dict(**kwargs)`. A `sparkml_vector` value type yields a bare
 /// `SparkMLVector` instead of a Map, as in MLflow.
 pub fn map_from_dict(kw: &Dict) -> Result<ColType, SchemaError> {
-    if !(has(kw, "values") && has(kw, "type")) {
-        // (sic) MLflow's message names Array's keys.
-        return Err(err(
-            "Missing keys in Array JSON. Expected to find keys `items` and `type`",
-        ));
+    let (values, vt) = element_dict(kw, "values", "map", "Map")?;
+    if is_str(vt, "sparkml_vector") {
+        return Ok(ColType::SparkMLVector);
     }
-    if !get(kw, "type").is_some_and(|t| is_str(t, "map")) {
-        return Err(err("Type mismatch, Map expects `map` as the type"));
-    }
-    let Some(Value::Dict(values)) = get(kw, "values") else {
-        return Err(err("Expected values to be a dictionary of Object JSON"));
-    };
-    let Some(vt) = get(values, "type") else {
-        return Err(err(
-            "Missing keys in Map's items JSON. Expected to find key `type`",
-        ));
-    };
-    let inner = match vt {
-        Value::Str(s) if s == "object" => ColType::Object(object_from_dict(values)?),
-        Value::Str(s) if s == "array" => array_from_dict(values)?,
-        Value::Str(s) if s == "sparkml_vector" => return Ok(ColType::SparkMLVector),
-        Value::Str(s) if s == "map" => map_from_dict(values)?,
-        Value::Str(s) if s == "any" => ColType::Any,
-        Value::Str(s) => match DataType::from_name(s) {
-            Some(t) => ColType::Scalar(t),
-            None => {
-                return Err(err(format!(
-                    "Unsupported value type '{s}', expected instance of DataType, Array, \
-                     Object, Map or one of {DATATYPE_NAMES}"
-                )))
-            }
+    let inner = match composite_from_dict(vt, values) {
+        Some(parsed) => parsed?,
+        None => match vt {
+            Value::Str(s) => match DataType::from_name(s) {
+                Some(t) => ColType::Scalar(t),
+                None => {
+                    return Err(err(format!(
+                        "Unsupported value type '{s}', expected instance of DataType, Array, \
+                         Object, Map or one of {DATATYPE_NAMES}"
+                    )))
+                }
+            },
+            other => return Err(expected_type_message("value_type", other)),
         },
-        other => return Err(expected_type_message("value_type", other)),
     };
     Ok(ColType::Map(Box::new(inner)))
 }
@@ -207,14 +222,10 @@ fn property_from_dict(name: &str, dic: &Dict) -> Result<ParsedProperty, SchemaEr
     };
     let required = get(dic, "required").map_or(Required::Yes, to_required);
     let rest = without(dic, &["required"]);
-    let ty = match t {
-        Value::Str(s) if s == "array" => array_from_dict(&rest)?,
-        Value::Str(s) if s == "sparkml_vector" => return Ok(ParsedProperty::SparkMLVector),
-        Value::Str(s) if s == "object" => ColType::Object(object_from_dict(&rest)?),
-        Value::Str(s) if s == "map" => map_from_dict(&rest)?,
-        Value::Str(s) if s == "any" => ColType::Any,
-        other => nested_datatype(other)?,
-    };
+    if is_str(t, "sparkml_vector") {
+        return Ok(ParsedProperty::SparkMLVector);
+    }
+    let ty = composite_from_dict(t, &rest).unwrap_or_else(|| nested_datatype(t))?;
     Ok(ParsedProperty::Property(Property {
         name: name.to_string(),
         ty,

@@ -62,14 +62,6 @@ fn example_signature() -> ModelSignature {
     ModelSignature::new(Some(inputs), Some(outputs), Some(params)).unwrap()
 }
 
-fn dict(inputs: Option<&str>, outputs: Option<&str>, params: Option<&str>) -> SignatureDict {
-    SignatureDict {
-        inputs: inputs.map(String::from),
-        outputs: outputs.map(String::from),
-        params: params.map(String::from),
-    }
-}
-
 fn schema_err(text: &str) -> String {
     schema_from_json(text).unwrap_err().message().to_string()
 }
@@ -179,22 +171,26 @@ fn required_flag_is_written_back_verbatim() {
 
 #[test]
 fn colspec_errors() {
-    assert_eq!(
-        schema_err(r#"[{"type": "long", "name": "a", "nullable": true}]"#),
-        "ColSpec.__init__() got an unexpected keyword argument 'nullable'"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "int64", "name": "a"}]"#),
-        "Unsupported type 'int64', expected instance of DataType or one of ['boolean', \
-         'integer', 'long', 'float', 'double', 'string', 'binary', 'datetime']"
-    );
-    assert_eq!(schema_err(r#"[{"name": "a"}]"#), "'type'");
-    assert_eq!(
-        schema_err(r#"[{"type": 5, "name": "a"}]"#),
-        "Expected mlflow.types.schema.Datatype, mlflow.types.schema.Array, \
+    for (input, expected) in [
+        (
+            r#"[{"type": "long", "name": "a", "nullable": true}]"#,
+            "ColSpec.__init__() got an unexpected keyword argument 'nullable'",
+        ),
+        (
+            r#"[{"type": "int64", "name": "a"}]"#,
+            "Unsupported type 'int64', expected instance of DataType or one of ['boolean', \
+         'integer', 'long', 'float', 'double', 'string', 'binary', 'datetime']",
+        ),
+        (r#"[{"name": "a"}]"#, "'type'"),
+        (
+            r#"[{"type": 5, "name": "a"}]"#,
+            "Expected mlflow.types.schema.Datatype, mlflow.types.schema.Array, \
          mlflow.types.schema.Object, mlflow.types.schema.Map, mlflow.types.schema.AnyType or \
-         str for the 'type' argument, but got 5"
-    );
+         str for the 'type' argument, but got 5",
+        ),
+    ] {
+        assert_eq!(schema_err(input), expected, "{input}");
+    }
     // Extra keys of composite types are ignored.
     assert_eq!(
         roundtrip(r#"[{"type": "array", "items": {"type": "long"}, "extra": 1}]"#),
@@ -204,66 +200,74 @@ fn colspec_errors() {
 
 #[test]
 fn composite_errors() {
-    assert_eq!(
-        schema_err(r#"[{"type": "array", "name": "a"}]"#),
-        "Missing keys in Array JSON. Expected to find keys `items` and `type`"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "array", "items": "long"}]"#),
-        "Expected items to be a dictionary of Object JSON"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "array", "items": {"name": "x"}}]"#),
-        "Missing keys in Array's items JSON. Expected to find key `type`"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "array", "items": {"type": "int"}}]"#),
-        "Unsupported type 'int', expected instance of DataType, Array, Object, Map or one of \
-         ['boolean', 'integer', 'long', 'float', 'double', 'string', 'binary', 'datetime']"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "map", "items": {"type": "long"}}]"#),
-        "Missing keys in Array JSON. Expected to find keys `items` and `type`"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "map", "values": {"items": 1}}]"#),
-        "Missing keys in Map's items JSON. Expected to find key `type`"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "map", "values": {"type": "int"}}]"#),
-        "Unsupported value type 'int', expected instance of DataType, Array, Object, Map or \
+    for (input, expected) in [
+        (
+            r#"[{"type": "array", "name": "a"}]"#,
+            "Missing keys in Array JSON. Expected to find keys `items` and `type`",
+        ),
+        (
+            r#"[{"type": "array", "items": "long"}]"#,
+            "Expected items to be a dictionary of Object JSON",
+        ),
+        (
+            r#"[{"type": "array", "items": {"name": "x"}}]"#,
+            "Missing keys in Array's items JSON. Expected to find key `type`",
+        ),
+        (
+            r#"[{"type": "array", "items": {"type": "int"}}]"#,
+            "Unsupported type 'int', expected instance of DataType, Array, Object, Map or one of \
+         ['boolean', 'integer', 'long', 'float', 'double', 'string', 'binary', 'datetime']",
+        ),
+        (
+            r#"[{"type": "map", "items": {"type": "long"}}]"#,
+            "Missing keys in Array JSON. Expected to find keys `items` and `type`",
+        ),
+        (
+            r#"[{"type": "map", "values": {"items": 1}}]"#,
+            "Missing keys in Map's items JSON. Expected to find key `type`",
+        ),
+        (
+            r#"[{"type": "map", "values": {"type": "int"}}]"#,
+            "Unsupported value type 'int', expected instance of DataType, Array, Object, Map or \
          one of ['boolean', 'integer', 'long', 'float', 'double', 'string', 'binary', \
-         'datetime']"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "object", "properties": {}}]"#),
-        "Creating Object with empty properties is not allowed."
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "object", "properties": {"a": 1}}]"#),
-        "Expected properties to be a dictionary of Property JSON"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "object", "properties": {"a": {"required": true}}}]"#),
-        "Missing keys in Property `a`. Expected to find key `type`"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "object"}]"#),
-        "Missing keys in Object JSON. Expected to find keys `properties` and `type`"
-    );
+         'datetime']",
+        ),
+        (
+            r#"[{"type": "object", "properties": {}}]"#,
+            "Creating Object with empty properties is not allowed.",
+        ),
+        (
+            r#"[{"type": "object", "properties": {"a": 1}}]"#,
+            "Expected properties to be a dictionary of Property JSON",
+        ),
+        (
+            r#"[{"type": "object", "properties": {"a": {"required": true}}}]"#,
+            "Missing keys in Property `a`. Expected to find key `type`",
+        ),
+        (
+            r#"[{"type": "object"}]"#,
+            "Missing keys in Object JSON. Expected to find keys `properties` and `type`",
+        ),
+    ] {
+        assert_eq!(schema_err(input), expected, "{input}");
+    }
 }
 
 #[test]
 fn sparkml_vector_quirks() {
-    assert_eq!(
-        roundtrip(r#"[{"type": "sparkml_vector", "name": "v", "required": true}]"#),
-        r#"[{"type": "sparkml_vector", "name": "v", "required": true}]"#
-    );
-    // A sparkml_vector map value collapses the map into a bare vector.
-    assert_eq!(
-        roundtrip(r#"[{"type": "map", "values": {"type": "sparkml_vector"}, "name": "m"}]"#),
-        r#"[{"type": "sparkml_vector", "name": "m", "required": null}]"#
-    );
+    for (input, expected) in [
+        (
+            r#"[{"type": "sparkml_vector", "name": "v", "required": true}]"#,
+            r#"[{"type": "sparkml_vector", "name": "v", "required": true}]"#,
+        ),
+        // A sparkml_vector map value collapses the map into a bare vector.
+        (
+            r#"[{"type": "map", "values": {"type": "sparkml_vector"}, "name": "m"}]"#,
+            r#"[{"type": "sparkml_vector", "name": "m", "required": null}]"#,
+        ),
+    ] {
+        assert_eq!(roundtrip(input), expected, "{input}");
+    }
     // A sparkml_vector property is not a Property.
     assert_eq!(
         schema_err(r#"[{"type": "object", "properties": {"v": {"type": "sparkml_vector"}}}]"#),
@@ -273,82 +277,88 @@ fn sparkml_vector_quirks() {
 
 #[test]
 fn tensor_specs() {
-    assert_eq!(
-        roundtrip(r#"[{"type": "tensor", "tensor-spec": {"dtype": "float", "shape": [-1]}}]"#),
-        r#"[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]"#
-    );
-    assert_eq!(
-        roundtrip(
-            r#"[{"type": "tensor", "tensor-spec": {"dtype": "<f4", "shape": [-1, 2]}, "name": "x"}, {"type": "tensor", "tensor-spec": {"dtype": "int", "shape": [3]}, "name": "y"}]"#
+    for (input, expected) in [
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float", "shape": [-1]}}]"#,
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]"#,
         ),
-        r#"[{"name": "x", "type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}}, {"name": "y", "type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [3]}}]"#
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "tensor", "tensor-spec": {"dtype": "<U5", "shape": [-1]}}]"#),
-        "MLflow does not support size information in flexible numpy data types. Use \
-         np.dtype(\"str\") instead"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32"}}]"#),
-        "Missing keys in TensorSpec JSON. Expected to find keys `dtype` and `shape`"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "tensor", "dtype": "float32", "shape": [-1]}]"#),
-        "Missing keys in TensorSpec JSON. Expected to find keys `tensor-spec` and `type`"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "tensor", "tensor-spec": [1]}]"#),
-        "mlflow.types.schema.TensorInfo.from_json_dict() argument after ** must be a \
-         mapping, not list"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": 3}}]"#),
-        "'int' object is not iterable"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "tensor", "tensor-spec": {"dtype": "f33", "shape": [1]}}]"#),
-        "data type 'f33' not understood"
-    );
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "<f4", "shape": [-1, 2]}, "name": "x"}, {"type": "tensor", "tensor-spec": {"dtype": "int", "shape": [3]}, "name": "y"}]"#,
+            r#"[{"name": "x", "type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}}, {"name": "y", "type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [3]}}]"#,
+        ),
+    ] {
+        assert_eq!(roundtrip(input), expected, "{input}");
+    }
+    for (input, expected) in [
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "<U5", "shape": [-1]}}]"#,
+            "MLflow does not support size information in flexible numpy data types. Use \
+         np.dtype(\"str\") instead",
+        ),
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32"}}]"#,
+            "Missing keys in TensorSpec JSON. Expected to find keys `dtype` and `shape`",
+        ),
+        (
+            r#"[{"type": "tensor", "dtype": "float32", "shape": [-1]}]"#,
+            "Missing keys in TensorSpec JSON. Expected to find keys `tensor-spec` and `type`",
+        ),
+        (
+            r#"[{"type": "tensor", "tensor-spec": [1]}]"#,
+            "mlflow.types.schema.TensorInfo.from_json_dict() argument after ** must be a \
+         mapping, not list",
+        ),
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": 3}}]"#,
+            "'int' object is not iterable",
+        ),
+        (
+            r#"[{"type": "tensor", "tensor-spec": {"dtype": "f33", "shape": [1]}}]"#,
+            "data type 'f33' not understood",
+        ),
+    ] {
+        assert_eq!(schema_err(input), expected, "{input}");
+    }
 }
 
 #[test]
 fn schema_rules() {
-    assert_eq!(
-        schema_err("[]"),
-        "Creating Schema with empty inputs is not allowed."
-    );
-    assert_eq!(
-        schema_err(r#"[{"name": "x", "type": "double"}, {"type": "double"}]"#),
-        "Creating Schema with a combination of named and unnamed inputs is not allowed. Got \
-         input names ['x', None]"
-    );
-    assert_eq!(
-        schema_err(
-            r#"[{"name": "x", "type": "double"}, {"name": "t", "type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]"#
+    for (input, expected) in [
+        ("[]", "Creating Schema with empty inputs is not allowed."),
+        (
+            r#"[{"name": "x", "type": "double"}, {"type": "double"}]"#,
+            "Creating Schema with a combination of named and unnamed inputs is not allowed. Got \
+         input names ['x', None]",
         ),
-        "Creating Schema with a combination of {0} and {1} is not supported. Please choose \
-         one of ColSpec or TensorSpec"
-    );
-    assert_eq!(
-        schema_err(r#"[{"type": "double", "required": false}]"#),
-        "Creating Schema with unnamed optional inputs is not supported. Please name all \
-         inputs or make all inputs required."
-    );
+        (
+            r#"[{"name": "x", "type": "double"}, {"name": "t", "type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}]"#,
+            "Creating Schema with a combination of {0} and {1} is not supported. Please choose \
+         one of ColSpec or TensorSpec",
+        ),
+        (
+            r#"[{"type": "double", "required": false}]"#,
+            "Creating Schema with unnamed optional inputs is not supported. Please name all \
+         inputs or make all inputs required.",
+        ),
+    ] {
+        assert_eq!(schema_err(input), expected, "{input}");
+    }
     // Duplicate names are accepted.
     assert_eq!(
         roundtrip(r#"[{"name": "x", "type": "double"}, {"name": "x", "type": "long"}]"#),
         r#"[{"type": "double", "name": "x", "required": true}, {"type": "long", "name": "x", "required": true}]"#
     );
-    assert_eq!(schema_err("5"), "'int' object is not iterable");
-    assert_eq!(schema_err("[5]"), "'int' object is not subscriptable");
-    assert_eq!(
-        schema_err("[\"a\"]"),
-        "string indices must be integers, not 'str'"
-    );
-    assert_eq!(
-        schema_err("[{"),
-        "Expecting property name enclosed in double quotes: line 1 column 3 (char 2)"
-    );
+    for (input, expected) in [
+        ("5", "'int' object is not iterable"),
+        ("[5]", "'int' object is not subscriptable"),
+        ("[\"a\"]", "string indices must be integers, not 'str'"),
+        (
+            "[{",
+            "Expecting property name enclosed in double quotes: line 1 column 3 (char 2)",
+        ),
+    ] {
+        assert_eq!(schema_err(input), expected, "{input}");
+    }
 }
 
 #[test]
@@ -359,45 +369,44 @@ fn params_parsing() {
         param_schema_to_json(&p),
         r#"[{"name": "k", "default": 1.0, "shape": null, "type": "double"}]"#
     );
-    assert_eq!(
-        params_err(r#"[{"name": "k", "type": "long"}]"#),
-        "Missing keys in ParamSpec JSON. Expected to find keys `name`, `type`(or `dtype`) and \
-         `default`. Received keys: dict_keys(['name', 'type'])"
-    );
-    assert_eq!(
-        params_err(r#"[{"name": "k", "type": "long", "default": "five", "shape": null}]"#),
-        "Failed to validate type and shape for 'k': long (default: five), error: Can not \
-         safely convert `<class 'str'>` to `DataType.long` for value `five`"
-    );
-    assert_eq!(
-        params_err(r#"[{"name": "k", "type": "int", "default": 1}]"#),
-        "'int'"
-    );
-    assert_eq!(
-        params_err(r#"[{"name": "k", "type": "binary", "default": "x"}]"#),
-        "Binary type is not supported for parameters, ParamSpec 'k'has dtype 'binary'"
-    );
-    assert_eq!(
-        params_err(r#"[{"name": "k", "type": "long", "default": 1, "shape": [2]}]"#),
-        "Shape must be None for scalar or dictionary value, or (-1,) for 1D array value for \
-         ParamSpec 'k': long (default: 1) (shape: (2,))), received (2,)"
-    );
-    assert_eq!(
-        params_err(r#"[{"name": "k", "type": "long", "default": 1, "shape": [-1]}]"#),
-        "Value must be a 1D array with shape (-1,) for param 'k': long (default: 1) (shape: \
-         (-1,)), received int with ndim 0"
-    );
-    assert_eq!(
-        params_err(
-            r#"[{"name": "k", "type": "long", "default": 1}, {"name": "k", "type": "long", "default": 2}]"#
+    for (input, expected) in [
+        (
+            r#"[{"name": "k", "type": "long"}]"#,
+            "Missing keys in ParamSpec JSON. Expected to find keys `name`, `type`(or `dtype`) and \
+         `default`. Received keys: dict_keys(['name', 'type'])",
         ),
-        "Duplicated parameters found in schema: ['k']"
-    );
-    assert_eq!(
-        params_err("[[1]]"),
-        "mlflow.types.schema.ParamSpec.from_json_dict() argument after ** must be a mapping, \
-         not list"
-    );
+        (
+            r#"[{"name": "k", "type": "long", "default": "five", "shape": null}]"#,
+            "Failed to validate type and shape for 'k': long (default: five), error: Can not \
+         safely convert `<class 'str'>` to `DataType.long` for value `five`",
+        ),
+        (r#"[{"name": "k", "type": "int", "default": 1}]"#, "'int'"),
+        (
+            r#"[{"name": "k", "type": "binary", "default": "x"}]"#,
+            "Binary type is not supported for parameters, ParamSpec 'k'has dtype 'binary'",
+        ),
+        (
+            r#"[{"name": "k", "type": "long", "default": 1, "shape": [2]}]"#,
+            "Shape must be None for scalar or dictionary value, or (-1,) for 1D array value for \
+         ParamSpec 'k': long (default: 1) (shape: (2,))), received (2,)",
+        ),
+        (
+            r#"[{"name": "k", "type": "long", "default": 1, "shape": [-1]}]"#,
+            "Value must be a 1D array with shape (-1,) for param 'k': long (default: 1) (shape: \
+         (-1,)), received int with ndim 0",
+        ),
+        (
+            r#"[{"name": "k", "type": "long", "default": 1}, {"name": "k", "type": "long", "default": 2}]"#,
+            "Duplicated parameters found in schema: ['k']",
+        ),
+        (
+            "[[1]]",
+            "mlflow.types.schema.ParamSpec.from_json_dict() argument after ** must be a mapping, \
+         not list",
+        ),
+    ] {
+        assert_eq!(params_err(input), expected, "{input}");
+    }
     // Datetime defaults: dates stay dates, datetimes are written in ISO form.
     let p = param_schema_from_json(
         r#"[{"name": "d", "type": "datetime", "default": "2020-01-02"}, {"name": "l", "type": "datetime", "default": ["2020-01-01 10:00:00.5"], "shape": [-1]}]"#,
@@ -427,7 +436,7 @@ fn params_parsing() {
 #[test]
 fn signature_dict_parts() {
     // Missing, null and empty parts are absent; an empty params schema is written as null.
-    let sig = signature_from_dict(&dict(
+    let sig = signature_from_dict(&SignatureDict::from_texts(
         Some("[{\"type\": \"string\"}]"),
         Some(""),
         Some("[]"),
@@ -438,14 +447,14 @@ fn signature_dict_parts() {
     assert!(sig.params.as_ref().is_some_and(|p| p.is_empty()));
     assert_eq!(
         signature_to_dict(&sig),
-        dict(
+        SignatureDict::from_texts(
             Some(r#"[{"type": "string", "required": true}]"#),
             None,
             None
         )
     );
     assert_eq!(
-        signature_from_dict(&dict(None, Some(""), None))
+        signature_from_dict(&SignatureDict::from_texts(None, Some(""), None))
             .unwrap_err()
             .message(),
         "At least one of inputs, outputs or params must be provided"

@@ -95,42 +95,32 @@ pub fn parse_datetime64(text: &str) -> Option<Parsed> {
     if s[0] == b'-' {
         year = -year;
     }
-    let (mut month, mut day, mut hour, mut minute, mut second) = (1, 1, 0, 0, 0);
+    let mut md = [1u32; 2];
+    let mut hms = [0u32; 3];
     let mut nanos = 0u32;
     let unit;
     'fields: {
-        if i == s.len() {
-            unit = TimeUnit::Year;
-            break 'fields;
+        // [-MM[-DD]]: each field after a '-' and in its range, or the end of the text.
+        for (k, coarse) in [TimeUnit::Year, TimeUnit::Month].into_iter().enumerate() {
+            if i == s.len() {
+                unit = coarse;
+                break 'fields;
+            }
+            if s[i] != b'-' || i + 1 == s.len() {
+                return None;
+            }
+            i += 1;
+            // Months 1 to 12, days 1 to the month's length.
+            let max = match (k, md[0]) {
+                (0, _) => 12,
+                (_, 2) if is_leap(year) => 29,
+                (_, 2) => 28,
+                (_, 4 | 6 | 9 | 11) => 30,
+                _ => 31,
+            };
+            md[k] = two(i).filter(|v| (1..=max).contains(v))?;
+            i += 2;
         }
-        if s[i] != b'-' || i + 1 == s.len() {
-            return None;
-        }
-        i += 1;
-        month = two(i)?;
-        if !(1..=12).contains(&month) {
-            return None;
-        }
-        i += 2;
-        if i == s.len() {
-            unit = TimeUnit::Month;
-            break 'fields;
-        }
-        if s[i] != b'-' || i + 1 == s.len() {
-            return None;
-        }
-        i += 1;
-        day = two(i)?;
-        let days_in_month = match month {
-            2 if is_leap(year) => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        if day < 1 || day > days_in_month {
-            return None;
-        }
-        i += 2;
         if i == s.len() {
             unit = TimeUnit::Day;
             break 'fields;
@@ -139,40 +129,26 @@ pub fn parse_datetime64(text: &str) -> Option<Parsed> {
             return None;
         }
         i += 1;
-        hour = two(i)?;
-        if hour >= 24 {
-            return None;
+        // hh[:mm[:ss[.fraction]]]: each field below its limit, then its separator or the end.
+        for (k, (limit, separator, field_unit)) in [
+            (24, b':', TimeUnit::Hour),
+            (60, b':', TimeUnit::Minute),
+            (60, b'.', TimeUnit::Second),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            hms[k] = two(i).filter(|v| *v < limit)?;
+            i += 2;
+            if i < s.len() && s[i] == separator {
+                i += 1;
+            } else {
+                unit = field_unit;
+                break 'fields;
+            }
         }
-        i += 2;
-        if i < s.len() && s[i] == b':' {
-            i += 1;
-        } else {
-            unit = TimeUnit::Hour;
-            break 'fields;
-        }
-        minute = two(i)?;
-        if minute >= 60 {
-            return None;
-        }
-        i += 2;
-        if i < s.len() && s[i] == b':' {
-            i += 1;
-        } else {
-            unit = TimeUnit::Minute;
-            break 'fields;
-        }
-        second = two(i)?;
-        if second >= 60 {
-            return None;
-        }
-        i += 2;
-        if i < s.len() && s[i] == b'.' {
-            i += 1;
-        } else {
-            unit = TimeUnit::Second;
-            break 'fields;
-        }
-        // Up to 18 fraction digits in groups of six (us, ps, as).
+        // Up to 18 fraction digits in groups of six (us, ps, as); a group of more than three
+        // digits names the finer unit.
         let group = |i: &mut usize| -> (u32, usize) {
             let (mut value, mut digits) = (0u32, 0usize);
             for _ in 0..6 {
@@ -185,32 +161,24 @@ pub fn parse_datetime64(text: &str) -> Option<Parsed> {
             }
             (value, digits)
         };
-        let (us, digits) = group(&mut i);
-        nanos = us * 1000;
-        if i == s.len() || !s[i].is_ascii_digit() {
-            unit = if digits > 3 {
-                TimeUnit::Micro
-            } else {
-                TimeUnit::Milli
-            };
-            break 'fields;
+        let mut fraction_unit = TimeUnit::Second;
+        for (k, (coarse, fine)) in [
+            (TimeUnit::Milli, TimeUnit::Micro),
+            (TimeUnit::Nano, TimeUnit::Pico),
+            (TimeUnit::Femto, TimeUnit::Atto),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (value, digits) = group(&mut i);
+            // us → ns, ps → ns; attoseconds are below a nanosecond.
+            nanos += [value * 1000, value / 1000, 0][k];
+            fraction_unit = if digits > 3 { fine } else { coarse };
+            if i == s.len() || !s[i].is_ascii_digit() {
+                break;
+            }
         }
-        let (ps, digits) = group(&mut i);
-        nanos += ps / 1000;
-        if i == s.len() || !s[i].is_ascii_digit() {
-            unit = if digits > 3 {
-                TimeUnit::Pico
-            } else {
-                TimeUnit::Nano
-            };
-            break 'fields;
-        }
-        let (_, digits) = group(&mut i);
-        unit = if digits > 3 {
-            TimeUnit::Atto
-        } else {
-            TimeUnit::Femto
-        };
+        unit = fraction_unit;
     }
     // Time zone: `Z` or an offset, then trailing whitespace (only once a time was parsed).
     let mut offset_minutes: i64 = 0;
@@ -251,9 +219,11 @@ pub fn parse_datetime64(text: &str) -> Option<Parsed> {
     let Ok(year) = i32::try_from(year) else {
         return Some(Parsed::OutOfRange);
     };
+    let [month, day] = md;
     let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else {
         return Some(Parsed::OutOfRange);
     };
+    let [hour, minute, second] = hms;
     let Some(time) = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos) else {
         return Some(Parsed::OutOfRange);
     };

@@ -226,36 +226,53 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn array(&mut self) -> Result<Value, JsonError> {
+    /// Past an opening bracket and whitespace: whether `close` follows at once (an empty
+    /// container); it is consumed then.
+    fn opens_empty(&mut self, close: u8) -> bool {
         self.i += 1;
-        let mut items = Vec::new();
         self.ws();
-        if self.s.get(self.i) == Some(&b']') {
+        let empty = self.s.get(self.i) == Some(&close);
+        if empty {
             self.i += 1;
+        }
+        empty
+    }
+
+    /// After an item: `,` (another item follows) or `close` (the end), consumed; anything else
+    /// is the delimiter error.
+    fn more_items(&mut self, close: u8) -> Result<bool, JsonError> {
+        self.ws();
+        match self.s.get(self.i) {
+            Some(b',') => {
+                self.i += 1;
+                Ok(true)
+            }
+            Some(c) if *c == close => {
+                self.i += 1;
+                Ok(false)
+            }
+            _ => Err(self.err("Expecting ',' delimiter", self.i)),
+        }
+    }
+
+    fn array(&mut self) -> Result<Value, JsonError> {
+        let mut items = Vec::new();
+        if self.opens_empty(b']') {
             return Ok(Value::List(items));
         }
         loop {
             self.ws();
             items.push(self.value()?);
-            self.ws();
-            match self.s.get(self.i) {
-                Some(b',') => self.i += 1,
-                Some(b']') => {
-                    self.i += 1;
-                    return Ok(Value::List(items));
-                }
-                _ => return Err(self.err("Expecting ',' delimiter", self.i)),
+            if !self.more_items(b']')? {
+                return Ok(Value::List(items));
             }
         }
     }
 
     fn object(&mut self) -> Result<Value, JsonError> {
-        self.i += 1;
         let mut items: Vec<(Value, Value)> = Vec::new();
         let mut keys = DictKeys::default();
-        self.ws();
-        if self.s.get(self.i) == Some(&b'}') {
-            self.i += 1;
+        if self.opens_empty(b'}') {
             return Ok(Value::Dict(items));
         }
         loop {
@@ -279,17 +296,8 @@ impl<'a> Parser<'a> {
                     items.push((Value::Str(key), v));
                 }
             }
-            self.ws();
-            match self.s.get(self.i) {
-                Some(b',') => {
-                    self.i += 1;
-                    self.ws();
-                }
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(Value::Dict(items));
-                }
-                _ => return Err(self.err("Expecting ',' delimiter", self.i)),
+            if !self.more_items(b'}')? {
+                return Ok(Value::Dict(items));
             }
         }
     }

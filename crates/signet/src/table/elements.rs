@@ -209,7 +209,9 @@ fn int_at(array: &dyn Array, i: usize) -> Option<i128> {
     })
 }
 
-fn str_at(array: &dyn Array, i: usize) -> Option<&str> {
+/// The text at `i` of a Utf8, LargeUtf8 or Utf8View array (`None` for other arrays; a null
+/// slot gives what Arrow stores there).
+pub(crate) fn str_at(array: &dyn Array, i: usize) -> Option<&str> {
     match array.data_type() {
         ArrowType::Utf8 => Some(array.as_string_opt::<i32>()?.value(i)),
         ArrowType::LargeUtf8 => Some(array.as_string_opt::<i64>()?.value(i)),
@@ -218,7 +220,9 @@ fn str_at(array: &dyn Array, i: usize) -> Option<&str> {
     }
 }
 
-fn bytes_at(array: &dyn Array, i: usize) -> Option<&[u8]> {
+/// The bytes at `i` of a Binary, LargeBinary, BinaryView or FixedSizeBinary array (`None` for
+/// other arrays; a null slot gives what Arrow stores there).
+pub(crate) fn bytes_at(array: &dyn Array, i: usize) -> Option<&[u8]> {
     match array.data_type() {
         ArrowType::Binary => Some(array.as_binary_opt::<i32>()?.value(i)),
         ArrowType::LargeBinary => Some(array.as_binary_opt::<i64>()?.value(i)),

@@ -74,12 +74,13 @@ mod elements;
 mod to_pandas;
 
 pub use elements::{array_value, has_missing, is_missing, object_values, py_value};
+pub(crate) use elements::{bytes_at, str_at};
 pub use to_pandas::{pandas_view, PandasPlan};
 
 use crate::types::ColumnName;
 use crate::value::Value;
-use arrow_array::{Array, ArrayRef, BinaryArray, StringArray};
-use arrow_schema::{DataType as ArrowType, Field, TimeUnit as ArrowUnit};
+use arrow_array::{Array, ArrayRef, BinaryArray, RecordBatch, StringArray};
+use arrow_schema::{DataType as ArrowType, Field, FieldRef, TimeUnit as ArrowUnit};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -96,6 +97,13 @@ pub const EXTENSION_NAME_KEY: &str = "ARROW:extension:name";
 /// The extension name of JSON-text columns; signet uses them for `object` columns of arbitrary
 /// Python values, each cell holding the [Elem](crate::elem) text of its value.
 pub const JSON_EXTENSION: &str = "arrow.json";
+
+/// A batch's columns with their fields, in order.
+pub fn fields_and_columns(
+    batch: &RecordBatch,
+) -> impl Iterator<Item = (&FieldRef, &ArrayRef)> + '_ {
+    batch.schema_ref().fields().iter().zip(batch.columns())
+}
 
 /// Whether the field is an `arrow.json` column (cells are Elem texts).
 pub fn is_json_field(field: &Field) -> bool {

@@ -1,5 +1,6 @@
 //! The eight scalar column types of MLflow (`mlflow.types.DataType`).
 
+use super::{NumpyDtype, TimeUnit};
 use std::fmt;
 
 /// A scalar column type, MLflow's `DataType`.
@@ -69,6 +70,21 @@ impl DataType {
             DataType::String => "<U0",
             DataType::Binary => "|S0",
             DataType::Datetime => "datetime64[ns]",
+        }
+    }
+
+    /// `DataType.to_numpy()`: the numpy dtype of this type, the one [`Self::numpy_text`] names
+    /// (`<U0` and `|S0` are unsized `str` and `bytes`).
+    pub fn numpy_dtype(self) -> NumpyDtype {
+        match self {
+            DataType::Boolean => NumpyDtype::Bool,
+            DataType::Integer => NumpyDtype::Int32,
+            DataType::Long => NumpyDtype::Int64,
+            DataType::Float => NumpyDtype::Float32,
+            DataType::Double => NumpyDtype::Float64,
+            DataType::String => NumpyDtype::Str,
+            DataType::Binary => NumpyDtype::Bytes,
+            DataType::Datetime => NumpyDtype::Datetime64(TimeUnit::Nano),
         }
     }
 

@@ -54,21 +54,20 @@ impl Schema {
                 names.join(", ")
             )));
         }
-        let all_cols = specs.iter().all(|s| matches!(s, Spec::Col(_)));
-        let all_tensors = specs.iter().all(|s| matches!(s, Spec::Tensor(_)));
-        if !all_cols && !all_tensors {
+        // Not empty (checked above): all columns or all tensors.
+        let (mut cols, mut tensors) = (Vec::new(), Vec::new());
+        for spec in specs {
+            match spec {
+                Spec::Col(c) => cols.push(c),
+                Spec::Tensor(t) => tensors.push(t),
+            }
+        }
+        if !cols.is_empty() && !tensors.is_empty() {
             return Err(SchemaError::new(
                 "Creating Schema with a combination of {0} and {1} is not supported. Please choose one of ColSpec or TensorSpec",
             ));
         }
-        if all_tensors {
-            let tensors: Vec<TensorSpec> = specs
-                .into_iter()
-                .map(|s| match s {
-                    Spec::Tensor(t) => t,
-                    Spec::Col(_) => unreachable!("checked above"),
-                })
-                .collect();
+        if !tensors.is_empty() {
             if tensors.len() > 1 && tensors.iter().any(|t| t.name.is_none()) {
                 return Err(SchemaError::new(
                     "Creating Schema with multiple unnamed TensorSpecs is not supported. Please provide names for each TensorSpec.",
@@ -78,13 +77,6 @@ impl Schema {
                 kind: SchemaKind::Tensors(tensors),
             });
         }
-        let cols: Vec<ColSpec> = specs
-            .into_iter()
-            .map(|s| match s {
-                Spec::Col(c) => c,
-                Spec::Tensor(_) => unreachable!("checked above"),
-            })
-            .collect();
         if cols
             .iter()
             .any(|c| c.name.is_none() && c.required.is_false())

@@ -8,20 +8,20 @@
 use super::build;
 use super::scalar::{self, classify, leaked, Pd};
 use super::Col;
-use crate::enforce::nested::{self, Leaves};
+use crate::enforce::nested::{self, LeafError, Leaves};
 use crate::enforce::{Compat, EnforceError, ErrorKind};
 use crate::input::{Tensor, TensorData};
 use crate::repr::{py_repr, py_str_of};
 use crate::table;
-use crate::types::{ColType, ColumnName, DataType, NumpyDtype, TimeUnit};
+use crate::types::{ColType, ColumnName, DataType, NumpyDtype};
 use crate::value::Value;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Float32Type, Float64Type, Int32Type, Int64Type, TimestampNanosecondType, UInt64Type,
 };
 use arrow_array::{
-    Array, ArrayRef, BinaryArray, BooleanArray, Float32Array, Float64Array, Int32Array, Int64Array,
-    StringArray, TimestampNanosecondArray,
+    Array, ArrayRef, ArrowPrimitiveType, BinaryArray, BooleanArray, PrimitiveArray, StringArray,
+    TimestampNanosecondArray,
 };
 use arrow_schema::DataType as ArrowType;
 use std::sync::Arc;
@@ -143,10 +143,8 @@ pub(crate) fn enforce_value(
 /// scalars as one column each; every failure is an [`EnforceError`].
 struct Cells(Compat);
 
-impl Leaves for Cells {
-    type Error = EnforceError;
-
-    fn mismatch(&self, message: String, types: Option<(String, String)>) -> EnforceError {
+impl LeafError for EnforceError {
+    fn mismatch(message: String, types: Option<(String, String)>) -> EnforceError {
         match types {
             Some((expected, found)) => mismatch(message).types(expected, found),
             None => mismatch(message),
@@ -154,9 +152,13 @@ impl Leaves for Cells {
     }
 
     /// Strict mode's refusals name a row and escape `_enforce_object`'s re-raise.
-    fn is_mlflow_exception(&self, e: &EnforceError) -> bool {
-        e.exception == "MlflowException" && e.location.row.is_none()
+    fn is_mlflow_exception(&self) -> bool {
+        self.exception == "MlflowException" && self.location.row.is_none()
     }
+}
+
+impl Leaves for Cells {
+    type Error = EnforceError;
 
     fn no_dict(&self, v: &Value, _object: bool) -> Result<bool, EnforceError> {
         none_or_empty_dict(v)
@@ -240,9 +242,9 @@ fn to_numpy(c: &Col, t: DataType, tensor: bool, compat: Compat) -> Result<Value,
     let pd = classify(&c.field, a);
     let strict = compat == Compat::Strict;
     let objects = || table::object_values(&c.field, a);
-    let (dtype, items): (NumpyDtype, Vec<Value>) = match t {
+    let items: Vec<Value> = match t {
         DataType::Boolean => {
-            let values: Vec<Value> = if pd == Pd::Object {
+            if pd == Pd::Object {
                 let objs = objects();
                 let mut out = Vec::with_capacity(n);
                 for (i, v) in objs.iter().enumerate() {
@@ -257,52 +259,35 @@ fn to_numpy(c: &Col, t: DataType, tensor: bool, compat: Compat) -> Result<Value,
                 (0..n)
                     .map(|i| Value::Bool(b.is_some_and(|b| !b.is_null(i) && b.value(i))))
                     .collect()
-            };
-            (NumpyDtype::Bool, values)
+            }
         }
-        DataType::Integer | DataType::Long => {
-            let ints: Vec<Value> = (0..n)
-                .map(|i| match table::py_value(None, a, i) {
-                    Value::Int(x) => Value::Int(x),
-                    Value::Float(f) => Value::Int(f as i128),
-                    Value::Bool(b) => Value::Int(b as i128),
-                    other => other,
+        DataType::Integer | DataType::Long => (0..n)
+            .map(|i| match table::py_value(None, a, i) {
+                Value::Int(x) => Value::Int(x),
+                Value::Float(f) => Value::Int(f as i128),
+                Value::Bool(b) => Value::Int(b as i128),
+                other => other,
+            })
+            .collect(),
+        DataType::Float | DataType::Double => (0..n)
+            .map(|i| {
+                let f = match table::py_value(None, a, i) {
+                    Value::Int(x) => x as f64,
+                    Value::Float(f) => f,
+                    Value::Bool(b) => b as u8 as f64,
+                    _ => f64::NAN,
+                };
+                Value::Float(if t == DataType::Float {
+                    f as f32 as f64
+                } else {
+                    f
                 })
-                .collect();
-            let dt = if t == DataType::Integer {
-                NumpyDtype::Int32
-            } else {
-                NumpyDtype::Int64
-            };
-            (dt, ints)
-        }
-        DataType::Float | DataType::Double => {
-            let floats: Vec<Value> = (0..n)
-                .map(|i| {
-                    let f = match table::py_value(None, a, i) {
-                        Value::Int(x) => x as f64,
-                        Value::Float(f) => f,
-                        Value::Bool(b) => b as u8 as f64,
-                        _ => f64::NAN,
-                    };
-                    Value::Float(if t == DataType::Float {
-                        f as f32 as f64
-                    } else {
-                        f
-                    })
-                })
-                .collect();
-            let dt = if t == DataType::Float {
-                NumpyDtype::Float32
-            } else {
-                NumpyDtype::Float64
-            };
-            (dt, floats)
-        }
+            })
+            .collect(),
         DataType::String | DataType::Binary => {
             let texts = texts(c, pd, t, strict)?;
             if t == DataType::String {
-                (NumpyDtype::Str, texts.into_iter().map(Value::Str).collect())
+                texts.into_iter().map(Value::Str).collect()
             } else {
                 let mut out = Vec::with_capacity(texts.len());
                 for s in texts {
@@ -319,23 +304,23 @@ fn to_numpy(c: &Col, t: DataType, tensor: bool, compat: Compat) -> Result<Value,
                     }
                     out.push(Value::Bytes(s.into_bytes()));
                 }
-                (NumpyDtype::Bytes, out)
+                out
             }
         }
         DataType::Datetime => {
             let ts = a.as_primitive_opt::<TimestampNanosecondType>();
-            let values = (0..n)
+            (0..n)
                 .map(|i| match ts {
                     Some(ts) if !ts.is_null(i) => Value::Int(ts.value(i) as i128),
                     _ => Value::None,
                 })
-                .collect();
-            (NumpyDtype::Datetime64(TimeUnit::Nano), values)
+                .collect()
         }
     };
     if !tensor {
         return Ok(Value::List(items));
     }
+    let dtype = t.numpy_dtype();
     Ok(Value::Ndarray(Box::new(Tensor {
         dtype,
         shape: vec![n],
@@ -402,54 +387,22 @@ fn ndarray_data(dtype: NumpyDtype, items: &[Value], c: &Col) -> ArrayRef {
         NumpyDtype::Bool => Arc::new(BooleanArray::from(
             items.iter().map(|v| v.is_truthy()).collect::<Vec<_>>(),
         )),
-        NumpyDtype::Int32 => match c.array.as_primitive_opt::<Int32Type>() {
-            Some(_) => c.array.clone(),
-            None => Arc::new(Int32Array::from(
-                items
-                    .iter()
-                    .map(|v| match v {
-                        Value::Int(i) => *i as i32,
-                        _ => 0,
-                    })
-                    .collect::<Vec<_>>(),
-            )),
-        },
-        NumpyDtype::Int64 => match c.array.as_primitive_opt::<Int64Type>() {
-            Some(_) => c.array.clone(),
-            None => Arc::new(Int64Array::from(
-                items
-                    .iter()
-                    .map(|v| match v {
-                        Value::Int(i) => *i as i64,
-                        _ => 0,
-                    })
-                    .collect::<Vec<_>>(),
-            )),
-        },
-        NumpyDtype::Float32 => match c.array.as_primitive_opt::<Float32Type>() {
-            Some(_) if c.array.null_count() == 0 => c.array.clone(),
-            _ => Arc::new(Float32Array::from(
-                items
-                    .iter()
-                    .map(|v| match v {
-                        Value::Float(f) => *f as f32,
-                        _ => f32::NAN,
-                    })
-                    .collect::<Vec<_>>(),
-            )),
-        },
-        NumpyDtype::Float64 => match c.array.as_primitive_opt::<Float64Type>() {
-            Some(_) if c.array.null_count() == 0 => c.array.clone(),
-            _ => Arc::new(Float64Array::from(
-                items
-                    .iter()
-                    .map(|v| match v {
-                        Value::Float(f) => *f,
-                        _ => f64::NAN,
-                    })
-                    .collect::<Vec<_>>(),
-            )),
-        },
+        NumpyDtype::Int32 => primitive::<Int32Type>(c, items, true, |v| match v {
+            Value::Int(i) => *i as i32,
+            _ => 0,
+        }),
+        NumpyDtype::Int64 => primitive::<Int64Type>(c, items, true, |v| match v {
+            Value::Int(i) => *i as i64,
+            _ => 0,
+        }),
+        NumpyDtype::Float32 => primitive::<Float32Type>(c, items, false, |v| match v {
+            Value::Float(f) => *f as f32,
+            _ => f32::NAN,
+        }),
+        NumpyDtype::Float64 => primitive::<Float64Type>(c, items, false, |v| match v {
+            Value::Float(f) => *f,
+            _ => f64::NAN,
+        }),
         NumpyDtype::Bytes => Arc::new(BinaryArray::from_vec(
             items
                 .iter()
@@ -468,14 +421,24 @@ fn ndarray_data(dtype: NumpyDtype, items: &[Value], c: &Col) -> ArrayRef {
                 })
                 .collect::<Vec<_>>(),
         )),
-        _ => Arc::new(StringArray::from(
-            items
-                .iter()
-                .map(|v| match v {
-                    Value::Str(s) => s.as_str(),
-                    _ => "",
-                })
-                .collect::<Vec<_>>(),
+        _ => Arc::new(StringArray::from_iter_values(
+            items.iter().map(|v| v.as_str().unwrap_or("")),
+        )),
+    }
+}
+
+/// `c`'s own array when it already holds `T` values (with nulls only when `keep_with_nulls`),
+/// else `items` converted one by one into a new `T` array.
+fn primitive<T: ArrowPrimitiveType>(
+    c: &Col,
+    items: &[Value],
+    keep_with_nulls: bool,
+    convert: impl Fn(&Value) -> T::Native,
+) -> ArrayRef {
+    match c.array.as_primitive_opt::<T>() {
+        Some(_) if keep_with_nulls || c.array.null_count() == 0 => c.array.clone(),
+        _ => Arc::new(PrimitiveArray::<T>::from_iter_values(
+            items.iter().map(convert),
         )),
     }
 }

@@ -125,11 +125,7 @@ pub(crate) fn enforce_columns(
 /// Whether the enforced columns are exactly the batch's columns, in order.
 fn unchanged(batch: &RecordBatch, out: &[Col]) -> bool {
     batch.num_columns() == out.len()
-        && batch
-            .schema_ref()
-            .fields()
-            .iter()
-            .zip(batch.columns())
+        && crate::table::fields_and_columns(batch)
             .zip(out)
             .all(|((f, a), c)| Arc::ptr_eq(f, &c.field) && Arc::ptr_eq(a, &c.array))
 }

@@ -55,11 +55,7 @@ use crate::table::label_of_value as key_label;
 pub(crate) fn normalise(input: ModelInput, specs: &[ColSpec]) -> Result<Frame, EnforceError> {
     match input {
         ModelInput::Table(batch) => {
-            let schema = batch.schema();
-            let cols = schema
-                .fields()
-                .iter()
-                .zip(batch.columns())
+            let cols = crate::table::fields_and_columns(&batch)
                 .map(|(f, a)| Col {
                     field: f.clone(),
                     array: a.clone(),

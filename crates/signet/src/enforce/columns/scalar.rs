@@ -309,6 +309,10 @@ pub(crate) fn enforce_scalar(
     let mut pd = pd;
     // 1. object columns are re-inferred unless the target is string or binary.
     let mut objects: Option<Vec<Value>> = None;
+    // The values of an object column: those step 1 read, else read now.
+    let object_values = |objects: Option<Vec<Value>>, c: &Col| {
+        objects.unwrap_or_else(|| table::object_values(&c.field, c.array.as_ref()))
+    };
     if pd == Pd::Object && !matches!(t, DataType::String | DataType::Binary) {
         let values = table::object_values(&c.field, c.array.as_ref());
         let kind = build::infer(&values, true);
@@ -352,10 +356,7 @@ pub(crate) fn enforce_scalar(
             Pd::Datetime { .. } => return to_nanos(&c),
             // 7. object → datetime64[ns], value by value.
             Pd::Object => {
-                let values = objects
-                    .take()
-                    .unwrap_or_else(|| table::object_values(&c.field, c.array.as_ref()));
-                return objects_to_datetime(name, &c, &values, compat);
+                return objects_to_datetime(name, &c, &object_values(objects, &c), compat);
             }
             _ => {}
         }
@@ -371,10 +372,7 @@ pub(crate) fn enforce_scalar(
             }
             // 9. object → numeric parse for double.
             DataType::Double => {
-                let values = objects
-                    .take()
-                    .unwrap_or_else(|| table::object_values(&c.field, c.array.as_ref()));
-                return to_numeric(name, &c, &values, compat);
+                return to_numeric(name, &c, &object_values(objects, &c), compat);
             }
             _ => {}
         }

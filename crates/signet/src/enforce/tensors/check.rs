@@ -4,9 +4,9 @@
 use crate::enforce::{Compat, EnforceError, ErrorKind};
 use crate::input::{SparseMatrix, Tensor, TensorData};
 use crate::repr::{py_repr, py_tuple, shape_repr, tensor_spec_repr};
+use crate::table;
 use crate::types::{NumpyDtype, TensorSpec};
 use crate::value::Value;
-use arrow_array::cast::AsArray;
 use arrow_array::Array;
 use arrow_schema::DataType as ArrowType;
 
@@ -16,36 +16,16 @@ fn flexible_size(t: &Tensor) -> usize {
     let TensorData::Arrow(a) = &t.data else {
         return 1;
     };
+    let a = a.as_ref();
+    let valid = (0..a.len()).filter(|&i| a.is_valid(i));
     let longest = match a.data_type() {
-        ArrowType::Utf8 => a
-            .as_string::<i32>()
-            .iter()
-            .map(|s| s.map_or(0, |s| s.chars().count()))
+        ArrowType::Utf8 | ArrowType::LargeUtf8 | ArrowType::Utf8View => valid
+            .filter_map(|i| table::str_at(a, i))
+            .map(|s| s.chars().count())
             .max(),
-        ArrowType::LargeUtf8 => a
-            .as_string::<i64>()
-            .iter()
-            .map(|s| s.map_or(0, |s| s.chars().count()))
-            .max(),
-        ArrowType::Utf8View => a
-            .as_string_view()
-            .iter()
-            .map(|s| s.map_or(0, |s| s.chars().count()))
-            .max(),
-        ArrowType::Binary => a
-            .as_binary::<i32>()
-            .iter()
-            .map(|b| b.map_or(0, <[u8]>::len))
-            .max(),
-        ArrowType::LargeBinary => a
-            .as_binary::<i64>()
-            .iter()
-            .map(|b| b.map_or(0, <[u8]>::len))
-            .max(),
-        ArrowType::BinaryView => a
-            .as_binary_view()
-            .iter()
-            .map(|b| b.map_or(0, <[u8]>::len))
+        ArrowType::Binary | ArrowType::LargeBinary | ArrowType::BinaryView => valid
+            .filter_map(|i| table::bytes_at(a, i))
+            .map(<[u8]>::len)
             .max(),
         ArrowType::FixedSizeBinary(n) => Some(*n as usize),
         _ => None,
@@ -292,31 +272,39 @@ mod tests {
             vec![3, 3],
             Arc::new(Float32Array::from(vec![0.0; 9])),
         );
-        let err =
-            enforce_spec(&t, &spec(NumpyDtype::Float32, &[-1, 2]), Compat::Mlflow).unwrap_err();
-        assert_eq!(
-            err.message(),
-            "Shape of input (3, 3) does not match expected shape (-1, 2)."
-        );
-        assert_eq!(err.kind, ErrorKind::ShapeMismatch);
-        let err =
-            enforce_spec(&t, &spec(NumpyDtype::Float64, &[-1, 3]), Compat::Mlflow).unwrap_err();
-        assert_eq!(
-            err.message(),
-            "dtype of input float32 does not match expected dtype float64"
-        );
-        assert_eq!(err.kind, ErrorKind::IncompatibleType);
-        assert!(enforce_spec(&t, &spec(NumpyDtype::Float32, &[-1, -1]), Compat::Mlflow).is_ok());
         let s = tensor(
             NumpyDtype::Str,
             vec![2],
             Arc::new(StringArray::from(vec!["ab", "héé"])),
         );
-        let err = enforce_spec(&s, &spec(NumpyDtype::Bytes, &[-1]), Compat::Mlflow).unwrap_err();
-        assert_eq!(
-            err.message(),
-            "dtype of input <U3 does not match expected dtype |S0"
-        );
+        // The shape is checked before the dtype.
+        for (input, dtype, shape, message, kind) in [
+            (
+                &t,
+                NumpyDtype::Float32,
+                &[-1, 2][..],
+                "Shape of input (3, 3) does not match expected shape (-1, 2).",
+                ErrorKind::ShapeMismatch,
+            ),
+            (
+                &t,
+                NumpyDtype::Float64,
+                &[-1, 3],
+                "dtype of input float32 does not match expected dtype float64",
+                ErrorKind::IncompatibleType,
+            ),
+            (
+                &s,
+                NumpyDtype::Bytes,
+                &[-1],
+                "dtype of input <U3 does not match expected dtype |S0",
+                ErrorKind::IncompatibleType,
+            ),
+        ] {
+            let err = enforce_spec(input, &spec(dtype, shape), Compat::Mlflow).unwrap_err();
+            assert_eq!((err.message(), err.kind), (message, kind));
+        }
+        assert!(enforce_spec(&t, &spec(NumpyDtype::Float32, &[-1, -1]), Compat::Mlflow).is_ok());
         assert!(enforce_spec(&s, &spec(NumpyDtype::Str, &[-1]), Compat::Mlflow).is_ok());
     }
 

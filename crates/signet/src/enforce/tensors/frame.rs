@@ -102,11 +102,7 @@ fn interleave_dtype(field: &Field, array: &ArrayRef) -> Option<NumpyDtype> {
 
 /// The columns' common interleave dtype (`None`: the frame interleaves as `object`).
 fn common_dtype(batch: &RecordBatch) -> Option<NumpyDtype> {
-    let schema = batch.schema();
-    let dtypes: Option<Vec<NumpyDtype>> = schema
-        .fields()
-        .iter()
-        .zip(batch.columns())
+    let dtypes: Option<Vec<NumpyDtype>> = table::fields_and_columns(batch)
         .map(|(f, a)| interleave_dtype(f, a))
         .collect();
     dtypes.and_then(|d| {
@@ -153,7 +149,6 @@ fn common_dtype_cached(batch: &RecordBatch) -> Option<NumpyDtype> {
 /// `DataFrame.to_numpy()`: the columns' common dtype (pandas: bools only with bools, datetimes
 /// only with datetimes, anything else non-numeric makes it `object`), row-major.
 pub(super) fn frame_to_numpy(batch: &RecordBatch) -> Result<Tensor, EnforceError> {
-    let schema = batch.schema();
     let (rows, cols) = (batch.num_rows(), batch.num_columns());
     let common = common_dtype_cached(batch);
     let shape = vec![rows, cols];
@@ -196,10 +191,7 @@ pub(super) fn frame_to_numpy(batch: &RecordBatch) -> Result<Tensor, EnforceError
             data: TensorData::Arrow(data),
         });
     }
-    let columns: Vec<Vec<Value>> = schema
-        .fields()
-        .iter()
-        .zip(batch.columns())
+    let columns: Vec<Vec<Value>> = table::fields_and_columns(batch)
         .map(|(f, a)| table::object_values(f, a.as_ref()))
         .collect();
     let values = (0..rows)

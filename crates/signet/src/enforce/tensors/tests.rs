@@ -111,47 +111,41 @@ fn unnamed_spec_refuses_other_containers() {
 #[test]
 fn frame_columns_become_tensors() {
     for c in BOTH {
-        // Row 77: a float64 scalar column cast to float32.
-        assert_eq!(
-            ok(
-                &spec("float32", "[-1]"),
-                &frame(&[("a", "float64", "[1.0, 2.0]")]),
-                c
+        // (spec shape, column dtype, column values) → float32 ndarray (shape, values).
+        for (spec_shape, dtype, values, shape, expected) in [
+            // Row 77: a float64 scalar column cast to float32.
+            ("[-1]", "float64", "[1.0, 2.0]", "[2]", "[1.0, 2.0]"),
+            // Row 83: strings parsed.
+            ("[-1]", "str", r#"["1.5", "2"]"#, "[2]", "[1.5, 2.0]"),
+            // Row 79 and 80: list cells stacked, reshaped, cast.
+            (
+                "[-1, 2]",
+                "object",
+                "[[1.0, 2.0], [3.0, 4.0]]",
+                "[2, 2]",
+                "[[1.0, 2.0], [3.0, 4.0]]",
             ),
-            nd("float32", "[2]", "[1.0, 2.0]")
-        );
-        // Row 83: strings parsed.
-        assert_eq!(
-            ok(
-                &spec("float32", "[-1]"),
-                &frame(&[("a", "str", r#"["1.5", "2"]"#)]),
-                c
+            (
+                "[-1, 2, 2]",
+                "object",
+                "[[1, 2, 3, 4]]",
+                "[1, 2, 2]",
+                "[[[1.0, 2.0], [3.0, 4.0]]]",
             ),
-            nd("float32", "[2]", "[1.5, 2.0]")
-        );
-        // Row 79 and 80: list cells stacked, reshaped, cast.
-        assert_eq!(
-            ok(
-                &spec("float32", "[-1, 2]"),
-                &frame(&[("a", "object", "[[1.0, 2.0], [3.0, 4.0]]")]),
-                c
-            ),
-            nd("float32", "[2, 2]", "[[1.0, 2.0], [3.0, 4.0]]")
-        );
-        assert_eq!(
-            ok(
-                &spec("float32", "[-1, 2, 2]"),
-                &frame(&[("a", "object", "[[1, 2, 3, 4]]")]),
-                c
-            ),
-            nd("float32", "[1, 2, 2]", "[[[1.0, 2.0], [3.0, 4.0]]]")
-        );
+        ] {
+            let input = frame(&[("a", dtype, values)]);
+            assert_eq!(
+                ok(&spec("float32", spec_shape), &input, c),
+                nd("float32", shape, expected),
+                "{input}"
+            );
+        }
+        // A one-column frame `a` (dtype, values) against a float32 spec of `shape`.
+        let column_err = |shape: &str, dtype: &str, values: &str| {
+            err(&spec("float32", shape), &frame(&[("a", dtype, values)]), c)
+        };
         // Row 78: scalars need (-1,) or (-1, 1).
-        let e = err(
-            &spec("float32", "[-1, 2]"),
-            &frame(&[("a", "float64", "[1.0]")]),
-            c,
-        );
+        let e = column_err("[-1, 2]", "float64", "[1.0]");
         assert_eq!(
             e.message(),
             "The input pandas dataframe column 'None' contains scalar values, which requires the \
@@ -159,50 +153,30 @@ fn frame_columns_become_tensors() {
         );
         assert_eq!(e.location.column.as_deref(), Some("None"));
         // Row 82.
-        let e = err(
-            &spec("float32", "[-1, -1]"),
-            &frame(&[("a", "float64", "[1.0]")]),
-            c,
-        );
+        let e = column_err("[-1, -1]", "float64", "[1.0]");
         assert!(e
             .message()
             .ends_with("the shape of the unnamed input is (-1, -1)."));
         // Row 84.
-        let e = err(
-            &spec("float32", "[-1]"),
-            &frame(&[("a", "float64", "[]")]),
-            c,
-        );
+        let e = column_err("[-1]", "float64", "[]");
         assert_eq!(
             (e.message(), e.kind),
             ("Input DataFrame is empty.", ErrorKind::InvalidInput)
         );
         // Ragged lists.
-        let e = err(
-            &spec("float32", "[-1, 3]"),
-            &frame(&[("a", "object", "[[1.0, 2.0, 3.0], [4.0, 5.0]]")]),
-            c,
-        );
+        let e = column_err("[-1, 3]", "object", "[[1.0, 2.0, 3.0], [4.0, 5.0]]");
         assert!(e.message().starts_with(
             "The value in the Input DataFrame column 'None' could not be converted to the \
              expected shape of: '(-1, 3)'."
         ));
         assert_eq!(e.kind, ErrorKind::ShapeMismatch);
         // Cells of other kinds.
-        let e = err(
-            &spec("float32", "[-1]"),
-            &frame(&[("a", "object", r#"[{"k": 1}]"#)]),
-            c,
-        );
+        let e = column_err("[-1]", "object", r#"[{"k": 1}]"#);
         assert!(e
             .message()
             .starts_with("Because the model signature requires tensor spec"));
         // An empty first list: numpy's IndexError leaks.
-        let e = err(
-            &spec("float32", "[-1]"),
-            &frame(&[("a", "object", "[[], [1]]")]),
-            c,
-        );
+        let e = column_err("[-1]", "object", "[[], [1]]");
         assert_eq!(
             (e.message(), e.exception),
             ("list index out of range", "IndexError")

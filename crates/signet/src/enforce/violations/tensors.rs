@@ -194,40 +194,27 @@ pub(super) fn tensor_text_column(
                 })
                 .collect::<BooleanArray>(),
         ),
-        ArrowType::UInt64 => Arc::new(
-            (0..cells.len())
-                .map(|i| match parse_int(text_at(i)).map(u64::try_from) {
-                    Some(Ok(v)) => Some(v),
-                    Some(Err(_)) => {
-                        bad(i, format!("out of the {name} range"));
-                        Some(0)
-                    }
-                    None => {
-                        bad(i, format!("not an integer ({name} tensor)"));
-                        Some(0)
-                    }
-                })
-                .collect::<UInt64Array>(),
-        ),
         t if t.is_integer() => {
             let (lo, hi) = dtype
                 .int_bounds()
                 .unwrap_or((i64::MIN.into(), i64::MAX.into()));
-            Arc::new(
-                (0..cells.len())
-                    .map(|i| match parse_int(text_at(i)) {
-                        Some(v) if (lo..=hi).contains(&v) => Some(v as i64),
-                        Some(_) => {
-                            bad(i, format!("out of the {name} range"));
-                            Some(0)
-                        }
-                        None => {
-                            bad(i, format!("not an integer ({name} tensor)"));
-                            Some(0)
-                        }
-                    })
-                    .collect::<Int64Array>(),
-            )
+            let values = (0..cells.len()).map(|i| match parse_int(text_at(i)) {
+                Some(v) if (lo..=hi).contains(&v) => v,
+                Some(_) => {
+                    bad(i, format!("out of the {name} range"));
+                    0
+                }
+                None => {
+                    bad(i, format!("not an integer ({name} tensor)"));
+                    0
+                }
+            });
+            // uint64 is held unsigned, the other integer dtypes in int64.
+            if *t == ArrowType::UInt64 {
+                Arc::new(values.map(|v| Some(v as u64)).collect::<UInt64Array>())
+            } else {
+                Arc::new(values.map(|v| Some(v as i64)).collect::<Int64Array>())
+            }
         }
         _ => Arc::new(
             (0..cells.len())

@@ -174,21 +174,17 @@ pub fn natural_column(label: &str, natural: Natural, cells: &[Option<&str>]) -> 
         Natural::Bool(v) => plain(label, Arc::new(BooleanArray::from(v))),
         Natural::Str => strings(label, cells, false),
         Natural::RawStr => strings(label, cells, true),
-        Natural::BigInt(v) => {
-            let values: Vec<Value> = v
-                .into_iter()
-                .map(|i| i.map_or(Value::Float(f64::NAN), Value::Int))
-                .collect();
-            object_column(label, &values)
-        }
-        Natural::BoolNa(v) => {
-            let values: Vec<Value> = v
-                .into_iter()
-                .map(|b| b.map_or(Value::Float(f64::NAN), Value::Bool))
-                .collect();
-            object_column(label, &values)
-        }
+        Natural::BigInt(v) => object_column(label, &nan_for_missing(v, Value::Int)),
+        Natural::BoolNa(v) => object_column(label, &nan_for_missing(v, Value::Bool)),
     }
+}
+
+/// The cells of an object column: each value through `f`, a missing one as pandas' NaN.
+fn nan_for_missing<T>(values: Vec<Option<T>>, f: impl Fn(T) -> Value) -> Vec<Value> {
+    values
+        .into_iter()
+        .map(|x| x.map_or(Value::Float(f64::NAN), &f))
+        .collect()
 }
 
 #[cfg(test)]

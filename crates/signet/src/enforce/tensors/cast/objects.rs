@@ -107,35 +107,12 @@ fn py_int(i: usize, v: &Value, compat: Compat) -> Result<i128, CastFailure> {
                 Ok(f.trunc() as i128)
             }
         }
-        Value::Str(s) => parse_py_int(s).ok_or_else(|| {
-            CastFailure::raw(
-                "ValueError",
-                format!(
-                    "invalid literal for int() with base 10: {}",
-                    py_repr(plain(v))
-                ),
-            )
-        }),
-        Value::Bytes(b) => std::str::from_utf8(b)
-            .ok()
-            .and_then(parse_py_int)
-            .ok_or_else(|| {
-                CastFailure::raw(
-                    "ValueError",
-                    format!(
-                        "invalid literal for int() with base 10: {}",
-                        py_repr(plain(v))
-                    ),
-                )
-            }),
-        Value::List(_) | Value::Tuple(_) | Value::Ndarray(_) => Err(sequence_error()),
-        other => Err(CastFailure::raw(
-            "TypeError",
-            format!(
-                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
-                error_type_name(other)
-            ),
-        )),
+        other => from_text(
+            other,
+            parse_py_int,
+            "invalid literal for int() with base 10",
+            "int() argument must be a string, a bytes-like object or a real number",
+        ),
     }
 }
 
@@ -156,30 +133,37 @@ fn py_float(v: &Value) -> Result<f64, CastFailure> {
         }
         Value::Bool(b) => Ok(if *b { 1.0 } else { 0.0 }),
         Value::None => Ok(f64::NAN),
-        Value::Str(s) => parse_py_float(s).ok_or_else(|| {
-            CastFailure::raw(
-                "ValueError",
-                format!("could not convert string to float: {}", py_repr(plain(v))),
-            )
-        }),
-        Value::Bytes(b) => std::str::from_utf8(b)
-            .ok()
-            .and_then(parse_py_float)
-            .ok_or_else(|| {
-                CastFailure::raw(
-                    "ValueError",
-                    format!("could not convert string to float: {}", py_repr(plain(v))),
-                )
-            }),
-        Value::List(_) | Value::Tuple(_) | Value::Ndarray(_) => Err(sequence_error()),
-        other => Err(CastFailure::raw(
-            "TypeError",
-            format!(
-                "float() argument must be a string or a real number, not '{}'",
-                error_type_name(other)
-            ),
-        )),
+        other => from_text(
+            other,
+            parse_py_float,
+            "could not convert string to float",
+            "float() argument must be a string or a real number",
+        ),
     }
+}
+
+/// What Python's `int(v)` and `float(v)` do with a value that is not a number: a str or bytes
+/// text goes through `parse` (a ValueError `invalid: repr(v)` when it fails), a sequence raises
+/// numpy's ValueError, any other value the TypeError `refused, not 'type'`.
+fn from_text<T>(
+    v: &Value,
+    parse: impl Fn(&str) -> Option<T>,
+    invalid: &str,
+    refused: &str,
+) -> Result<T, CastFailure> {
+    let text = match v {
+        Value::Str(s) => Some(s.as_str()),
+        Value::Bytes(b) => std::str::from_utf8(b).ok(),
+        Value::List(_) | Value::Tuple(_) | Value::Ndarray(_) => return Err(sequence_error()),
+        other => {
+            return Err(CastFailure::raw(
+                "TypeError",
+                format!("{refused}, not '{}'", error_type_name(other)),
+            ))
+        }
+    };
+    text.and_then(parse)
+        .ok_or_else(|| CastFailure::raw("ValueError", format!("{invalid}: {}", py_repr(v))))
 }
 
 /// Python's truthiness as numpy applies it to an object element.
@@ -291,6 +275,14 @@ fn datetime_count(
     }
 }
 
+/// `f(i, value)` for every element, up to the first failure.
+fn each<T>(
+    values: &[Value],
+    f: impl Fn(usize, &Value) -> Result<T, CastFailure>,
+) -> Result<Vec<T>, CastFailure> {
+    values.iter().enumerate().map(|(i, v)| f(i, v)).collect()
+}
+
 /// `np.array(values, dtype=to)` for Python objects (strict refusals in [`Compat::Strict`]).
 pub(in crate::enforce::tensors) fn cast_values(
     values: &[Value],
@@ -304,16 +296,11 @@ pub(in crate::enforce::tensors) fn cast_values(
                 values.iter().map(|v| plain(v).clone()).collect(),
             ))
         }
-        Bool => Arc::new(BooleanArray::from(
-            values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| py_bool(i, v, compat))
-                .collect::<Result<Vec<_>, _>>()?,
-        )),
+        Bool => Arc::new(BooleanArray::from(each(values, |i, v| {
+            py_bool(i, v, compat)
+        })?)),
         Float16 | Float32 | Float64 => {
-            let mut out = Vec::with_capacity(values.len());
-            for (i, v) in values.iter().enumerate() {
+            let out = each(values, |i, v| {
                 let f = py_float(v)?;
                 if compat == Compat::Strict {
                     if let Value::Int(n) = plain(v) {
@@ -325,8 +312,8 @@ pub(in crate::enforce::tensors) fn cast_values(
                         return Err(lossy(i, v, INFINITY));
                     }
                 }
-                out.push(f);
-            }
+                Ok(f)
+            })?;
             match to {
                 Float16 => Arc::new(crate::numpy::float16_array(
                     &out.iter().map(|f| Some(*f)).collect::<Vec<_>>(),
@@ -339,8 +326,7 @@ pub(in crate::enforce::tensors) fn cast_values(
         }
         Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64 => {
             let (lo, hi) = to.int_bounds().unwrap_or(INT64_BOUNDS);
-            let mut out = Vec::with_capacity(values.len());
-            for (i, v) in values.iter().enumerate() {
+            let out = each(values, |i, v| {
                 let n = py_int(i, v, compat)?;
                 if n < lo || n > hi {
                     // numpy goes through a C long first (an unsigned one for uint64 when the
@@ -353,36 +339,24 @@ pub(in crate::enforce::tensors) fn cast_values(
                     };
                     return Err(CastFailure::raw("OverflowError", message));
                 }
-                out.push(n);
-            }
+                Ok(n)
+            })?;
             ints_array(&out, to)
         }
-        Str => Arc::new(StringArray::from(
-            values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| py_text(i, v, compat))
-                .collect::<Result<Vec<_>, _>>()?,
-        )),
+        Str => Arc::new(StringArray::from(each(values, |i, v| {
+            py_text(i, v, compat)
+        })?)),
         Bytes => {
-            let bytes = values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| match plain(v) {
-                    Value::Bytes(b) => Ok(b.clone()),
-                    _ => ascii_bytes(&py_text(i, v, compat)?),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let bytes = each(values, |i, v| match plain(v) {
+                Value::Bytes(b) => Ok(b.clone()),
+                _ => ascii_bytes(&py_text(i, v, compat)?),
+            })?;
             Arc::new(BinaryArray::from_vec(
                 bytes.iter().map(Vec::as_slice).collect(),
             ))
         }
         Datetime64(unit) => {
-            let counts = values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| datetime_count(i, v, unit, compat))
-                .collect::<Result<Vec<_>, _>>()?;
+            let counts = each(values, |i, v| datetime_count(i, v, unit, compat))?;
             crate::numpy::timestamp_array(unit, None, counts)
         }
         other => return Err(unsupported(other)),
