@@ -480,12 +480,7 @@ pub fn boosted_classifier_output(
         };
     }
     let p = if binary {
-        let mut data = Vec::with_capacity(raw.rows * 2);
-        for &v in &raw.data {
-            let e = expit(v);
-            data.extend([1.0 - e, e]);
-        }
-        Matrix::new(raw.rows, 2, data)
+        binary_proba(&raw)
     } else {
         let mut m = raw;
         if method != Method::Predict {
@@ -515,4 +510,14 @@ pub fn expit(x: f64) -> f64 {
         let e = x.exp();
         e / (1.0 + e)
     }
+}
+
+/// The probabilities `[1 - expit(v), expit(v)]` of a binary classifier's one-column logits.
+pub fn binary_proba(logits: &Matrix) -> Matrix {
+    let mut data = Vec::with_capacity(logits.rows * 2);
+    for &v in &logits.data {
+        let e = expit(v);
+        data.extend([1.0 - e, e]);
+    }
+    Matrix::new(logits.rows, 2, data)
 }

@@ -5,8 +5,8 @@
 
 use crate::error::SklearnError;
 use crate::estimator::{
-    argmax_rows, expit, n_features, proba_output, softmax, Classes, Estimator, Fitted, Method,
-    Methods, Output,
+    argmax_rows, binary_proba, expit, n_features, proba_output, softmax, Classes, Estimator,
+    Fitted, Method, Methods, Output,
 };
 use crate::frame::Matrix;
 use signet_skops::Node;
@@ -178,12 +178,7 @@ impl Estimator for LogisticRegression {
             }
             _ => {
                 let p = if binary {
-                    let mut data = Vec::with_capacity(s.rows * 2);
-                    for &v in &s.data {
-                        let e = expit(v);
-                        data.extend([1.0 - e, e]);
-                    }
-                    Matrix::new(s.rows, 2, data)
+                    binary_proba(&s)
                 } else if self.proba == Proba::OneVsRest {
                     let mut m = s;
                     for i in 0..m.rows {

@@ -1,8 +1,9 @@
 //! [`Value`]: a Python value as MLflow sees it — params, defaults, JSON-style model inputs
-//! (dicts, lists, scalars) and the cells of pandas `object` columns.
+//! (dicts, lists, scalars) and the cells of pandas `object` columns — and [`Tensor`], the
+//! numpy array, which holds values (`object` arrays) and is one (`Value::Ndarray`).
 
-use crate::input::Tensor;
 use crate::types::{NumpyDtype, TimeUnit};
+use arrow_array::{Array, ArrayRef};
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// A Python value.
@@ -163,5 +164,48 @@ impl From<&str> for Value {
 impl From<String> for Value {
     fn from(s: String) -> Self {
         Value::Str(s)
+    }
+}
+
+/// A numpy array: a dtype, a shape and the elements in C order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tensor {
+    /// Element dtype.
+    pub dtype: NumpyDtype,
+    /// Shape (empty for a 0-d array).
+    pub shape: Vec<usize>,
+    /// Elements, flattened in C order.
+    pub data: TensorData,
+}
+
+/// The elements of a [`Tensor`].
+#[derive(Clone, Debug)]
+pub enum TensorData {
+    /// A flat Arrow array (numeric, bool, Utf8 for `str`, Binary for `bytes`, Timestamp or
+    /// Date32 for `datetime64`).
+    Arrow(ArrayRef),
+    /// Python objects, for `object` arrays.
+    Object(Vec<Value>),
+}
+
+impl PartialEq for TensorData {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (TensorData::Arrow(a), TensorData::Arrow(b)) => a.to_data() == b.to_data(),
+            (TensorData::Object(a), TensorData::Object(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Tensor {
+    /// Number of elements (product of the shape).
+    pub fn len(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// Whether the tensor holds no element.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }

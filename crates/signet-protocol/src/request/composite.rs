@@ -28,16 +28,9 @@ pub(crate) fn enforce(
 struct Json(Compat);
 
 impl Leaves for Json {
+    /// A bare `MlflowException` message (every failure is one, Strict mode's refusals
+    /// included: `LeafError for String`).
     type Error = String;
-
-    fn mismatch(&self, message: String, _types: Option<(String, String)>) -> String {
-        message
-    }
-
-    /// Every failure here is one, Strict mode's refusals included.
-    fn is_mlflow_exception(&self, _e: &String) -> bool {
-        true
-    }
 
     /// One scalar run through the column rules as a one-element column.
     fn scalar(&self, v: &Value, t: DataType) -> Result<Value, Option<String>> {

@@ -1,6 +1,6 @@
 //! DataFrame and Series Values: columns to and from Arrow, and whole [`ModelInput`]s.
 
-use super::{err, ndarray::*, tags::*, text::*};
+use super::{err, tags::*, text::*};
 use crate::input::{ModelInput, Series};
 use crate::numpy::{float16_array, timestamp_array};
 use crate::table;

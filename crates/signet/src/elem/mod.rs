@@ -43,14 +43,12 @@
 //! [`Series`]: crate::Series
 //! [`Tensor`]: crate::Tensor
 mod frame;
-mod ndarray;
 mod tags;
 #[cfg(test)]
 mod tests;
 mod text;
 
 pub use frame::*;
-pub use ndarray::*;
 pub use tags::*;
 pub use text::*;
 

@@ -4,7 +4,7 @@
 
 use super::{dtype_info, is_json_field};
 use crate::types::{NumpyDtype, TimeUnit};
-use crate::value::Value;
+use crate::value::{Tensor, TensorData, Value};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     DurationMicrosecondType, DurationMillisecondType, DurationNanosecondType, DurationSecondType,
@@ -421,5 +421,37 @@ pub fn has_missing(field: &Field, array: &dyn Array) -> bool {
             .as_primitive_opt::<Float64Type>()
             .is_some_and(|a| a.values().iter().any(|v| v.is_nan())),
         _ => false,
+    }
+}
+
+/// Elements of a [`Tensor`] as Python values: the Arrow reading of [`array_value`].
+impl Tensor {
+    /// The element at flat position `i` as a Python value (a numpy scalar for numeric dtypes).
+    pub fn element(&self, i: usize) -> Value {
+        match &self.data {
+            TensorData::Object(v) => v[i].clone(),
+            TensorData::Arrow(a) => array_value(a.as_ref(), i),
+        }
+    }
+
+    /// The nested-list form (`ndarray.tolist()`), elements as plain Python values.
+    pub fn to_list(&self) -> Value {
+        fn build(t: &Tensor, dim: usize, offset: &mut usize) -> Value {
+            if dim == t.shape.len() {
+                let v = t.element(*offset);
+                *offset += 1;
+                return match v {
+                    Value::Numpy(_, inner) => *inner,
+                    other => other,
+                };
+            }
+            Value::List(
+                (0..t.shape[dim])
+                    .map(|_| build(t, dim + 1, offset))
+                    .collect(),
+            )
+        }
+        let mut offset = 0;
+        build(self, 0, &mut offset)
     }
 }

@@ -1,6 +1,7 @@
 //! ndarray Values of the corpus codec and the flat Arrow arrays built from their JSON elements.
 
-use super::{err, tags::*, text::*};
+use super::super::{err, text::*};
+use super::{from_elem, to_elem};
 use crate::input::{Tensor, TensorData};
 use crate::numpy::{datetime_to_i64, timestamp_array};
 use crate::table;
@@ -109,7 +110,7 @@ fn element_json(t: &Tensor, i: usize) -> Value {
 
 /// A numpy scalar as written in numeric columns/arrays: plain numbers, NaN as `null`,
 /// bytes as base64, datetimes as ISO text at their unit.
-pub(super) fn scalar_json(v: &Value) -> Value {
+pub(in crate::elem) fn scalar_json(v: &Value) -> Value {
     match v {
         Value::Numpy(_, inner) => scalar_json(inner),
         Value::Float(f) if !f.is_finite() => {
@@ -143,7 +144,7 @@ fn json_int(v: &Value) -> Result<Option<i128>, SchemaError> {
     }
 }
 
-pub(super) fn json_float(v: &Value) -> Result<Option<f64>, SchemaError> {
+pub(in crate::elem) fn json_float(v: &Value) -> Result<Option<f64>, SchemaError> {
     match v {
         Value::None => Ok(None),
         Value::Int(i) => Ok(Some(*i as f64)),
@@ -160,7 +161,7 @@ pub(super) fn json_float(v: &Value) -> Result<Option<f64>, SchemaError> {
     }
 }
 
-pub(super) fn timestamps(
+pub(in crate::elem) fn timestamps(
     values: &[&Value],
     unit: TimeUnit,
 ) -> Result<Vec<Option<i64>>, SchemaError> {
@@ -187,7 +188,10 @@ pub(super) fn timestamps(
 }
 
 /// A flat Arrow array of a (non-object) numpy dtype from JSON elements as written in the corpus.
-pub(super) fn array_from_json(dtype: NumpyDtype, flat: &[&Value]) -> Result<ArrayRef, SchemaError> {
+pub(in crate::elem) fn array_from_json(
+    dtype: NumpyDtype,
+    flat: &[&Value],
+) -> Result<ArrayRef, SchemaError> {
     use NumpyDtype as D;
     Ok(match dtype {
         D::Bool => Arc::new(BooleanArray::from(

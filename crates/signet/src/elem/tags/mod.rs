@@ -1,6 +1,10 @@
 //! One Python value as Elem JSON and back: [`to_elem`], [`from_elem`], [`encode`], [`decode`].
 
-use super::{err, ndarray::*, text::*};
+mod ndarray;
+
+pub use ndarray::*;
+
+use super::{err, text::*};
 use crate::pyjson;
 use crate::types::NumpyDtype;
 use crate::value::Value;
