@@ -28,6 +28,9 @@ pub const BLOCK_ROWS: usize = 64;
 /// Trees per group in single-row prediction ([`Forest::row_leaves`]).
 pub const ROW_TREES: usize = 8;
 
+/// Rows of up to this many features take the single-row walk without bounds checks.
+const PAD: usize = 64;
+
 /// `feature` flag: the split is decided by the evaluator's callback.
 const SPECIAL: u32 = 1 << 31;
 /// `feature` flag: NaN goes left.
@@ -268,10 +271,33 @@ impl<T: Real> Forest<T> {
             *p = root.node;
             depth = depth.max(root.depth);
         }
+        if row.len() <= PAD {
+            // A row of up to PAD features is read from a copy padded with NaN, by a masked
+            // index: no bounds check on the walk's path.
+            let mut pad = [T::NAN; PAD];
+            pad[..row.len()].copy_from_slice(row);
+            let value = |f: u32| pad[f as usize % PAD];
+            self.lockstep(depth, leaf, &value, special);
+        } else {
+            let value = |f: u32| row.get(f as usize).copied().unwrap_or(T::NAN);
+            self.lockstep(depth, leaf, &value, special);
+        }
+    }
+
+    /// Advances every position of `leaf` `depth` times (or until none moves), reading the
+    /// row's feature `f` as `value(f)`.
+    #[inline(always)]
+    fn lockstep(
+        &self,
+        depth: u32,
+        leaf: &mut [u32],
+        value: &impl Fn(u32) -> T,
+        special: &impl Fn(usize, usize, T) -> bool,
+    ) {
         for _ in 0..depth {
             let mut moved = false;
             for p in leaf.iter_mut() {
-                let next = self.next(*p, row, special);
+                let next = self.next_with(*p, value, special);
                 moved |= next != *p;
                 *p = next;
             }
@@ -299,11 +325,20 @@ impl<T: Real> Forest<T> {
     /// does not have reads as NaN.
     #[inline(always)]
     fn next(&self, p: u32, row: &[T], special: &impl Fn(usize, usize, T) -> bool) -> u32 {
+        let value = |f: u32| row.get(f as usize).copied().unwrap_or(T::NAN);
+        self.next_with(p, &value, special)
+    }
+
+    /// [`next`](Self::next) reading the row's feature `f` as `value(f)`.
+    #[inline(always)]
+    fn next_with(
+        &self,
+        p: u32,
+        value: &impl Fn(u32) -> T,
+        special: &impl Fn(usize, usize, T) -> bool,
+    ) -> u32 {
         let n = self.nodes[p as usize];
-        let v = row
-            .get((n.feature & FEATURE) as usize)
-            .copied()
-            .unwrap_or(T::NAN);
+        let v = value(n.feature & FEATURE);
         if n.feature & SPECIAL != 0 {
             return self.special(n, v, special);
         }
