@@ -118,6 +118,8 @@ pub struct Forest<T> {
     specials: Vec<Special>,
     /// Flat node → index in its original tree (read only off the hot path).
     original: Vec<u32>,
+    /// One more than the largest feature index a split reads (0 without splits).
+    features: usize,
 }
 
 impl<T: Real> Forest<T> {
@@ -136,6 +138,7 @@ impl<T: Real> Forest<T> {
             roots: Vec::new(),
             specials: Vec::new(),
             original: Vec::new(),
+            features: 0,
         };
         for (ti, tree) in trees.into_iter().enumerate() {
             let src = tree.nodes();
@@ -176,6 +179,7 @@ impl<T: Real> Forest<T> {
                     if n.feature > FEATURE {
                         return Err(format!("feature index {} is too large", n.feature));
                     }
+                    f.features = f.features.max(n.feature as usize + 1);
                     let left = flat_of[n.left as usize];
                     debug_assert_eq!(flat_of[n.right as usize], left + 1);
                     match split(n) {
@@ -271,9 +275,9 @@ impl<T: Real> Forest<T> {
             *p = root.node;
             depth = depth.max(root.depth);
         }
-        if row.len() <= PAD {
+        if row.len() <= PAD && self.features <= PAD {
             // A row of up to PAD features is read from a copy padded with NaN, by a masked
-            // index: no bounds check on the walk's path.
+            // index (every split's feature is below PAD): no bounds check on the walk's path.
             let mut pad = [T::NAN; PAD];
             pad[..row.len()].copy_from_slice(row);
             let value = |f: u32| pad[f as usize % PAD];
@@ -464,5 +468,33 @@ mod tests {
         let mut l = [0u32; 2];
         f.leaves(2, &[], 0, &mut l, &never);
         assert_eq!(l.map(|l| f.value(l)), [4.0, 4.0]);
+    }
+
+    #[test]
+    fn short_rows_read_missing_features_as_nan() {
+        // A split on feature 70 with NaN going left: a row without that feature goes left,
+        // whether or not the row is short enough for the padded single-row walk.
+        let t = Tree::new(
+            vec![Node::split(70, 0.0, 1, 2), Node::leaf(1.0), Node::leaf(2.0)],
+            CatSets::default(),
+            71,
+        )
+        .unwrap();
+        let f = Forest::new([&t], |n| Split::Le {
+            threshold: n.value,
+            nan_left: true,
+        })
+        .unwrap();
+        let never = |_: usize, _: usize, _: f64| unreachable!("no special splits");
+        let mut wide = vec![0.0; 71];
+        for (row, want) in [(&[5.0][..], 1.0), (&[][..], 1.0), (&wide[..], 1.0)] {
+            let mut l = [0u32];
+            f.row_leaves(0..1, row, &mut l, &never);
+            assert_eq!(f.value(l[0]), want, "row of {} values", row.len());
+        }
+        wide[70] = 1.0;
+        let mut l = [0u32];
+        f.row_leaves(0..1, &wide, &mut l, &never);
+        assert_eq!(f.value(l[0]), 2.0);
     }
 }
