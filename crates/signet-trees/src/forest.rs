@@ -329,8 +329,12 @@ impl<T: Real> Forest<T> {
     /// does not have reads as NaN.
     #[inline(always)]
     fn next(&self, p: u32, row: &[T], special: &impl Fn(usize, usize, T) -> bool) -> u32 {
-        let value = |f: u32| row.get(f as usize).copied().unwrap_or(T::NAN);
-        self.next_with(p, &value, special)
+        let n = self.nodes[p as usize];
+        let v = row
+            .get((n.feature & FEATURE) as usize)
+            .copied()
+            .unwrap_or(T::NAN);
+        self.decide(n, v, special)
     }
 
     /// [`next`](Self::next) reading the row's feature `f` as `value(f)`.
@@ -342,7 +346,12 @@ impl<T: Real> Forest<T> {
         special: &impl Fn(usize, usize, T) -> bool,
     ) -> u32 {
         let n = self.nodes[p as usize];
-        let v = value(n.feature & FEATURE);
+        self.decide(n, value(n.feature & FEATURE), special)
+    }
+
+    /// The child of node `n` for the row's value `v` of its feature.
+    #[inline(always)]
+    fn decide(&self, n: FlatNode<T>, v: T, special: &impl Fn(usize, usize, T) -> bool) -> u32 {
         if n.feature & SPECIAL != 0 {
             return self.special(n, v, special);
         }
