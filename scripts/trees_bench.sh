@@ -33,8 +33,8 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$VENV/bin/python" - "$DIR/python.json" "${CARGO_TARGET_DIR:-target}/criterion/trees" <<'PY'
 import json, os, sys
 lib = json.load(open(sys.argv[1]))
-def signet(case):
-    est = json.load(open(os.path.join(sys.argv[2], case, "new/estimates.json")))
+def signet(case, group=""):
+    est = json.load(open(os.path.join(sys.argv[2] + group, case, "new/estimates.json")))
     return est["median"]["point_estimate"] / 1e9
 us = lambda s: f"{s * 1e6:.2f}"
 print("\nsingle row (µs a call; visits = split nodes a row passes; ns/visit = time / visits)")
@@ -51,15 +51,15 @@ for case, r in lib["single"].items():
           f"{f'{c / s:.1f}×' if c else '–'} | {f'{fast / v * 1e9:.1f}' if fast else '–'} | "
           f"{s / v * 1e9:.1f} |")
 print("\non-CPU time of the calling thread (µs a call; leaves out time waiting for a core, but in")
-print("a VM still grows with the host's contention)")
-print("| model | Python call | C one-row fast | signet wall (an upper bound) | Python on-CPU / signet wall |")
-print("| --- | ---: | ---: | ---: | ---: |")
+print("a VM still grows with the host's contention); signet's from criterion group trees_cpu")
+print("| model | Python call | C one-row fast | signet | Python/signet | C fast/signet |")
+print("| --- | ---: | ---: | ---: | ---: | ---: |")
 for case, r in lib["single"].items():
     lib_name, size = case.split("_", 1)
-    s = signet(f"{lib_name}_single_{size}")
+    s = signet(f"{lib_name}_single_{size}", "_cpu")
     fast = r.get("LGBM_BoosterPredictForMatSingleRowFast_cpu")
     print(f"| {case} | {us(r['python_cpu'])} | {us(fast) if fast else '–'} | {us(s)} | "
-          f"{r['python_cpu'] / s:.1f}× |")
+          f"{r['python_cpu'] / s:.1f}× | {f'{fast / s:.1f}×' if fast else '–'} |")
 if lib["batch"]:
     print("\nbatch, 300-tree models (library: multithreaded C++ on 2 threads)")
     print("| case | library | signet | library/signet |")

@@ -28,6 +28,9 @@ pub const BLOCK_ROWS: usize = 64;
 /// Trees per group in single-row prediction ([`Forest::row_leaves`]).
 pub const ROW_TREES: usize = 8;
 
+/// Rows of up to this many features take the single-row walk without bounds checks.
+const PAD: usize = 64;
+
 /// `feature` flag: the split is decided by the evaluator's callback.
 const SPECIAL: u32 = 1 << 31;
 /// `feature` flag: NaN goes left.
@@ -115,6 +118,8 @@ pub struct Forest<T> {
     specials: Vec<Special>,
     /// Flat node → index in its original tree (read only off the hot path).
     original: Vec<u32>,
+    /// One more than the largest feature index a split reads (0 without splits).
+    features: usize,
 }
 
 impl<T: Real> Forest<T> {
@@ -133,6 +138,7 @@ impl<T: Real> Forest<T> {
             roots: Vec::new(),
             specials: Vec::new(),
             original: Vec::new(),
+            features: 0,
         };
         for (ti, tree) in trees.into_iter().enumerate() {
             let src = tree.nodes();
@@ -173,6 +179,7 @@ impl<T: Real> Forest<T> {
                     if n.feature > FEATURE {
                         return Err(format!("feature index {} is too large", n.feature));
                     }
+                    f.features = f.features.max(n.feature as usize + 1);
                     let left = flat_of[n.left as usize];
                     debug_assert_eq!(flat_of[n.right as usize], left + 1);
                     match split(n) {
@@ -268,10 +275,33 @@ impl<T: Real> Forest<T> {
             *p = root.node;
             depth = depth.max(root.depth);
         }
+        if row.len() <= PAD && self.features <= PAD {
+            // A row of up to PAD features is read from a copy padded with NaN, by a masked
+            // index (every split's feature is below PAD): no bounds check on the walk's path.
+            let mut pad = [T::NAN; PAD];
+            pad[..row.len()].copy_from_slice(row);
+            let value = |f: u32| pad[f as usize % PAD];
+            self.lockstep(depth, leaf, &value, special);
+        } else {
+            let value = |f: u32| row.get(f as usize).copied().unwrap_or(T::NAN);
+            self.lockstep(depth, leaf, &value, special);
+        }
+    }
+
+    /// Advances every position of `leaf` `depth` times (or until none moves), reading the
+    /// row's feature `f` as `value(f)`.
+    #[inline(always)]
+    fn lockstep(
+        &self,
+        depth: u32,
+        leaf: &mut [u32],
+        value: &impl Fn(u32) -> T,
+        special: &impl Fn(usize, usize, T) -> bool,
+    ) {
         for _ in 0..depth {
             let mut moved = false;
             for p in leaf.iter_mut() {
-                let next = self.next(*p, row, special);
+                let next = self.next_with(*p, value, special);
                 moved |= next != *p;
                 *p = next;
             }
@@ -304,6 +334,24 @@ impl<T: Real> Forest<T> {
             .get((n.feature & FEATURE) as usize)
             .copied()
             .unwrap_or(T::NAN);
+        self.decide(n, v, special)
+    }
+
+    /// [`next`](Self::next) reading the row's feature `f` as `value(f)`.
+    #[inline(always)]
+    fn next_with(
+        &self,
+        p: u32,
+        value: &impl Fn(u32) -> T,
+        special: &impl Fn(usize, usize, T) -> bool,
+    ) -> u32 {
+        let n = self.nodes[p as usize];
+        self.decide(n, value(n.feature & FEATURE), special)
+    }
+
+    /// The child of node `n` for the row's value `v` of its feature.
+    #[inline(always)]
+    fn decide(&self, n: FlatNode<T>, v: T, special: &impl Fn(usize, usize, T) -> bool) -> u32 {
         if n.feature & SPECIAL != 0 {
             return self.special(n, v, special);
         }
@@ -429,5 +477,33 @@ mod tests {
         let mut l = [0u32; 2];
         f.leaves(2, &[], 0, &mut l, &never);
         assert_eq!(l.map(|l| f.value(l)), [4.0, 4.0]);
+    }
+
+    #[test]
+    fn short_rows_read_missing_features_as_nan() {
+        // A split on feature 70 with NaN going left: a row without that feature goes left,
+        // whether or not the row is short enough for the padded single-row walk.
+        let t = Tree::new(
+            vec![Node::split(70, 0.0, 1, 2), Node::leaf(1.0), Node::leaf(2.0)],
+            CatSets::default(),
+            71,
+        )
+        .unwrap();
+        let f = Forest::new([&t], |n| Split::Le {
+            threshold: n.value,
+            nan_left: true,
+        })
+        .unwrap();
+        let never = |_: usize, _: usize, _: f64| unreachable!("no special splits");
+        let mut wide = vec![0.0; 71];
+        for (row, want) in [(&[5.0][..], 1.0), (&[][..], 1.0), (&wide[..], 1.0)] {
+            let mut l = [0u32];
+            f.row_leaves(0..1, row, &mut l, &never);
+            assert_eq!(f.value(l[0]), want, "row of {} values", row.len());
+        }
+        wide[70] = 1.0;
+        let mut l = [0u32];
+        f.row_leaves(0..1, &wide, &mut l, &never);
+        assert_eq!(f.value(l[0]), 2.0);
     }
 }
