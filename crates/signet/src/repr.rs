@@ -77,24 +77,33 @@ pub fn py_bytes(b: &[u8]) -> String {
     out
 }
 
-/// Base64 with MIME line breaks, as Python's `base64.encodebytes` (a `\n` after every 76
-/// characters and at the end).
-pub fn base64_mime(b: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut flat = String::with_capacity(b.len().div_ceil(3) * 4);
-    for chunk in b.chunks(3) {
-        let n = chunk.len();
-        let v = (chunk[0] as u32) << 16
-            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
-            | *chunk.get(2).unwrap_or(&0) as u32;
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard, padded base64 without line breaks (`base64.b64encode`).
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let v = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for k in 0..4 {
-            if k <= n {
-                flat.push(ALPHABET[((v >> (18 - 6 * k)) & 63) as usize] as char);
+            if k <= chunk.len() {
+                out.push(B64[((v >> (18 - 6 * k)) & 63) as usize] as char);
             } else {
-                flat.push('=');
+                out.push('=');
             }
         }
     }
+    out
+}
+
+/// Base64 with MIME line breaks, as Python's `base64.encodebytes` (a `\n` after every 76
+/// characters and at the end).
+pub fn base64_mime(b: &[u8]) -> String {
+    let flat = base64_encode(b);
     let mut out = String::with_capacity(flat.len() + flat.len() / 76 + 1);
     for (i, c) in flat.chars().enumerate() {
         if i > 0 && i % 76 == 0 {

@@ -6,28 +6,7 @@ use crate::types::TimeUnit;
 use crate::SchemaError;
 use chrono::NaiveDateTime;
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard, padded base64 without line breaks (`base64.b64encode`).
-pub fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let v = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for k in 0..4 {
-            if k <= chunk.len() {
-                out.push(B64[((v >> (18 - 6 * k)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
+pub use crate::repr::base64_encode;
 
 /// Decodes standard base64 (padding optional, ASCII whitespace ignored).
 pub fn base64_decode(text: &str) -> Result<Vec<u8>, SchemaError> {
