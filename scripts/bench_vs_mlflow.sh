@@ -20,8 +20,9 @@ OUT=$ROOT/target/bench-vs-mlflow
 ONLY=${ONLY:-"enforce parse"}
 mkdir -p "$OUT"
 if [ -z "${MLFLOW_PY:-}" ]; then
-  (cd "$ROOT" && source scripts/venv.sh >&2)
-  MLFLOW_PY=$ROOT/.venv-interop/bin/python
+  cd "$ROOT"
+  source scripts/venv.sh >&2
+  MLFLOW_PY=$PY
 fi
 export SIGNET_BENCH_TMP=${SIGNET_BENCH_TMP:-$OUT/mlflow-tmp}
 
