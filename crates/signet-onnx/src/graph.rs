@@ -258,3 +258,26 @@ pub(crate) fn io_of(graph: &pb::GraphProto) -> (Vec<IoInfo>, Vec<IoInfo>) {
         .collect();
     (inputs, outputs)
 }
+
+/// The first graph output that no graph input, initializer or node output defines (onnxruntime
+/// refuses such a graph: "Graph output (y) does not exist in the graph").
+pub(crate) fn undefined_output(graph: &pb::GraphProto) -> Option<&str> {
+    let defined: std::collections::HashSet<&str> = graph
+        .input
+        .iter()
+        .map(|i| i.name.as_str())
+        .chain(graph.initializer.iter().map(|t| t.name.as_str()))
+        .chain(
+            graph
+                .node
+                .iter()
+                .flat_map(|n| n.output.iter().map(String::as_str)),
+        )
+        .filter(|name| !name.is_empty())
+        .collect();
+    graph
+        .output
+        .iter()
+        .map(|o| o.name.as_str())
+        .find(|name| !defined.contains(name))
+}

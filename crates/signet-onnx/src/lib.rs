@@ -88,6 +88,21 @@ fn load_err(e: impl std::fmt::Display) -> OnnxError {
     OnnxError::Load(e.to_string())
 }
 
+/// Runs tract's analysis of a model, turning a panic inside tract (a model file tract's
+/// checks miss; the fuzz target `onnx_model` finds them) into [`OnnxError::Load`].
+fn tract_guard<R>(f: impl FnOnce() -> Result<R, OnnxError>) -> Result<R, OnnxError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".into());
+        Err(OnnxError::Load(format!(
+            "the ONNX engine (tract) failed on this model: {what}"
+        )))
+    })
+}
+
 /// `{e:#}`-style text of a tract error: the whole context chain on one line.
 fn chain(e: &TractError) -> String {
     format!("{e:#}")
@@ -166,24 +181,31 @@ impl OnnxModel {
                 "the graph has no input; MLflow's ONNX wrapper needs at least one".into(),
             ));
         }
-        let parsed = onnx.parse(&proto, dir).map_err(|e| load_err(chain(&e)))?;
-        if !parsed.unresolved_inputs.is_empty() {
+        if let Some(name) = graph::undefined_output(graph) {
             return Err(OnnxError::Load(format!(
-                "the graph reads values nothing defines: {:?}",
-                parsed.unresolved_inputs
+                "the graph's output {name:?} is not defined: no input, initializer or node makes it"
             )));
         }
-        let mut model = parsed.model;
-        let engine = match Self::concretize_inputs(&mut model)? {
-            true => {
-                let plan = model
-                    .into_optimized()
-                    .and_then(|m| m.into_runnable())
-                    .map_err(|e| load_err(chain(&e)))?;
-                Engine::Planned(plan)
+        let engine = tract_guard(|| {
+            let parsed = onnx.parse(&proto, dir).map_err(|e| load_err(chain(&e)))?;
+            if !parsed.unresolved_inputs.is_empty() {
+                return Err(OnnxError::Load(format!(
+                    "the graph reads values nothing defines: {:?}",
+                    parsed.unresolved_inputs
+                )));
             }
-            false => Engine::PerCall(Box::new(model)),
-        };
+            let mut model = parsed.model;
+            Ok(match Self::concretize_inputs(&mut model)? {
+                true => {
+                    let plan = model
+                        .into_optimized()
+                        .and_then(|m| m.into_runnable())
+                        .map_err(|e| load_err(chain(&e)))?;
+                    Engine::Planned(plan)
+                }
+                false => Engine::PerCall(Box::new(model)),
+            })
+        })?;
         Ok(OnnxModel {
             engine,
             inputs,
@@ -512,5 +534,25 @@ impl OnnxModel {
             &RecordBatchOptions::new().with_row_count(Some(rows)),
         )
         .map_err(|e| OnnxError::Run(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_tract_becomes_a_load_error() {
+        let err = tract_guard::<()>(|| panic!("index out of bounds")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            OnnxError::Load(
+                "the ONNX engine (tract) failed on this model: index out of bounds".into()
+            )
+            .to_string()
+        );
+        let owned = tract_guard::<()>(|| panic!("{} {}", "formatted", 1)).unwrap_err();
+        assert!(owned.to_string().contains("formatted 1"), "{owned}");
+        assert_eq!(tract_guard(|| Ok(7)).unwrap(), 7);
     }
 }

@@ -544,3 +544,18 @@ fn load_and_first_predict_are_fast() {
     println!("scaler_logistic_pipeline load + first predict: {elapsed:?}");
     assert!(elapsed.as_millis() < 2000, "{elapsed:?}");
 }
+
+#[test]
+fn a_graph_output_nothing_defines_is_refused_by_name() {
+    // Found by the fuzz target `onnx_model` (fuzz/regressions/onnx_model/): tract itself
+    // panicked on it (an index into its map of named values).
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/regressions/onnx_model/crash-92e30736aa0383294bea925b5ea90b62dd68db8a");
+    let err = OnnxModel::load(path).unwrap_err();
+    assert!(matches!(err, OnnxError::Load(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("output") && text.contains("is not defined"),
+        "{text}"
+    );
+}
