@@ -255,8 +255,16 @@ fn unreadable_files_are_refused_naming_the_file_and_the_problem() {
     write_parquet(&parquet, &sample_batch());
     let parquet = std::fs::read(&parquet).expect("read");
     // (file, contents, message)
-    let cases: [(&str, &[u8], &str); 8] = [
+    let cases: [(&str, &[u8], &str); 9] = [
         ("truncated.parquet", &parquet[..parquet.len() / 2], "not a readable Parquet file"),
+        // The parquet crate panics on this one (found by the data_parquet fuzz target).
+        (
+            "panicking.parquet",
+            include_bytes!(
+                "../../../fuzz/regressions/data_parquet/crash-aba1d699fb62b1fe04c6d30180b263c123bc8dc4"
+            ),
+            "not a readable Parquet file",
+        ),
         (
             "garbage.parquet",
             b"PAR1 this is not parquet at all PAR1",

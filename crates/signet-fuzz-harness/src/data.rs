@@ -62,19 +62,17 @@ pub fn data_json(data: &[u8]) {
 pub fn data_parquet(data: &[u8]) {
     use arrow_array::RecordBatchReader;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let Ok(builder) = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::copy_from_slice(data))
-    else {
-        return;
+    // As `signet infer`/`check` read it: the parquet crate's calls inside the panic guard.
+    let read = || {
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::copy_from_slice(data)).ok()?;
+        let metadata = builder.schema().metadata().clone();
+        let reader = builder.build().ok()?;
+        let schema = std::sync::Arc::new(reader.schema().as_ref().clone().with_metadata(metadata));
+        let batches = reader.collect::<Result<Vec<_>, _>>().ok()?;
+        arrow_select::concat::concat_batches(&schema, &batches).ok()
     };
-    let metadata = builder.schema().metadata().clone();
-    let Ok(reader) = builder.build() else {
-        return;
-    };
-    let schema = std::sync::Arc::new(reader.schema().as_ref().clone().with_metadata(metadata));
-    let Ok(batches) = reader.collect::<Result<Vec<_>, _>>() else {
-        return;
-    };
-    let Ok(batch) = arrow_select::concat::concat_batches(&schema, &batches) else {
+    let Ok(Some(batch)) = signet::guard::catch_panic(read) else {
         return;
     };
     if let Ok(table) = signet::table::pandas_view(batch) {

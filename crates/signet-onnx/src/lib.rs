@@ -91,12 +91,7 @@ fn load_err(e: impl std::fmt::Display) -> OnnxError {
 /// Runs tract's analysis of a model, turning a panic inside tract (a model file tract's
 /// checks miss; the fuzz target `onnx_model` finds them) into [`OnnxError::Load`].
 fn tract_guard<R>(f: impl FnOnce() -> Result<R, OnnxError>) -> Result<R, OnnxError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".into());
+    signet::guard::catch_panic(f).unwrap_or_else(|what| {
         Err(OnnxError::Load(format!(
             "the ONNX engine (tract) failed on this model: {what}"
         )))

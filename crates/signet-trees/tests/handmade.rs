@@ -268,6 +268,18 @@ fn lightgbm_truncated_and_corrupt_never_panic() {
         e.to_string(),
         "t.lgb: line 47, key cat_threshold: 2 values, expected 1"
     );
+    // Found by the fuzz target `lightgbm_model`: without trees, any output count passed the
+    // multiple test, and predict allocated that many values a row.
+    let header = &text[..text.find("Tree=0").unwrap()];
+    let bad = header.replace(
+        "num_tree_per_iteration=1",
+        "num_tree_per_iteration=99999999999999",
+    );
+    let e = lightgbm::Booster::from_text(&bad, "t.lgb").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "t.lgb: line 1, key num_tree_per_iteration: 99999999999999 outputs for a model without trees (at most 1024)"
+    );
     let e = lightgbm::Booster::from_text("hello", "t.lgb").unwrap_err();
     assert_eq!(
         e.to_string(),

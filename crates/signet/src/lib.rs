@@ -17,6 +17,7 @@
 //! | [`numpy`] | numpy's rules: dtype kinds, sizes and integer bounds, `np.promote_types`, the ISO parser of `np.datetime64`, the Arrow arrays holding `float16` and `datetime64` values |
 //! | [`input`], [`table`], [`value`], [`elem`] | how model inputs are represented: Arrow tables for DataFrames (see [`table`] for the pandas ↔ Arrow mapping), tensors, Python values and their tagged-JSON form |
 //! | [`pyjson`], [`repr`] | Python's `json` and `repr` byte for byte, for exact output and messages; [`pyjson::float`] is the one home of Python's and numpy's float texts |
+//! | [`guard`] | [`guard::catch_panic`]: calls into third-party parsers that may panic on malformed input become errors |
 //! | [`pynum`] | CPython's `int(str)` and `float(str)`: the text → number rules of request parsing and of numpy's object casts |
 //!
 //! The scoring protocol (request bodies, response rendering) is `signet-protocol`'s; model
@@ -43,6 +44,7 @@ pub mod diff;
 pub mod elem;
 pub mod enforce;
 pub mod error;
+pub mod guard;
 pub mod infer;
 pub mod input;
 pub mod json_form;

@@ -33,12 +33,16 @@ pub fn read_parquet(path: &Path) -> Result<ModelInput, CliError> {
         };
         CliError::file(path, format!("not a readable Parquet file: {message}"))
     };
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(bad)?;
-    // The reader's schema has no metadata; pandas' is on the builder's.
-    let metadata = builder.schema().metadata().clone();
-    let reader = builder.build().map_err(bad)?;
-    let schema = Arc::new(reader.schema().as_ref().clone().with_metadata(metadata));
-    collect(path, schema, reader, "Parquet file")
+    // The parquet crate panics on some malformed files (the data_parquet fuzz target).
+    signet::guard::catch_panic(|| {
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(bad)?;
+        // The reader's schema has no metadata; pandas' is on the builder's.
+        let metadata = builder.schema().metadata().clone();
+        let reader = builder.build().map_err(bad)?;
+        let schema = Arc::new(reader.schema().as_ref().clone().with_metadata(metadata));
+        collect(path, schema, reader, "Parquet file")
+    })
+    .map_err(|panic| CliError::file(path, format!("not a readable Parquet file: {panic}")))?
 }
 
 /// Reads an Arrow IPC file (Feather v2) or stream.
@@ -47,6 +51,12 @@ pub fn read_ipc(path: &Path) -> Result<ModelInput, CliError> {
     if bytes.starts_with(b"FEA1") {
         return Err(CliError::file(path, FEATHER_V1));
     }
+    signet::guard::catch_panic(|| read_ipc_bytes(path, bytes))
+        .map_err(|panic| CliError::file(path, format!("not a readable Arrow IPC file: {panic}")))?
+}
+
+/// [`read_ipc`] after the file is read (inside the panic guard).
+fn read_ipc_bytes(path: &Path, bytes: Vec<u8>) -> Result<ModelInput, CliError> {
     if bytes.starts_with(b"ARROW1") {
         let reader = FileReader::try_new(Cursor::new(bytes), None).map_err(|e| {
             CliError::file(

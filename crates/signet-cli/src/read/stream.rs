@@ -260,7 +260,11 @@ impl Source {
             };
             CliError::file(&path, format!("not a readable Parquet file: {message}"))
         };
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(bad)?;
+        let builder = signet::guard::catch_panic(|| ParquetRecordBatchReaderBuilder::try_new(file))
+            .map_err(|panic| {
+                CliError::file(&path, format!("not a readable Parquet file: {panic}"))
+            })?
+            .map_err(bad)?;
         self.rows_total = u64::try_from(builder.metadata().file_metadata().num_rows()).ok();
         let (plan, wanted) = self.plan(builder.schema(), schema);
         let reader = if wanted.is_empty() {
@@ -353,27 +357,33 @@ impl Source {
                 Err(e) => return Err(csv_error(&path, &e)),
             },
             Inner::Parquet(None, _) => None,
-            Inner::Parquet(Some(reader), plan) => match reader.next() {
-                None => None,
-                Some(Ok(b)) => Some(plan.apply(b).map_err(|e| arrow_bad("Parquet file", e))?),
-                Some(Err(e)) => return Err(arrow_bad("Parquet file", e)),
-            },
-            Inner::IpcFile(reader, plan, done, _) => match reader.next() {
-                None => None,
-                Some(Ok(b)) => {
-                    *done += 1;
-                    Some(plan.apply(b).map_err(|e| arrow_bad("Arrow IPC file", e))?)
+            Inner::Parquet(Some(reader), plan) => {
+                match guarded_next(reader, &path, "Parquet file")? {
+                    None => None,
+                    Some(Ok(b)) => Some(plan.apply(b).map_err(|e| arrow_bad("Parquet file", e))?),
+                    Some(Err(e)) => return Err(arrow_bad("Parquet file", e)),
                 }
-                Some(Err(e)) => return Err(arrow_bad("Arrow IPC file", e)),
-            },
-            Inner::IpcStream(reader, plan) => match reader.next() {
-                None => None,
-                Some(Ok(b)) => Some(
-                    plan.apply(b)
-                        .map_err(|e| arrow_bad("Arrow IPC stream", e))?,
-                ),
-                Some(Err(e)) => return Err(arrow_bad("Arrow IPC stream", e)),
-            },
+            }
+            Inner::IpcFile(reader, plan, done, _) => {
+                match guarded_next(reader, &path, "Arrow IPC file")? {
+                    None => None,
+                    Some(Ok(b)) => {
+                        *done += 1;
+                        Some(plan.apply(b).map_err(|e| arrow_bad("Arrow IPC file", e))?)
+                    }
+                    Some(Err(e)) => return Err(arrow_bad("Arrow IPC file", e)),
+                }
+            }
+            Inner::IpcStream(reader, plan) => {
+                match guarded_next(reader, &path, "Arrow IPC stream")? {
+                    None => None,
+                    Some(Ok(b)) => Some(
+                        plan.apply(b)
+                            .map_err(|e| arrow_bad("Arrow IPC stream", e))?,
+                    ),
+                    Some(Err(e)) => return Err(arrow_bad("Arrow IPC stream", e)),
+                }
+            }
             Inner::Jsonl(state) => {
                 let batch = state.next_batch(&path)?;
                 self.labels = state.seen.clone();
@@ -385,6 +395,17 @@ impl Source {
         }
         Ok(batch)
     }
+}
+
+/// The next item of a third-party file reader; a panic inside it (the parquet and arrow-ipc
+/// readers have panicked on malformed files) is an error naming the file.
+fn guarded_next<I: Iterator>(
+    reader: &mut I,
+    path: &Path,
+    what: &str,
+) -> Result<Option<I::Item>, CliError> {
+    signet::guard::catch_panic(|| reader.next())
+        .map_err(|panic| CliError::file(path, format!("not a readable {what}: {panic}")))
 }
 
 fn read_prefix(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -29,16 +29,20 @@ pub(crate) fn parse_parquet(body: &[u8]) -> Result<ModelInput, RequestError> {
         ));
     }
     let bytes = bytes::Bytes::copy_from_slice(body);
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(bytes).map_err(|e| parse_error(&e.to_string()))?;
-    let metadata = builder.schema().metadata().clone();
-    let reader = builder.build().map_err(|e| parse_error(&e.to_string()))?;
-    let schema = Arc::new(reader.schema().as_ref().clone().with_metadata(metadata));
-    let batches = reader
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| parse_error(&e.to_string()))?;
-    let batch = arrow_select::concat::concat_batches(&schema, &batches)
-        .map_err(|e| parse_error(&e.to_string()))?;
+    // The parquet crate panics on some malformed files (the request_parquet fuzz target).
+    let batch = signet::guard::catch_panic(|| {
+        let builder = ParquetRecordBatchReaderBuilder::try_new(bytes)
+            .map_err(|e| parse_error(&e.to_string()))?;
+        let metadata = builder.schema().metadata().clone();
+        let reader = builder.build().map_err(|e| parse_error(&e.to_string()))?;
+        let schema = Arc::new(reader.schema().as_ref().clone().with_metadata(metadata));
+        let batches = reader
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| parse_error(&e.to_string()))?;
+        arrow_select::concat::concat_batches(&schema, &batches)
+            .map_err(|e| parse_error(&e.to_string()))
+    })
+    .map_err(|panic| parse_error(&format!("the Parquet reader failed: {panic}")))??;
     signet::table::pandas_view(batch)
         .map(ModelInput::Table)
         .map_err(|e| parse_error(&e.to_string()))

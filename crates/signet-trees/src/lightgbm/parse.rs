@@ -8,6 +8,9 @@ use crate::error::TreeError;
 use crate::tree::{CatSets, Node, Tree, CATEGORICAL, DEFAULT_LEFT, MISSING_NAN, MISSING_ZERO};
 use std::str::FromStr;
 
+/// The most outputs a row (`num_tree_per_iteration`) of a model that has no trees.
+const MAX_CLASSES_WITHOUT_TREES: usize = 1024;
+
 /// Key/values of one block with the line of each key.
 struct Block<'a> {
     lines: Vec<(usize, &'a str, &'a str)>,
@@ -169,6 +172,17 @@ pub fn parse(text: &str, file: &str) -> Result<Booster, TreeError> {
             continue; // feature importances / parameters
         }
         trees.push(tree(&ctx, &b, num_features)?);
+    }
+    // Each prediction allocates `num_tree_per_iteration` values a row: without trees (where
+    // the multiple test below passes for any value) it is held to a plausible class count.
+    if trees.is_empty() && per_iter > MAX_CLASSES_WITHOUT_TREES {
+        return Err(ctx.err(
+            header.start,
+            "num_tree_per_iteration",
+            format!(
+                "{per_iter} outputs for a model without trees (at most {MAX_CLASSES_WITHOUT_TREES})"
+            ),
+        ));
     }
     if trees.len() % per_iter != 0 {
         return Err(ctx.err(

@@ -132,3 +132,33 @@ fn parquet_requests() {
         ("float64".into(), loads("[1.0, null]").unwrap())
     );
 }
+
+#[test]
+fn a_parquet_body_the_parquet_crate_panics_on_is_a_400_not_a_crash() {
+    // Found by the data_parquet fuzz target (fuzz/regressions/data_parquet/): the parquet
+    // crate panics slicing a page of this file.
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/regressions/data_parquet"
+    );
+    let file = std::fs::read_dir(dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let body = std::fs::read(file).unwrap();
+    let ct = Some("application/vnd.apache.parquet");
+    let e = parse_request(ct, &body, None, M).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("Failed to parse input as a Pandas DataFrame."),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("the Parquet reader failed: "),
+        "{}",
+        e.message
+    );
+}
