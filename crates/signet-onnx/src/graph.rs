@@ -281,3 +281,43 @@ pub(crate) fn undefined_output(graph: &pb::GraphProto) -> Option<&str> {
         .map(|o| o.name.as_str())
         .find(|name| !defined.contains(name))
 }
+
+/// The first `Transpose` node (subgraphs included) whose `perm` is not a permutation of
+/// `0..n`, with a description: tract loops without end on such a `perm`, allocating until the
+/// process dies (the `onnx_model` fuzz target found it), and onnxruntime refuses it.
+pub(crate) fn bad_transpose(graph: &pb::GraphProto) -> Option<String> {
+    for node in &graph.node {
+        if node.op_type == "Transpose" {
+            if let Some(perm) = node.attribute.iter().find(|a| a.name == "perm") {
+                let n = perm.ints.len();
+                let mut seen = vec![false; n];
+                let valid = perm.ints.iter().all(|&axis| {
+                    usize::try_from(axis)
+                        .ok()
+                        .filter(|&a| a < n && !seen[a])
+                        .map(|a| seen[a] = true)
+                        .is_some()
+                });
+                if !valid {
+                    let name = if node.name.is_empty() {
+                        node.output.first().cloned().unwrap_or_default()
+                    } else {
+                        node.name.clone()
+                    };
+                    return Some(format!(
+                        "Transpose node {name:?}: perm {:?} is not a permutation of 0..{n}",
+                        perm.ints
+                    ));
+                }
+            }
+        }
+        for attr in &node.attribute {
+            for g in attr.g.iter().chain(attr.graphs.iter()) {
+                if let Some(found) = bad_transpose(g) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    None
+}

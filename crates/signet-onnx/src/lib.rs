@@ -176,6 +176,9 @@ impl OnnxModel {
                 "the graph has no input; MLflow's ONNX wrapper needs at least one".into(),
             ));
         }
+        if let Some(problem) = graph::bad_transpose(graph) {
+            return Err(OnnxError::Load(problem));
+        }
         if let Some(name) = graph::undefined_output(graph) {
             return Err(OnnxError::Load(format!(
                 "the graph's output {name:?} is not defined: no input, initializer or node makes it"

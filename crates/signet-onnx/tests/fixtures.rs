@@ -559,3 +559,16 @@ fn a_graph_output_nothing_defines_is_refused_by_name() {
         "{text}"
     );
 }
+
+#[test]
+fn a_transpose_whose_perm_is_not_a_permutation_is_refused() {
+    // Found by the fuzz target `onnx_model` (fuzz/regressions/onnx_model/): tract looped on
+    // it, allocating until the process was killed.
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/regressions/onnx_model/oom-fb9935cf868d48bc6833af68cbc6e9f42f8e3a4e");
+    let text = OnnxModel::load(path).unwrap_err().to_string();
+    assert!(
+        text.contains("Transpose node") && text.contains("is not a permutation of 0.."),
+        "{text}"
+    );
+}

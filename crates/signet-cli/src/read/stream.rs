@@ -248,11 +248,12 @@ impl Source {
 
     fn open_parquet(
         &mut self,
-        file: File,
+        mut file: File,
         schema: &Schema,
         batch_size: usize,
     ) -> Result<(), CliError> {
         let path = self.path.clone();
+        super::columnar::check_parquet_footer(&path, &mut file)?;
         let bad = |e: ParquetError| {
             let message = match e {
                 ParquetError::General(m) => m,

@@ -28,6 +28,9 @@ pub(crate) fn parse_parquet(body: &[u8]) -> Result<ModelInput, RequestError> {
             "Could not open Parquet input source '<Buffer>': Parquet magic bytes not found in footer. Either the file is corrupted or this is not a parquet file.",
         ));
     }
+    crate::parquet_footer::footer(body)
+        .and_then(crate::parquet_footer::check)
+        .map_err(|e| parse_error(&e))?;
     let bytes = bytes::Bytes::copy_from_slice(body);
     // The parquet crate panics on some malformed files (the request_parquet fuzz target).
     let batch = signet::guard::catch_panic(|| {
