@@ -25,8 +25,16 @@ use std::ops::Range;
 /// Rows per block in batch prediction (the positions of a block live on the stack).
 pub const BLOCK_ROWS: usize = 64;
 
-/// Trees per group in single-row prediction ([`Forest::row_leaves`]).
+/// Trees per group in single-row prediction ([`Forest::row_leaves`]): walked in lockstep.
 pub const ROW_TREES: usize = 8;
+
+/// Trees per wider group in single-row prediction: a row's walk through many trees starts
+/// with groups this wide (more paths in flight hide more of each load's latency).
+pub const ROW_TREES_WIDE: usize = 16;
+
+/// Trees per call of [`Forest::row_leaves`] in single-row prediction (the row is prepared
+/// once a call): a multiple of [`ROW_TREES_WIDE`], and the callers' stack buffer of leaves.
+pub const ROW_CHUNK: usize = 64;
 
 /// Rows of up to this many features take the single-row walk without bounds checks.
 const PAD: usize = 64;
@@ -258,9 +266,10 @@ impl<T: Real> Forest<T> {
         }
     }
 
-    /// Walks one row through trees `trees` together; on return `leaf[i]` is the leaf of tree
-    /// `trees.start + i` (`leaf` holds `trees.len()` positions). Same decisions as
-    /// [`leaves`](Self::leaves), so the same leaves.
+    /// Walks one row through trees `trees`, [`ROW_TREES`] at a time in lockstep; on return
+    /// `leaf[i]` is the leaf of tree `trees.start + i` (`leaf` holds `trees.len()` positions).
+    /// Same decisions as [`leaves`](Self::leaves), so the same leaves. The row is prepared once
+    /// a call (copied, scanned for NaN), so callers pass many trees at once ([`ROW_CHUNK`]).
     #[inline]
     pub fn row_leaves(
         &self,
@@ -270,22 +279,124 @@ impl<T: Real> Forest<T> {
         special: &impl Fn(usize, usize, T) -> bool,
     ) {
         debug_assert_eq!(leaf.len(), trees.len(), "one position per tree");
-        let mut depth = 0;
-        for (p, root) in leaf.iter_mut().zip(&self.roots[trees]) {
-            *p = root.node;
-            depth = depth.max(root.depth);
-        }
         if row.len() <= PAD && self.features <= PAD {
             // A row of up to PAD features is read from a copy padded with NaN, by a masked
             // index (every split's feature is below PAD): no bounds check on the walk's path.
             let mut pad = [T::NAN; PAD];
             pad[..row.len()].copy_from_slice(row);
             let value = |f: u32| pad[f as usize % PAD];
-            self.lockstep(depth, leaf, &value, special);
+            // A row without NaN (the usual case) skips each step's NaN test, and a forest
+            // without special splits its flag test.
+            let nan = row.len() < self.features || row.iter().any(|v| v.nan());
+            match (nan, self.specials.is_empty()) {
+                (false, true) => self.row_groups::<false, false>(trees, leaf, &value, special),
+                (true, true) => self.row_groups::<true, false>(trees, leaf, &value, special),
+                (false, false) => self.row_groups::<false, true>(trees, leaf, &value, special),
+                (true, false) => self.row_groups::<true, true>(trees, leaf, &value, special),
+            }
         } else {
             let value = |f: u32| row.get(f as usize).copied().unwrap_or(T::NAN);
-            self.lockstep(depth, leaf, &value, special);
+            self.row_groups::<true, true>(trees, leaf, &value, special);
         }
+    }
+
+    /// [`row_leaves`](Self::row_leaves) after the row is prepared: groups of
+    /// [`ROW_TREES_WIDE`] trees, then of [`ROW_TREES`], walk with their positions in
+    /// registers; the last few trees take the general [`lockstep`](Self::lockstep). `NAN`: the
+    /// row may hold NaN; `SPECIALS`: the forest has special splits.
+    #[inline(always)]
+    fn row_groups<const NAN: bool, const SPECIALS: bool>(
+        &self,
+        trees: Range<usize>,
+        leaf: &mut [u32],
+        value: &impl Fn(u32) -> T,
+        special: &impl Fn(usize, usize, T) -> bool,
+    ) {
+        let roots = &self.roots[trees];
+        let wide = roots.len() / ROW_TREES_WIDE * ROW_TREES_WIDE;
+        let narrow = wide + (roots.len() - wide) / ROW_TREES * ROW_TREES;
+        let (wide_leaf, rest) = leaf.split_at_mut(wide);
+        let (narrow_leaf, rest) = rest.split_at_mut(narrow - wide);
+        self.full_groups::<ROW_TREES_WIDE, NAN, SPECIALS>(
+            &roots[..wide],
+            wide_leaf,
+            value,
+            special,
+        );
+        self.full_groups::<ROW_TREES, NAN, SPECIALS>(
+            &roots[wide..narrow],
+            narrow_leaf,
+            value,
+            special,
+        );
+        if !rest.is_empty() {
+            let mut depth = 0;
+            for (p, root) in rest.iter_mut().zip(&roots[narrow..]) {
+                *p = root.node;
+                depth = depth.max(root.depth);
+            }
+            self.lockstep(depth, rest, value, special);
+        }
+    }
+
+    /// Walks `roots.len() / LANES` groups of `LANES` trees, each group in lockstep with its
+    /// positions in registers, into `leaf`.
+    #[inline(always)]
+    fn full_groups<const LANES: usize, const NAN: bool, const SPECIALS: bool>(
+        &self,
+        roots: &[Root],
+        leaf: &mut [u32],
+        value: &impl Fn(u32) -> T,
+        special: &impl Fn(usize, usize, T) -> bool,
+    ) {
+        for (group, out) in roots.chunks_exact(LANES).zip(leaf.chunks_exact_mut(LANES)) {
+            let mut p = [0u32; LANES];
+            let mut depth = 0;
+            for (p, root) in p.iter_mut().zip(group) {
+                *p = root.node;
+                depth = depth.max(root.depth);
+            }
+            // Two steps, then the test whether any path still moves (a leaf loops to itself,
+            // so a step past the end changes nothing).
+            let mut step = 0;
+            while step < depth {
+                for p in p.iter_mut() {
+                    *p = self.step::<NAN, SPECIALS>(*p, value, special);
+                }
+                let mut moved = 0;
+                for p in p.iter_mut() {
+                    let next = self.step::<NAN, SPECIALS>(*p, value, special);
+                    moved |= next ^ *p;
+                    *p = next;
+                }
+                if moved == 0 {
+                    break;
+                }
+                step += 2;
+            }
+            out.copy_from_slice(&p);
+        }
+    }
+
+    /// One step of one path of [`row_groups`](Self::row_groups): the child of node `p`.
+    #[inline(always)]
+    fn step<const NAN: bool, const SPECIALS: bool>(
+        &self,
+        p: u32,
+        value: &impl Fn(u32) -> T,
+        special: &impl Fn(usize, usize, T) -> bool,
+    ) -> u32 {
+        let n = self.nodes[p as usize];
+        let v = value(n.feature & FEATURE);
+        if SPECIALS && n.feature & SPECIAL != 0 {
+            return self.special(n, v, special);
+        }
+        let left = if NAN {
+            (v <= n.threshold) | (v.nan() & (n.feature & NAN_LEFT != 0))
+        } else {
+            v <= n.threshold
+        };
+        n.left + !left as u32
     }
 
     /// Advances every position of `leaf` `depth` times (or until none moves), reading the
@@ -430,6 +541,77 @@ mod tests {
             let mut three = [0u32; 3];
             f3.row_leaves(0..3, row, &mut three, &special);
             assert_eq!(three.map(|l| f3.value(l)), [f.value(want); 3]);
+        }
+    }
+
+    #[test]
+    fn every_single_row_path_reaches_the_leaves_of_the_batch_walk() {
+        // 27 trees = one wide group, one narrow group and 3 left over, for rows with and
+        // without NaN, short rows, and rows too long for the padded copy; with and without
+        // special splits: each single-row variant against the batch walk, tree by tree.
+        let nf = 60; // the features splits read: rows up to PAD take the padded copy
+        let tree = |k: usize| {
+            let f = (k * 7) % nf;
+            let g = (k * 13 + 5) % 3; // features 0..3: present in short rows too
+            Tree::new(
+                vec![
+                    Node::split(f as u32, k as f64 * 0.25 - 3.0, 1, 2),
+                    Node::split(g as u32, 0.5, 3, 4),
+                    Node::leaf(k as f64 * 10.0 + 1.0),
+                    Node::leaf(k as f64 * 10.0 + 2.0),
+                    Node::split((f + 1) as u32 % nf as u32, -0.5, 5, 6),
+                    Node::leaf(k as f64 * 10.0 + 3.0),
+                    Node::leaf(k as f64 * 10.0 + 4.0),
+                ],
+                CatSets::default(),
+                nf,
+            )
+            .unwrap()
+        };
+        let trees: Vec<Tree<f64>> = (0..27).map(tree).collect();
+        let plain = |n: &Node<f64>| Split::Le {
+            threshold: n.value,
+            nan_left: n.feature.is_multiple_of(2),
+        };
+        let with_specials = |n: &Node<f64>| {
+            if n.feature % 5 == 1 {
+                Split::Special
+            } else {
+                plain(n)
+            }
+        };
+        let special = |_: usize, _: usize, v: f64| v.is_nan() || v <= 0.0;
+        for forest in [
+            Forest::new(&trees, plain).unwrap(),
+            Forest::new(&trees, with_specials).unwrap(),
+        ] {
+            for r in 0..40usize {
+                let len = match r % 4 {
+                    0 => 3,       // short: the missing features read as NaN
+                    1 => PAD + 6, // too long for the padded copy
+                    _ => nf,
+                };
+                let row: Vec<f64> = (0..len)
+                    .map(|i| {
+                        if r.is_multiple_of(3) && i % 11 == r % 11 {
+                            f64::NAN
+                        } else {
+                            ((i * 31 + r * 17) % 23) as f64 * 0.5 - 5.0
+                        }
+                    })
+                    .collect();
+                let mut got = [0u32; 27];
+                forest.row_leaves(0..27, &row, &mut got, &special);
+                for (t, got) in got.iter().enumerate() {
+                    let mut want = [0u32];
+                    forest.leaves(t, &row, row.len(), &mut want, &special);
+                    assert_eq!(*got, want[0], "row {r} (len {len}), tree {t}");
+                }
+                // A range not starting at 0 walks the same trees.
+                let mut tail = [0u32; 20];
+                forest.row_leaves(7..27, &row, &mut tail, &special);
+                assert_eq!(tail, got[7..]);
+            }
         }
     }
 

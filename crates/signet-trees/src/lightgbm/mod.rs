@@ -17,7 +17,7 @@ pub mod parse;
 pub mod sklearn;
 
 use crate::error::{check_shape, TreeError};
-use crate::forest::{Forest, Split, BLOCK_ROWS, ROW_TREES};
+use crate::forest::{Forest, Split, BLOCK_ROWS, ROW_CHUNK};
 use crate::tree::{CatSets, Node, Tree, CATEGORICAL, DEFAULT_LEFT, MISSING_NAN, MISSING_ZERO};
 use objective::Objective;
 use std::path::Path;
@@ -239,14 +239,29 @@ impl Booster {
             // One row: groups of trees walked together (forest.rs), added in LightGBM's order.
             let mut buf = Vec::new();
             let row = zeroed(x, &mut buf);
-            let mut leaf = [0u32; ROW_TREES];
+            let mut leaf = [0u32; ROW_CHUNK];
             let n = iters * k;
-            for start in (0..n).step_by(ROW_TREES) {
-                let group = start..(start + ROW_TREES).min(n);
+            for start in (0..n).step_by(ROW_CHUNK) {
+                let group = start..(start + ROW_CHUNK).min(n);
                 let leaf = &mut leaf[..group.len()];
                 self.forest.row_leaves(group.clone(), row, leaf, &special);
-                for (t, l) in group.zip(leaf.iter()) {
-                    out[if k == 1 { 0 } else { t % k }] += self.leaf_value(t, *l, row);
+                if k == 1 {
+                    // Added in a register, in the same order (out[0] starts at 0.0).
+                    let mut sum = out[0];
+                    if self.linear {
+                        for (t, l) in group.zip(leaf.iter()) {
+                            sum += self.leaf_value(t, *l, row);
+                        }
+                    } else {
+                        for l in leaf.iter() {
+                            sum += self.forest.value(*l);
+                        }
+                    }
+                    out[0] = sum;
+                } else {
+                    for (t, l) in group.zip(leaf.iter()) {
+                        out[t % k] += self.leaf_value(t, *l, row);
+                    }
                 }
             }
             self.finish(out, iters, raw_score);

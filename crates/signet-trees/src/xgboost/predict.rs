@@ -6,7 +6,7 @@
 use super::objective::Objective;
 use super::{Booster, Model};
 use crate::error::{check_shape, TreeError};
-use crate::forest::{Forest, Split, BLOCK_ROWS, ROW_TREES};
+use crate::forest::{Forest, Split, BLOCK_ROWS, ROW_CHUNK};
 use crate::tree::{CatSets, Node, Tree, CATEGORICAL, DEFAULT_LEFT};
 
 /// How to predict.
@@ -119,13 +119,22 @@ impl Model {
                 };
                 if rows == 1 {
                     // One row: groups of trees walked together (forest.rs), added in order.
-                    let mut leaf = [0u32; ROW_TREES];
-                    for start in (t0..t1).step_by(ROW_TREES) {
-                        let group = start..(start + ROW_TREES).min(t1);
+                    let mut leaf = [0u32; ROW_CHUNK];
+                    for start in (t0..t1).step_by(ROW_CHUNK) {
+                        let group = start..(start + ROW_CHUNK).min(t1);
                         let leaf = &mut leaf[..group.len()];
                         ens.forest.row_leaves(group.clone(), x, leaf, &special);
-                        for (t, l) in group.zip(leaf.iter()) {
-                            add(t, *l, out);
+                        if g == 1 && ens.weight_drop.is_none() {
+                            // Added in a register, in the same order.
+                            let mut sum = out[0];
+                            for l in leaf.iter() {
+                                sum += ens.forest.value(*l);
+                            }
+                            out[0] = sum;
+                        } else {
+                            for (t, l) in group.zip(leaf.iter()) {
+                                add(t, *l, out);
+                            }
                         }
                     }
                 } else {
