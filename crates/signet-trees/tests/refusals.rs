@@ -18,7 +18,29 @@ fn registry() -> Registry {
     r
 }
 
-fn model_dir(name: &str, flavor: &str, data: &str, extra: &str) -> std::path::PathBuf {
+/// A model directory under the temporary directory, removed when dropped.
+struct ModelDir(std::path::PathBuf);
+
+impl std::ops::Deref for ModelDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for ModelDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ModelDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn model_dir(name: &str, flavor: &str, data: &str, extra: &str) -> ModelDir {
     let dir = std::env::temp_dir().join(format!("signet-trees-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -30,7 +52,7 @@ fn model_dir(name: &str, flavor: &str, data: &str, extra: &str) -> std::path::Pa
         ),
     )
     .unwrap();
-    dir
+    ModelDir(dir)
 }
 
 fn err(dir: &Path) -> String {
