@@ -9,14 +9,26 @@ one in flight: it is meant to probe, not to saturate).
 
 A dropped connection is one the server closed or reset before answering a complete
 request. Prints per-10-second lines, then a summary and a PASS/FAIL verdict; exit 1 on FAIL.
-Pure standard library (asyncio streams), no third-party client.
+
+Two ways to send the valid requests (`--valid-client`):
+* `wrk` (default): wrk (C, one thread) keeps 90% of the C connections busy with valid requests
+  in back-to-back 10 s windows and reports each window's p99; the other 10% of the
+  connections are this script's workers, sending only hostile requests. The latency is then
+  the server's, not the queueing of a Python event loop that shares the machine.
+* `python`: every connection is one of this script's asyncio workers, each request valid with
+  probability 0.9. Pure standard library, but on a 2-core machine the p99 measures the client's
+  event loop as much as the server (the first soak runs: 11.6-13 ms on a quiet machine).
 """
 import argparse
 import asyncio
 import json
+import os
 import random
+import re
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 
 p = argparse.ArgumentParser()
@@ -26,7 +38,10 @@ p.add_argument("--duration", type=float, default=600)
 p.add_argument("--concurrency", type=int, default=64)
 p.add_argument("--warmup", type=float, default=30)
 p.add_argument("--rss-csv", default=None)
+p.add_argument("--valid-client", choices=["wrk", "python"], default="wrk")
 args = p.parse_args()
+if args.valid_client == "wrk" and shutil.which("wrk") is None:
+    sys.exit("soak.py: wrk not found (apt-get install -y wrk), or pass --valid-client python")
 
 HOST = "127.0.0.1"
 
@@ -111,11 +126,11 @@ async def stall():
         errors.append(f"stall: {e}")
 
 
-async def worker(deadline):
+async def worker(deadline, valid_share):
     global drops, wide_in_flight
     reader = writer = None
     while time.monotonic() < deadline:
-        kind = "valid" if random.random() < 0.9 else random.choice(HOSTILE)
+        kind = "valid" if random.random() < valid_share else random.choice(HOSTILE)
         if kind == "stall":
             hostile_counts["stall"] = hostile_counts.get("stall", 0) + 1
             asyncio.ensure_future(stall())
@@ -154,6 +169,47 @@ async def worker(deadline):
                 wide_in_flight = False
 
 
+WRK_LUA = """wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = %s
+""" % json.dumps(VALID.split(b"\r\n\r\n", 1)[1].decode())
+wrk_windows = []  # (t_start, requests, p99 seconds, non-2xx, socket errors)
+UNIT = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
+
+
+def wrk_seconds(text):
+    m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", text)
+    return float(m.group(1)) * UNIT[m.group(2)]
+
+
+async def wrk_loop(deadline, connections, lua):
+    """Valid requests from wrk in windows of up to 10 s until the deadline."""
+    global drops
+    while (left := deadline - time.monotonic()) >= 1:
+        t0 = time.monotonic() - START
+        proc = await asyncio.create_subprocess_exec(
+            "wrk", "-t1", f"-c{connections}", f"-d{min(10, int(left))}s", "--latency", "-s", lua,
+            f"http://{HOST}:{args.port}/invocations",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        out = (await proc.communicate())[0].decode()
+        n = re.search(r"(\d+) requests in", out)
+        q = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+        if not (n and q):
+            errors.append(f"wrk: unreadable output: {out[-300:]!r}")
+            drops += 1
+            continue
+        non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+        sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+        sock_errors = sum(int(x) for x in sock.groups()) if sock else 0
+        if sock_errors:
+            drops += sock_errors
+            errors.append(f"wrk window at {t0:.0f} s: {sock.group(0)}")
+        wrk_windows.append((t0, int(n.group(1)), wrk_seconds(q.group(1)), non2xx, sock_errors))
+        status_counts[200] = status_counts.get(200, 0) + int(n.group(1)) - non2xx
+        if non2xx:
+            status_counts["valid non-2xx"] = status_counts.get("valid non-2xx", 0) + non2xx
+
+
 def rss_kb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -178,15 +234,32 @@ async def monitor(deadline, rss):
         if int(t) % 10 == 0:
             window = [d for (s, d) in valid_lat[last_n:]]
             last_n = len(valid_lat)
-            print(f"t={t:5.0f}s valid={len(valid_lat):8d} p99(10s)={p99(window)*1e3:7.2f} ms "
-                  f"rss={rss[-1][1]/1024:7.1f} MB statuses={dict(sorted(status_counts.items()))} drops={drops}",
+            if wrk_windows:
+                window_p99 = wrk_windows[-1][2]
+                n_valid = sum(w[1] for w in wrk_windows)
+            else:
+                window_p99, n_valid = p99(window), len(valid_lat)
+            print(f"t={t:5.0f}s valid={n_valid:8d} p99(10s)={window_p99*1e3:7.2f} ms "
+                  f"rss={rss[-1][1]/1024:7.1f} MB statuses={dict(sorted(status_counts.items(), key=str))} drops={drops}",
                   flush=True)
 
 
 async def main():
     deadline = START + args.duration
     rss = []
-    await asyncio.gather(monitor(deadline, rss), *(worker(deadline) for _ in range(args.concurrency)))
+    if args.valid_client == "wrk":
+        valid_conns = round(0.9 * args.concurrency)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(WRK_LUA)
+        tasks = [wrk_loop(deadline, valid_conns, f.name)]
+        tasks += [worker(deadline, 0.0) for _ in range(args.concurrency - valid_conns)]
+    else:
+        tasks = [worker(deadline, 0.9) for _ in range(args.concurrency)]
+    try:
+        await asyncio.gather(monitor(deadline, rss), *tasks)
+    finally:
+        if args.valid_client == "wrk":
+            os.unlink(f.name)
     await asyncio.sleep(2.5)  # let the stalled uploads finish
     return rss
 
@@ -202,27 +275,42 @@ windows = {}
 for s, d in valid_lat:
     if s >= args.warmup:
         windows.setdefault(int(s // 10), []).append(d)
-window_p99 = [p99(w) for w in windows.values() if len(w) >= 100]
+if wrk_windows:
+    # wrk reports one p99 per window; the whole run's p99 is not recoverable from those, so
+    # the run passes on its worst window (which bounds it).
+    window_p99 = [q for (t0, n, q, _, _) in wrk_windows if t0 >= args.warmup - 1 and n >= 100]
+    run_p99 = max(window_p99) if window_p99 else float("nan")
+    n_valid = sum(w[1] for w in wrk_windows)
+else:
+    window_p99 = [p99(w) for w in windows.values() if len(w) >= 100]
+    run_p99 = p99(after)
+    n_valid = len(valid_lat)
 post = [k for (t, k) in rss if t >= args.warmup]
 fifth = max(1, len(post) // 5)
 rss_start = statistics.median(post[:fifth]) if post else 0
 rss_end = statistics.median(post[-fifth:]) if post else 0
 growth = rss_end - rss_start
-bad_status = {s: n for s, n in status_counts.items() if not (200 <= s < 300 or 400 <= s < 500 or s == 503)}
+bad_status = {s: n for s, n in status_counts.items()
+              if not (isinstance(s, int) and (200 <= s < 300 or 400 <= s < 500 or s == 503))}
 
 checks = {
     "RSS flat after warm-up (growth <= max(5 MB, 5%))": growth <= max(5 * 1024, 0.05 * rss_start),
     "only 2xx/4xx/503": not bad_status,
     "no dropped connection": drops == 0,
-    "valid p99 < 10 ms (whole run after warm-up)": p99(after) < 0.010,
+    "valid p99 < 10 ms (whole run after warm-up)": run_p99 < 0.010,
     "valid p99 < 10 ms in every 10 s window": bool(window_p99) and max(window_p99) < 0.010,
 }
 print()
-print(f"duration {elapsed:.0f} s (warm-up {args.warmup:.0f} s), concurrency {args.concurrency}")
-print(f"requests: {sum(status_counts.values())} answered ({sum(status_counts.values())/elapsed:.0f}/s), "
-      f"valid {len(valid_lat)}, hostile {dict(sorted(hostile_counts.items()))}")
-print(f"statuses: {dict(sorted(status_counts.items()))}; dropped connections: {drops}")
-if after:
+print(f"duration {elapsed:.0f} s (warm-up {args.warmup:.0f} s), concurrency {args.concurrency}, "
+      f"valid requests from {args.valid_client}")
+answered = sum(status_counts.values())
+print(f"requests: {answered} answered ({answered/elapsed:.0f}/s), "
+      f"valid {n_valid}, hostile {dict(sorted(hostile_counts.items()))}")
+print(f"statuses: {dict(sorted(status_counts.items(), key=str))}; dropped connections: {drops}")
+if wrk_windows and window_p99:
+    print(f"valid p99 by 10 s window after warm-up (wrk): median {statistics.median(window_p99)*1e3:.2f} ms, "
+          f"worst {max(window_p99)*1e3:.2f} ms, best {min(window_p99)*1e3:.2f} ms")
+elif after:
     q = sorted(after)
     print(f"valid latency after warm-up: p50 {q[len(q)//2]*1e3:.2f} ms, p99 {p99(after)*1e3:.2f} ms, "
           f"max {q[-1]*1e3:.2f} ms; worst 10 s window p99 {max(window_p99)*1e3 if window_p99 else float('nan'):.2f} ms")

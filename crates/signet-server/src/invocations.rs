@@ -43,7 +43,7 @@ pub(crate) async fn invocations(
         MlflowError::new("TEMPORARILY_UNAVAILABLE", message)
     })?;
     let worker = Arc::clone(&app);
-    let outcome = tokio::task::spawn_blocking(move || {
+    let outcome = crate::scoring::run(&app, body.len(), move || {
         let _permit = permit;
         score(&worker, content_type.as_deref(), &body)
     })
@@ -51,7 +51,7 @@ pub(crate) async fn invocations(
     match outcome {
         Ok(Ok(json)) => Ok(respond(200, "application/json", json)),
         Ok(Err(e)) => Err(e),
-        Err(join) => Err(ApiError::unexpected("RuntimeError", &panic_text(join))),
+        Err(panic) => Err(ApiError::unexpected("RuntimeError", &panic)),
     }
 }
 
@@ -80,22 +80,7 @@ pub(crate) async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, Api
     Ok(Bytes::from(buf))
 }
 
-/// The message of a panicking predictor, as an "unexpected error".
-pub(crate) fn panic_text(join: tokio::task::JoinError) -> String {
-    if !join.is_panic() {
-        return "the prediction was cancelled".into();
-    }
-    let payload = join.into_panic();
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "the model panicked".into()
-    }
-}
-
-/// The CPU-bound part of a request (runs on a blocking thread): parse, enforce, predict,
+/// The CPU-bound part of a request (run where [`crate::scoring`] decides): parse, enforce, predict,
 /// render the 200 body.
 fn score(app: &App, content_type: Option<&str>, body: &[u8]) -> Result<Vec<u8>, ApiError> {
     let config = &app.config;

@@ -48,6 +48,7 @@ mod metrics;
 pub mod openapi;
 mod predictor;
 mod routes;
+mod scoring;
 mod v2;
 
 pub use error::{ApiError, MlflowError, TIMEOUT_BODY, UNEXPECTED_ERROR};
@@ -137,6 +138,8 @@ pub(crate) struct App {
     waiting: AtomicUsize,
     metrics: Arc<Metrics>,
     next_request_id: AtomicU64,
+    /// The moving average of recent scoring times, in nanoseconds ([`scoring`]).
+    scoring_nanos: AtomicU64,
 }
 
 /// Why a request got no prediction slot.
@@ -195,6 +198,7 @@ pub fn router_with_metrics(
         config,
         metrics,
         next_request_id: AtomicU64::new(1),
+        scoring_nanos: AtomicU64::new(scoring::UNMEASURED),
     });
     let health = || {
         get(routes::health)

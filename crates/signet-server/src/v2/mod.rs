@@ -33,7 +33,7 @@ mod json;
 mod metadata;
 
 use crate::error::respond;
-use crate::invocations::{panic_text, read_body, NO_SCHEMA_DETAILS, OVERLOADED, SHUTTING_DOWN};
+use crate::invocations::{read_body, NO_SCHEMA_DETAILS, OVERLOADED, SHUTTING_DOWN};
 use crate::predictor::PredictError;
 use crate::{routes, App, MlflowError, Refusal, ServerConfig};
 use axum::body::Body;
@@ -200,7 +200,8 @@ async fn infer_version(
 }
 
 /// `POST /v2/models/{name}[/versions/{version}]/infer`: body read, then the CPU-bound part on
-/// a blocking thread behind the server's concurrency bound, as `/invocations` does.
+/// its scoring thread ([`crate::scoring`]) behind the server's concurrency bound, as
+/// `/invocations` does.
 async fn infer_model(
     app: Arc<App>,
     name: String,
@@ -220,7 +221,7 @@ async fn infer_model(
         Err(Refusal::ShuttingDown) => return V2Error::new(503, SHUTTING_DOWN).into_response(),
     };
     let worker = Arc::clone(&app);
-    let outcome = tokio::task::spawn_blocking(move || {
+    let outcome = crate::scoring::run(&app, body.len(), move || {
         let _permit = permit;
         score(&worker, &body)
     })
@@ -228,7 +229,7 @@ async fn infer_model(
     match outcome {
         Ok(Ok(json)) => json_ok(json),
         Ok(Err(e)) => e.into_response(),
-        Err(join) => V2Error::new(500, panic_text(join)).into_response(),
+        Err(panic) => V2Error::new(500, panic).into_response(),
     }
 }
 
