@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scikit-learn (skops) and XGBoost models: signet against the libraries and against
+# scikit-learn (skops), XGBoost and LightGBM models: signet against the libraries and against
 # `mlflow models serve`, same models, same machine, same run (it is shared and noisy: only
 # the same-run ratios mean anything).
 #
@@ -11,7 +11,7 @@
 #    (and MLflow's pyfunc predict) on a one-row DataFrame;
 # 2. cargo bench -p signet-cli --bench sklearn_predict times signet on the same row (a bench
 #    binary: it reuses the release build of signet-cli);
-# 3. for the Ridge pipeline and the XGBRegressor: `mlflow models serve --env-manager local`
+# 3. for the Ridge pipeline, the XGBRegressor and the LGBMRegressor: `mlflow models serve --env-manager local`
 #    then `signet serve` (release), each under wrk -t1 -c8 for DURATION s (after a 2 s warm-up)
 #    with the same 1-row `dataframe_split` body and ../shared/bench/wrk_post.lua;
 # 4. prints the Markdown tables of BENCHMARKS.md.
@@ -61,6 +61,13 @@ stop() {  # $1: pid; also its children (uvicorn under `mlflow models serve`)
     kids=$(cat /proc/"$1"/task/*/children 2>/dev/null || true)
     kill -TERM $kids "$1" 2>/dev/null || true
     wait "$1" 2>/dev/null || true
+    # The children (uvicorn) may outlive the parent: the next server needs the port.
+    for _ in $(seq 100); do
+        ping_ok || return 0
+        sleep 0.1
+    done
+    echo "a server still answers on port $PORT after stop" >&2
+    return 1
 }
 load() {  # $1: label, $2: model dir; prints one JSON line per concurrency
     export BODY_FILE="$2/body_1.json"
@@ -84,7 +91,7 @@ if [ -z "${SKIP_SERVE:-}" ]; then
         SIGNET=$TARGET/release/signet
     fi
     export PATH="$VENV/bin:$PATH"  # `mlflow models serve` execs uvicorn from PATH
-    for model in house_price_sklearn house_price_xgb; do
+    for model in house_price_sklearn house_price_xgb house_price_lgb; do
         echo "==> $model: mlflow models serve" >&2
         "$VENV/bin/mlflow" models serve -m "$DIR/$model" --env-manager local -h $HOST -p $PORT \
             > "$DIR/mlflow-$model.log" 2>&1 &
@@ -122,7 +129,7 @@ if rows:
     by = {(r["server"], r["c"]): r for r in rows}
     print("\n| model | c | MLflow req/s | signet req/s | ratio | MLflow p50 / p99 | signet p50 / p99 | errors (MLflow / signet) |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name in ("house_price_sklearn", "house_price_xgb"):
+    for name in ("house_price_sklearn", "house_price_xgb", "house_price_lgb"):
         for c in sorted({r["c"] for r in rows}):
             m, s = by.get((f"mlflow/{name}", c)), by.get((f"signet/{name}", c))
             if not (m and s):

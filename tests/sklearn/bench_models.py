@@ -9,6 +9,8 @@ Writes into DIR:
   saved by `mlflow.sklearn.save_model` (skops);
 * house_price_xgb: an XGBRegressor (100 trees, depth 6) on sqft and bedrooms, saved by
   `mlflow.xgboost.save_model` (ubj);
+* house_price_lgb: an LGBMRegressor (100 trees, 31 leaves) on sqft and bedrooms, saved by
+  `mlflow.lightgbm.save_model` (skops, MLflow 3's default for the sklearn API);
 * <model>/body_1.json: a 1-row `dataframe_split` body for /invocations;
 * python.json: median seconds of one `predict` call on a 1-row DataFrame, for each skops
   model loaded with `mlflow.sklearn.load_model` (`sklearn/<name>`), and of MLflow's
@@ -26,7 +28,9 @@ import numpy as np
 import pandas as pd
 import mlflow.pyfunc
 import mlflow.sklearn
+import mlflow.lightgbm
 import mlflow.xgboost
+import lightgbm
 import skops.io
 import xgboost
 from sklearn.compose import ColumnTransformer
@@ -94,6 +98,11 @@ def main(out):
     num = X[["sqft", "bedrooms"]]
     model = xgboost.XGBRegressor(n_estimators=100, max_depth=6, random_state=0).fit(num, y)
     mlflow.xgboost.save_model(model, xgb, input_example=num.head(3), pip_requirements=["xgboost"])
+    lgb = os.path.join(out, "house_price_lgb")
+    shutil.rmtree(lgb, ignore_errors=True)
+    model = lightgbm.LGBMRegressor(n_estimators=100, random_state=0, verbose=-1).fit(num, y)
+    mlflow.lightgbm.save_model(model, lgb, input_example=num.head(3), pip_requirements=["lightgbm"])
+    body(lgb, num.head(1))
     body(ridge, row)
     body(forest, row)
     body(xgb, num.head(1))
