@@ -62,15 +62,9 @@ fn record(app: &App, start: Instant) {
         .store(new.min(UNMEASURED - 1), Ordering::Relaxed);
 }
 
-/// The message of a panic payload.
+/// The message of a panicking model.
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "the model panicked".into()
-    }
+    signet::guard::panic_message(payload.as_ref()).unwrap_or_else(|| "the model panicked".into())
 }
 
 #[cfg(test)]

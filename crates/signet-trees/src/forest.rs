@@ -115,6 +115,18 @@ struct Root {
     depth: u32,
 }
 
+/// Puts each path of `paths` at the root of its tree in `roots`; returns the deepest tree's
+/// depth (the most steps the walk can take).
+#[inline(always)]
+fn start(paths: &mut [u32], roots: &[Root]) -> u32 {
+    let mut depth = 0;
+    for (p, root) in paths.iter_mut().zip(roots) {
+        *p = root.node;
+        depth = depth.max(root.depth);
+    }
+    depth
+}
+
 /// The flat layout of an ensemble (see the module documentation).
 #[derive(Clone, Debug, Default)]
 pub struct Forest<T> {
@@ -330,11 +342,7 @@ impl<T: Real> Forest<T> {
             special,
         );
         if !rest.is_empty() {
-            let mut depth = 0;
-            for (p, root) in rest.iter_mut().zip(&roots[narrow..]) {
-                *p = root.node;
-                depth = depth.max(root.depth);
-            }
+            let depth = start(rest, &roots[narrow..]);
             self.lockstep(depth, rest, value, special);
         }
     }
@@ -351,11 +359,7 @@ impl<T: Real> Forest<T> {
     ) {
         for (group, out) in roots.chunks_exact(LANES).zip(leaf.chunks_exact_mut(LANES)) {
             let mut p = [0u32; LANES];
-            let mut depth = 0;
-            for (p, root) in p.iter_mut().zip(group) {
-                *p = root.node;
-                depth = depth.max(root.depth);
-            }
+            let depth = start(&mut p, group);
             // Two steps, then the test whether any path still moves (a leaf loops to itself,
             // so a step past the end changes nothing).
             let mut step = 0;
@@ -378,7 +382,8 @@ impl<T: Real> Forest<T> {
         }
     }
 
-    /// One step of one path of [`row_groups`](Self::row_groups): the child of node `p`.
+    /// One step of one path of a single-row walk: the child of node `p`, reading the row's
+    /// feature `f` as `value(f)`.
     #[inline(always)]
     fn step<const NAN: bool, const SPECIALS: bool>(
         &self,
@@ -387,16 +392,7 @@ impl<T: Real> Forest<T> {
         special: &impl Fn(usize, usize, T) -> bool,
     ) -> u32 {
         let n = self.nodes[p as usize];
-        let v = value(n.feature & FEATURE);
-        if SPECIALS && n.feature & SPECIAL != 0 {
-            return self.special(n, v, special);
-        }
-        let left = if NAN {
-            (v <= n.threshold) | (v.nan() & (n.feature & NAN_LEFT != 0))
-        } else {
-            v <= n.threshold
-        };
-        n.left + !left as u32
+        self.decide::<NAN, SPECIALS>(n, value(n.feature & FEATURE), special)
     }
 
     /// Advances every position of `leaf` `depth` times (or until none moves), reading the
@@ -412,7 +408,7 @@ impl<T: Real> Forest<T> {
         for _ in 0..depth {
             let mut moved = false;
             for p in leaf.iter_mut() {
-                let next = self.next_with(*p, value, special);
+                let next = self.step::<true, true>(*p, value, special);
                 moved |= next != *p;
                 *p = next;
             }
@@ -445,31 +441,29 @@ impl<T: Real> Forest<T> {
             .get((n.feature & FEATURE) as usize)
             .copied()
             .unwrap_or(T::NAN);
-        self.decide(n, v, special)
+        self.decide::<true, true>(n, v, special)
     }
 
-    /// [`next`](Self::next) reading the row's feature `f` as `value(f)`.
+    /// The child of node `n` for the row's value `v` of its feature. `NAN`: `v` may be NaN;
+    /// `SPECIALS`: `n` may be a special split (both `true` unless the caller knows better).
     #[inline(always)]
-    fn next_with(
+    fn decide<const NAN: bool, const SPECIALS: bool>(
         &self,
-        p: u32,
-        value: &impl Fn(u32) -> T,
+        n: FlatNode<T>,
+        v: T,
         special: &impl Fn(usize, usize, T) -> bool,
     ) -> u32 {
-        let n = self.nodes[p as usize];
-        self.decide(n, value(n.feature & FEATURE), special)
-    }
-
-    /// The child of node `n` for the row's value `v` of its feature.
-    #[inline(always)]
-    fn decide(&self, n: FlatNode<T>, v: T, special: &impl Fn(usize, usize, T) -> bool) -> u32 {
-        if n.feature & SPECIAL != 0 {
+        if SPECIALS && n.feature & SPECIAL != 0 {
             return self.special(n, v, special);
         }
         // Branch-free: right when the comparison fails, unless NaN goes left (a leaf always
         // goes left, to itself).
-        let right = !((v <= n.threshold) | (v.nan() & (n.feature & NAN_LEFT != 0)));
-        n.left + right as u32
+        let left = if NAN {
+            (v <= n.threshold) | (v.nan() & (n.feature & NAN_LEFT != 0))
+        } else {
+            v <= n.threshold
+        };
+        n.left + !left as u32
     }
 
     /// The child of special node `n` for value `v`, from the evaluator's callback.

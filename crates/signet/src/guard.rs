@@ -35,13 +35,15 @@ pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, String> {
     let outer = GUARDED.with(|g| g.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(outer));
-    result.map_err(|panic| {
-        panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".into())
-    })
+    result.map_err(|panic| panic_message(panic.as_ref()).unwrap_or_else(|| "no message".into()))
+}
+
+/// The message of a panic payload (`panic!`'s text), if it has one.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<String> {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
 }
 
 #[cfg(test)]
