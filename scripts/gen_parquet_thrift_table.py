@@ -1,7 +1,7 @@
-"""Writes crates/signet-protocol/src/parquet_footer/table.rs: for every Thrift struct the
+"""Writes crates/signet-protocol/src/parquet_check/table.rs: for every Thrift struct the
 parquet crate decodes (its generated src/format.rs), the type it reads for each field id.
-signet's footer check (parquet_footer) walks the footer with it, so it reads every byte as the
-parquet crate will. Re-run after upgrading the parquet crate:
+signet's Parquet check (signet_protocol::parquet_check) walks the footer and every page header
+with it, so it reads every byte as the parquet crate will. Re-run after upgrading the parquet crate:
 
     python3 scripts/gen_parquet_thrift_table.py ~/.cargo/registry/src/*/parquet-X.Y.Z/src/format.rs
 """
@@ -9,7 +9,7 @@ import re
 import sys
 
 src = open(sys.argv[1]).read()
-OUT = "crates/signet-protocol/src/parquet_footer/table.rs"
+OUT = "crates/signet-protocol/src/parquet_check/table.rs"
 
 impls = {}
 for m in re.finditer(r"impl crate::thrift::TSerializable for (\w+) \{(.*?)\n\}\n", src, re.S):
@@ -56,8 +56,8 @@ for name, read in impls.items():
         fields.append((fid, kind_of(code.split("\n        },")[0])))
     structs[name] = fields
 
-# Only the structs reachable from FileMetaData (the footer).
-reach, todo = set(), ["FileMetaData"]
+# Only the structs reachable from FileMetaData (the footer) and PageHeader (each page).
+reach, todo = set(), ["FileMetaData", "PageHeader"]
 while todo:
     n = todo.pop()
     if n in reach:

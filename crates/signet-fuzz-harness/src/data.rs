@@ -64,11 +64,9 @@ pub fn data_parquet(data: &[u8]) {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     // As `signet infer`/`check` read it: the parquet crate's calls inside the panic guard.
     let read = || {
-        signet_protocol::parquet_footer::footer(data)
-            .and_then(signet_protocol::parquet_footer::check)
-            .ok()?;
-        let builder =
-            ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::copy_from_slice(data)).ok()?;
+        let bytes = bytes::Bytes::copy_from_slice(data);
+        let metadata = signet_protocol::parquet_check::load(&bytes).ok()?;
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(bytes, metadata);
         let metadata = builder.schema().metadata().clone();
         let reader = builder.build().ok()?;
         let schema = std::sync::Arc::new(reader.schema().as_ref().clone().with_metadata(metadata));

@@ -7,6 +7,8 @@ mod common;
 
 use common::{enforce_parsed, parse_json};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use signet::enforce::Compat;
+use signet_protocol::request::parse_request;
 use signet_testkit::workloads as fixtures;
 use std::time::Duration;
 
@@ -46,5 +48,55 @@ fn bench_parse(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_parse);
+/// A Parquet body of 10 float64 and 10 string columns, as `DataFrame.to_parquet` would send.
+fn parquet_body(rows: usize) -> Vec<u8> {
+    use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let mut columns: Vec<(String, ArrayRef)> = Vec::new();
+    for c in 0..10 {
+        let floats = Float64Array::from_iter_values((0..rows).map(|r| (r * 31 + c) as f64 * 0.5));
+        columns.push((format!("f{c}"), Arc::new(floats)));
+        let text = StringArray::from_iter_values((0..rows).map(|r| format!("v{}", (r + c) % 97)));
+        columns.push((format!("s{c}"), Arc::new(text)));
+    }
+    let batch = RecordBatch::try_from_iter(columns).expect("a batch");
+    let mut body = Vec::new();
+    let mut writer =
+        parquet::arrow::ArrowWriter::try_new(&mut body, batch.schema(), None).expect("a writer");
+    writer.write(&batch).expect("written");
+    writer.close().expect("closed");
+    body
+}
+
+/// Parquet bodies: the whole parse, and the metadata check it starts with
+/// (`parquet_check::load`: the footer and every page header), and the parquet crate's own
+/// decode of the metadata (which the check includes, and the parse needs anyway).
+fn bench_parquet(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parquet");
+    group
+        .measurement_time(Duration::from_secs(3))
+        .warm_up_time(Duration::from_millis(500));
+    let content_type = Some("application/vnd.apache.parquet");
+    for rows in [1usize, 10_000] {
+        let body = parquet_body(rows);
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_with_input(BenchmarkId::new("parse", rows), &body, |b, body| {
+            b.iter(|| parse_request(content_type, body, None, Compat::Mlflow).expect("parsed"))
+        });
+        let bytes = bytes::Bytes::from(body);
+        group.bench_with_input(BenchmarkId::new("check", rows), &bytes, |b, bytes| {
+            b.iter(|| signet_protocol::parquet_check::load(bytes).expect("checked"))
+        });
+        // The parquet crate's own metadata decode, which the check includes.
+        group.bench_with_input(BenchmarkId::new("decode", rows), &bytes, |b, bytes| {
+            b.iter(|| {
+                parquet::arrow::arrow_reader::ArrowReaderMetadata::load(bytes, Default::default())
+                    .expect("decoded")
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_parse, bench_parquet);
 criterion_main!(benches);

@@ -8,7 +8,7 @@
 //! | --- | --- |
 //! | [`request`] | a `POST /invocations` body (JSON in its four formats, CSV, Parquet) parsed into model input and params as MLflow's scoring server parses it, and the [`RequestError`](request::RequestError) MLflow answers when it cannot |
 //! | [`render`] | Python renderings of model data: pandas/numpy `str()` for the data embedded in MLflow's messages, and the `{"predictions": ...}` body byte for byte |
-//! | [`parquet_footer`] | the check of a Parquet footer's Thrift metadata before the parquet crate decodes it (a corrupt length would make it abort on a huge allocation) |
+//! | [`parquet_check`] | the check of a Parquet file's Thrift metadata (footer, page headers) before the parquet crate decodes it (a corrupt length would make it abort on a huge allocation) |
 //! | [`error`] | MLflow's error codes and the HTTP status, `sqlstate` and `error_class` each maps to |
 //!
 //! The signature itself (types, enforcement) is `signet`'s; the server (`signet-server`) and
@@ -17,7 +17,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
-pub mod parquet_footer;
+pub mod parquet_check;
 pub mod render;
 pub mod request;
 

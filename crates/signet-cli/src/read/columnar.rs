@@ -16,42 +16,27 @@ use crate::error::CliError;
 use arrow_array::{RecordBatch, RecordBatchReader};
 use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_schema::{ArrowError, SchemaRef};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
 use parquet::errors::ParquetError;
 use signet::ModelInput;
 use std::io::Cursor;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Checks a Parquet file's footer metadata before the parquet crate decodes it
-/// ([`signet_protocol::parquet_footer`]: a corrupt length would make it abort).
-pub fn check_parquet_footer(path: &Path, file: &mut std::fs::File) -> Result<(), CliError> {
-    use std::io::{Read, Seek, SeekFrom};
-    let bad = |m: String| CliError::file(path, format!("not a readable Parquet file: {m}"));
-    let io = |e: std::io::Error| CliError::file(path, format!("cannot read: {e}"));
-    let size = file.seek(SeekFrom::End(0)).map_err(io)?;
-    if size < 12 {
-        return Err(bad(format!("{size} bytes is too short for a Parquet file")));
-    }
-    let mut tail = [0u8; 8];
-    file.seek(SeekFrom::End(-8)).map_err(io)?;
-    file.read_exact(&mut tail).map_err(io)?;
-    let len = u64::from(u32::from_le_bytes(tail[..4].try_into().expect("4 bytes")));
-    // The metadata, plus the 8 bytes after it, as one slice for `footer`.
-    let start = size.saturating_sub(8 + len);
-    let mut buf = Vec::new();
-    file.seek(SeekFrom::Start(start)).map_err(io)?;
-    file.take(size - start).read_to_end(&mut buf).map_err(io)?;
-    file.seek(SeekFrom::Start(0)).map_err(io)?;
-    signet_protocol::parquet_footer::footer(&buf)
-        .and_then(signet_protocol::parquet_footer::check)
-        .map_err(bad)
+/// A Parquet file's metadata, once its footer and page headers have passed
+/// [`signet_protocol::parquet_check`] (a corrupt length would make the parquet crate abort).
+pub fn parquet_metadata(
+    path: &Path,
+    file: &std::fs::File,
+) -> Result<ArrowReaderMetadata, CliError> {
+    signet_protocol::parquet_check::load(file)
+        .map_err(|e| CliError::file(path, format!("not a readable Parquet file: {e}")))
 }
 
 /// Reads a Parquet file.
 pub fn read_parquet(path: &Path) -> Result<ModelInput, CliError> {
-    let mut file = open_file(path)?;
-    check_parquet_footer(path, &mut file)?;
+    let file = open_file(path)?;
+    let metadata = parquet_metadata(path, &file)?;
     let bad = |e: ParquetError| {
         let message = match e {
             ParquetError::General(m) => m,
@@ -61,7 +46,7 @@ pub fn read_parquet(path: &Path) -> Result<ModelInput, CliError> {
     };
     // The parquet crate panics on some malformed files (the data_parquet fuzz target).
     signet::guard::catch_panic(|| {
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(bad)?;
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata);
         // The reader's schema has no metadata; pandas' is on the builder's.
         let metadata = builder.schema().metadata().clone();
         let reader = builder.build().map_err(bad)?;

@@ -248,12 +248,12 @@ impl Source {
 
     fn open_parquet(
         &mut self,
-        mut file: File,
+        file: File,
         schema: &Schema,
         batch_size: usize,
     ) -> Result<(), CliError> {
         let path = self.path.clone();
-        super::columnar::check_parquet_footer(&path, &mut file)?;
+        let metadata = super::columnar::parquet_metadata(&path, &file)?;
         let bad = |e: ParquetError| {
             let message = match e {
                 ParquetError::General(m) => m,
@@ -261,11 +261,7 @@ impl Source {
             };
             CliError::file(&path, format!("not a readable Parquet file: {message}"))
         };
-        let builder = signet::guard::catch_panic(|| ParquetRecordBatchReaderBuilder::try_new(file))
-            .map_err(|panic| {
-                CliError::file(&path, format!("not a readable Parquet file: {panic}"))
-            })?
-            .map_err(bad)?;
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata);
         self.rows_total = u64::try_from(builder.metadata().file_metadata().num_rows()).ok();
         let (plan, wanted) = self.plan(builder.schema(), schema);
         let reader = if wanted.is_empty() {

@@ -28,14 +28,11 @@ pub(crate) fn parse_parquet(body: &[u8]) -> Result<ModelInput, RequestError> {
             "Could not open Parquet input source '<Buffer>': Parquet magic bytes not found in footer. Either the file is corrupted or this is not a parquet file.",
         ));
     }
-    crate::parquet_footer::footer(body)
-        .and_then(crate::parquet_footer::check)
-        .map_err(|e| parse_error(&e))?;
     let bytes = bytes::Bytes::copy_from_slice(body);
+    let metadata = crate::parquet_check::load(&bytes).map_err(|e| parse_error(&e))?;
     // The parquet crate panics on some malformed files (the request_parquet fuzz target).
     let batch = signet::guard::catch_panic(|| {
-        let builder = ParquetRecordBatchReaderBuilder::try_new(bytes)
-            .map_err(|e| parse_error(&e.to_string()))?;
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(bytes, metadata);
         let metadata = builder.schema().metadata().clone();
         let reader = builder.build().map_err(|e| parse_error(&e.to_string()))?;
         let schema = Arc::new(reader.schema().as_ref().clone().with_metadata(metadata));

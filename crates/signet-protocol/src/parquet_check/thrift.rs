@@ -1,24 +1,12 @@
-//! A check of a Parquet file's footer before the parquet crate decodes it.
-//!
-//! The parquet crate (56) decodes the footer's Thrift metadata trusting every declared list
-//! length: a corrupt file that declares a list of 2^31 row groups makes it reserve tens of
-//! gigabytes, and an allocation failure aborts the process, which no panic guard catches (the
-//! `data_parquet` and `request_parquet` fuzz targets found such files; upstream, apache/arrow-rs
-//! #10920). [`check`] walks the footer's Thrift compact encoding without allocating, reading
-//! each field as the crate's generated decoder reads it (by field id, from [`table`]: the
-//! decoder does not look at the declared type of a field it knows), and refuses a count that
-//! the bytes left cannot hold (every list element or string byte takes at least one byte), a
-//! field whose declared type is not the one the decoder reads, and nesting deeper than
-//! [`MAX_DEPTH`].
+//! The Thrift compact-protocol walk that checks a struct's bytes without allocating, reading
+//! each field as the parquet crate's generated decoder reads it (by field id, from
+//! [`super::table`]: the decoder does not look at the declared type of a field it knows).
 
-mod table;
-
-/// The deepest nesting accepted (the footer's own structs nest a few levels).
-pub const MAX_DEPTH: usize = 64;
+use super::table;
 
 /// What the parquet crate reads for a field (or a list element).
 #[derive(Clone, Copy, Debug)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A bool (in a struct, its value is in the field header).
     Bool,
     /// A byte.
@@ -39,30 +27,17 @@ pub enum Kind {
     List(&'static Kind),
 }
 
-/// The footer metadata of a whole Parquet file: the bytes before the 4-byte length and the
-/// closing `PAR1`.
-pub fn footer(file: &[u8]) -> Result<&[u8], String> {
-    if file.len() < 12 || !file.ends_with(b"PAR1") {
-        return Err("not a Parquet file (no PAR1 at the end)".into());
-    }
-    let end = file.len() - 8;
-    let len = u32::from_le_bytes(file[end..end + 4].try_into().expect("4 bytes")) as usize;
-    if len > end {
-        return Err(format!(
-            "the footer says its metadata is {len} bytes, more than the file before it ({end})"
-        ));
-    }
-    Ok(&file[end - len..end])
-}
+/// The deepest nesting accepted (the footer's own structs nest a few levels).
+pub const MAX_DEPTH: usize = 64;
 
-/// Checks the footer metadata (from [`footer`]): see the module documentation.
-pub fn check(metadata: &[u8]) -> Result<(), String> {
-    let mut r = Reader {
-        bytes: metadata,
-        at: 0,
-    };
-    r.read_struct(table::FILEMETADATA, 1)
-        .map_err(|e| format!("corrupt footer metadata at byte {}: {e}", r.at))
+/// Walks the struct of table entry `root` at the start of `bytes`: the number of bytes it
+/// takes, or what is wrong with it and at which byte.
+pub(crate) fn walk(bytes: &[u8], root: usize) -> Result<usize, String> {
+    let mut r = Reader { bytes, at: 0 };
+    match r.read_struct(root, 1) {
+        Ok(()) => Ok(r.at),
+        Err(e) => Err(format!("{e} (at byte {})", r.at)),
+    }
 }
 
 struct Reader<'a> {
@@ -105,17 +80,14 @@ impl Reader<'_> {
     }
 
     fn byte(&mut self) -> Result<u8, String> {
-        let b = *self.bytes.get(self.at).ok_or("the metadata ends early")?;
+        let b = *self.bytes.get(self.at).ok_or("the bytes end early")?;
         self.at += 1;
         Ok(b)
     }
 
     fn take(&mut self, n: usize) -> Result<(), String> {
         if n > self.left() {
-            return Err(format!(
-                "{n} bytes declared, {} left in the metadata",
-                self.left()
-            ));
+            return Err(format!("{n} bytes declared, {} left", self.left()));
         }
         self.at += n;
         Ok(())
@@ -139,10 +111,7 @@ impl Reader<'_> {
     fn count(&mut self, n: u64, min_bytes: usize) -> Result<usize, String> {
         match usize::try_from(n) {
             Ok(n) if n <= i32::MAX as usize && n.saturating_mul(min_bytes) <= self.left() => Ok(n),
-            _ => Err(format!(
-                "{n} items declared, {} bytes left in the metadata",
-                self.left()
-            )),
+            _ => Err(format!("{n} items declared, {} bytes left", self.left())),
         }
     }
 
@@ -280,60 +249,5 @@ impl Reader<'_> {
             }
             other => Err(format!("unknown Thrift type {other}")),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
-    use std::sync::Arc;
-
-    fn parquet_file() -> Vec<u8> {
-        let a: ArrayRef = Arc::new(Int64Array::from(vec![Some(1), None, Some(3)]));
-        let b: ArrayRef = Arc::new(StringArray::from(vec!["x", "yy", "zzz"]));
-        let batch = RecordBatch::try_from_iter([("a", a), ("b", b)]).unwrap();
-        let mut buf = Vec::new();
-        let mut w = ::parquet::arrow::ArrowWriter::try_new(&mut buf, batch.schema(), None).unwrap();
-        w.write(&batch).unwrap();
-        w.write(&batch).unwrap();
-        w.close().unwrap();
-        buf
-    }
-
-    #[test]
-    fn a_real_footer_passes_and_every_truncation_fails() {
-        let file = parquet_file();
-        let meta = footer(&file).unwrap();
-        check(meta).unwrap();
-        for cut in 0..meta.len() {
-            assert!(check(&meta[..cut]).is_err(), "cut at {cut}");
-        }
-    }
-
-    #[test]
-    fn impossible_lengths_and_deep_nesting_are_refused() {
-        // Field 4 (row_groups), a list of structs claiming 2^31 - 1 elements in 6 bytes.
-        let huge = [0x49, 0xfc, 0xff, 0xff, 0xff, 0xff, 0x07, 0x00];
-        let e = check(&huge).unwrap_err();
-        assert!(e.contains("2147483647 items declared"), "{e}");
-        // Field 6 (created_by), a string of 100 bytes with 2 left.
-        let e = check(&[0x68, 100, b'a', b'b']).unwrap_err();
-        assert!(e.contains("100 items declared, 2 bytes left"), "{e}");
-        // Field 4 declared as an i32: the decoder would read a list header from its bytes.
-        let e = check(&[0x45, 0x02, 0x00]).unwrap_err();
-        assert!(
-            e.contains("field 4 of FileMetaData is declared as Thrift type 5"),
-            "{e}"
-        );
-        // An unknown field holding structs nested 100 deep.
-        let mut deep = vec![0xfc]; // field 15 (unknown), a struct
-        deep.extend([0x1c; 100]); // whose field 1 is a struct, whose field 1 ...
-        deep.extend([0u8; 102]);
-        let e = check(&deep).unwrap_err();
-        assert!(e.contains("nested deeper than 64 levels"), "{e}");
-        assert!(footer(b"PAR1").is_err());
-        let e = footer(b"PAR1\xff\xff\x00\x00PAR1").unwrap_err();
-        assert!(e.contains("65535 bytes"), "{e}");
     }
 }

@@ -22,72 +22,82 @@ pub const COLUMNCRYPTOMETADATA: usize = 6;
 pub const COLUMNMETADATA: usize = 7;
 /// `ColumnOrder`.
 pub const COLUMNORDER: usize = 8;
+/// `DataPageHeader`.
+pub const DATAPAGEHEADER: usize = 9;
+/// `DataPageHeaderV2`.
+pub const DATAPAGEHEADERV2: usize = 10;
 /// `DateType`.
-pub const DATETYPE: usize = 9;
+pub const DATETYPE: usize = 11;
 /// `DecimalType`.
-pub const DECIMALTYPE: usize = 10;
+pub const DECIMALTYPE: usize = 12;
+/// `DictionaryPageHeader`.
+pub const DICTIONARYPAGEHEADER: usize = 13;
 /// `EncryptionAlgorithm`.
-pub const ENCRYPTIONALGORITHM: usize = 11;
+pub const ENCRYPTIONALGORITHM: usize = 14;
 /// `EncryptionWithColumnKey`.
-pub const ENCRYPTIONWITHCOLUMNKEY: usize = 12;
+pub const ENCRYPTIONWITHCOLUMNKEY: usize = 15;
 /// `EncryptionWithFooterKey`.
-pub const ENCRYPTIONWITHFOOTERKEY: usize = 13;
+pub const ENCRYPTIONWITHFOOTERKEY: usize = 16;
 /// `EnumType`.
-pub const ENUMTYPE: usize = 14;
+pub const ENUMTYPE: usize = 17;
 /// `Float16Type`.
-pub const FLOAT16TYPE: usize = 15;
+pub const FLOAT16TYPE: usize = 18;
 /// `GeographyType`.
-pub const GEOGRAPHYTYPE: usize = 16;
+pub const GEOGRAPHYTYPE: usize = 19;
 /// `GeometryType`.
-pub const GEOMETRYTYPE: usize = 17;
+pub const GEOMETRYTYPE: usize = 20;
 /// `GeospatialStatistics`.
-pub const GEOSPATIALSTATISTICS: usize = 18;
+pub const GEOSPATIALSTATISTICS: usize = 21;
+/// `IndexPageHeader`.
+pub const INDEXPAGEHEADER: usize = 22;
 /// `IntType`.
-pub const INTTYPE: usize = 19;
+pub const INTTYPE: usize = 23;
 /// `JsonType`.
-pub const JSONTYPE: usize = 20;
+pub const JSONTYPE: usize = 24;
 /// `KeyValue`.
-pub const KEYVALUE: usize = 21;
+pub const KEYVALUE: usize = 25;
 /// `ListType`.
-pub const LISTTYPE: usize = 22;
+pub const LISTTYPE: usize = 26;
 /// `LogicalType`.
-pub const LOGICALTYPE: usize = 23;
+pub const LOGICALTYPE: usize = 27;
 /// `MapType`.
-pub const MAPTYPE: usize = 24;
+pub const MAPTYPE: usize = 28;
 /// `MicroSeconds`.
-pub const MICROSECONDS: usize = 25;
+pub const MICROSECONDS: usize = 29;
 /// `MilliSeconds`.
-pub const MILLISECONDS: usize = 26;
+pub const MILLISECONDS: usize = 30;
 /// `NanoSeconds`.
-pub const NANOSECONDS: usize = 27;
+pub const NANOSECONDS: usize = 31;
 /// `NullType`.
-pub const NULLTYPE: usize = 28;
+pub const NULLTYPE: usize = 32;
 /// `PageEncodingStats`.
-pub const PAGEENCODINGSTATS: usize = 29;
+pub const PAGEENCODINGSTATS: usize = 33;
+/// `PageHeader`.
+pub const PAGEHEADER: usize = 34;
 /// `RowGroup`.
-pub const ROWGROUP: usize = 30;
+pub const ROWGROUP: usize = 35;
 /// `SchemaElement`.
-pub const SCHEMAELEMENT: usize = 31;
+pub const SCHEMAELEMENT: usize = 36;
 /// `SizeStatistics`.
-pub const SIZESTATISTICS: usize = 32;
+pub const SIZESTATISTICS: usize = 37;
 /// `SortingColumn`.
-pub const SORTINGCOLUMN: usize = 33;
+pub const SORTINGCOLUMN: usize = 38;
 /// `Statistics`.
-pub const STATISTICS: usize = 34;
+pub const STATISTICS: usize = 39;
 /// `StringType`.
-pub const STRINGTYPE: usize = 35;
+pub const STRINGTYPE: usize = 40;
 /// `TimeType`.
-pub const TIMETYPE: usize = 36;
+pub const TIMETYPE: usize = 41;
 /// `TimeUnit`.
-pub const TIMEUNIT: usize = 37;
+pub const TIMEUNIT: usize = 42;
 /// `TimestampType`.
-pub const TIMESTAMPTYPE: usize = 38;
+pub const TIMESTAMPTYPE: usize = 43;
 /// `TypeDefinedOrder`.
-pub const TYPEDEFINEDORDER: usize = 39;
+pub const TYPEDEFINEDORDER: usize = 44;
 /// `UUIDType`.
-pub const UUIDTYPE: usize = 40;
+pub const UUIDTYPE: usize = 45;
 /// `VariantType`.
-pub const VARIANTTYPE: usize = 41;
+pub const VARIANTTYPE: usize = 46;
 
 /// Each struct's name and (field id, kind) pairs, indexed by the constants above.
 pub static STRUCTS: &[(&str, &[(i16, Kind)])] = &[
@@ -171,8 +181,35 @@ pub static STRUCTS: &[(&str, &[(i16, Kind)])] = &[
         ],
     ),
     ("ColumnOrder", &[(1, Kind::Struct(TYPEDEFINEDORDER))]),
+    (
+        "DataPageHeader",
+        &[
+            (1, Kind::I32),
+            (2, Kind::I32),
+            (3, Kind::I32),
+            (4, Kind::I32),
+            (5, Kind::Struct(STATISTICS)),
+        ],
+    ),
+    (
+        "DataPageHeaderV2",
+        &[
+            (1, Kind::I32),
+            (2, Kind::I32),
+            (3, Kind::I32),
+            (4, Kind::I32),
+            (5, Kind::I32),
+            (6, Kind::I32),
+            (7, Kind::Bool),
+            (8, Kind::Struct(STATISTICS)),
+        ],
+    ),
     ("DateType", &[]),
     ("DecimalType", &[(1, Kind::I32), (2, Kind::I32)]),
+    (
+        "DictionaryPageHeader",
+        &[(1, Kind::I32), (2, Kind::I32), (3, Kind::Bool)],
+    ),
     (
         "EncryptionAlgorithm",
         &[(1, Kind::Struct(AESGCMV1)), (2, Kind::Struct(AESGCMCTRV1))],
@@ -190,6 +227,7 @@ pub static STRUCTS: &[(&str, &[(i16, Kind)])] = &[
         "GeospatialStatistics",
         &[(1, Kind::Struct(BOUNDINGBOX)), (2, List(&Kind::I32))],
     ),
+    ("IndexPageHeader", &[]),
     ("IntType", &[(1, Kind::I8), (2, Kind::Bool)]),
     ("JsonType", &[]),
     ("KeyValue", &[(1, Kind::Binary), (2, Kind::Binary)]),
@@ -224,6 +262,19 @@ pub static STRUCTS: &[(&str, &[(i16, Kind)])] = &[
     (
         "PageEncodingStats",
         &[(1, Kind::I32), (2, Kind::I32), (3, Kind::I32)],
+    ),
+    (
+        "PageHeader",
+        &[
+            (1, Kind::I32),
+            (2, Kind::I32),
+            (3, Kind::I32),
+            (4, Kind::I32),
+            (5, Kind::Struct(DATAPAGEHEADER)),
+            (6, Kind::Struct(INDEXPAGEHEADER)),
+            (7, Kind::Struct(DICTIONARYPAGEHEADER)),
+            (8, Kind::Struct(DATAPAGEHEADERV2)),
+        ],
     ),
     (
         "RowGroup",
