@@ -10,6 +10,7 @@
 //! | `("value", json)` | everything else (object columns, lists, dicts, ...) | the corpus' Value form (FORMAT.md §2), [`signet::elem::model_input_from_value`] |
 
 use crate::errors::input_error;
+use crate::export::Handover;
 use crate::numpy_mem::{datetime_column, numpy_array};
 use arrow_array::ffi_stream::ArrowArrayStreamReader;
 use arrow_array::{BooleanArray, RecordBatch, RecordBatchOptions, RecordBatchReader};
@@ -17,7 +18,7 @@ use arrow_buffer::Buffer;
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use arrow_schema::{Field, Schema as ArrowSchema};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyList, PyTuple};
+use pyo3::types::{PyList, PyTuple};
 use signet::input::TensorData;
 use signet::types::NumpyDtype;
 use signet::{elem, pyjson, ModelInput, Tensor, Value};
@@ -179,14 +180,23 @@ pub enum Want {
 /// `("arrow", pyarrow.RecordBatch)`, `("tensor", dtype, shape, bytes)`,
 /// `("columns", [(label, dtype, bytes)], rows)` (a table of plain numpy columns: exact
 /// without the Value form's cost) or `("value", json)`.
-pub fn to_python(py: Python<'_>, data: &ModelInput, want: Want) -> PyResult<PyObject> {
+/// Buffers go to numpy through `handover` (no copy unless the input still shares them).
+pub fn to_python(
+    py: Python<'_>,
+    data: &ModelInput,
+    want: Want,
+    handover: &mut Handover,
+) -> PyResult<PyObject> {
     if let ModelInput::Table(batch) = data {
         if want == Want::Value {
             if let Some(columns) = numpy_columns_out(batch) {
+                let rows = batch.num_rows();
                 let cols = columns
                     .into_iter()
-                    .map(|(label, dtype, bytes)| (label, dtype, PyByteArray::new(py, &bytes)))
-                    .collect::<Vec<_>>();
+                    .map(|(label, dtype, bytes)| {
+                        Ok((label, dtype, handover.export(py, bytes, dtype, rows)?))
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
                 let tuple = ("columns", cols, batch.num_rows());
                 return Ok(tuple.into_pyobject(py)?.into_any().unbind());
             }
@@ -207,12 +217,9 @@ pub fn to_python(py: Python<'_>, data: &ModelInput, want: Want) -> PyResult<PyOb
             }
             ModelInput::Tensor(t) => {
                 if let Some(bytes) = tensor_bytes(t) {
-                    let tuple = (
-                        "tensor",
-                        t.dtype.name(),
-                        t.shape.clone(),
-                        PyByteArray::new(py, &bytes),
-                    );
+                    let len = t.shape.iter().product();
+                    let memory = handover.export(py, bytes, &t.dtype.name(), len)?;
+                    let tuple = ("tensor", t.dtype.name(), t.shape.clone(), memory);
                     return Ok(tuple.into_pyobject(py)?.into_any().unbind());
                 }
             }
@@ -321,6 +328,6 @@ fn primitive_bytes(array: &dyn arrow_array::Array) -> Option<Buffer> {
     let width = array.data_type().primitive_width()?;
     let data = array.to_data();
     let start = data.offset() * width;
-    // A view of the values (no copy): the caller copies them once, into Python's bytearray.
+    // A view of the values (no copy): `Handover::export` hands it over or copies it once.
     Some(data.buffers()[0].slice_with_length(start, array.len() * width))
 }

@@ -9,11 +9,13 @@
 
 mod convert;
 mod errors;
+mod export;
 mod frame;
 mod numpy_mem;
 
 use convert::{model_input, to_python, Want};
 use errors::{enforce_error, input_error, model_error, schema_error};
+use export::{ArrowMemory, Handover};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use signet::enforce::violations::{presence, violations_with};
@@ -194,6 +196,7 @@ fn enforce(
     want_arrow: bool,
 ) -> PyResult<(PyObject, Option<String>, Vec<String>)> {
     let (data, in_place) = convert::read_input(py, input)?;
+    let mut handover = Handover::of(&data);
     let params = convert::params(py, params)?;
     let mode = compat(py, mode)?;
     let signature = sig.signature.as_ref();
@@ -220,7 +223,7 @@ fn enforce(
         ("unchanged",).into_pyobject(py)?.into_any().unbind()
     } else {
         let want = if want_arrow { Want::Arrow } else { Want::Value };
-        to_python(py, &enforced.input, want)?
+        to_python(py, &enforced.input, want, &mut handover)?
     };
     let params = enforced
         .params
@@ -319,6 +322,7 @@ impl Model {
         want_arrow: bool,
     ) -> PyResult<(PyObject, Vec<String>)> {
         let data = model_input(py, input)?;
+        let mut handover = Handover::of(&data);
         let params = convert::params(py, params)?;
         let model = self.inner.clone();
         let prediction = py
@@ -330,7 +334,7 @@ impl Model {
                 other => model_error(py, other.to_string()),
             })?;
         let want = if want_arrow { Want::Arrow } else { Want::Value };
-        let out = to_python(py, &prediction.output, want)?;
+        let out = to_python(py, &prediction.output, want, &mut handover)?;
         Ok((
             out,
             prediction.warnings.into_iter().map(|w| w.message).collect(),
@@ -348,5 +352,6 @@ fn _signet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(diff, m)?)?;
     m.add_function(wrap_pyfunction!(resolve, m)?)?;
     m.add_class::<Model>()?;
+    m.add_class::<ArrowMemory>()?;
     Ok(())
 }

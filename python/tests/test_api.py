@@ -97,6 +97,52 @@ def test_enforce_converts_and_refuses_with_mlflows_message():
     assert str(e.value).startswith("Incompatible input types for column x.")
 
 
+def _bases(a):
+    """The chain of objects an array's memory belongs to."""
+    while a is not None:
+        yield a
+        a = getattr(a, "base", None)
+
+
+def test_enforced_frames_never_alias_the_input():
+    sig = signet.Signature(
+        '[{"type": "long", "name": "a", "required": true}, '
+        '{"type": "long", "name": "b", "required": true}, '
+        '{"type": "double", "name": "c", "required": true}]'
+    )
+    df = pd.DataFrame(
+        {
+            "a": np.array([1, 2, 3], dtype="int32"),  # converted to int64
+            "b": np.array([4, 5, 6], dtype="int64"),  # passed through
+            "c": np.array([0.5, 1.5, 2.5]),
+        }
+    )
+    out = signet.enforce(df, sig)
+    assert [str(t) for t in out.dtypes] == ["int64", "int64", "float64"]
+    for col in "abc":
+        assert not np.shares_memory(out[col].to_numpy(), df[col].to_numpy()), col
+    # The converted column is Rust's own memory, handed over without a copy, and writable.
+    assert any(type(b).__name__ == "ArrowMemory" for b in _bases(out["a"].to_numpy()))
+    out.loc[0, "a"] = 70
+    out.loc[0, "b"] = 40
+    assert out["a"].tolist() == [70, 2, 3] and out["b"].tolist() == [40, 5, 6]
+    assert df["a"].tolist() == [1, 2, 3] and df["b"].tolist() == [4, 5, 6]
+    # A frame enforcement leaves as it is: a copy-on-write copy, indexed 0..n-1.
+    same = pd.DataFrame({"a": [1, 2], "b": [3, 4], "c": [0.5, 1.0]}, index=[7, 8])
+    out = signet.enforce(same, sig)
+    assert out is not same and list(out.index) == [0, 1] and list(same.index) == [7, 8]
+    out.loc[0, "a"] = 10
+    out.columns.name = "renamed"
+    assert same["a"].tolist() == [1, 2] and same.columns.name is None
+    # A tensor enforcement passes through: copied out, never the caller's array.
+    tsig = signet.Signature('[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}}]')
+    arr = np.ones((3, 2), dtype="float32")
+    got = signet.enforce(arr, tsig)
+    assert not np.shares_memory(got, arr)
+    got[0, 0] = 5
+    assert arr[0, 0] == 1
+
+
 def test_enforce_arrow_in_arrow_out():
     sig = signet.Signature('[{"type": "double", "name": "x", "required": true}]')
     out = signet.enforce(pa.table({"x": pa.array([1, 2], type=pa.int32())}), sig)

@@ -1,0 +1,140 @@
+//! Result columns and tensors handed to numpy: a buffer the result owns alone becomes the
+//! numpy array's memory without a copy ([`ArrowMemory`], read by numpy through
+//! `__array_interface__`: the buffer protocol is not in the abi3-py39 API); a buffer that
+//! shares memory with the input (a column enforcement passed through, numpy's own memory read
+//! in place) or that the result already handed over is copied into a `bytearray`, so a result
+//! never aliases the caller's data nor itself.
+
+use arrow_array::{Array, ArrayRef};
+use arrow_buffer::Buffer;
+use arrow_data::ArrayData;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyDict};
+use signet::input::TensorData;
+use signet::{ModelInput, Tensor};
+
+/// An Arrow buffer numpy reads as a 1-D array (`np.asarray`), keeping it alive as the array's
+/// base. Only ever made for a buffer no other Python object can see.
+#[pyclass(frozen, module = "signet._signet")]
+pub struct ArrowMemory {
+    buffer: Buffer,
+    typestr: &'static str,
+    len: usize,
+}
+
+#[pymethods]
+impl ArrowMemory {
+    /// numpy's array interface (version 3): the buffer's address, writable, its length and
+    /// element type.
+    #[getter]
+    fn __array_interface__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("version", 3)?;
+        d.set_item("shape", (self.len,))?;
+        d.set_item("typestr", self.typestr)?;
+        d.set_item("data", (self.buffer.as_ptr() as usize, false))?;
+        Ok(d)
+    }
+}
+
+/// The memory a result may not hand over without a copy: every buffer of the input, and every
+/// buffer already handed over. The input's buffers are listed on the first export only (a
+/// result that exports nothing costs a few reference counts).
+pub struct Handover {
+    input: Vec<ArrayRef>,
+    taken: Option<Vec<(usize, usize)>>,
+}
+
+impl Handover {
+    /// The arrays of `input` (its columns, values, tensors).
+    pub fn of(input: &ModelInput) -> Self {
+        let tensor = |t: &Tensor| match &t.data {
+            TensorData::Arrow(a) => Some(a.clone()),
+            TensorData::Object(_) => None,
+        };
+        let input = match input {
+            ModelInput::Table(batch) => batch.columns().to_vec(),
+            ModelInput::Series(s) => vec![s.values.clone()],
+            ModelInput::Tensor(t) => tensor(t).into_iter().collect(),
+            ModelInput::TensorDict(ts) => ts.iter().filter_map(|(_, t)| tensor(t)).collect(),
+            ModelInput::Sparse(m) => tensor(&m.data).into_iter().collect(),
+            ModelInput::Value(_) => Vec::new(),
+        };
+        Handover { input, taken: None }
+    }
+
+    /// The memory taken: the input's buffers (with their children's), then what was exported.
+    fn taken(&mut self) -> &mut Vec<(usize, usize)> {
+        fn add(taken: &mut Vec<(usize, usize)>, d: &ArrayData) {
+            for b in d.buffers() {
+                taken.push((b.as_ptr() as usize, b.len()));
+            }
+            if let Some(nulls) = d.nulls() {
+                let b = nulls.buffer();
+                taken.push((b.as_ptr() as usize, b.len()));
+            }
+            d.child_data().iter().for_each(|c| add(taken, c));
+        }
+        let input = &self.input;
+        self.taken.get_or_insert_with(|| {
+            let mut taken = Vec::new();
+            input.iter().for_each(|a| add(&mut taken, &a.to_data()));
+            taken
+        })
+    }
+
+    /// Whether `b` overlaps memory taken (an empty buffer counts as taken: it is copied, for
+    /// nothing).
+    fn is_taken(&mut self, b: &Buffer) -> bool {
+        let (start, end) = (b.as_ptr() as usize, b.as_ptr() as usize + b.len());
+        b.is_empty()
+            || self
+                .taken()
+                .iter()
+                .any(|&(s, len)| start < s + len && s < end)
+    }
+
+    /// `len` values of numpy's `dtype` (a name `_signet` hands out: `int64`, `bool`, ...) in
+    /// `buffer`, for `np.asarray` (no copy) or, when the memory is taken, `np.frombuffer` (the
+    /// copy in a `bytearray`).
+    pub fn export(
+        &mut self,
+        py: Python<'_>,
+        buffer: Buffer,
+        dtype: &str,
+        len: usize,
+    ) -> PyResult<PyObject> {
+        match typestr(dtype) {
+            Some(typestr) if !self.is_taken(&buffer) => {
+                self.taken().push((buffer.as_ptr() as usize, buffer.len()));
+                let memory = ArrowMemory {
+                    buffer,
+                    typestr,
+                    len,
+                };
+                Ok(Bound::new(py, memory)?.into_any().unbind())
+            }
+            _ => Ok(PyByteArray::new(py, &buffer).into_any().unbind()),
+        }
+    }
+}
+
+/// numpy's type string for a dtype name, in this machine's byte order.
+fn typestr(dtype: &str) -> Option<&'static str> {
+    let little = cfg!(target_endian = "little");
+    Some(match dtype {
+        "bool" => "|b1",
+        "int8" => "|i1",
+        "uint8" => "|u1",
+        "int16" if little => "<i2",
+        "int32" if little => "<i4",
+        "int64" if little => "<i8",
+        "uint16" if little => "<u2",
+        "uint32" if little => "<u4",
+        "uint64" if little => "<u8",
+        "float16" if little => "<f2",
+        "float32" if little => "<f4",
+        "float64" if little => "<f8",
+        _ => return None,
+    })
+}
