@@ -10,39 +10,13 @@ use signet_model::{
     load_model, save_model, FlavorLoader, InputExample, LoadContext, LoadModel, MlModel, Model,
     ModelError, PredictContext, Predictor, Registry,
 };
+use signet_testkit::scratch::Scratch;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A fresh directory for one test, removed when the test ends.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for Scratch {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
 fn scratch(name: &str) -> Scratch {
-    let d = std::env::temp_dir().join(format!(
-        "signet-model-test-{name}-{}",
-        &signet_model::mlmodel::uuid4_hex()[..10]
-    ));
-    fs::create_dir_all(&d).unwrap();
-    Scratch(d)
+    signet_testkit::scratch::scratch(&format!("model-test-{name}"))
 }
 
 /// `Summer { factor: 1 }` saved without signature or example in `root/m`: that directory.

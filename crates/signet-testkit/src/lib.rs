@@ -10,12 +10,14 @@
 //! | [`values`] | the corpus' Values and params as signet model inputs and Python values |
 //! | [`skops`] | skops archives and `.npy` members built in memory |
 //! | [`messages`] | MLflow messages and error bodies compared modulo set order and stack traces; JSON values modulo dict key order |
+//! | [`scratch`] | fresh temporary directories removed when a test ends |
 //! | [`workloads`] | the benchmark cases of `../shared/bench`, built as signet inputs and request bodies |
 
 pub mod corpus;
 pub mod echo;
 pub mod http;
 pub mod messages;
+pub mod scratch;
 pub mod skops;
 pub mod values;
 pub mod workloads;

@@ -8,6 +8,7 @@ use arrow_array::{ArrayRef, Float64Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use signet::{ModelInput, TensorData};
 use signet_model::{load_model, Registry};
+use signet_testkit::scratch::{scratch, Scratch};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,32 +19,8 @@ fn registry() -> Registry {
     r
 }
 
-/// A model directory under the temporary directory, removed when dropped.
-struct ModelDir(std::path::PathBuf);
-
-impl std::ops::Deref for ModelDir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for ModelDir {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for ModelDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn model_dir(name: &str, flavor: &str, data: &str, extra: &str) -> ModelDir {
-    let dir = std::env::temp_dir().join(format!("signet-trees-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+fn model_dir(name: &str, flavor: &str, data: &str, extra: &str) -> Scratch {
+    let dir = scratch(&format!("trees-{name}"));
     let loader = format!("mlflow.{flavor}");
     std::fs::write(
         dir.join("MLmodel"),
@@ -52,7 +29,7 @@ fn model_dir(name: &str, flavor: &str, data: &str, extra: &str) -> ModelDir {
         ),
     )
     .unwrap();
-    ModelDir(dir)
+    dir
 }
 
 fn err(dir: &Path) -> String {
