@@ -134,6 +134,43 @@ fn parquet_requests() {
 }
 
 #[test]
+fn parquet_bodies_in_every_codec_pandas_writes() {
+    // `DataFrame.to_parquet(compression=...)`: snappy (the default), gzip, brotli, lz4, zstd,
+    // or none; pyarrow reads them all, so MLflow's server accepts them all.
+    use ::parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+    let a: ArrayRef = std::sync::Arc::new(Int64Array::from(vec![1, 2, 1, 2]));
+    let s: ArrayRef = std::sync::Arc::new(StringArray::from(vec!["x", "y", "x", "y"]));
+    let batch = RecordBatch::try_from_iter([("a", a), ("s", s)]).unwrap();
+    let codecs = [
+        Compression::UNCOMPRESSED,
+        Compression::SNAPPY,
+        Compression::GZIP(GzipLevel::default()),
+        Compression::BROTLI(BrotliLevel::default()),
+        Compression::LZ4_RAW,
+        Compression::ZSTD(ZstdLevel::default()),
+    ];
+    for codec in codecs {
+        let props = ::parquet::file::properties::WriterProperties::builder()
+            .set_compression(codec)
+            .build();
+        let mut buf = Vec::new();
+        let mut w =
+            ::parquet::arrow::ArrowWriter::try_new(&mut buf, batch.schema(), Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let ct = Some("application/vnd.apache.parquet");
+        let p =
+            parse_request(ct, &buf, None, M).unwrap_or_else(|e| panic!("{codec}: {}", e.message));
+        assert_eq!(
+            column(&model_input_to_value(&p.input), "a"),
+            ("int64".into(), loads("[1, 2, 1, 2]").unwrap()),
+            "{codec}"
+        );
+    }
+}
+
+#[test]
 fn a_parquet_body_the_parquet_crate_panics_on_is_a_400_not_a_crash() {
     // Found by the data_parquet fuzz target (fuzz/regressions/data_parquet/): the parquet
     // crate panics slicing a page of this file.
