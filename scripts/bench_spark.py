@@ -7,9 +7,11 @@
 Then a profile of signet's worker: the same job with each phase of the UDF timed (Spark
 accumulators): receiving the batch, `Model.predict` (signature enforcement + native trees),
 the output column, and what remains (Spark's JVM side, transfer, scheduling).
-The model is an XGBoost regressor (200 trees, depth 6, 10 features) saved with
-mlflow.xgboost.save_model; predictions are written to Spark's `noop` sink so both sides do the
-whole scoring and nothing else. Prints wall times (median of --repeats) and the ratio.
+The model is an XGBoost regressor (200 trees, depth 6; --features, default 10) saved with
+mlflow.xgboost.save_model, or with --flavor lightgbm an LGBMRegressor (200 trees, 31 leaves)
+saved with mlflow.lightgbm.save_model; predictions are written to Spark's `noop` sink so both
+sides do the whole scoring and nothing else. Prints wall times (median of --repeats) and the
+ratio.
 
 Run in a venv with mlflow 3.17.2, xgboost, pyspark 4.x and signet (scripts/bench_python.sh).
 """
@@ -29,6 +31,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--features", type=int, default=10)
+    ap.add_argument("--flavor", choices=("xgboost", "lightgbm"), default="xgboost")
+    ap.add_argument("--no-profile", action="store_true")
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
     os.environ["PYSPARK_PYTHON"] = sys.executable
@@ -42,12 +47,21 @@ def main():
     from signet import spark as sspark
 
     rng = np.random.default_rng(0)
-    cols = [f"f{i}" for i in range(10)]
-    train = pd.DataFrame(rng.random((5000, 10)), columns=cols)
-    y = train.sum(axis=1) + rng.normal(0, 0.1, 5000)
-    model = xgb.XGBRegressor(n_estimators=200, max_depth=6).fit(train, y)
+    n = args.features
+    cols = [f"f{i}" for i in range(n)]
+    train = pd.DataFrame(rng.random((5000, n)), columns=cols)
+    y = train.iloc[:, :10].sum(axis=1) + rng.normal(0, 0.1, 5000)
     path = os.path.join(tempfile.mkdtemp(prefix="signet-spark-bench-"), "model")
-    mlflow.xgboost.save_model(model, path, signature=infer_signature(train, model.predict(train)))
+    if args.flavor == "xgboost":
+        model = xgb.XGBRegressor(n_estimators=200, max_depth=6).fit(train, y)
+        mlflow.xgboost.save_model(model, path, signature=infer_signature(train, model.predict(train)))
+    else:
+        import lightgbm as lgb
+        import mlflow.lightgbm
+
+        model = lgb.LGBMRegressor(n_estimators=200, num_leaves=31, verbose=-1).fit(train, y)
+        mlflow.lightgbm.save_model(model, path, signature=infer_signature(train, model.predict(train)))
+    print(f"{args.flavor}, {n} features, {args.rows:,} rows", flush=True)
 
     spark = (
         SparkSession.builder.master("local[2]")
@@ -57,12 +71,18 @@ def main():
         .config("spark.driver.memory", "4g")
         .getOrCreate()
     )
-    data = pd.DataFrame(rng.random((args.rows, 10)), columns=cols)
-    df = spark.createDataFrame(data).repartition(2).cache()
+    if n == 10:
+        data = pd.DataFrame(rng.random((args.rows, n)), columns=cols)
+        df = spark.createDataFrame(data).repartition(2).cache()
+    else:  # generated in Spark: a wide pandas frame is slow to hand over
+        from pyspark.sql import functions as F
+
+        df = spark.range(args.rows).select(*[F.rand(seed=i).alias(c) for i, c in enumerate(cols)])
+        df = df.repartition(2).cache()
     df.count()
 
     # The same predictions first (a sample of rows).
-    sample = data.head(1000)
+    sample = df.limit(1000).toPandas()
     want = model.predict(sample)
     got = np.asarray(signet.load_model(path).predict(sample)).ravel()
     assert np.allclose(want, got, rtol=1e-6), "signet and xgboost disagree"
@@ -96,11 +116,12 @@ def main():
             ts.append(time.perf_counter() - t0)
         times[name] = statistics.median(ts)
         print(f"{name}: {times[name]:.2f} s (runs: {', '.join(f'{t:.2f}' for t in ts)})", flush=True)
-    print("| rows | floor (`mapInArrow`, no model) | `spark_udf` (env_manager=local) | "
+    print(f"| model | rows | floor (`mapInArrow`, no model) | `spark_udf` (env_manager=local) | "
           "`signet.spark.predict` | ratio |")
-    print(f"| {args.rows:,} | {times['floor']:.2f} s | {times['mlflow']:.2f} s | "
+    print(f"| {args.flavor}, {n} features | {args.rows:,} | {times['floor']:.2f} s | {times['mlflow']:.2f} s | "
           f"{times['signet']:.2f} s | {times['mlflow'] / times['signet']:.1f}× |")
-    profile(spark, df, path, cols)
+    if not args.no_profile:
+        profile(spark, df, path, cols)
     spark.stop()
 
 
