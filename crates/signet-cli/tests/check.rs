@@ -71,14 +71,11 @@ fn scratch(test: &str, signature: &str) -> (PathBuf, String) {
 }
 
 fn write_parquet(path: &Path, batch: &RecordBatch, batch_rows: usize) {
-    let file = std::fs::File::create(path).expect("create parquet");
     let props = parquet::file::properties::WriterProperties::builder()
         .set_max_row_group_size(batch_rows)
         .build();
-    let mut writer = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props))
-        .expect("parquet writer");
-    writer.write(batch).expect("write parquet");
-    writer.close().expect("close parquet");
+    let bytes = signet_testkit::parquet::to_parquet(batch, Some(props));
+    std::fs::write(path, bytes).expect("write parquet");
 }
 
 fn json(text: &str) -> signet::Value {

@@ -62,11 +62,7 @@ fn sample_batch() -> RecordBatch {
 const SAMPLE_INPUTS: &str = r#"[{"type": "long", "name": "sqft", "required": true}, {"type": "string", "name": "city", "required": true}, {"type": "double", "name": "price", "required": false}, {"type": "boolean", "name": "garage", "required": true}]"#;
 
 fn write_parquet(path: &Path, batch: &RecordBatch) {
-    let file = std::fs::File::create(path).expect("create parquet");
-    let mut writer =
-        parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).expect("writer");
-    writer.write(batch).expect("write");
-    writer.close().expect("close");
+    std::fs::write(path, signet_testkit::parquet::to_parquet(batch, None)).expect("write parquet");
 }
 
 /// The inferred `inputs` of `batch` written as the Parquet scratch file `name`.

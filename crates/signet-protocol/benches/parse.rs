@@ -60,12 +60,7 @@ fn parquet_body(rows: usize) -> Vec<u8> {
         columns.push((format!("s{c}"), Arc::new(text)));
     }
     let batch = RecordBatch::try_from_iter(columns).expect("a batch");
-    let mut body = Vec::new();
-    let mut writer =
-        parquet::arrow::ArrowWriter::try_new(&mut body, batch.schema(), None).expect("a writer");
-    writer.write(&batch).expect("written");
-    writer.close().expect("closed");
-    body
+    signet_testkit::parquet::to_parquet(&batch, None)
 }
 
 /// Parquet bodies: the whole parse, and the metadata check it starts with

@@ -10,6 +10,7 @@
 //! | [`values`] | the corpus' Values and params as signet model inputs and Python values |
 //! | [`skops`] | skops archives and `.npy` members built in memory |
 //! | [`messages`] | MLflow messages and error bodies compared modulo set order and stack traces; JSON values modulo dict key order |
+//! | [`parquet`] | Parquet files written in memory |
 //! | [`scratch`] | fresh temporary directories removed when a test ends |
 //! | [`workloads`] | the benchmark cases of `../shared/bench`, built as signet inputs and request bodies |
 
@@ -17,6 +18,7 @@ pub mod corpus;
 pub mod echo;
 pub mod http;
 pub mod messages;
+pub mod parquet;
 pub mod scratch;
 pub mod skops;
 pub mod values;

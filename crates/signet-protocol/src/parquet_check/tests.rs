@@ -2,18 +2,15 @@
 
 use super::*;
 use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+use signet_testkit::parquet::to_parquet;
 use std::sync::Arc;
 
 fn parquet_file() -> Vec<u8> {
     let a: ArrayRef = Arc::new(Int64Array::from(vec![Some(1), None, Some(3)]));
     let b: ArrayRef = Arc::new(StringArray::from(vec!["x", "yy", "zzz"]));
     let batch = RecordBatch::try_from_iter([("a", a), ("b", b)]).unwrap();
-    let mut buf = Vec::new();
-    let mut w = ::parquet::arrow::ArrowWriter::try_new(&mut buf, batch.schema(), None).unwrap();
-    w.write(&batch).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
-    buf
+    let twice = arrow_select::concat::concat_batches(&batch.schema(), [&batch, &batch]).unwrap();
+    to_parquet(&twice, None)
 }
 
 #[test]
@@ -61,11 +58,7 @@ fn dictionary_file() -> (Vec<u8>, usize) {
     let props = WriterProperties::builder()
         .set_compression(::parquet::basic::Compression::UNCOMPRESSED)
         .build();
-    let mut buf = Vec::new();
-    let mut w =
-        ::parquet::arrow::ArrowWriter::try_new(&mut buf, batch.schema(), Some(props)).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
+    let buf = to_parquet(&batch, Some(props));
     let meta = load(&bytes::Bytes::from(buf.clone())).unwrap();
     let chunk = meta.metadata().row_group(0).column(0);
     let start = chunk.dictionary_page_offset().unwrap() as usize;

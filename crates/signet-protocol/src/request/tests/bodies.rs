@@ -120,12 +120,7 @@ fn parquet_requests() {
     use arrow_array::{ArrayRef, Int64Array, RecordBatch};
     let a: ArrayRef = std::sync::Arc::new(Int64Array::from(vec![Some(1), None]));
     let batch = RecordBatch::try_from_iter([("a", a)]).unwrap();
-    let mut buf = Vec::new();
-    {
-        let mut w = ::parquet::arrow::ArrowWriter::try_new(&mut buf, batch.schema(), None).unwrap();
-        w.write(&batch).unwrap();
-        w.close().unwrap();
-    }
+    let buf = signet_testkit::parquet::to_parquet(&batch, None);
     let p = parse_request(ct, &buf, Some(&house()), M).unwrap();
     assert_eq!(
         column(&model_input_to_value(&p.input), "a"),
@@ -154,11 +149,7 @@ fn parquet_bodies_in_every_codec_pandas_writes() {
         let props = ::parquet::file::properties::WriterProperties::builder()
             .set_compression(codec)
             .build();
-        let mut buf = Vec::new();
-        let mut w =
-            ::parquet::arrow::ArrowWriter::try_new(&mut buf, batch.schema(), Some(props)).unwrap();
-        w.write(&batch).unwrap();
-        w.close().unwrap();
+        let buf = signet_testkit::parquet::to_parquet(&batch, Some(props));
         let ct = Some("application/vnd.apache.parquet");
         let p =
             parse_request(ct, &buf, None, M).unwrap_or_else(|e| panic!("{codec}: {}", e.message));
