@@ -9,7 +9,8 @@
 //! Both walks advance several independent paths *in lockstep*, one level at a time, so their
 //! node loads overlap instead of each waiting on the one before, with no branch on "is this a
 //! leaf" (a leaf's child is itself) and a stop as soon as no path moved:
-//! * [`Forest::leaves`]: a block of rows through one tree (batches);
+//! * [`Forest::leaves`] and [`Forest::block_leaves`]: a block of rows through one tree at a
+//!   time (batches);
 //! * [`Forest::row_leaves`]: one row through a group of trees (single rows: one row's walk
 //!   through one tree is a chain of dependent loads, so the trees of a group go together).
 //!
@@ -260,21 +261,72 @@ impl<T: Real> Forest<T> {
         leaf: &mut [u32],
         special: &impl Fn(usize, usize, T) -> bool,
     ) {
-        let root = self.roots[tree];
-        leaf.fill(root.node);
-        if nf == 0 {
-            return self.leaves_rowless(leaf, special);
+        self.block_trees::<true, true>(tree..tree + 1, x, nf, leaf, special, |_, _| {});
+    }
+
+    /// Walks the rows of `x` (`nf` values a row, one row per element of `leaf`) through each
+    /// tree of `trees` in turn, as [`leaves`](Self::leaves) does, and calls `each(tree, leaf)`
+    /// after each tree. The block is looked at once: rows without NaN that hold every feature
+    /// the forest splits on (the usual case) skip each step's NaN test and bounds check, and a
+    /// forest without special splits its flag test.
+    #[inline]
+    pub fn block_leaves(
+        &self,
+        trees: Range<usize>,
+        x: &[T],
+        nf: usize,
+        leaf: &mut [u32],
+        special: &impl Fn(usize, usize, T) -> bool,
+        each: impl FnMut(usize, &[u32]),
+    ) {
+        let nan = nf < self.features || x.iter().any(|v| v.nan());
+        match (nan || nf == 0, self.specials.is_empty()) {
+            (false, true) => self.block_trees::<false, false>(trees, x, nf, leaf, special, each),
+            (true, true) => self.block_trees::<true, false>(trees, x, nf, leaf, special, each),
+            (false, false) => self.block_trees::<false, true>(trees, x, nf, leaf, special, each),
+            (true, false) => self.block_trees::<true, true>(trees, x, nf, leaf, special, each),
         }
-        for _ in 0..root.depth {
-            let mut moved = false;
-            for (row, p) in x.chunks_exact(nf).zip(leaf.iter_mut()) {
-                let next = self.next(*p, row, special);
-                moved |= next != *p;
-                *p = next;
+    }
+
+    /// [`block_leaves`](Self::block_leaves) once the block is looked at. `NAN`: a row may hold
+    /// NaN or lack a feature; `SPECIALS`: the forest has special splits.
+    #[inline(always)]
+    fn block_trees<const NAN: bool, const SPECIALS: bool>(
+        &self,
+        trees: Range<usize>,
+        x: &[T],
+        nf: usize,
+        leaf: &mut [u32],
+        special: &impl Fn(usize, usize, T) -> bool,
+        mut each: impl FnMut(usize, &[u32]),
+    ) {
+        for tree in trees {
+            let root = self.roots[tree];
+            leaf.fill(root.node);
+            if nf == 0 {
+                self.leaves_rowless(leaf, special);
+            } else {
+                for _ in 0..root.depth {
+                    let mut moved = false;
+                    for (row, p) in x.chunks_exact(nf).zip(leaf.iter_mut()) {
+                        let n = self.nodes[*p as usize];
+                        let f = (n.feature & FEATURE) as usize;
+                        // Without `NAN` every row holds every feature split on: in bounds.
+                        let v = if NAN {
+                            row.get(f).copied().unwrap_or(T::NAN)
+                        } else {
+                            row[f]
+                        };
+                        let next = self.decide::<NAN, SPECIALS>(n, v, special);
+                        moved |= next != *p;
+                        *p = next;
+                    }
+                    if !moved {
+                        break;
+                    }
+                }
             }
-            if !moved {
-                break;
-            }
+            each(tree, leaf);
         }
     }
 

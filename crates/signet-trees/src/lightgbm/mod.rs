@@ -279,20 +279,20 @@ impl Booster {
             {
                 let xb = zeroed(xb, &mut buf);
                 let leaf = &mut leaf[..ob.len() / k];
-                for t in 0..iters * k {
-                    let c = t % k;
-                    self.forest.leaves(t, xb, nf, leaf, &special);
-                    let outs = ob.chunks_exact_mut(k).zip(leaf.iter());
-                    if self.linear {
-                        for ((o, l), row) in outs.zip(xb.chunks_exact(nf)) {
-                            o[c] += self.leaf_value(t, *l, row);
+                self.forest
+                    .block_leaves(0..iters * k, xb, nf, leaf, &special, |t, leaf| {
+                        let c = t % k;
+                        let outs = ob.chunks_exact_mut(k).zip(leaf.iter());
+                        if self.linear {
+                            for ((o, l), row) in outs.zip(xb.chunks_exact(nf)) {
+                                o[c] += self.leaf_value(t, *l, row);
+                            }
+                        } else {
+                            for (o, l) in outs {
+                                o[c] += self.forest.value(*l);
+                            }
                         }
-                    } else {
-                        for (o, l) in outs {
-                            o[c] += self.forest.value(*l);
-                        }
-                    }
-                }
+                    });
                 for o in ob.chunks_exact_mut(k) {
                     self.finish(o, iters, raw_score);
                 }

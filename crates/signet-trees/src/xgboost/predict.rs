@@ -147,12 +147,12 @@ impl Model {
                             .zip(oc.chunks_mut(g * BLOCK_ROWS));
                         for (xb, ob) in blocks {
                             let leaf = &mut leaf[..ob.len() / g];
-                            for t in t0..t1 {
-                                ens.forest.leaves(t, xb, nf, leaf, &special);
-                                for (o, l) in ob.chunks_exact_mut(g).zip(leaf.iter()) {
-                                    add(t, *l, o);
-                                }
-                            }
+                            ens.forest
+                                .block_leaves(t0..t1, xb, nf, leaf, &special, |t, leaf| {
+                                    for (o, l) in ob.chunks_exact_mut(g).zip(leaf.iter()) {
+                                        add(t, *l, o);
+                                    }
+                                });
                         }
                     });
                 }
