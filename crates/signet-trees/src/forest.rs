@@ -658,6 +658,33 @@ mod tests {
                 forest.row_leaves(7..27, &row, &mut tail, &special);
                 assert_eq!(tail, got[7..]);
             }
+            // Blocks: every row holding every feature without NaN (the specialised walk), with
+            // one NaN, rows too short (missing features) and rows wider than the forest.
+            for (width, nan) in [(nf, false), (nf, true), (3, false), (PAD + 6, false)] {
+                let rows = 37;
+                let x: Vec<f64> = (0..rows * width)
+                    .map(|i| {
+                        if nan && i == width + 4 {
+                            f64::NAN
+                        } else {
+                            ((i * 29 + 7) % 19) as f64 * 0.5 - 4.5
+                        }
+                    })
+                    .collect();
+                let mut leaf = [0u32; 37];
+                let mut walked = 0;
+                forest.block_leaves(3..27, &x, width, &mut leaf, &special, |t, leaf| {
+                    assert_eq!(t, 3 + walked, "trees in order");
+                    walked += 1;
+                    for (r, got) in leaf.iter().enumerate() {
+                        let row = &x[r * width..(r + 1) * width];
+                        let mut want = [0u32];
+                        forest.leaves(t, row, width, &mut want, &special);
+                        assert_eq!(*got, want[0], "width {width}, NaN {nan}, row {r}, tree {t}");
+                    }
+                });
+                assert_eq!(walked, 24);
+            }
         }
     }
 
