@@ -215,34 +215,31 @@ def _is_default_index(index):
     return type(index) is pd.RangeIndex and index.start == 0 and index.step == 1
 
 
-_RANGES = {}
-
-
-def _range_index(rows):
-    """`pd.RangeIndex(rows)`, built once per length (1.5 us) and viewed (0.3 us), as
-    `_columns_index` does."""
-    index = _RANGES.get(rows)
-    if index is None:
-        if len(_RANGES) >= 64:
-            _RANGES.clear()
-        index = _RANGES[rows] = pd.RangeIndex(rows)
-    return index.view()
-
-
 _INDEXES = {}
 
 
-def _columns_index(labels):
-    """`pd.Index(labels)`, built once per set of labels: pandas 3 infers a `str` Index through
-    pyarrow (~40 us for two labels, most of a small frame's construction). Each result gets
-    its own view (0.5 us), so renaming one frame's columns leaves the others alone."""
-    key = tuple(labels)
+def _index_view(key, make):
+    """A view of the Index `make()` builds, built once per `key` (pandas 3 infers a `str`
+    Index through pyarrow: ~40 us for two labels, most of a small frame's construction; a
+    RangeIndex 1.5 us). Each result gets its own view (0.3-0.5 us), so renaming one frame's
+    columns or index leaves the others alone."""
     index = _INDEXES.get(key)
     if index is None:
         if len(_INDEXES) >= 256:
             _INDEXES.clear()
-        index = _INDEXES[key] = pd.Index(labels)
+        index = _INDEXES[key] = make()
     return index.view()
+
+
+def _range_index(rows):
+    """`pd.RangeIndex(rows)`, through the cache of `_index_view`."""
+    return _index_view(rows, lambda: pd.RangeIndex(rows))
+
+
+def _columns_index(labels):
+    """`pd.Index(labels)`, through the cache of `_index_view`."""
+    key = tuple(labels)
+    return _index_view(key, lambda: pd.Index(labels))
 
 
 def _block_constructors():

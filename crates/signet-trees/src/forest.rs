@@ -475,25 +475,13 @@ impl<T: Real> Forest<T> {
     fn leaves_rowless(&self, leaf: &mut [u32], special: &impl Fn(usize, usize, T) -> bool) {
         for p in leaf {
             loop {
-                let next = self.next(*p, &[], special);
+                let next = self.decide::<true, true>(self.nodes[*p as usize], T::NAN, special);
                 if next == *p {
                     break;
                 }
                 *p = next;
             }
         }
-    }
-
-    /// The child of node `p` that `row` goes to (a leaf's child is itself). A feature the row
-    /// does not have reads as NaN.
-    #[inline(always)]
-    fn next(&self, p: u32, row: &[T], special: &impl Fn(usize, usize, T) -> bool) -> u32 {
-        let n = self.nodes[p as usize];
-        let v = row
-            .get((n.feature & FEATURE) as usize)
-            .copied()
-            .unwrap_or(T::NAN);
-        self.decide::<true, true>(n, v, special)
     }
 
     /// The child of node `n` for the row's value `v` of its feature. `NAN`: `v` may be NaN;

@@ -22,7 +22,9 @@ mod table;
 mod thrift;
 
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+use parquet::file::metadata::ParquetMetaDataReader;
 use parquet::file::reader::ChunkReader;
+use std::sync::Arc;
 use thrift::Kind;
 
 /// The footer metadata of a whole Parquet file (or of its last bytes, from before the
@@ -67,9 +69,12 @@ pub fn load<R: ChunkReader>(reader: &R) -> Result<ArrowReaderMetadata, String> {
     let declared = u64::from(u32::from_le_bytes(tail[..4].try_into().expect("4 bytes")));
     let start = size.saturating_sub(8 + declared);
     let tail = read(start, (size - start) as usize)?;
-    check_footer(footer(&tail)?)?;
+    let bytes = footer(&tail)?;
+    check_footer(bytes)?;
+    // Decoded from the bytes just checked (not read again).
     let metadata = signet::guard::catch_panic(|| {
-        ArrowReaderMetadata::load(reader, ArrowReaderOptions::default())
+        let metadata = ParquetMetaDataReader::decode_metadata(bytes)?;
+        ArrowReaderMetadata::try_new(Arc::new(metadata), ArrowReaderOptions::default())
     })
     .map_err(|panic| format!("the Parquet reader failed: {panic}"))?
     .map_err(|e| e.to_string())?;
