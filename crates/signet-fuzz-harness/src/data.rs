@@ -60,20 +60,9 @@ pub fn data_json(data: &[u8]) {
 /// A `.parquet` file read as `pd.read_parquet` (pyarrow) gives it: all row groups, pandas'
 /// metadata, the pandas view of the columns.
 pub fn data_parquet(data: &[u8]) {
-    use arrow_array::RecordBatchReader;
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    // As `signet infer`/`check` read it: the parquet crate's calls inside the panic guard.
-    let read = || {
-        let bytes = bytes::Bytes::copy_from_slice(data);
-        let metadata = signet_protocol::parquet_check::load(&bytes).ok()?;
-        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(bytes, metadata);
-        let metadata = builder.schema().metadata().clone();
-        let reader = builder.build().ok()?;
-        let schema = std::sync::Arc::new(reader.schema().as_ref().clone().with_metadata(metadata));
-        let batches = reader.collect::<Result<Vec<_>, _>>().ok()?;
-        arrow_select::concat::concat_batches(&schema, &batches).ok()
-    };
-    let Ok(Some(batch)) = signet::guard::catch_panic(read) else {
+    // As `signet infer`/`check` read it.
+    let Ok(batch) = signet_protocol::parquet_check::read_batch(bytes::Bytes::copy_from_slice(data))
+    else {
         return;
     };
     if let Ok(table) = signet::table::pandas_view(batch) {

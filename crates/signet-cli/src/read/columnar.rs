@@ -13,15 +13,13 @@
 
 use super::{arrow_message, open_file, read_file, FEATHER_V1};
 use crate::error::CliError;
-use arrow_array::{RecordBatch, RecordBatchReader};
+use arrow_array::RecordBatch;
 use arrow_ipc::reader::{FileReader, StreamReader};
 use arrow_schema::{ArrowError, SchemaRef};
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ParquetRecordBatchReaderBuilder};
-use parquet::errors::ParquetError;
+use parquet::arrow::arrow_reader::ArrowReaderMetadata;
 use signet::ModelInput;
 use std::io::Cursor;
 use std::path::Path;
-use std::sync::Arc;
 
 /// A Parquet file's metadata, once its footer and page headers have passed
 /// [`signet_protocol::parquet_check`] (a corrupt length would make the parquet crate abort).
@@ -33,27 +31,14 @@ pub fn parquet_metadata(
         .map_err(|e| CliError::file(path, format!("not a readable Parquet file: {e}")))
 }
 
-/// Reads a Parquet file.
+/// Reads a Parquet file ([`signet_protocol::parquet_check::read_batch`]).
 pub fn read_parquet(path: &Path) -> Result<ModelInput, CliError> {
-    let file = open_file(path)?;
-    let metadata = parquet_metadata(path, &file)?;
-    let bad = |e: ParquetError| {
-        let message = match e {
-            ParquetError::General(m) => m,
-            other => other.to_string(),
-        };
-        CliError::file(path, format!("not a readable Parquet file: {message}"))
-    };
-    // The parquet crate panics on some malformed files (the data_parquet fuzz target).
-    signet::guard::catch_panic(|| {
-        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata);
-        // The reader's schema has no metadata; pandas' is on the builder's.
-        let metadata = builder.schema().metadata().clone();
-        let reader = builder.build().map_err(bad)?;
-        let schema = Arc::new(reader.schema().as_ref().clone().with_metadata(metadata));
-        collect(path, schema, reader, "Parquet file")
-    })
-    .map_err(|panic| CliError::file(path, format!("not a readable Parquet file: {panic}")))?
+    let batch = signet_protocol::parquet_check::read_batch(open_file(path)?)
+        .map_err(|e| CliError::file(path, format!("not a readable Parquet file: {e}")))?;
+    // Our own conversion under the guard too, as for Arrow IPC files: a bug of ours in it
+    // becomes an error naming the file.
+    signet::guard::catch_panic(|| pandas_table(path, batch))
+        .map_err(|panic| CliError::file(path, format!("not a readable Parquet file: {panic}")))?
 }
 
 /// Reads an Arrow IPC file (Feather v2) or stream.
@@ -105,6 +90,11 @@ fn collect(
     };
     let batches = batches.collect::<Result<Vec<_>, _>>().map_err(bad)?;
     let batch = arrow_select::concat::concat_batches(&schema, &batches).map_err(bad)?;
+    pandas_table(path, batch)
+}
+
+/// The pandas view of a file's table ([`signet::table::pandas_view`]).
+fn pandas_table(path: &Path, batch: RecordBatch) -> Result<ModelInput, CliError> {
     signet::table::pandas_view(batch)
         .map(ModelInput::Table)
         .map_err(|e| {

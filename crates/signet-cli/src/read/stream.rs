@@ -255,10 +255,7 @@ impl Source {
         let path = self.path.clone();
         let metadata = super::columnar::parquet_metadata(&path, &file)?;
         let bad = |e: ParquetError| {
-            let message = match e {
-                ParquetError::General(m) => m,
-                other => other.to_string(),
-            };
+            let message = signet_protocol::parquet_check::parquet_message(&e);
             CliError::file(&path, format!("not a readable Parquet file: {message}"))
         };
         let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(file, metadata);

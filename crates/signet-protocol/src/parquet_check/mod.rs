@@ -21,7 +21,10 @@ mod pages;
 mod table;
 mod thrift;
 
-use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions};
+use arrow_array::{RecordBatch, RecordBatchReader};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::file::metadata::ParquetMetaDataReader;
 use parquet::file::reader::ChunkReader;
 use std::sync::Arc;
@@ -77,9 +80,37 @@ pub fn load<R: ChunkReader>(reader: &R) -> Result<ArrowReaderMetadata, String> {
         ArrowReaderMetadata::try_new(Arc::new(metadata), ArrowReaderOptions::default())
     })
     .map_err(|panic| format!("the Parquet reader failed: {panic}"))?
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| parquet_message(&e))?;
     pages::check(reader, metadata.metadata())?;
     Ok(metadata)
+}
+
+/// The whole Parquet file `reader` reads, as `pd.read_parquet` (pyarrow) reads it: every row
+/// group in one batch, with the file's schema metadata (pandas' own). The metadata passes
+/// [`load`] first; the parquet crate's calls run inside the panic guard (it panics on some
+/// malformed files: the `data_parquet` and `request_parquet` fuzz targets).
+pub fn read_batch<R: ChunkReader + 'static>(reader: R) -> Result<RecordBatch, String> {
+    let metadata = load(&reader)?;
+    signet::guard::catch_panic(|| {
+        let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(reader, metadata);
+        // The reader's schema has no metadata; pandas' is on the builder's.
+        let metadata = builder.schema().metadata().clone();
+        let reader = builder.build().map_err(|e| parquet_message(&e))?;
+        let schema = Arc::new(reader.schema().as_ref().clone().with_metadata(metadata));
+        let batches = reader
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        arrow_select::concat::concat_batches(&schema, &batches).map_err(|e| e.to_string())
+    })
+    .map_err(|panic| format!("the Parquet reader failed: {panic}"))?
+}
+
+/// A parquet crate error's message (a general error without its `Parquet error: ` prefix).
+pub fn parquet_message(e: &parquet::errors::ParquetError) -> String {
+    match e {
+        parquet::errors::ParquetError::General(m) => m.clone(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
