@@ -169,7 +169,7 @@ def result(out, like=None):
 
 def _array(memory, dtype):
     """A result's values as a 1-D numpy array: memory Rust hands over (an `ArrowMemory`, read
-    through `__array_interface__`, no copy) or a `bytearray` (Rust's copy of memory the input
+    through `__array_struct__`, no copy) or a `bytearray` (Rust's copy of memory the input
     still shares)."""
     if type(memory) is bytearray:
         return np.frombuffer(memory, dtype=dtype)

@@ -1,20 +1,22 @@
 //! Result columns and tensors handed to numpy: a buffer the result owns alone becomes the
 //! numpy array's memory without a copy ([`ArrowMemory`], read by numpy through
-//! `__array_interface__`: the buffer protocol is not in the abi3-py39 API); a buffer that
+//! `__array_struct__`: the buffer protocol is not in the abi3-py39 API); a buffer that
 //! shares memory with the input (a column enforcement passed through, numpy's own memory read
 //! in place) or that the result already handed over is copied into a `bytearray`, so a result
 //! never aliases the caller's data nor itself.
 
+use crate::array_struct::capsule_1d;
 use arrow_array::{Array, ArrayRef};
 use arrow_buffer::Buffer;
 use arrow_data::ArrayData;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyDict};
+use pyo3::types::PyByteArray;
 use signet::input::TensorData;
 use signet::{ModelInput, Tensor};
 
-/// An Arrow buffer numpy reads as a 1-D array (`np.asarray`), keeping it alive as the array's
-/// base. Only ever made for a buffer no other Python object can see.
+/// An Arrow buffer numpy reads as a 1-D array (`np.asarray`), kept alive by the array's base
+/// (the capsule of `__array_struct__`). Only ever made for a buffer no other Python object can
+/// see.
 #[pyclass(frozen, module = "signet._signet")]
 pub struct ArrowMemory {
     buffer: Buffer,
@@ -24,16 +26,11 @@ pub struct ArrowMemory {
 
 #[pymethods]
 impl ArrowMemory {
-    /// numpy's array interface (version 3): the buffer's address, writable, its length and
+    /// numpy's array interface in its C form: the buffer's address, writable, its length and
     /// element type.
     #[getter]
-    fn __array_interface__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("version", 3)?;
-        d.set_item("shape", (self.len,))?;
-        d.set_item("typestr", self.typestr)?;
-        d.set_item("data", (self.buffer.as_ptr() as usize, false))?;
-        Ok(d)
+    fn __array_struct__(&self, py: Python<'_>) -> PyResult<PyObject> {
+        capsule_1d(py, self.typestr, self.buffer.clone(), self.len)
     }
 }
 

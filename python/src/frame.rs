@@ -13,6 +13,7 @@
 //! without columns, a pandas whose internals differ — answers `None`, and the caller takes
 //! `signet/_convert.py`'s route, which gives the same answers (only more slowly).
 
+use crate::array_struct::{layout_2d, Layout2d};
 use crate::numpy_mem::{column_at, copied, datetime_column, numpy_width, NumpyOwner};
 use arrow_array::ArrayRef;
 use arrow_pyarrow::FromPyArrow;
@@ -20,6 +21,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
 use pyo3::types::{PyDict, PyList, PySlice, PyString, PyType};
+use std::sync::{Arc, Mutex};
 
 /// One column read from a block: its numpy/pandas dtype name and values.
 pub(crate) type FrameColumn = (String, &'static str, ArrayRef);
@@ -40,17 +42,14 @@ pub(crate) fn read(
 }
 
 fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColumn>, usize)>> {
-    let (rows, width): (usize, usize) = df.getattr(intern!(py, "shape"))?.extract()?;
+    let Some(labels) = text_labels(py, &df.getattr(intern!(py, "columns"))?)? else {
+        return Ok(None);
+    };
+    let width = labels.len();
     if width == 0 {
         return Ok(None);
     }
-    let Some(labels) = labels(py, &df.getattr(intern!(py, "columns"))?)? else {
-        return Ok(None);
-    };
-    let labels = labels.downcast::<PyList>()?;
-    if labels.len() != width {
-        return Ok(None);
-    }
+    let rows = df.getattr(intern!(py, "index"))?.len()?;
     let mut slots: Vec<Option<(&'static str, ArrayRef)>> = vec![None; width];
     let blocks = df
         .getattr(intern!(py, "_mgr"))?
@@ -69,13 +68,19 @@ fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColu
         let values = block.getattr(intern!(py, "values"))?;
         let ty = values.get_type();
         let read = if ty.is(ndarray) {
-            numpy_block(py, &values, &locs, rows, false)?
+            match layout_2d(py, &values)? {
+                Some(layout) => numpy_block(py, &values, layout, &locs, rows)?,
+                None => None,
+            }
         } else if ty.is(datetimes) {
             if !values.getattr(intern!(py, "tz"))?.is_none() {
                 return Ok(None);
             }
             let ints = values.getattr(intern!(py, "_ndarray"))?;
-            numpy_block(py, &ints, &locs, rows, true)?
+            match datetime_layout(py, &ints)? {
+                Some(layout) => numpy_block(py, &ints, layout, &locs, rows)?,
+                None => None,
+            }
         } else if ty.is(strings) {
             string_block(py, &values, &locs, rows)?
         } else {
@@ -91,12 +96,50 @@ fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColu
     }
     let mut out = Vec::with_capacity(width);
     for (label, slot) in labels.iter().zip(slots) {
-        let (Ok(label), Some((dtype, array))) = (label.downcast::<PyString>(), slot) else {
+        let Some((dtype, array)) = slot else {
             return Ok(None);
         };
-        out.push((label.to_cow()?.into_owned(), dtype, array));
+        out.push((label.clone(), dtype, array));
     }
     Ok(Some((out, rows)))
+}
+
+/// The last column Index read and its labels. pandas' Index objects are immutable and the
+/// cache holds this one (so its identity is not reused): frames of one schema, read again
+/// and again (a scoring loop), skip reading their labels (~0.6 µs through pyarrow).
+static LABELS: Mutex<Option<LabelsOf>> = Mutex::new(None);
+
+/// A column Index and its labels.
+type LabelsOf = (Py<PyAny>, Arc<[String]>);
+
+/// The column labels, when they are all text (see [`labels`]), through [`LABELS`].
+fn text_labels(py: Python<'_>, columns: &Bound<'_, PyAny>) -> PyResult<Option<Arc<[String]>>> {
+    let cache = || {
+        LABELS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some((index, labels)) = &*cache() {
+        if index.is(columns) {
+            return Ok(Some(labels.clone()));
+        }
+    }
+    let Some(list) = labels(py, columns)? else {
+        return Ok(None);
+    };
+    let list = list.downcast::<PyList>()?;
+    let mut text = Vec::with_capacity(list.len());
+    for label in list.iter() {
+        let Ok(label) = label.downcast::<PyString>() else {
+            return Ok(None);
+        };
+        text.push(label.to_cow()?.into_owned());
+    }
+    let text: Arc<[String]> = text.into();
+    // The Index it replaces is released once the lock is (its release may run Python).
+    let old = cache().replace((columns.clone().unbind(), text.clone()));
+    drop(old);
+    Ok(Some(text))
 }
 
 /// The column labels as a list, when they may all be text: an `object` Index's values, or the
@@ -134,23 +177,9 @@ fn positions(indexer: &Bound<'_, PyAny>, width: usize) -> PyResult<Vec<usize>> {
     indexer.call_method0("tolist")?.extract()
 }
 
-/// numpy's dtype name for an array-interface `typestr` of a dtype signet reads in place
-/// (native little-endian numbers and bools, `datetime64` in s/ms/us/ns).
-fn dtype_name(typestr: &str) -> Option<&'static str> {
-    let body = typestr.strip_prefix(['<', '|', '='])?;
-    Some(match body {
-        "b1" => "bool",
-        "i1" => "int8",
-        "i2" => "int16",
-        "i4" => "int32",
-        "i8" => "int64",
-        "u1" => "uint8",
-        "u2" => "uint16",
-        "u4" => "uint32",
-        "u8" => "uint64",
-        "f2" => "float16",
-        "f4" => "float32",
-        "f8" => "float64",
+/// numpy's dtype name for the array-interface `typestr` of a `datetime64` in s/ms/us/ns.
+fn datetime_name(typestr: &str) -> Option<&'static str> {
+    Some(match typestr.strip_prefix(['<', '='])? {
         "M8[s]" => "datetime64[s]",
         "M8[ms]" => "datetime64[ms]",
         "M8[us]" => "datetime64[us]",
@@ -165,40 +194,54 @@ fn item<'py>(dict: &Bound<'py, PyDict>, key: &Bound<'py, PyString>) -> PyResult<
         .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(key.to_string()))
 }
 
-/// The columns of a 2-D numpy block (`shape = (columns, rows)`), one per entry of `locs`.
-/// `datetimes` marks a `DatetimeArray`'s datetime64 memory.
-fn numpy_block<'py>(
-    py: Python<'py>,
-    values: &Bound<'py, PyAny>,
-    locs: &[usize],
-    rows: usize,
-    datetimes: bool,
-) -> PyResult<Option<Vec<(&'static str, ArrayRef)>>> {
+/// The layout of a `DatetimeArray`'s datetime64 memory (2-D), from its
+/// `__array_interface__`: the C form does not carry the unit. `dtype` is `datetime64[unit]`.
+fn datetime_layout<'py>(py: Python<'py>, values: &Bound<'py, PyAny>) -> PyResult<Option<Layout2d>> {
     let interface = values.getattr(intern!(py, "__array_interface__"))?;
     let interface = interface.downcast::<PyDict>()?;
     let item = |key: &Bound<'py, PyString>| item(interface, key);
     let typestr: String = item(intern!(py, "typestr"))?.extract()?;
-    let Some(dtype) = dtype_name(&typestr) else {
+    let Some(dtype) = datetime_name(&typestr) else {
         return Ok(None);
     };
+    let shape: (usize, usize) = item(intern!(py, "shape"))?.extract()?;
+    let (address, _readonly): (usize, bool) = item(intern!(py, "data"))?.extract()?;
+    let strides = match item(intern!(py, "strides"))?.extract()? {
+        Some(strides) => strides,
+        None => ((shape.1 * 8) as isize, 8),
+    };
+    Ok(Some(Layout2d {
+        dtype,
+        shape,
+        strides,
+        address,
+    }))
+}
+
+/// The columns of a 2-D numpy block laid out as `layout` (`shape = (columns, rows)`; memory
+/// `values` owns), one per entry of `locs`. A `datetime64[unit]` layout is a `DatetimeArray`'s
+/// memory.
+fn numpy_block<'py>(
+    py: Python<'py>,
+    values: &Bound<'py, PyAny>,
+    layout: Layout2d,
+    locs: &[usize],
+    rows: usize,
+) -> PyResult<Option<Vec<(&'static str, ArrayRef)>>> {
+    let Layout2d {
+        dtype,
+        shape: (columns, length),
+        strides: (column_stride, row_stride),
+        address,
+    } = layout;
     let unit = dtype
         .strip_prefix("datetime64[")
         .map(|u| u.trim_end_matches(']'));
-    if unit.is_some() != datetimes {
-        return Ok(None);
-    }
     let element = if unit.is_some() { "int64" } else { dtype };
     let width = numpy_width(py, element)?;
-    let (columns, length): (usize, usize) = item(intern!(py, "shape"))?.extract()?;
     if columns != locs.len() || length != rows {
         return Ok(None);
     }
-    let (address, _readonly): (usize, bool) = item(intern!(py, "data"))?.extract()?;
-    let (column_stride, row_stride): (isize, isize) =
-        match item(intern!(py, "strides"))?.extract()? {
-            Some(strides) => strides,
-            None => ((rows * width) as isize, width as isize),
-        };
     let owner = NumpyOwner::of(values);
     let mut out = Vec::with_capacity(columns);
     for k in 0..columns {

@@ -7,6 +7,7 @@
 //! The GIL is released while Rust works. The Python API itself (`signet/__init__.py`) wraps
 //! these functions.
 
+mod array_struct;
 mod convert;
 mod errors;
 mod export;
