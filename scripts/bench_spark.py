@@ -2,9 +2,11 @@
 """Spark scoring on one tree model and the same rows, in local[2], same run:
   floor    df.mapInArrow(each batch + a constant double column)   (Spark's own cost: Arrow
            batches to a Python worker and back, the same output schema, no model)
-  signet   signet.spark.predict(df, model)                  (mapInArrow, native XGBoost)
+  udf floor  df.withColumn(an Arrow UDF of the features returning a constant column): the
+           same, the way signet.spark.predict runs on Spark >= 4.1
+  signet   signet.spark.predict(df, model)                  (Arrow UDF, native trees)
   mlflow   mlflow.pyfunc.spark_udf(spark, model, env_manager="local")   (pandas UDF, xgboost)
-Then a profile of signet's worker: the same job with each phase of the UDF timed (Spark
+Then a profile of signet's worker: the same job (in the mapInArrow shape) with each phase timed (Spark
 accumulators): receiving the batch, `Model.predict` (signature enforcement + native trees),
 the output column, and what remains (Spark's JVM side, transfer, scheduling).
 The model is an XGBoost regressor (200 trees, depth 6; --features, default 10) saved with
@@ -106,8 +108,16 @@ def main():
         out = StructType(df.schema.fields + [StructField("prediction", DoubleType(), True)])
         df.mapInArrow(same, out).write.format("noop").mode("overwrite").save()
 
+    from pyspark.sql.functions import ArrowUDFType, arrow_udf
+
+    const = arrow_udf(lambda *a: pa.nulls(len(a[0]), pa.float64()), "double", ArrowUDFType.SCALAR)
+
+    def run_udf_floor():
+        df.withColumn("prediction", const(*cols)).write.format("noop").mode("overwrite").save()
+
     times = {}
-    for name, fn in (("floor", run_floor), ("mlflow", run_mlflow), ("signet", run_signet)):
+    runs = (("floor", run_floor), ("udf floor", run_udf_floor), ("mlflow", run_mlflow), ("signet", run_signet))
+    for name, fn in runs:
         fn()  # warm-up: worker start, model load
         ts = []
         for _ in range(args.repeats):
@@ -116,9 +126,10 @@ def main():
             ts.append(time.perf_counter() - t0)
         times[name] = statistics.median(ts)
         print(f"{name}: {times[name]:.2f} s (runs: {', '.join(f'{t:.2f}' for t in ts)})", flush=True)
-    print(f"| model | rows | floor (`mapInArrow`, no model) | `spark_udf` (env_manager=local) | "
-          "`signet.spark.predict` | ratio |")
-    print(f"| {args.flavor}, {n} features | {args.rows:,} | {times['floor']:.2f} s | {times['mlflow']:.2f} s | "
+    print(f"| model | rows | floor (`mapInArrow`, no model) | floor (Arrow UDF, no model) | "
+          "`spark_udf` (env_manager=local) | `signet.spark.predict` | ratio |")
+    print(f"| {args.flavor}, {n} features | {args.rows:,} | {times['floor']:.2f} s | "
+          f"{times['udf floor']:.2f} s | {times['mlflow']:.2f} s | "
           f"{times['signet']:.2f} s | {times['mlflow'] / times['signet']:.1f}× |")
     if not args.no_profile:
         profile(spark, df, path, cols)

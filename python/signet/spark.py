@@ -1,6 +1,6 @@
 """signet on Spark: validate a DataFrame against a signature, and predict with a model run
-natively in each Python worker, both through `DataFrame.mapInArrow` (Arrow batches in, Arrow
-batches out; no pandas conversion, no scoring-server subprocess, no JSON).
+natively in each Python worker, through Arrow (`DataFrame.mapInArrow`, and an Arrow UDF for
+predictions on Spark >= 4.1; no pandas conversion, no scoring-server subprocess, no JSON).
 
     >>> from signet import spark as sspark
     >>> bad = sspark.validate(df, "models:/fraud@champion")        # violations, row by row
@@ -9,6 +9,7 @@ batches out; no pandas conversion, no scoring-server subprocess, no JSON).
 Spark hands each batch over as Arrow; signet reads it as pandas would show it
 (`DataFrame.toPandas()`), so the decisions are MLflow's on the same rows.
 """
+import json
 import os
 
 import pyarrow as pa
@@ -115,7 +116,11 @@ def predict(df, model_uri, column="prediction", result_type="double", compat="st
     `double`, `long`, `string`, or `array<double>` for several outputs per row). Each Python
     worker loads the model once and runs it natively (ONNX, scikit-learn skops, XGBoost,
     LightGBM); the signature is enforced on every batch, and a refused batch fails the task
-    with MLflow's message."""
+    with MLflow's message.
+
+    On Spark >= 4.1 the predictions are an Arrow UDF's column: only the columns the model reads
+    go to Python, and only the predictions come back (earlier Spark sends whole rows through
+    `mapInArrow` and back)."""
     from pyspark.sql.types import StructField, StructType, _parse_datatype_string
 
     if column in df.columns:
@@ -124,17 +129,46 @@ def predict(df, model_uri, column="prediction", result_type="double", compat="st
 
     out_type = _parse_datatype_string(result_type)
     arrow_type = to_arrow_type(out_type)
-    schema = StructType(df.schema.fields + [StructField(column, out_type, True)])
     uri = str(model_uri)
 
-    def score(batches):
-        model = _model(uri, compat)
-        for batch in batches:
-            out = model.predict(pa.Table.from_batches([batch]))
-            values = _as_column(out, batch.num_rows).cast(arrow_type)
-            yield batch.append_column(column, values)
+    def scored(batch):
+        out = _model(uri, compat).predict(pa.Table.from_batches([batch]))
+        return _as_column(out, batch.num_rows).cast(arrow_type)
 
-    return df.mapInArrow(score, schema)
+    try:
+        from pyspark.sql.functions import ArrowUDFType, arrow_udf
+    except ImportError:  # Spark 4.0
+        schema = StructType(df.schema.fields + [StructField(column, out_type, True)])
+
+        def score_batches(batches):
+            for batch in batches:
+                yield batch.append_column(column, scored(batch))
+
+        return df.mapInArrow(score_batches, schema)
+
+    inputs = _model_columns(uri, df.columns)
+
+    def score(*arrays):
+        return scored(pa.RecordBatch.from_arrays(list(arrays), names=inputs))
+
+    udf = arrow_udf(score, out_type, ArrowUDFType.SCALAR)
+    return df.withColumn(column, udf(*[df[c] for c in inputs]))
+
+
+def _model_columns(uri, columns):
+    """The columns of `columns` the model at `uri` reads: its signature's named columns when
+    every required one is there (enforcement ignores the others, as MLflow's does); otherwise
+    all of them, so that enforcement names what is missing with MLflow's message."""
+    sig = signet._signet.read_signature(uri)
+    if sig is None or sig[0] is None:
+        return list(columns)
+    specs = json.loads(sig[0])
+    if any(not isinstance(s, dict) or "name" not in s or s.get("type") == "tensor" for s in specs):
+        return list(columns)
+    present = set(columns)
+    if any(s.get("required", True) and s["name"] not in present for s in specs):
+        return list(columns)
+    return [s["name"] for s in specs if s["name"] in present]
 
 
 def _as_column(out, n):

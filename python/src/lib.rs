@@ -267,6 +267,19 @@ fn resolve_uri(uri: &str) -> Result<PathBuf, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The signature in the `MLmodel` file of the model at `uri` (resolved as [`resolve`] does),
+/// without loading the model; `None` when it has none.
+#[pyfunction]
+fn read_signature(py: Python<'_>, uri: &str) -> PyResult<Option<SigTuple>> {
+    let uri = uri.to_string();
+    py.allow_threads(move || -> Result<_, String> {
+        let dir = resolve_uri(&uri)?;
+        let (mlmodel, _) = signet_model::MlModel::load(&dir).map_err(|e| e.to_string())?;
+        Ok(mlmodel.signature.as_ref().map(to_tuple))
+    })
+    .map_err(|m| model_error(py, m))
+}
+
 /// A model loaded as `mlflow.pyfunc.load_model` loads it, run natively.
 #[pyclass(frozen, module = "signet._signet")]
 struct Model {
@@ -352,6 +365,7 @@ fn _signet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(enforce, m)?)?;
     m.add_function(wrap_pyfunction!(diff, m)?)?;
     m.add_function(wrap_pyfunction!(resolve, m)?)?;
+    m.add_function(wrap_pyfunction!(read_signature, m)?)?;
     m.add_class::<Model>()?;
     m.add_class::<ArrowMemory>()?;
     Ok(())

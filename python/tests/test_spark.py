@@ -1,5 +1,6 @@
-"""signet.spark on pyspark 4 in local[2] (loopback only, UI off): validate and predict through
-mapInArrow, compared with the single-machine API on the same rows."""
+"""signet.spark on pyspark 4 in local[2] (loopback only, UI off): validate (mapInArrow) and
+predict (an Arrow UDF, or mapInArrow before Spark 4.1), compared with the single-machine API on
+the same rows."""
 import os
 import pathlib
 import shutil
@@ -110,3 +111,44 @@ def test_predict_sklearn_skops_model(spark):
     df = spark.createDataFrame(pdf, "sqft double, bedrooms double, city string")
     out = sspark.predict(df, str(model_dir)).toPandas()
     assert out["prediction"].tolist() == pytest.approx(want.tolist())
+
+
+def _plan(df):
+    return df._jdf.queryExecution().executedPlan().toString()
+
+
+def test_predict_sends_only_the_models_columns(spark):
+    # Spark >= 4.1: an Arrow UDF over the signature's columns (the others stay in the JVM).
+    pdf = pd.DataFrame(
+        {"note": ["a", "b", "c"], "sqft": [1500, 2000, 900], "bedrooms": [3, 4, 2], "x": [1.0, 2.0, 3.0]}
+    )
+    assert sspark._model_columns(str(HOUSE_ONNX), list(pdf.columns)) == ["sqft", "bedrooms"]
+    want = np.asarray(signet.load_model(str(HOUSE_ONNX)).predict(pdf), dtype="float64").ravel()
+    scored = sspark.predict(spark.createDataFrame(pdf).repartition(2), str(HOUSE_ONNX))
+    assert "ArrowEvalPython" in _plan(scored)
+    out = scored.toPandas()
+    assert list(out.columns) == ["note", "sqft", "bedrooms", "x", "prediction"]
+    got = dict(zip(out["note"], out["prediction"]))
+    assert got == pytest.approx(dict(zip(pdf["note"], want)))
+
+
+def test_predict_missing_column_is_mlflows_message(spark):
+    # A required column the frame lacks: every column goes to the worker, whose enforcement
+    # names what is missing.
+    assert sspark._model_columns(str(HOUSE_ONNX), ["sqft", "x"]) == ["sqft", "x"]
+    df = spark.createDataFrame([(1500, 1.0)], "sqft long, x double")
+    with pytest.raises(Exception) as e:
+        sspark.predict(df, str(HOUSE_ONNX)).collect()
+    assert "Model is missing inputs ['bedrooms']" in str(e.value)
+
+
+def test_predict_on_spark_4_0_goes_through_map_in_arrow(spark, monkeypatch):
+    import pyspark.sql.functions as F
+
+    monkeypatch.delattr(F, "arrow_udf")  # Spark 4.0 has no Arrow UDFs
+    pdf = pd.DataFrame({"sqft": [1500, 2000, 900], "bedrooms": [3, 4, 2]})
+    want = np.asarray(signet.load_model(str(HOUSE_ONNX)).predict(pdf), dtype="float64").ravel()
+    scored = sspark.predict(spark.createDataFrame(pdf).repartition(2), str(HOUSE_ONNX))
+    assert "MapInArrow" in _plan(scored)
+    out = scored.toPandas()
+    assert dict(zip(out["sqft"], out["prediction"])) == pytest.approx(dict(zip(pdf["sqft"], want)))

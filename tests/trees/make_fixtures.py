@@ -59,6 +59,12 @@ def numeric_frame(n, f, nan_rows=True, prefix="f"):
     return pd.DataFrame(X, columns=[f"{prefix}{i}" for i in range(f)])
 
 
+def clean_frame(n, f, prefix="f"):
+    """Rows without NaN: blocks of them take the batch scorer for small ragged trees
+    (QuickScorer) instead of the walk."""
+    return pd.DataFrame(RNG.normal(size=(n, f)), columns=[f"{prefix}{i}" for i in range(f)])
+
+
 def target(df, kind):
     z = np.nan_to_num(df.iloc[:, 0].to_numpy(float)) + 0.5 * np.nan_to_num(
         df.iloc[:, 1].to_numpy(float)
@@ -174,6 +180,13 @@ def xgb_cases():
     xgb_booster("xgb_deep", "reg:squarederror", "reg", {"max_depth": 12, "eta": 0.05, "max_bin": 64, "nthread": 1},
                 rounds=1000, df=numeric_frame(500, 8))
     print(f"    (deep xgboost: {time.time() - t:.1f}s)")
+    # rows without NaN (QuickScorer): depth-wise and leaf-wise (ragged) trees
+    xgb_booster("xgb_clean_squarederror", "reg:squarederror", "reg", rounds=60, df=clean_frame(600, 6))
+    xgb_booster("xgb_clean_lossguide", "reg:squarederror", "reg",
+                {"tree_method": "hist", "grow_policy": "lossguide", "max_leaves": 24, "max_depth": 0},
+                rounds=60, df=clean_frame(600, 6))
+    xgb_booster("xgb_clean_multi_softprob", "multi:softprob", "multi", {"num_class": 4}, rounds=30,
+                df=clean_frame(600, 6))
 
 
 def xgb_sklearn_cases():
@@ -321,6 +334,13 @@ def lgb_cases():
                              "max_bin": 63, "num_threads": 1, "min_data_in_leaf": 2},
                 "reg", df=numeric_frame(500, 8), rounds=1000)
     print(f"    (deep lightgbm: {time.time() - t:.1f}s)")
+    # rows without NaN (QuickScorer)
+    for name, params, kind in [
+        ("lgb_clean_regression", {"objective": "regression", "num_leaves": 31}, "reg"),
+        ("lgb_clean_multiclass", {"objective": "multiclass", "num_class": 4, "num_leaves": 31}, "multi"),
+        ("lgb_clean_linear_tree", {"objective": "regression", "linear_tree": True, "num_leaves": 31}, "reg"),
+    ]:
+        lgb_booster(name, params, kind, df=clean_frame(800, 6), rounds=100)
     # categorical
     n = 800
     cat = pd.DataFrame({

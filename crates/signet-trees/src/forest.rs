@@ -16,10 +16,15 @@
 //!
 //! Either way each row still adds the trees in the model's order, so no result bit changes.
 //!
+//! A forest of small ragged trees (LightGBM's leaf-wise ones) without special
+//! splits scores its blocks without NaN through [`QuickScorer`] instead, feature by feature;
+//! it reaches the same leaves.
+//!
 //! Splits the single rule cannot express (categorical sets, LightGBM's `Zero` missing type,
 //! an XGBoost threshold of `-inf`) are *special*: the evaluator decides them on the original
 //! [`Node`] through the callback it passes.
 
+use crate::quickscorer::{self, QuickScorer};
 use crate::tree::{Node, Tree};
 use std::ops::Range;
 
@@ -39,6 +44,13 @@ pub const ROW_CHUNK: usize = 64;
 
 /// Rows of up to this many features take the single-row walk without bounds checks.
 const PAD: usize = 64;
+
+/// A forest with at most this many split nodes per level of its trees' depths is scored by
+/// [`QuickScorer`] in batches: it visits about half the splits a row, a walk about each tree's
+/// depth, at ~1/3 of the cost a visit (measured: a 200-tree LightGBM model, ~30 splits and
+/// ~10 levels a tree, 1.9x faster; a 200-tree XGBoost model of depth 6, ~55 splits a tree,
+/// 1.4x slower).
+const QUICK: usize = 4;
 
 /// `feature` flag: the split is decided by the evaluator's callback.
 const SPECIAL: u32 = 1 << 31;
@@ -141,6 +153,8 @@ pub struct Forest<T> {
     original: Vec<u32>,
     /// One more than the largest feature index a split reads (0 without splits).
     features: usize,
+    /// The batch layout of a forest of small ragged trees without special splits.
+    scorer: Option<Box<QuickScorer<T>>>,
 }
 
 impl<T: Real> Forest<T> {
@@ -160,6 +174,7 @@ impl<T: Real> Forest<T> {
             specials: Vec::new(),
             original: Vec::new(),
             features: 0,
+            scorer: None,
         };
         for (ti, tree) in trees.into_iter().enumerate() {
             let src = tree.nodes();
@@ -235,6 +250,27 @@ impl<T: Real> Forest<T> {
                 depth: depth_of.iter().copied().max().unwrap_or(0),
             });
         }
+        let splits = f.nodes.iter().enumerate();
+        let splits = splits.filter(|&(i, n)| n.left as usize != i).count();
+        let depth: usize = f.roots.iter().map(|r| r.depth as usize).sum();
+        if f.specials.is_empty() && splits <= QUICK * depth {
+            let nodes = &f.nodes;
+            let roots: Vec<u32> = f.roots.iter().map(|r| r.node).collect();
+            f.scorer = QuickScorer::new(&roots, |i| {
+                let n = nodes[i as usize];
+                if n.left == i {
+                    quickscorer::Node::Leaf
+                } else {
+                    quickscorer::Node::Split {
+                        feature: n.feature & FEATURE,
+                        threshold: n.threshold,
+                        left: n.left,
+                        right: n.left + 1,
+                    }
+                }
+            })
+            .map(Box::new);
+        }
         Ok(f)
     }
 
@@ -277,9 +313,20 @@ impl<T: Real> Forest<T> {
         nf: usize,
         leaf: &mut [u32],
         special: &impl Fn(usize, usize, T) -> bool,
-        each: impl FnMut(usize, &[u32]),
+        mut each: impl FnMut(usize, &[u32]),
     ) {
         let nan = nf < self.features || x.iter().any(|v| v.nan());
+        if let Some(q) = &self.scorer {
+            if !nan && nf > 0 && trees == (0..self.len()) && leaf.len() <= BLOCK_ROWS {
+                let rows = leaf.len();
+                let mut all = vec![0u32; self.len() * BLOCK_ROWS];
+                q.leaves(x, nf, rows, BLOCK_ROWS, &mut all);
+                for t in trees {
+                    each(t, &all[t * BLOCK_ROWS..][..rows]);
+                }
+                return;
+            }
+        }
         match (nan || nf == 0, self.specials.is_empty()) {
             (false, true) => self.block_trees::<false, false>(trees, x, nf, leaf, special, each),
             (true, true) => self.block_trees::<true, false>(trees, x, nf, leaf, special, each),
@@ -748,5 +795,91 @@ mod tests {
         let mut l = [0u32];
         f.row_leaves(0..1, &wide, &mut l, &never);
         assert_eq!(f.value(l[0]), 2.0);
+    }
+
+    /// A ragged tree grown leaf-wise to `leaves` leaves (LightGBM's way), splits on features
+    /// `0..nf` at thresholds from a small set (so rows tie with them, and trees share them),
+    /// from the pseudo-random `seed`.
+    fn ragged(seed: &mut u64, leaves: usize, nf: u32) -> Tree<f64> {
+        let mut next = || {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (*seed >> 33) as usize
+        };
+        let mut nodes = vec![Node::leaf(0.0)];
+        let mut open = vec![0usize];
+        while open.len() < leaves {
+            let i = open.swap_remove(next() % open.len());
+            let (l, r) = (nodes.len(), nodes.len() + 1);
+            let threshold = [-1.0, -0.5, 0.0, 0.5, 1.0][next() % 5];
+            nodes[i] = Node::split((next() % nf as usize) as u32, threshold, l as u32, r as u32);
+            nodes.push(Node::leaf(0.0));
+            nodes.push(Node::leaf(0.0));
+            open.extend([l, r]);
+        }
+        for (k, n) in nodes.iter_mut().enumerate() {
+            if n.is_leaf() {
+                n.value = k as f64 + 0.5;
+            }
+        }
+        Tree::new(nodes, CatSets::default(), nf as usize).unwrap()
+    }
+
+    #[test]
+    fn quickscorer_finds_the_leaves_the_walk_finds() {
+        // Forests of ragged trees (up to 64 leaves, one tree a lone leaf, one a chain 63 deep)
+        // are scored by QuickScorer in batches: every block size around its 8 lanes, rows tying
+        // with thresholds, rows wider than the forest; the leaves are the walk's, tree by tree.
+        let mut seed = 7;
+        let nf = 5;
+        let mut trees: Vec<Tree<f64>> = [31, 1, 2, 64, 17, 31, 8, 40, 31, 3]
+            .iter()
+            .map(|&l| ragged(&mut seed, l, nf))
+            .collect();
+        let mut chain = Vec::new();
+        for k in 0..63u32 {
+            chain.push(Node::split(
+                k % nf,
+                0.25 * (k % 9) as f64 - 1.0,
+                2 * k + 1,
+                2 * k + 2,
+            ));
+            chain.push(Node::leaf(k as f64));
+        }
+        chain[125] = Node::leaf(-1.0);
+        chain.truncate(126);
+        chain.push(Node::leaf(-2.0));
+        trees.push(Tree::new(chain, CatSets::default(), nf as usize).unwrap());
+        let rule = |n: &Node<f64>| Split::Le {
+            threshold: n.value,
+            nan_left: false,
+        };
+        let f = Forest::new(trees.iter(), rule).unwrap();
+        assert!(
+            f.scorer.is_some(),
+            "a forest of ragged trees takes QuickScorer"
+        );
+        let never = |_: usize, _: usize, _: f64| unreachable!("no special splits");
+        let values = [-1.5, -1.0, -0.75, -0.5, 0.0, 0.25, 0.5, 1.0, 2.0];
+        for (rows, width) in [(1, 5), (7, 5), (8, 5), (9, 6), (63, 5), (64, 7)] {
+            let x: Vec<f64> = (0..rows * width)
+                .map(|i| values[(i * 7 + i / 3) % values.len()])
+                .collect();
+            let mut leaf = vec![0u32; rows];
+            let mut got = Vec::new();
+            f.block_leaves(0..f.len(), &x, width, &mut leaf, &never, |_, l| {
+                got.push(l.to_vec())
+            });
+            assert_eq!(got.len(), f.len());
+            for (t, got) in got.iter().enumerate() {
+                let mut want = vec![0u32; rows];
+                f.leaves(t, &x, width, &mut want, &never);
+                assert_eq!(got, &want, "tree {t}, {rows} rows of {width}");
+            }
+        }
+        // A tree of 65 leaves is beyond one u64: the forest walks.
+        let wide = Forest::new([&ragged(&mut seed, 65, nf)], rule).unwrap();
+        assert!(wide.scorer.is_none());
     }
 }

@@ -13,6 +13,7 @@
 //! | [`ubjson`] | the UBJSON reader (XGBoost `.ubj` models, typed counted arrays) |
 //! | [`tree`] | the shared flat tree: node arrays, categorical bitsets, checked once at load |
 //! | [`forest`] | the prediction layout: all trees in one breadth-first array of small nodes; a block of rows, or one row through a group of trees, walked in lockstep |
+//! | [`quickscorer`] | batches through forests of small ragged trees (LightGBM's), feature by feature: each feature's sorted thresholds scanned once for 8 rows |
 //! | [`xgboost`] | XGBoost models: gbtree, dart, gblinear, objectives, categories |
 //! | [`lightgbm`] | LightGBM text models: decision types, categorical bitsets, linear trees, objectives |
 //! | [`parallel`] | row-parallel batches on scoped threads |
@@ -27,6 +28,7 @@ pub mod input;
 pub mod json;
 pub mod lightgbm;
 pub mod parallel;
+pub mod quickscorer;
 pub mod tree;
 pub mod ubjson;
 pub mod value;

@@ -97,7 +97,7 @@ pub fn from_value(doc: &Value, file: &str) -> Result<Model, TreeError> {
         "gbtree" => {
             let m = gb.get("model")?;
             (
-                Booster::Trees(trees(&m, num_feature, groups, None)?),
+                Booster::Trees(Box::new(trees(&m, num_feature, groups, None)?)),
                 cats_of(&m)?,
             )
         }
@@ -106,7 +106,7 @@ pub fn from_value(doc: &Value, file: &str) -> Result<Model, TreeError> {
             let m = inner.get("model")?;
             let w = gb.get("weight_drop")?.f32s()?;
             (
-                Booster::Trees(trees(&m, num_feature, groups, Some(w))?),
+                Booster::Trees(Box::new(trees(&m, num_feature, groups, Some(w))?)),
                 cats_of(&m)?,
             )
         }

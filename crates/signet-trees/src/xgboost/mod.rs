@@ -69,7 +69,7 @@ pub enum Categories {
 #[derive(Clone, Debug)]
 pub enum Booster {
     /// `gbtree` or `dart` trees.
-    Trees(TreeEnsemble),
+    Trees(Box<TreeEnsemble>),
     /// `gblinear`: `weights[f * groups + g]`, the biases after the last feature.
     Linear {
         /// The weights.
