@@ -25,6 +25,7 @@
 //! [`Node`] through the callback it passes.
 
 use crate::quickscorer::{self, QuickScorer};
+pub use crate::real::Real;
 use crate::tree::{Node, Tree};
 use std::ops::Range;
 
@@ -58,34 +59,6 @@ const SPECIAL: u32 = 1 << 31;
 const NAN_LEFT: u32 = 1 << 30;
 /// The feature index bits.
 const FEATURE: u32 = NAN_LEFT - 1;
-
-/// The floats the forests hold (`f32` for XGBoost, `f64` for LightGBM).
-pub trait Real: Copy + PartialOrd + std::fmt::Debug {
-    /// Not a number.
-    const NAN: Self;
-    /// Positive infinity.
-    const INFINITY: Self;
-    /// Whether the value is NaN.
-    fn nan(self) -> bool;
-}
-
-impl Real for f32 {
-    const NAN: Self = f32::NAN;
-    const INFINITY: Self = f32::INFINITY;
-    #[inline]
-    fn nan(self) -> bool {
-        self.is_nan()
-    }
-}
-
-impl Real for f64 {
-    const NAN: Self = f64::NAN;
-    const INFINITY: Self = f64::INFINITY;
-    #[inline]
-    fn nan(self) -> bool {
-        self.is_nan()
-    }
-}
 
 /// How the flat layout decides one split node of the original tree.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -13,6 +13,7 @@
 //! | [`ubjson`] | the UBJSON reader (XGBoost `.ubj` models, typed counted arrays) |
 //! | [`tree`] | the shared flat tree: node arrays, categorical bitsets, checked once at load |
 //! | [`forest`] | the prediction layout: all trees in one breadth-first array of small nodes; a block of rows, or one row through a group of trees, walked in lockstep |
+//! | [`real`] | [`real::Real`]: the two float types the evaluators compare in |
 //! | [`quickscorer`] | batches through forests of small ragged trees (LightGBM's), feature by feature: each feature's sorted thresholds scanned once for 8 rows |
 //! | [`xgboost`] | XGBoost models: gbtree, dart, gblinear, objectives, categories |
 //! | [`lightgbm`] | LightGBM text models: decision types, categorical bitsets, linear trees, objectives |
@@ -29,6 +30,7 @@ pub mod json;
 pub mod lightgbm;
 pub mod parallel;
 pub mod quickscorer;
+pub mod real;
 pub mod tree;
 pub mod ubjson;
 pub mod value;

@@ -15,7 +15,7 @@
 //! thresholds, each threshold applying to the rows whose value is above it. The leaves are the
 //! walk's, so a forest's results do not change by a bit.
 
-use crate::forest::Real;
+use crate::real::Real;
 use std::cmp::Ordering;
 
 /// Rows scored together (measured: 8 beats 2, 4, 16 and 32 on a 200-tree LightGBM model).
