@@ -152,7 +152,8 @@ def predict(df, model_uri, column="prediction", result_type="double", compat="st
         return scored(pa.RecordBatch.from_arrays(list(arrays), names=inputs))
 
     udf = arrow_udf(score, out_type, ArrowUDFType.SCALAR)
-    return df.withColumn(column, udf(*[df[c] for c in inputs]))
+    # Backquoted: a name with a dot is a column of its own, not a struct field.
+    return df.withColumn(column, udf(*[df["`" + c.replace("`", "``") + "`"] for c in inputs]))
 
 
 def _model_columns(uri, columns):

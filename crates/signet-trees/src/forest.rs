@@ -49,7 +49,7 @@ const PAD: usize = 64;
 /// A forest with at most this many split nodes per level of its trees' depths is scored by
 /// [`QuickScorer`] in batches: it visits about half the splits a row, a walk about each tree's
 /// depth, at ~1/3 of the cost a visit (measured: a 200-tree LightGBM model, ~30 splits and
-/// ~10 levels a tree, 1.9x faster; a 200-tree XGBoost model of depth 6, ~55 splits a tree,
+/// ~10 levels a tree, 1.8x faster; a 200-tree XGBoost model of depth 6, ~55 splits a tree,
 /// 1.4x slower).
 const QUICK: usize = 4;
 
