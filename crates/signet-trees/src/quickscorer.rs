@@ -21,6 +21,10 @@ use std::cmp::Ordering;
 /// Rows scored together (measured: 8 beats 2, 4, 16 and 32 on a 200-tree LightGBM model).
 /// [`QuickScorer::leaves`] spells out one scan step per lane.
 pub const LANES: usize = 8;
+const _: () = assert!(
+    LANES == 8,
+    "QuickScorer::leaves spells out fail::<8> .. fail::<1>"
+);
 
 /// One feature's splits, by threshold.
 struct Splits<'a, T> {
@@ -82,7 +86,7 @@ pub enum Node<T> {
 
 impl<T: Real> QuickScorer<T> {
     /// Lays out the trees rooted at `roots`, reading node `i` as `node(i)`; `None` when a tree
-    /// has more than 64 leaves or is deeper than 64 levels.
+    /// has more than 64 leaves (one `u64` of bits).
     pub fn new(roots: &[u32], node: impl Fn(u32) -> Node<T>) -> Option<Self> {
         // (threshold, tree, mask) of every split, by feature.
         let mut splits: Vec<Vec<(T, u32, u64)>> = Vec::new();
@@ -96,9 +100,6 @@ impl<T: Real> QuickScorer<T> {
             // left subtree is done.
             let mut stack: Vec<(u32, Option<usize>)> = vec![(root, None)];
             while let Some((i, left_from)) = stack.pop() {
-                if stack.len() > 2 * 64 {
-                    return None;
-                }
                 match (node(i), left_from) {
                     (Node::Leaf, _) => {
                         if leaves.len() - base == 64 {
