@@ -160,7 +160,7 @@ def result(out, like=None):
         return _array(buf, dtype).reshape(shape)
     if kind == "columns":
         _, cols, rows = out
-        return _frame([c[0] for c in cols], [_array(b, d) for _, d, b in cols], rows)
+        return _frame(cols, rows)
     if kind == "arrow":
         batch = out[1]
         return batch if wants_arrow(like) else batch.to_pandas()
@@ -176,14 +176,20 @@ def _array(memory, dtype):
     return np.asarray(memory)
 
 
-def _frame(labels, arrays, rows):
-    """A DataFrame of 1-D numpy `arrays` (one block each, no copy) labelled `labels`, indexed
-    0..rows-1: what `pd.DataFrame({label: array}, copy=False)` gives, duplicate labels kept."""
-    if _from_blocks is not None:
+def _frame(cols, rows):
+    """A DataFrame of the result columns `cols` (`(label, dtype, memory)` each, see `_array`),
+    one block each and no copy, labelled in order (duplicates kept) and indexed 0..rows-1:
+    what `pd.DataFrame({label: array}, copy=False)` gives."""
+    if _column_block is not None:
         # pandas >= 3.0: one block per column handed over as is, without the dict
         # constructor's per-column inference (~5x cheaper for a few columns).
-        blocks = [_column_block(a, i) for i, a in enumerate(arrays)]
+        blocks, labels = [], []
+        for i, (label, dtype, memory) in enumerate(cols):
+            blocks.append(_column_block(_array(memory, dtype), i, rows))
+            labels.append(label)
         return _from_blocks(blocks, _columns_index(labels), _range_index(rows))
+    labels = [c[0] for c in cols]
+    arrays = [_array(memory, dtype) for _, dtype, memory in cols]
     index = pd.RangeIndex(rows)
     if len(set(labels)) == len(labels):
         return pd.DataFrame(dict(zip(labels, arrays)), index=index, copy=False)
@@ -247,39 +253,53 @@ def _block_constructors():
 
     `pandas.api.internals.create_dataframe_from_blocks` (public from pandas 3.0, made for
     pyarrow's `to_pandas`) makes each block (`_make_block`: a placement array, datetime
-    coercion), a `BlockManager` whose integrity it verifies, and `DataFrame._from_mgr`. signet
-    builds its blocks right (numeric/bool numpy columns, one block each, placements 0..n-1; or
-    the blocks of an existing frame), so it makes them with `new_block` and skips the check:
-    3 us instead of 7.5 for two columns, and a shallow copy in 2 us instead of
-    `copy(deep=False)`'s 7. Tried once at import against the public function; on any
-    difference the public routes are used instead."""
+    coercion, the block class looked up from the dtype), a `BlockManager` whose integrity it
+    verifies, and `DataFrame._from_mgr`. signet builds its blocks right (numeric/bool numpy
+    columns, one block each, placements 0..n-1; or the blocks of an existing frame), so it
+    makes them with the class pandas picks for those dtypes (`NumpyBlock`, checked here for
+    each dtype Rust hands out), placements made once per position (pandas' own `Block.copy`
+    shares its placement too), and skips the check: 2 columns in ~2.5 us instead of 7.5, and a
+    shallow copy in 2 us instead of `copy(deep=False)`'s 7. Tried once at import against the
+    public function; on any difference the public routes are used instead."""
     if not _PANDAS3:
         return None
     try:
         from pandas._libs.internals import BlockPlacement
         from pandas.api.internals import create_dataframe_from_blocks as public
-        from pandas.core.internals.blocks import new_block
+        from pandas.core.internals.blocks import NumpyBlock, get_block_type
         from pandas.core.internals.managers import BlockManager
 
-        def column_block(values, i):
-            """The block of column `i`: a 1-D numeric/bool numpy array, not copied."""
-            return new_block(values.reshape(1, len(values)), BlockPlacement(slice(i, i + 1)), ndim=2)
+        if any(get_block_type(np.dtype(d)) is not NumpyBlock for d in _RESULT_DTYPES):
+            return None
+        placements = []
+
+        def column_block(values, i, rows):
+            """The block of column `i`: a 1-D numeric/bool numpy array of `rows` values, not
+            copied."""
+            while len(placements) <= i:
+                placements.append(BlockPlacement(slice(len(placements), len(placements) + 1)))
+            return NumpyBlock(values.reshape(1, rows), placements[i], 2)
 
         def from_blocks(blocks, columns, index):
-            mgr = BlockManager(blocks, [columns, index], verify_integrity=False)
-            return pd.DataFrame._from_mgr(mgr, mgr.axes)
+            return pd.DataFrame._from_mgr(BlockManager(blocks, [columns, index], False), None)
 
         arrays = [np.arange(3, dtype=np.int64), np.array([True, False, True]), np.ones(3, "float32")]
         labels, index = pd.Index(["a", "b", "a"]), pd.RangeIndex(3)
-        ours = from_blocks([column_block(a, i) for i, a in enumerate(arrays)], labels, index)
+        ours = from_blocks([column_block(a, i, 3) for i, a in enumerate(arrays)], labels, index)
         blocks = [(a.reshape(1, 3), np.array([i], dtype=np.intp)) for i, a in enumerate(arrays)]
         theirs = public(blocks, index=index, columns=labels)
         if not (ours.equals(theirs) and list(ours.dtypes) == list(theirs.dtypes)):
+            return None
+        if [type(b) for b in ours._mgr.blocks] != [type(b) for b in theirs._mgr.blocks]:
             return None
         return column_block, from_blocks
     except Exception:  # noqa: BLE001 - any change in pandas' internals: the public routes
         return None
 
+
+# The numpy dtypes of result columns (`python/src/export.rs` hands out no others).
+_RESULT_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                  "uint64", "float16", "float32", "float64")
 
 _column_block, _from_blocks = _block_constructors() or (None, None)
 

@@ -7,6 +7,7 @@
 mod arrays;
 mod datetime;
 mod dtype;
+mod hugepage;
 mod widen;
 
 pub use arrays::{datetime_to_i64, float16_array, float_array, int_array, timestamp_array, F16};
@@ -14,6 +15,7 @@ pub use datetime::{
     datetime_item, parse_datetime64, parse_iso_datetime, truncate_to_micros, Parsed,
 };
 pub use dtype::promote_types;
+pub use hugepage::vec_with_capacity;
 pub use widen::widen;
 
 use crate::types::NumpyDtype;
