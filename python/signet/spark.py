@@ -9,7 +9,6 @@ predictions on Spark >= 4.1; no pandas conversion, no scoring-server subprocess,
 Spark hands each batch over as Arrow; signet reads it as pandas would show it
 (`DataFrame.toPandas()`), so the decisions are MLflow's on the same rows.
 """
-import json
 import os
 
 import pyarrow as pa
@@ -160,16 +159,13 @@ def _model_columns(uri, columns):
     """The columns of `columns` the model at `uri` reads: its signature's named columns when
     every required one is there (enforcement ignores the others, as MLflow's does); otherwise
     all of them, so that enforcement names what is missing with MLflow's message."""
-    sig = signet._signet.read_signature(uri)
-    if sig is None or sig[0] is None:
-        return list(columns)
-    specs = json.loads(sig[0])
-    if any(not isinstance(s, dict) or "name" not in s or s.get("type") == "tensor" for s in specs):
+    specs = signet._signet.input_columns(uri)
+    if specs is None:
         return list(columns)
     present = set(columns)
-    if any(s.get("required", True) and s["name"] not in present for s in specs):
+    if any(required and name not in present for name, required in specs):
         return list(columns)
-    return [s["name"] for s in specs if s["name"] in present]
+    return [name for name, _ in specs if name in present]
 
 
 def _as_column(out, n):

@@ -22,7 +22,7 @@ use pyo3::types::PyTuple;
 use signet::enforce::violations::{presence, violations_with};
 use signet::enforce::{enforce as enforce_input, Compat};
 use signet::json_form::{signature_from_dict, signature_to_dict, SignatureDict};
-use signet::types::{ModelSignature, SchemaKind};
+use signet::types::{ColumnName, ModelSignature, SchemaKind};
 use signet::ModelInput;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -267,15 +267,27 @@ fn resolve_uri(uri: &str) -> Result<PathBuf, String> {
         .map_err(|e| e.to_string())
 }
 
-/// The signature in the `MLmodel` file of the model at `uri` (resolved as [`resolve`] does),
-/// without loading the model; `None` when it has none.
+/// The named input columns of the signature in the `MLmodel` file of the model at `uri`
+/// (resolved as [`resolve`] does), each with its required flag, without loading the model;
+/// `None` when the model has no input schema or its inputs are not named columns (tensors,
+/// positional columns).
 #[pyfunction]
-fn read_signature(py: Python<'_>, uri: &str) -> PyResult<Option<SigTuple>> {
+fn input_columns(py: Python<'_>, uri: &str) -> PyResult<Option<Vec<(String, bool)>>> {
     let uri = uri.to_string();
     py.allow_threads(move || -> Result<_, String> {
         let dir = resolve_uri(&uri)?;
         let (mlmodel, _) = signet_model::MlModel::load(&dir).map_err(|e| e.to_string())?;
-        Ok(mlmodel.signature.as_ref().map(to_tuple))
+        let inputs = mlmodel.signature.and_then(|s| s.inputs);
+        Ok(inputs.and_then(|schema| match schema.kind() {
+            SchemaKind::Columns(cols) => cols
+                .iter()
+                .map(|c| match &c.name {
+                    Some(ColumnName::Str(name)) => Some((name.clone(), c.is_required())),
+                    _ => None,
+                })
+                .collect(),
+            SchemaKind::Tensors(_) => None,
+        }))
     })
     .map_err(|m| model_error(py, m))
 }
@@ -365,7 +377,7 @@ fn _signet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(enforce, m)?)?;
     m.add_function(wrap_pyfunction!(diff, m)?)?;
     m.add_function(wrap_pyfunction!(resolve, m)?)?;
-    m.add_function(wrap_pyfunction!(read_signature, m)?)?;
+    m.add_function(wrap_pyfunction!(input_columns, m)?)?;
     m.add_class::<Model>()?;
     m.add_class::<ArrowMemory>()?;
     Ok(())

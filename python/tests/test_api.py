@@ -332,3 +332,34 @@ def test_block_reader_answers_as_the_per_column_route(name, df, read, monkeypatc
                 )
             else:
                 assert fast == want
+
+
+@pytest.mark.parametrize(
+    "inputs,want",
+    [
+        (None, [("sqft", True), ("bedrooms", True)]),
+        ('[{"type": "long", "name": "a"}, {"type": "string", "name": "b.c", "required": false}]',
+         [("a", True), ("b.c", False)]),
+        ('[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}}]', None),
+        ('[{"type": "long"}, {"type": "double"}]', None),
+    ],
+    ids=["house", "optional", "tensor", "positional"],
+)
+def test_input_columns_read_from_the_mlmodel(tmp_path, inputs, want):
+    # What signet.spark sends to its workers: the signature's named columns and their
+    # required flags, read from MLmodel without loading the model.
+    import shutil
+
+    model = tmp_path / "m"
+    shutil.copytree(HOUSE_ONNX, model)
+    if inputs is not None:
+        text = (model / "MLmodel").read_text()
+        start = text.index("  inputs: ")
+        end = text.index("  outputs: ")
+        (model / "MLmodel").write_text(text[:start] + "  inputs: " + json.dumps(inputs) + "\n" + text[end:])
+    assert signet._signet.input_columns(str(model)) == want
+
+
+def test_input_columns_of_a_missing_model_is_a_model_error(tmp_path):
+    with pytest.raises(signet.ModelError):
+        signet._signet.input_columns(str(tmp_path / "nowhere"))
