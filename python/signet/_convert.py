@@ -156,40 +156,27 @@ def result(out, like=None):
         # copied), indexed 0..n-1 as every enforced frame is.
         return _shallow_copy(like)
     if kind == "tensor":
-        _, dtype, shape, buf = out
-        return _array(buf, dtype).reshape(shape)
+        return np.asarray(out[1])
     if kind == "columns":
-        _, cols, rows = out
-        return _frame(cols, rows)
+        _, labels, memories, rows = out
+        return _frame(labels, memories, rows)
     if kind == "arrow":
         batch = out[1]
         return batch if wants_arrow(like) else batch.to_pandas()
     return _elem.decode_value(json.loads(out[1]))
 
 
-def _array(memory, dtype):
-    """A result's values as a 1-D numpy array: memory Rust hands over (an `ArrowMemory`, read
-    through `__array_struct__`, no copy) or a `bytearray` (Rust's copy of memory the input
-    still shares)."""
-    if type(memory) is bytearray:
-        return np.frombuffer(memory, dtype=dtype)
-    return np.asarray(memory)
-
-
-def _frame(cols, rows):
-    """A DataFrame of the result columns `cols` (`(label, dtype, memory)` each, see `_array`),
-    one block each and no copy, labelled in order (duplicates kept) and indexed 0..rows-1:
-    what `pd.DataFrame({label: array}, copy=False)` gives."""
+def _frame(labels, memories, rows):
+    """A DataFrame of the result columns Rust hands over: `memories` (`ArrowMemory`, each a
+    `(1, rows)` array numpy reads through `__array_struct__`, no copy) labelled `labels` (a
+    tuple, duplicates kept), one block each, indexed 0..rows-1: what
+    `pd.DataFrame({label: array}, copy=False)` gives."""
     if _column_block is not None:
         # pandas >= 3.0: one block per column handed over as is, without the dict
         # constructor's per-column inference (~5x cheaper for a few columns).
-        blocks, labels = [], []
-        for i, (label, dtype, memory) in enumerate(cols):
-            blocks.append(_column_block(_array(memory, dtype), i, rows))
-            labels.append(label)
+        blocks = [_column_block(np.asarray(m), i) for i, m in enumerate(memories)]
         return _from_blocks(blocks, _columns_index(labels), _range_index(rows))
-    labels = [c[0] for c in cols]
-    arrays = [_array(memory, dtype) for _, dtype, memory in cols]
+    arrays = [np.asarray(m)[0] for m in memories]
     index = pd.RangeIndex(rows)
     if len(set(labels)) == len(labels):
         return pd.DataFrame(dict(zip(labels, arrays)), index=index, copy=False)
@@ -227,14 +214,15 @@ _INDEXES = {}
 def _index_view(key, make):
     """A view of the Index `make()` builds, built once per `key` (pandas 3 infers a `str`
     Index through pyarrow: ~40 us for two labels, most of a small frame's construction; a
-    RangeIndex 1.5 us). Each result gets its own view (0.3-0.5 us), so renaming one frame's
-    columns or index leaves the others alone."""
+    RangeIndex 1.5 us). Each result gets its own view (`Index._view`, ~0.5 us; pandas 3 only,
+    checked by `_block_constructors`), so renaming one frame's columns or index leaves the
+    others alone."""
     index = _INDEXES.get(key)
     if index is None:
         if len(_INDEXES) >= 256:
             _INDEXES.clear()
         index = _INDEXES[key] = make()
-    return index.view()
+    return index._view()
 
 
 def _range_index(rows):
@@ -243,9 +231,8 @@ def _range_index(rows):
 
 
 def _columns_index(labels):
-    """`pd.Index(labels)`, through the cache of `_index_view`."""
-    key = tuple(labels)
-    return _index_view(key, lambda: pd.Index(labels))
+    """`pd.Index(labels)` of a tuple of labels, through the cache of `_index_view`."""
+    return _index_view(labels, lambda: pd.Index(labels))
 
 
 def _block_constructors():
@@ -273,19 +260,20 @@ def _block_constructors():
             return None
         placements = []
 
-        def column_block(values, i, rows):
-            """The block of column `i`: a 1-D numeric/bool numpy array of `rows` values, not
-            copied."""
-            while len(placements) <= i:
-                placements.append(BlockPlacement(slice(len(placements), len(placements) + 1)))
-            return NumpyBlock(values.reshape(1, rows), placements[i], 2)
+        def column_block(values, i):
+            """The block of column `i`: a `(1, rows)` numeric/bool numpy array, not copied."""
+            if i >= len(placements):
+                placements.extend(BlockPlacement(slice(j, j + 1)) for j in range(len(placements), i + 1))
+            return NumpyBlock(values, placements[i], 2)
 
         def from_blocks(blocks, columns, index):
             return pd.DataFrame._from_mgr(BlockManager(blocks, [columns, index], False), None)
 
         arrays = [np.arange(3, dtype=np.int64), np.array([True, False, True]), np.ones(3, "float32")]
         labels, index = pd.Index(["a", "b", "a"]), pd.RangeIndex(3)
-        ours = from_blocks([column_block(a, i, 3) for i, a in enumerate(arrays)], labels, index)
+        if not (labels._view().equals(labels) and index._view().equals(index)):  # `_index_view`
+            return None
+        ours = from_blocks([column_block(a.reshape(1, 3), i) for i, a in enumerate(arrays)], labels, index)
         blocks = [(a.reshape(1, 3), np.array([i], dtype=np.intp)) for i, a in enumerate(arrays)]
         theirs = public(blocks, index=index, columns=labels)
         if not (ours.equals(theirs) and list(ours.dtypes) == list(theirs.dtypes)):

@@ -111,19 +111,22 @@ pub(crate) fn layout_2d(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<O
     }))
 }
 
-/// What a result's capsule holds: the interface, the shape and stride it points to, and the
-/// memory it describes (numpy makes the capsule the array's base).
+/// What a result's capsule holds: the interface, the shape and strides it points to, and the
+/// memory it describes (numpy makes the capsule the array's base). `repr(C)`: the capsule's
+/// pointer is read by numpy as the `PyArrayInterface` at its start.
 #[repr(C)]
 struct Exported {
     interface: ArrayInterface,
-    shape: isize,
-    stride: isize,
+    /// The shape, then the strides (one allocation).
+    dims: Vec<isize>,
+    /// Owned, never read: the memory lives as long as the capsule.
+    #[allow(dead_code)]
     memory: Buffer,
 }
 
 /// Frees a capsule's [`Exported`] (the capsule's destructor).
 unsafe extern "C" fn free_exported(capsule: *mut ffi::PyObject) {
-    // SAFETY: the capsule was made by `capsule_1d` with a null name, around a leaked Box.
+    // SAFETY: the capsule was made by `capsule` with a null name, around a leaked Box.
     unsafe {
         let p = ffi::PyCapsule_GetPointer(capsule, std::ptr::null());
         if !p.is_null() {
@@ -132,23 +135,33 @@ unsafe extern "C" fn free_exported(capsule: *mut ffi::PyObject) {
     }
 }
 
-/// A capsule describing `len` writable elements of numpy type string `typestr` (`<i8`, `|b1`,
-/// ...) in `memory`, for an object's `__array_struct__`: numpy makes the array over the memory
-/// with the capsule as its base, and the capsule keeps the memory alive.
-pub(crate) fn capsule_1d(
+/// A capsule describing a C-contiguous array of `shape` writable elements of numpy type
+/// string `typestr` (`<i8`, `|b1`, ...) in `memory`, for an object's `__array_struct__`: numpy
+/// makes the array over the memory with the capsule as its base, and the capsule keeps the
+/// memory alive. The caller checks that `memory` holds the elements.
+pub(crate) fn capsule(
     py: Python<'_>,
     typestr: &str,
     memory: Buffer,
-    len: usize,
+    shape: &[usize],
 ) -> PyResult<PyObject> {
     let bytes = typestr.as_bytes();
     let itemsize: c_int = typestr[2..]
         .parse()
         .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("type {typestr}")))?;
+    let nd = c_int::try_from(shape.len())?;
+    // The shape, then its C-order strides: each the bytes of one step along its axis.
+    let nd_ = shape.len();
+    let mut dims: Vec<isize> = Vec::with_capacity(2 * nd_);
+    dims.extend(shape.iter().map(|&n| n as isize));
+    dims.resize(2 * nd_, itemsize as isize);
+    for i in (0..nd_.saturating_sub(1)).rev() {
+        dims[nd_ + i] = dims[nd_ + i + 1] * dims[i + 1];
+    }
     let mut exported = Box::new(Exported {
         interface: ArrayInterface {
             two: 2,
-            nd: 1,
+            nd,
             typekind: bytes[1] as c_char,
             itemsize,
             flags: C_CONTIGUOUS | ALIGNED | NOTSWAPPED | WRITEABLE,
@@ -157,13 +170,14 @@ pub(crate) fn capsule_1d(
             data: memory.as_ptr() as *mut c_void,
             descr: std::ptr::null_mut(),
         },
-        shape: len as isize,
-        stride: itemsize as isize,
+        dims,
         memory,
     });
-    // The box's contents do not move: its shape and stride stay where these point.
-    exported.interface.shape = &mut exported.shape;
-    exported.interface.strides = &mut exported.stride;
+    // The vector's heap storage does not move while the box lives.
+    let dims = exported.dims.as_mut_ptr();
+    exported.interface.shape = dims;
+    // SAFETY: `dims` holds 2 * nd entries; the strides start at entry nd.
+    exported.interface.strides = unsafe { dims.add(nd_) };
     let raw = Box::into_raw(exported);
     // SAFETY: `raw` is a valid pointer; the capsule owns it from here and frees it in
     // `free_exported`.

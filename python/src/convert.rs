@@ -177,9 +177,10 @@ pub enum Want {
 }
 
 /// A model input or output as a payload tuple for `signet/_convert.py`:
-/// `("arrow", pyarrow.RecordBatch)`, `("tensor", dtype, shape, bytes)`,
-/// `("columns", [(label, dtype, bytes)], rows)` (a table of plain numpy columns: exact
-/// without the Value form's cost) or `("value", json)`.
+/// `("arrow", pyarrow.RecordBatch)`, `("tensor", memory)` (an [`crate::export::ArrowMemory`] of the tensor's
+/// shape), `("columns", (label, ...), [memory, ...], rows)` (a table of plain numpy columns,
+/// each memory of shape `(1, rows)`, a pandas block's: exact without the Value form's cost) or
+/// `("value", json)`.
 /// Buffers go to numpy through `handover` (no copy unless the input still shares them).
 pub fn to_python(
     py: Python<'_>,
@@ -191,13 +192,14 @@ pub fn to_python(
         if want == Want::Value {
             if let Some(columns) = numpy_columns_out(batch) {
                 let rows = batch.num_rows();
-                let cols = columns
-                    .into_iter()
-                    .map(|(label, dtype, bytes)| {
-                        Ok((label, dtype, handover.export(py, bytes, dtype, rows)?))
-                    })
-                    .collect::<PyResult<Vec<_>>>()?;
-                let tuple = ("columns", cols, batch.num_rows());
+                let mut labels = Vec::with_capacity(columns.len());
+                let mut memories = Vec::with_capacity(columns.len());
+                for (label, dtype, bytes) in columns {
+                    labels.push(label);
+                    memories.push(handover.export(py, bytes, dtype, &[1, rows])?);
+                }
+                let labels = PyTuple::new(py, labels)?;
+                let tuple = ("columns", labels, memories, rows);
                 return Ok(tuple.into_pyobject(py)?.into_any().unbind());
             }
             if pandas_faithful(batch) {
@@ -217,10 +219,8 @@ pub fn to_python(
             }
             ModelInput::Tensor(t) => {
                 if let Some(bytes) = tensor_bytes(t) {
-                    let len = t.shape.iter().product();
-                    let memory = handover.export(py, bytes, &t.dtype.name(), len)?;
-                    let tuple = ("tensor", t.dtype.name(), t.shape.clone(), memory);
-                    return Ok(tuple.into_pyobject(py)?.into_any().unbind());
+                    let memory = handover.export(py, bytes, &t.dtype.name(), &t.shape)?;
+                    return Ok(("tensor", memory).into_pyobject(py)?.into_any().unbind());
                 }
             }
             _ => {}

@@ -1,36 +1,35 @@
-//! Result columns and tensors handed to numpy: a buffer the result owns alone becomes the
-//! numpy array's memory without a copy ([`ArrowMemory`], read by numpy through
-//! `__array_struct__`: the buffer protocol is not in the abi3-py39 API); a buffer that
-//! shares memory with the input (a column enforcement passed through, numpy's own memory read
-//! in place) or that the result already handed over is copied into a `bytearray`, so a result
-//! never aliases the caller's data nor itself.
+//! Result columns and tensors handed to numpy as [`ArrowMemory`] (read by numpy through
+//! `__array_struct__`: the buffer protocol is not in the abi3-py39 API): a buffer the result
+//! owns alone becomes the numpy array's memory without a copy; a buffer that shares memory
+//! with the input (a column enforcement passed through, numpy's own memory read in place) or
+//! that the result already handed over is copied first, so a result never aliases the
+//! caller's data nor itself.
 
-use crate::array_struct::capsule_1d;
+use crate::array_struct::capsule;
 use arrow_array::{Array, ArrayRef};
 use arrow_buffer::Buffer;
 use arrow_data::ArrayData;
 use pyo3::prelude::*;
-use pyo3::types::PyByteArray;
 use signet::input::TensorData;
 use signet::{ModelInput, Tensor};
 
-/// An Arrow buffer numpy reads as a 1-D array (`np.asarray`), kept alive by the array's base
-/// (the capsule of `__array_struct__`). Only ever made for a buffer no other Python object can
-/// see.
+/// An Arrow buffer numpy reads as an array of its shape (`np.asarray`), kept alive by the
+/// array's base (the capsule of `__array_struct__`). Only ever made for a buffer no other
+/// Python object can see.
 #[pyclass(frozen, module = "signet._signet")]
 pub struct ArrowMemory {
     buffer: Buffer,
     typestr: &'static str,
-    len: usize,
+    shape: Vec<usize>,
 }
 
 #[pymethods]
 impl ArrowMemory {
-    /// numpy's array interface in its C form: the buffer's address, writable, its length and
+    /// numpy's array interface in its C form: the buffer's address, writable, its shape and
     /// element type.
     #[getter]
     fn __array_struct__(&self, py: Python<'_>) -> PyResult<PyObject> {
-        capsule_1d(py, self.typestr, self.buffer.clone(), self.len)
+        capsule(py, self.typestr, self.buffer.clone(), &self.shape)
     }
 }
 
@@ -80,39 +79,50 @@ impl Handover {
         })
     }
 
-    /// Whether `b` overlaps memory taken (an empty buffer counts as taken: it is copied, for
-    /// nothing).
+    /// Whether `b` overlaps memory taken.
     fn is_taken(&mut self, b: &Buffer) -> bool {
         let (start, end) = (b.as_ptr() as usize, b.as_ptr() as usize + b.len());
-        b.is_empty()
-            || self
-                .taken()
-                .iter()
-                .any(|&(s, len)| start < s + len && s < end)
+        self.taken()
+            .iter()
+            .any(|&(s, len)| start < s + len && s < end)
     }
 
-    /// `len` values of numpy's `dtype` (a name `_signet` hands out: `int64`, `bool`, ...) in
-    /// `buffer`, for `np.asarray` (no copy) or, when the memory is taken, `np.frombuffer` (the
-    /// copy in a `bytearray`).
+    /// The values of numpy's `dtype` (a name `_signet` hands out: `int64`, `bool`, ...) in
+    /// `buffer`, C-contiguous in `shape`, for `np.asarray`: handed over as they are, or copied
+    /// first when the memory is taken. An error for a dtype numpy's C interface cannot carry or
+    /// a buffer too short for the shape (neither happens: a guard against a caller's slip).
     pub fn export(
         &mut self,
         py: Python<'_>,
         buffer: Buffer,
         dtype: &str,
-        len: usize,
+        shape: &[usize],
     ) -> PyResult<PyObject> {
-        match typestr(dtype) {
-            Some(typestr) if !self.is_taken(&buffer) => {
-                self.taken().push((buffer.as_ptr() as usize, buffer.len()));
-                let memory = ArrowMemory {
-                    buffer,
-                    typestr,
-                    len,
-                };
-                Ok(Bound::new(py, memory)?.into_any().unbind())
-            }
-            _ => Ok(PyByteArray::new(py, &buffer).into_any().unbind()),
+        let Some(typestr) = typestr(dtype) else {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "signet cannot hand numpy a {dtype} result"
+            )));
+        };
+        let width: usize = typestr[2..].parse().unwrap_or(usize::MAX);
+        let need = shape.iter().product::<usize>().saturating_mul(width);
+        if buffer.len() < need {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "a {dtype} result of {} bytes does not hold shape {shape:?}",
+                buffer.len()
+            )));
         }
+        let buffer = if self.is_taken(&buffer) {
+            Buffer::from_slice_ref(&buffer.as_slice()[..need])
+        } else {
+            self.taken().push((buffer.as_ptr() as usize, buffer.len()));
+            buffer
+        };
+        let memory = ArrowMemory {
+            buffer,
+            typestr,
+            shape: shape.to_vec(),
+        };
+        Ok(Bound::new(py, memory)?.into_any().unbind())
     }
 }
 
