@@ -29,6 +29,12 @@ pub use crate::real::Real;
 use crate::tree::{Node, Tree};
 use std::ops::Range;
 
+thread_local! {
+    /// The leaves QuickScorer finds for a block, kept by each thread across blocks (taken
+    /// while in use: a nested call would start a buffer of its own).
+    static SCRATCH: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Rows per block in batch prediction (the positions of a block live on the stack).
 pub const BLOCK_ROWS: usize = 64;
 
@@ -290,13 +296,20 @@ impl<T: Real> Forest<T> {
     ) {
         let nan = nf < self.features || x.iter().any(|v| v.nan());
         if let Some(q) = &self.scorer {
-            if !nan && nf > 0 && trees == (0..self.len()) && leaf.len() <= BLOCK_ROWS {
+            // QuickScorer scans every tree's splits at once: worth it when the call asks for
+            // at least half of the forest (LightGBM's `num_iteration`, XGBoost's
+            // `iteration_range` ask for a prefix); the trees outside `trees` are not reported.
+            let most = trees.end <= self.len() && 2 * trees.len() >= self.len();
+            if !nan && nf > 0 && most && leaf.len() <= BLOCK_ROWS {
                 let rows = leaf.len();
-                let mut all = vec![0u32; self.len() * BLOCK_ROWS];
+                // One buffer per thread, reused block after block (51 KB for 200 trees).
+                let mut all = SCRATCH.take();
+                all.resize(self.len() * BLOCK_ROWS, 0);
                 q.leaves(x, nf, rows, BLOCK_ROWS, &mut all);
                 for t in trees {
                     each(t, &all[t * BLOCK_ROWS..][..rows]);
                 }
+                SCRATCH.set(all);
                 return;
             }
         }
@@ -839,16 +852,22 @@ mod tests {
             let x: Vec<f64> = (0..rows * width)
                 .map(|i| values[(i * 7 + i / 3) % values.len()])
                 .collect();
-            let mut leaf = vec![0u32; rows];
-            let mut got = Vec::new();
-            f.block_leaves(0..f.len(), &x, width, &mut leaf, &never, |_, l| {
-                got.push(l.to_vec())
-            });
-            assert_eq!(got.len(), f.len());
-            for (t, got) in got.iter().enumerate() {
-                let mut want = vec![0u32; rows];
-                f.leaves(t, &x, width, &mut want, &never);
-                assert_eq!(got, &want, "tree {t}, {rows} rows of {width}");
+            // The whole forest, a prefix and a middle part (QuickScorer), and a few trees
+            // (the walk).
+            let n = f.len();
+            for trees in [0..n, 0..n - 3, 2..n - 2, 1..3] {
+                let mut leaf = vec![0u32; rows];
+                let mut got = Vec::new();
+                f.block_leaves(trees.clone(), &x, width, &mut leaf, &never, |t, l| {
+                    got.push((t, l.to_vec()))
+                });
+                assert_eq!(got.len(), trees.len());
+                for ((t, got), want_t) in got.iter().zip(trees.clone()) {
+                    assert_eq!(*t, want_t);
+                    let mut want = vec![0u32; rows];
+                    f.leaves(*t, &x, width, &mut want, &never);
+                    assert_eq!(got, &want, "tree {t} of {trees:?}, {rows} rows of {width}");
+                }
             }
         }
         // A tree of 65 leaves is beyond one u64: the forest walks.
