@@ -128,20 +128,27 @@ impl Handover {
 
 /// numpy's type string for a dtype name, in this machine's byte order.
 fn typestr(dtype: &str) -> Option<&'static str> {
-    let little = cfg!(target_endian = "little");
+    // Only the kind and size are read from it (`capsule`); the byte order is this machine's.
+    let native = |little: &'static str, big: &'static str| {
+        if cfg!(target_endian = "little") {
+            little
+        } else {
+            big
+        }
+    };
     Some(match dtype {
         "bool" => "|b1",
         "int8" => "|i1",
         "uint8" => "|u1",
-        "int16" if little => "<i2",
-        "int32" if little => "<i4",
-        "int64" if little => "<i8",
-        "uint16" if little => "<u2",
-        "uint32" if little => "<u4",
-        "uint64" if little => "<u8",
-        "float16" if little => "<f2",
-        "float32" if little => "<f4",
-        "float64" if little => "<f8",
+        "int16" => native("<i2", ">i2"),
+        "int32" => native("<i4", ">i4"),
+        "int64" => native("<i8", ">i8"),
+        "uint16" => native("<u2", ">u2"),
+        "uint32" => native("<u4", ">u4"),
+        "uint64" => native("<u8", ">u8"),
+        "float16" => native("<f2", ">f2"),
+        "float32" => native("<f4", ">f4"),
+        "float64" => native("<f8", ">f8"),
         _ => return None,
     })
 }
