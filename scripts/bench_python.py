@@ -74,7 +74,8 @@ def pandas_floor(df, like):
     enforced frame): numpy's `astype` of each column whose dtype changes, and the result frame
     built from one block per column by pandas' internal constructors without checks (the
     cheapest construction pandas has; signet's own route for converted columns). No reading of
-    the frame, no schema check. None when no column changes dtype, for other columns, or pandas < 3."""
+    the frame, no schema check. None when no column changes dtype, for columns other than
+    numpy numbers, or pandas < 3."""
     try:
         from pandas._libs.internals import BlockPlacement
         from pandas.core.internals.blocks import NumpyBlock

@@ -149,19 +149,18 @@ pub(crate) fn capsule(
     let itemsize: c_int = typestr[2..]
         .parse()
         .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("type {typestr}")))?;
-    let nd = c_int::try_from(shape.len())?;
+    let rank = shape.len();
     // The shape, then its C-order strides: each the bytes of one step along its axis.
-    let nd_ = shape.len();
-    let mut dims: Vec<isize> = Vec::with_capacity(2 * nd_);
+    let mut dims: Vec<isize> = Vec::with_capacity(2 * rank);
     dims.extend(shape.iter().map(|&n| n as isize));
-    dims.resize(2 * nd_, itemsize as isize);
-    for i in (0..nd_.saturating_sub(1)).rev() {
-        dims[nd_ + i] = dims[nd_ + i + 1] * dims[i + 1];
+    dims.resize(2 * rank, itemsize as isize);
+    for i in (0..rank.saturating_sub(1)).rev() {
+        dims[rank + i] = dims[rank + i + 1] * dims[i + 1];
     }
     let mut exported = Box::new(Exported {
         interface: ArrayInterface {
             two: 2,
-            nd,
+            nd: c_int::try_from(rank)?,
             typekind: bytes[1] as c_char,
             itemsize,
             flags: C_CONTIGUOUS | ALIGNED | NOTSWAPPED | WRITEABLE,
@@ -176,8 +175,8 @@ pub(crate) fn capsule(
     // The vector's heap storage does not move while the box lives.
     let dims = exported.dims.as_mut_ptr();
     exported.interface.shape = dims;
-    // SAFETY: `dims` holds 2 * nd entries; the strides start at entry nd.
-    exported.interface.strides = unsafe { dims.add(nd_) };
+    // SAFETY: `dims` holds 2 * rank entries; the strides start at entry rank.
+    exported.interface.strides = unsafe { dims.add(rank) };
     let raw = Box::into_raw(exported);
     // SAFETY: `raw` is a valid pointer; the capsule owns it from here and frees it in
     // `free_exported`.

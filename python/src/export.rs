@@ -103,7 +103,7 @@ impl Handover {
                 "signet cannot hand numpy a {dtype} result"
             )));
         };
-        let width: usize = typestr[2..].parse().unwrap_or(usize::MAX);
+        let width = crate::numpy_mem::numpy_width(py, dtype)?;
         let need = shape.iter().product::<usize>().saturating_mul(width);
         if buffer.len() < need {
             return Err(pyo3::exceptions::PyValueError::new_err(format!(

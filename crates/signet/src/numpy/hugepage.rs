@@ -10,7 +10,7 @@ const LARGE: usize = 1 << 22;
 /// An empty `Vec` with room for `len` values; its memory advised for huge pages when it is
 /// large (see the module doc). The advice is a hint: on other systems, or when the kernel
 /// refuses it, the memory is the same, only slower to fault in.
-pub fn vec_with_capacity<T>(len: usize) -> Vec<T> {
+pub(super) fn vec_with_capacity<T>(len: usize) -> Vec<T> {
     let v = Vec::with_capacity(len);
     advise(
         v.as_ptr() as usize,

@@ -15,7 +15,6 @@ pub use datetime::{
     datetime_item, parse_datetime64, parse_iso_datetime, truncate_to_micros, Parsed,
 };
 pub use dtype::promote_types;
-pub use hugepage::vec_with_capacity;
 pub use widen::widen;
 
 use crate::types::NumpyDtype;
