@@ -83,6 +83,8 @@ def payload(data):
 
 
 def _payload(data):
+    if type(data) is pd.DataFrame:  # the common case first (~0.1 us)
+        return ("pandas", data)
     if isinstance(data, np.ndarray) and data.dtype.kind in _NUMPY_FAST and data.dtype.itemsize <= 8:
         a = _native(data)
         return ("tensor", a.dtype.name, list(a.shape), a)
@@ -151,32 +153,31 @@ def result(out, like=None):
     """A result payload as a Python object; `like` is the input it answers (a pandas input
     gets pandas back, an Arrow input Arrow)."""
     kind = out[0]
+    if kind == "columns":
+        _, labels, arrays, rows = out
+        return _frame(labels, arrays, rows)
     if kind == "unchanged":
         # A DataFrame that enforcement leaves as it is: a copy-on-write copy of it (no data
         # copied), indexed 0..n-1 as every enforced frame is.
         return _shallow_copy(like)
     if kind == "tensor":
-        return np.asarray(out[1])
-    if kind == "columns":
-        _, labels, memories, rows = out
-        return _frame(labels, memories, rows)
+        return out[1]
     if kind == "arrow":
         batch = out[1]
         return batch if wants_arrow(like) else batch.to_pandas()
     return _elem.decode_value(json.loads(out[1]))
 
 
-def _frame(labels, memories, rows):
-    """A DataFrame of the result columns Rust hands over: `memories` (`ArrowMemory`, each a
-    `(1, rows)` array numpy reads through `__array_struct__`, no copy) labelled `labels` (a
-    tuple, duplicates kept), one block each, indexed 0..rows-1: what
-    `pd.DataFrame({label: array}, copy=False)` gives."""
+def _frame(labels, arrays, rows):
+    """A DataFrame of the result columns Rust hands over: `arrays` (numpy arrays of shape
+    `(1, rows)` over Rust's memory, no copy) labelled `labels` (a tuple, duplicates kept), one
+    block each, indexed 0..rows-1: what `pd.DataFrame({label: array}, copy=False)` gives."""
     if _column_block is not None:
         # pandas >= 3.0: one block per column handed over as is, without the dict
         # constructor's per-column inference (~5x cheaper for a few columns).
-        blocks = [_column_block(np.asarray(m), i) for i, m in enumerate(memories)]
+        blocks = [_column_block(a, i) for i, a in enumerate(arrays)]
         return _from_blocks(blocks, _columns_index(labels), _range_index(rows))
-    arrays = [np.asarray(m)[0] for m in memories]
+    arrays = [a[0] for a in arrays]
     index = pd.RangeIndex(rows)
     if len(set(labels)) == len(labels):
         return pd.DataFrame(dict(zip(labels, arrays)), index=index, copy=False)
@@ -285,7 +286,7 @@ def _block_constructors():
         return None
 
 
-# The numpy dtypes of result columns (`python/src/export.rs` hands out no others).
+# The numpy dtypes of result columns (`python/src/numpy_api.rs` makes no others).
 _RESULT_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
                   "uint64", "float16", "float32", "float64")
 

@@ -1,11 +1,9 @@
 //! numpy's array interface in its C form (`__array_struct__`: a capsule holding a
-//! `PyArrayInterface`), both ways: reading a numpy block's layout, and handing a result's
-//! memory to numpy. numpy builds the `__array_interface__` dict (a formatted type string, shape
-//! and strides tuples) on every access, ~0.9 µs; the capsule costs ~50 ns, and `np.asarray`
-//! reads it without parsing a type string. Both are public numpy protocols (version 3 of the
-//! array interface documents the two).
+//! `PyArrayInterface`), read to locate a numpy block's memory. numpy builds the
+//! `__array_interface__` dict (a formatted type string, shape and strides tuples) on every
+//! access, ~0.9 µs; the capsule costs ~50 ns. A public numpy protocol (version 3 of the array
+//! interface). Results go the other way through [`crate::numpy_api`].
 
-use arrow_buffer::Buffer;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
@@ -34,14 +32,8 @@ struct ArrayInterface {
     descr: *mut ffi::PyObject,
 }
 
-/// `NPY_ARRAY_C_CONTIGUOUS`.
-const C_CONTIGUOUS: c_int = 0x0001;
-/// `NPY_ARRAY_ALIGNED`.
-const ALIGNED: c_int = 0x0100;
 /// `NPY_ARRAY_NOTSWAPPED`: the elements are in this machine's byte order.
 const NOTSWAPPED: c_int = 0x0200;
-/// `NPY_ARRAY_WRITEABLE`.
-const WRITEABLE: c_int = 0x0400;
 
 /// Where a 2-D numpy array's elements are.
 pub(crate) struct Layout2d {
@@ -109,84 +101,4 @@ pub(crate) fn layout_2d(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<O
         strides,
         address: s.data as usize,
     }))
-}
-
-/// What a result's capsule holds: the interface, the shape and strides it points to, and the
-/// memory it describes (numpy makes the capsule the array's base). `repr(C)`: the capsule's
-/// pointer is read by numpy as the `PyArrayInterface` at its start.
-#[repr(C)]
-struct Exported {
-    interface: ArrayInterface,
-    /// The shape, then the strides (one allocation).
-    dims: Vec<isize>,
-    /// Owned, never read: the memory lives as long as the capsule.
-    #[allow(dead_code)]
-    memory: Buffer,
-}
-
-/// Frees a capsule's [`Exported`] (the capsule's destructor).
-unsafe extern "C" fn free_exported(capsule: *mut ffi::PyObject) {
-    // SAFETY: the capsule was made by `capsule` with a null name, around a leaked Box.
-    unsafe {
-        let p = ffi::PyCapsule_GetPointer(capsule, std::ptr::null());
-        if !p.is_null() {
-            drop(Box::from_raw(p as *mut Exported));
-        }
-    }
-}
-
-/// A capsule describing a C-contiguous array of `shape` writable elements of numpy type
-/// string `typestr` (`<i8`, `|b1`, ...) in `memory`, for an object's `__array_struct__`: numpy
-/// makes the array over the memory with the capsule as its base, and the capsule keeps the
-/// memory alive. The caller checks that `memory` holds the elements.
-pub(crate) fn capsule(
-    py: Python<'_>,
-    typestr: &str,
-    memory: Buffer,
-    shape: &[usize],
-) -> PyResult<PyObject> {
-    let bytes = typestr.as_bytes();
-    let itemsize: c_int = typestr[2..]
-        .parse()
-        .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("type {typestr}")))?;
-    let rank = shape.len();
-    // The shape, then its C-order strides: each the bytes of one step along its axis.
-    let mut dims: Vec<isize> = Vec::with_capacity(2 * rank);
-    dims.extend(shape.iter().map(|&n| n as isize));
-    dims.resize(2 * rank, itemsize as isize);
-    for i in (0..rank.saturating_sub(1)).rev() {
-        dims[rank + i] = dims[rank + i + 1] * dims[i + 1];
-    }
-    let mut exported = Box::new(Exported {
-        interface: ArrayInterface {
-            two: 2,
-            nd: c_int::try_from(rank)?,
-            typekind: bytes[1] as c_char,
-            itemsize,
-            flags: C_CONTIGUOUS | ALIGNED | NOTSWAPPED | WRITEABLE,
-            shape: std::ptr::null_mut(),
-            strides: std::ptr::null_mut(),
-            data: memory.as_ptr() as *mut c_void,
-            descr: std::ptr::null_mut(),
-        },
-        dims,
-        memory,
-    });
-    // The vector's heap storage does not move while the box lives.
-    let dims = exported.dims.as_mut_ptr();
-    exported.interface.shape = dims;
-    // SAFETY: `dims` holds 2 * rank entries; the strides start at entry rank.
-    exported.interface.strides = unsafe { dims.add(rank) };
-    let raw = Box::into_raw(exported);
-    // SAFETY: `raw` is a valid pointer; the capsule owns it from here and frees it in
-    // `free_exported`.
-    let capsule =
-        unsafe { ffi::PyCapsule_New(raw as *mut c_void, std::ptr::null(), Some(free_exported)) };
-    if capsule.is_null() {
-        // SAFETY: the capsule was not made, so `raw` is still ours.
-        drop(unsafe { Box::from_raw(raw) });
-        return Err(PyErr::fetch(py));
-    }
-    // SAFETY: `capsule` is a new reference.
-    Ok(unsafe { Bound::from_owned_ptr(py, capsule) }.unbind())
 }

@@ -177,9 +177,9 @@ pub enum Want {
 }
 
 /// A model input or output as a payload tuple for `signet/_convert.py`:
-/// `("arrow", pyarrow.RecordBatch)`, `("tensor", memory)` (an [`crate::export::ArrowMemory`] of the tensor's
-/// shape), `("columns", (label, ...), [memory, ...], rows)` (a table of plain numpy columns,
-/// each memory of shape `(1, rows)`, a pandas block's: exact without the Value form's cost) or
+/// `("arrow", pyarrow.RecordBatch)`, `("tensor", ndarray)` (in the tensor's shape),
+/// `("columns", (label, ...), [ndarray, ...], rows)` (a table of plain numpy columns, each
+/// array of shape `(1, rows)`, a pandas block's: exact without the Value form's cost) or
 /// `("value", json)`.
 /// Buffers go to numpy through `handover` (no copy unless the input still shares them).
 pub fn to_python(
@@ -193,13 +193,13 @@ pub fn to_python(
             if let Some(columns) = numpy_columns_out(batch) {
                 let rows = batch.num_rows();
                 let mut labels = Vec::with_capacity(columns.len());
-                let mut memories = Vec::with_capacity(columns.len());
+                let mut arrays = Vec::with_capacity(columns.len());
                 for (label, dtype, bytes) in columns {
                     labels.push(label);
-                    memories.push(handover.export(py, bytes, dtype, &[1, rows])?);
+                    arrays.push(handover.export(py, bytes, dtype, &[1, rows])?);
                 }
                 let labels = PyTuple::new(py, labels)?;
-                let tuple = ("columns", labels, memories, rows);
+                let tuple = ("columns", labels, arrays, rows);
                 return Ok(tuple.into_pyobject(py)?.into_any().unbind());
             }
             if pandas_faithful(batch) {
@@ -219,8 +219,8 @@ pub fn to_python(
             }
             ModelInput::Tensor(t) => {
                 if let Some(bytes) = tensor_bytes(t) {
-                    let memory = handover.export(py, bytes, &t.dtype.name(), &t.shape)?;
-                    return Ok(("tensor", memory).into_pyobject(py)?.into_any().unbind());
+                    let array = handover.export(py, bytes, &t.dtype.name(), &t.shape)?;
+                    return Ok(("tensor", array).into_pyobject(py)?.into_any().unbind());
                 }
             }
             _ => {}

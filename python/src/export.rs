@@ -1,37 +1,15 @@
-//! Result columns and tensors handed to numpy as [`ArrowMemory`] (read by numpy through
-//! `__array_struct__`: the buffer protocol is not in the abi3-py39 API): a buffer the result
-//! owns alone becomes the numpy array's memory without a copy; a buffer that shares memory
-//! with the input (a column enforcement passed through, numpy's own memory read in place) or
-//! that the result already handed over is copied first, so a result never aliases the
-//! caller's data nor itself.
+//! Result columns and tensors handed to numpy as arrays over their Arrow buffers
+//! ([`crate::numpy_api::array`]): a buffer the result owns alone becomes the numpy array's
+//! memory without a copy; a buffer that shares memory with the input (a column enforcement
+//! passed through, numpy's own memory read in place) or that the result already handed over
+//! is copied first, so a result never aliases the caller's data nor itself.
 
-use crate::array_struct::capsule;
 use arrow_array::{Array, ArrayRef};
 use arrow_buffer::Buffer;
 use arrow_data::ArrayData;
 use pyo3::prelude::*;
 use signet::input::TensorData;
 use signet::{ModelInput, Tensor};
-
-/// An Arrow buffer numpy reads as an array of its shape (`np.asarray`), kept alive by the
-/// array's base (the capsule of `__array_struct__`). Only ever made for a buffer no other
-/// Python object can see.
-#[pyclass(frozen, module = "signet._signet")]
-pub struct ArrowMemory {
-    buffer: Buffer,
-    typestr: &'static str,
-    shape: Vec<usize>,
-}
-
-#[pymethods]
-impl ArrowMemory {
-    /// numpy's array interface in its C form: the buffer's address, writable, its shape and
-    /// element type.
-    #[getter]
-    fn __array_struct__(&self, py: Python<'_>) -> PyResult<PyObject> {
-        capsule(py, self.typestr, self.buffer.clone(), &self.shape)
-    }
-}
 
 /// The memory a result may not hand over without a copy: every buffer of the input, and every
 /// buffer already handed over. The input's buffers are listed on the first export only (a
@@ -88,9 +66,9 @@ impl Handover {
     }
 
     /// The values of numpy's `dtype` (a name `_signet` hands out: `int64`, `bool`, ...) in
-    /// `buffer`, C-contiguous in `shape`, for `np.asarray`: handed over as they are, or copied
-    /// first when the memory is taken. An error for a dtype numpy's C interface cannot carry or
-    /// a buffer too short for the shape (neither happens: a guard against a caller's slip).
+    /// `buffer`, C-contiguous in `shape`, as a numpy array: handed over as they are, or copied
+    /// first when the memory is taken. An error for a dtype signet does not hand out or a
+    /// buffer too short for the shape (neither happens: a guard against a caller's slip).
     pub fn export(
         &mut self,
         py: Python<'_>,
@@ -98,11 +76,6 @@ impl Handover {
         dtype: &str,
         shape: &[usize],
     ) -> PyResult<PyObject> {
-        let Some(typestr) = typestr(dtype) else {
-            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                "signet cannot hand numpy a {dtype} result"
-            )));
-        };
         let width = crate::numpy_mem::numpy_width(py, dtype)?;
         let need = shape.iter().product::<usize>().saturating_mul(width);
         if buffer.len() < need {
@@ -117,38 +90,6 @@ impl Handover {
             self.taken().push((buffer.as_ptr() as usize, buffer.len()));
             buffer
         };
-        let memory = ArrowMemory {
-            buffer,
-            typestr,
-            shape: shape.to_vec(),
-        };
-        Ok(Bound::new(py, memory)?.into_any().unbind())
+        crate::numpy_api::array(py, buffer, dtype, shape)
     }
-}
-
-/// numpy's type string for a dtype name, in this machine's byte order.
-fn typestr(dtype: &str) -> Option<&'static str> {
-    // Only the kind and size are read from it (`capsule`); the byte order is this machine's.
-    let native = |little: &'static str, big: &'static str| {
-        if cfg!(target_endian = "little") {
-            little
-        } else {
-            big
-        }
-    };
-    Some(match dtype {
-        "bool" => "|b1",
-        "int8" => "|i1",
-        "uint8" => "|u1",
-        "int16" => native("<i2", ">i2"),
-        "int32" => native("<i4", ">i4"),
-        "int64" => native("<i8", ">i8"),
-        "uint16" => native("<u2", ">u2"),
-        "uint32" => native("<u4", ">u4"),
-        "uint64" => native("<u8", ">u8"),
-        "float16" => native("<f2", ">f2"),
-        "float32" => native("<f4", ">f4"),
-        "float64" => native("<f8", ">f8"),
-        _ => return None,
-    })
 }

@@ -12,11 +12,13 @@ mod convert;
 mod errors;
 mod export;
 mod frame;
+mod numpy_api;
 mod numpy_mem;
 
 use convert::{model_input, to_python, Want};
 use errors::{enforce_error, input_error, model_error, schema_error};
-use export::{ArrowMemory, Handover};
+use export::Handover;
+use numpy_api::ArrowMemory;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use signet::enforce::violations::{presence, violations_with};
