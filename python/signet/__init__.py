@@ -167,7 +167,8 @@ def enforce(data, signature, params=None, compat="strict"):
         _convert.payload(data), sig._native(), _convert.params_json(params), _compat(compat),
         _convert.wants_arrow(data),
     )
-    _warn(warnings)
+    if warnings:
+        _warn(warnings)
     result = _convert.result(out, like=data)
     if params is None:
         return result

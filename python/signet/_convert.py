@@ -76,6 +76,8 @@ def _arrow_ok(df):
 
 def payload(data):
     """The payload tuple for one model input; `InputError` for data signet cannot read."""
+    if type(data) is pd.DataFrame:  # the common case, without a call
+        return ("pandas", data)
     try:
         return _payload(data)
     except TypeError as e:
@@ -83,8 +85,6 @@ def payload(data):
 
 
 def _payload(data):
-    if type(data) is pd.DataFrame:  # the common case first (~0.1 us)
-        return ("pandas", data)
     if isinstance(data, np.ndarray) and data.dtype.kind in _NUMPY_FAST and data.dtype.itemsize <= 8:
         a = _native(data)
         return ("tensor", a.dtype.name, list(a.shape), a)
@@ -154,8 +154,7 @@ def result(out, like=None):
     gets pandas back, an Arrow input Arrow)."""
     kind = out[0]
     if kind == "columns":
-        _, labels, arrays, rows = out
-        return _frame(labels, arrays, rows)
+        return _frame(out[1], out[2], out[3])
     if kind == "unchanged":
         # A DataFrame that enforcement leaves as it is: a copy-on-write copy of it (no data
         # copied), indexed 0..n-1 as every enforced frame is.
@@ -168,15 +167,11 @@ def result(out, like=None):
     return _elem.decode_value(json.loads(out[1]))
 
 
-def _frame(labels, arrays, rows):
+def _frame_public(labels, arrays, rows):
     """A DataFrame of the result columns Rust hands over: `arrays` (numpy arrays of shape
     `(1, rows)` over Rust's memory, no copy) labelled `labels` (a tuple, duplicates kept), one
-    block each, indexed 0..rows-1: what `pd.DataFrame({label: array}, copy=False)` gives."""
-    if _column_block is not None:
-        # pandas >= 3.0: one block per column handed over as is, without the dict
-        # constructor's per-column inference (~5x cheaper for a few columns).
-        blocks = [_column_block(a, i) for i, a in enumerate(arrays)]
-        return _from_blocks(blocks, _columns_index(labels), _range_index(rows))
+    block each, indexed 0..rows-1: what `pd.DataFrame({label: array}, copy=False)` gives.
+    `_frame` is this, or the same built from blocks on pandas >= 3 (`_block_constructors`)."""
     arrays = [a[0] for a in arrays]
     index = pd.RangeIndex(rows)
     if len(set(labels)) == len(labels):
@@ -220,10 +215,16 @@ def _index_view(key, make):
     others alone."""
     index = _INDEXES.get(key)
     if index is None:
-        if len(_INDEXES) >= 256:
-            _INDEXES.clear()
-        index = _INDEXES[key] = make()
+        index = _cached_index(key, make)
     return index._view()
+
+
+def _cached_index(key, make):
+    """`make()`, kept in `_INDEXES` under `key` (at most 256 kept)."""
+    if len(_INDEXES) >= 256:
+        _INDEXES.clear()
+    index = _INDEXES[key] = make()
+    return index
 
 
 def _range_index(rows):
@@ -231,13 +232,10 @@ def _range_index(rows):
     return _index_view(rows, lambda: pd.RangeIndex(rows))
 
 
-def _columns_index(labels):
-    """`pd.Index(labels)` of a tuple of labels, through the cache of `_index_view`."""
-    return _index_view(labels, lambda: pd.Index(labels))
-
-
 def _block_constructors():
-    """pandas 3's own block constructors, or None (older pandas, or internals that moved).
+    """pandas 3's own block constructors, or None (older pandas, or internals that moved):
+    `(frame, from_blocks)`, where `frame(labels, arrays, rows)` does `_frame_public`'s work
+    and `from_blocks(blocks, columns, index)` makes a DataFrame of existing blocks.
 
     `pandas.api.internals.create_dataframe_from_blocks` (public from pandas 3.0, made for
     pyarrow's `to_pandas`) makes each block (`_make_block`: a placement array, datetime
@@ -247,8 +245,10 @@ def _block_constructors():
     makes them with the class pandas picks for those dtypes (`NumpyBlock`, checked here for
     each dtype Rust hands out), placements made once per position (pandas' own `Block.copy`
     shares its placement too), and skips the check: 2 columns in ~2.5 us instead of 7.5, and a
-    shallow copy in 2 us instead of `copy(deep=False)`'s 7. Tried once at import against the
-    public function; on any difference the public routes are used instead."""
+    shallow copy in 2 us instead of `copy(deep=False)`'s 7. `frame` does it all in one
+    function (the index views of `_index_view` inlined): a helper call costs ~0.1 us, a
+    tenth of a small result's construction. Tried once at import against the public
+    function; on any difference the public routes are used instead."""
     if not _PANDAS3:
         return None
     try:
@@ -260,28 +260,44 @@ def _block_constructors():
         if any(get_block_type(np.dtype(d)) is not NumpyBlock for d in _RESULT_DTYPES):
             return None
         placements = []
+        indexes = _INDEXES
+        from_mgr = pd.DataFrame._from_mgr
 
-        def column_block(values, i):
-            """The block of column `i`: a `(1, rows)` numeric/bool numpy array, not copied."""
-            if i >= len(placements):
-                placements.extend(BlockPlacement(slice(j, j + 1)) for j in range(len(placements), i + 1))
-            return NumpyBlock(values, placements[i], 2)
+        def frame(labels, arrays, rows):
+            """`_frame`: `arrays` are `(1, rows)` numeric/bool numpy arrays, not copied."""
+            if len(arrays) > len(placements):
+                placements.extend(
+                    BlockPlacement(slice(j, j + 1)) for j in range(len(placements), len(arrays))
+                )
+            columns = indexes.get(labels)
+            if columns is None:
+                columns = _cached_index(labels, lambda: pd.Index(labels))
+            index = indexes.get(rows)
+            if index is None:
+                index = _cached_index(rows, lambda: pd.RangeIndex(rows))
+            blocks = [NumpyBlock(a, placements[i], 2) for i, a in enumerate(arrays)]
+            return from_mgr(BlockManager(blocks, [columns._view(), index._view()], False), None)
 
         def from_blocks(blocks, columns, index):
-            return pd.DataFrame._from_mgr(BlockManager(blocks, [columns, index], False), None)
+            return from_mgr(BlockManager(blocks, [columns, index], False), None)
 
         arrays = [np.arange(3, dtype=np.int64), np.array([True, False, True]), np.ones(3, "float32")]
-        labels, index = pd.Index(["a", "b", "a"]), pd.RangeIndex(3)
-        if not (labels._view().equals(labels) and index._view().equals(index)):  # `_index_view`
+        labels, index = ("a", "b", "a"), pd.RangeIndex(3)
+        ours = frame(labels, [a.reshape(1, 3) for a in arrays], 3)
+        if not (ours.columns.equals(pd.Index(labels)) and ours.index.equals(index)):
             return None
-        ours = from_blocks([column_block(a.reshape(1, 3), i) for i, a in enumerate(arrays)], labels, index)
+        if ours.columns is _INDEXES[labels] or ours.index is _INDEXES[3]:  # views, not the cache
+            return None
         blocks = [(a.reshape(1, 3), np.array([i], dtype=np.intp)) for i, a in enumerate(arrays)]
-        theirs = public(blocks, index=index, columns=labels)
+        theirs = public(blocks, index=index, columns=pd.Index(labels))
         if not (ours.equals(theirs) and list(ours.dtypes) == list(theirs.dtypes)):
             return None
         if [type(b) for b in ours._mgr.blocks] != [type(b) for b in theirs._mgr.blocks]:
             return None
-        return column_block, from_blocks
+        again = from_blocks([b.copy(deep=False) for b in ours._mgr.blocks], ours.columns, index)
+        if not again.equals(theirs):
+            return None
+        return frame, from_blocks
     except Exception:  # noqa: BLE001 - any change in pandas' internals: the public routes
         return None
 
@@ -290,7 +306,8 @@ def _block_constructors():
 _RESULT_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
                   "uint64", "float16", "float32", "float64")
 
-_column_block, _from_blocks = _block_constructors() or (None, None)
+_frame_from_blocks, _from_blocks = _block_constructors() or (None, None)
+_frame = _frame_from_blocks or _frame_public
 
 
 def wants_arrow(data):
