@@ -319,15 +319,12 @@ fn tensor_bytes(t: &Tensor) -> Option<Buffer> {
     primitive_bytes(a.as_ref())
 }
 
-/// The native-endian bytes of a primitive Arrow array's values (`None` when it has missing
-/// values or is not primitive).
+/// The native-endian bytes of a numeric Arrow array's values (`None` when it has missing
+/// values or is not numeric): a view of them, no copy (`Handover::export` hands it over or
+/// copies it once), without building the array's `ArrayData` (~0.05 µs a column).
 fn primitive_bytes(array: &dyn arrow_array::Array) -> Option<Buffer> {
-    if array.null_count() > 0 || !array.data_type().is_primitive() {
+    if array.null_count() > 0 {
         return None;
     }
-    let width = array.data_type().primitive_width()?;
-    let data = array.to_data();
-    let start = data.offset() * width;
-    // A view of the values (no copy): `Handover::export` hands it over or copies it once.
-    Some(data.buffers()[0].slice_with_length(start, array.len() * width))
+    crate::export::numeric_values(array)
 }

@@ -52,7 +52,19 @@ impl Handover {
         let input = &self.input;
         self.taken.get_or_insert_with(|| {
             let mut taken = Vec::new();
-            input.iter().for_each(|a| add(&mut taken, &a.to_data()));
+            for a in input {
+                match numeric_values(a.as_ref()) {
+                    // A numeric array's buffers, without building its `ArrayData`.
+                    Some(values) => {
+                        taken.push((values.as_ptr() as usize, values.len()));
+                        if let Some(nulls) = a.nulls() {
+                            let b = nulls.buffer();
+                            taken.push((b.as_ptr() as usize, b.len()));
+                        }
+                    }
+                    None => add(&mut taken, &a.to_data()),
+                }
+            }
             taken
         })
     }
@@ -91,5 +103,31 @@ impl Handover {
             buffer
         };
         crate::numpy_api::array(py, buffer, dtype, shape)
+    }
+}
+
+/// The values of a numeric Arrow array (integers, floats) as one buffer: a view with the
+/// array's offset applied, no copy; `None` for other arrays.
+pub(crate) fn numeric_values(array: &dyn Array) -> Option<Buffer> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::*;
+    use arrow_array::ArrowPrimitiveType;
+    use arrow_schema::DataType as T;
+    fn values<P: ArrowPrimitiveType>(a: &dyn Array) -> Option<Buffer> {
+        Some(a.as_primitive_opt::<P>()?.values().inner().clone())
+    }
+    match array.data_type() {
+        T::Int8 => values::<Int8Type>(array),
+        T::Int16 => values::<Int16Type>(array),
+        T::Int32 => values::<Int32Type>(array),
+        T::Int64 => values::<Int64Type>(array),
+        T::UInt8 => values::<UInt8Type>(array),
+        T::UInt16 => values::<UInt16Type>(array),
+        T::UInt32 => values::<UInt32Type>(array),
+        T::UInt64 => values::<UInt64Type>(array),
+        T::Float16 => values::<Float16Type>(array),
+        T::Float32 => values::<Float32Type>(array),
+        T::Float64 => values::<Float64Type>(array),
+        _ => None,
     }
 }
