@@ -4,7 +4,10 @@
 #   2. .venv-python with python/requirements-test.txt (pinned; reinstalled when it changes);
 #   3. `pip install ./python/cli`, then `signet serve` answers /ping from that install;
 #   4. `pip install ./python` (the signet package, PyO3 abi3), then pytest python/tests:
-#      the conformance replay through the Python API, the API tests, and Spark in local[2].
+#      the conformance replay through the Python API, the API tests, and Spark in local[2];
+#   5. the same package in .venv-python-oldest, with the oldest numpy, pandas and pyarrow that
+#      pyproject.toml allows (python/requirements-oldest.txt), and the API tests there (the
+#      corpus records pandas 3's dtypes, so its replay runs in step 4 only).
 # SIGNET_PY_PROFILE (default dev) is the cargo profile maturin builds with: dev shares the
 # workspace's test build; `release` is what a user's `pip install` builds.
 set -euo pipefail
@@ -44,4 +47,12 @@ echo "==> pip install ./python (cargo profile $PROFILE)"
 "$PY" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./python
 echo "==> pytest python/tests"
 "$PY" -m pytest -q -p no:cacheprovider python/tests "$@"
+
+VENV=.venv-python-oldest
+VENV_REQS=python/requirements-oldest.txt
+source scripts/venv.sh
+echo "==> pip install ./python into $VENV ($(grep -E '^(numpy|pandas|pyarrow)==' "$VENV_REQS" | tr '\n' ' '))"
+"$PY" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./python
+echo "==> pytest python/tests/test_api.py (oldest dependencies; polars is not among them)"
+"$PY" -m pytest -q -p no:cacheprovider python/tests/test_api.py -k "not polars"
 echo "python_test: all passed in $(( $(date +%s) - START )) s"

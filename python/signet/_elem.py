@@ -219,6 +219,11 @@ def decode_elem(e):
     return {k: decode_elem(x) for k, x in e.items()}
 
 
+# pandas' dtype for a column of Python strings, which the Value form calls `str`: pandas 3's
+# `str` (a StringDtype with NaN for missing values); `object` on pandas 2 (whose `StringDtype`
+# takes no `na_value` before 2.3), or its `string[pyarrow_numpy]` under `future.infer_string`.
+_STR = pd.Series(["a"]).dtype
+
 _NUMERIC = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
             "float16", "float32", "float64"}
 
@@ -237,7 +242,7 @@ def _column(dtype, values, name, index):
             values = [np.nan if x is None else x for x in values]
         return pd.Series(np.array(values, dtype=dtype), name=name, index=index)
     if dtype == "str":
-        return pd.Series(values, dtype=pd.StringDtype(na_value=np.nan), name=name, index=index)
+        return pd.Series(values, dtype=_STR, name=name, index=index)
     if dtype == "bytes":
         return pd.Series(_objects([None if x is None else base64.b64decode(x) for x in values]),
                          dtype=object, name=name, index=index)
