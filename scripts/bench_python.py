@@ -5,7 +5,8 @@ For each case x row count, the median per-call time (measured interleaved) of
   mlflow   mlflow.models.utils._enforce_schema(df, schema)
   enforce  signet.enforce(df, signature)        (same decisions, same converted data)
   validate signet.validate(df, signature)       (every violation as a pyarrow Table)
-on the same pandas DataFrame. Cases: the shared baseline's house_price, mixed20 and convert
+on the same input. Cases: the shared baseline's house_price, mixed20 and convert (pandas
+DataFrames) and tensor784_ndarray (a float32 ndarray against a (-1, 784) TensorSpec)
 (../shared/bench/_mlflow_fixtures.py, the same data MLflow's baseline measured), and wide600
 (600 float64 columns against 600 `double` ColSpecs; mlflow#7948 reports ~175 ms there).
 
@@ -102,6 +103,14 @@ def pandas_floor(df, like):
     return floor
 
 
+def same_result(a, b):
+    """Whether MLflow's and signet's enforced data agree: the same dtypes (frames), or the same
+    dtype, shape and values (tensors)."""
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    return list(a.dtypes.astype(str)) == list(b.dtypes.astype(str))
+
+
 def fmt(s):
     if s >= 1e-3:
         return f"{s * 1e3:.2f} ms"
@@ -111,7 +120,7 @@ def fmt(s):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", default="1,10000,1000000")
-    ap.add_argument("--cases", default="house_price,mixed20,convert,wide600")
+    ap.add_argument("--cases", default="house_price,mixed20,convert,wide600,tensor784_ndarray")
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
     logging.getLogger("mlflow").setLevel(logging.ERROR)
@@ -131,14 +140,14 @@ def main():
             df = wide_input(rows) if case == "wide600" else F.make_input(case, rows)
             a = _enforce_schema(df, schema)
             b = signet.enforce(df, sig, compat="mlflow")
-            assert list(a.dtypes.astype(str)) == list(b.dtypes.astype(str)), (case, a.dtypes, b.dtypes)
+            assert same_result(a, b), (case, a, b)
             assert signet.validate(df, sig, compat="mlflow").num_rows == 0
             fns = [
                 lambda: _enforce_schema(df, schema),
                 lambda: signet.enforce(df, sig, compat="mlflow"),
                 lambda: signet.validate(df, sig, compat="mlflow"),
             ]
-            floor = pandas_floor(df, a)
+            floor = pandas_floor(df, a) if isinstance(a, pd.DataFrame) else None
             if floor is not None:
                 assert floor().equals(a), case
                 fns.append(floor)

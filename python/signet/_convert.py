@@ -156,8 +156,11 @@ def result(out, like=None):
     if kind == "columns":
         return _frame(out[1], out[2], out[3])
     if kind == "unchanged":
-        # A DataFrame that enforcement leaves as it is: a copy-on-write copy of it (no data
-        # copied), indexed 0..n-1 as every enforced frame is.
+        # Data that enforcement leaves as it is: a numpy tensor itself (as MLflow returns it);
+        # a DataFrame as a copy-on-write copy (no data copied), indexed 0..n-1 as every
+        # enforced frame is.
+        if isinstance(like, np.ndarray):
+            return like
         return _shallow_copy(like)
     if kind == "tensor":
         return out[1]

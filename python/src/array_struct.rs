@@ -32,6 +32,8 @@ struct ArrayInterface {
     descr: *mut ffi::PyObject,
 }
 
+/// `NPY_ARRAY_C_CONTIGUOUS`.
+const C_CONTIGUOUS: c_int = 0x0001;
 /// `NPY_ARRAY_NOTSWAPPED`: the elements are in this machine's byte order.
 const NOTSWAPPED: c_int = 0x0200;
 
@@ -66,20 +68,42 @@ fn dtype_name(kind: u8, size: c_int) -> Option<&'static str> {
     })
 }
 
+/// The `PyArrayInterface` of `values`'s `__array_struct__`, and the capsule that owns it; `None`
+/// when the capsule holds none.
+fn interface<'py>(
+    py: Python<'py>,
+    values: &Bound<'py, PyAny>,
+) -> PyResult<Option<(Bound<'py, PyAny>, *const ArrayInterface)>> {
+    let capsule = values.getattr(pyo3::intern!(py, "__array_struct__"))?;
+    let ptr = capsule.downcast::<PyCapsule>()?.pointer() as *const ArrayInterface;
+    // SAFETY: a non-null `__array_struct__` pointer is a `PyArrayInterface` (numpy's protocol).
+    if ptr.is_null() || unsafe { (*ptr).two } != 2 {
+        return Ok(None);
+    }
+    Ok(Some((capsule, ptr)))
+}
+
+/// The address of a numpy array's memory and whether it is C-contiguous (any rank); `None`
+/// for an object that does not describe its memory this way.
+pub(crate) fn memory(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<Option<(usize, bool)>> {
+    let Some((_capsule, ptr)) = interface(py, values)? else {
+        return Ok(None);
+    };
+    // SAFETY: `ptr` lives as long as `_capsule`, held until this returns.
+    let s = unsafe { &*ptr };
+    Ok(Some((s.data as usize, s.flags & C_CONTIGUOUS != 0)))
+}
+
 /// The layout of `values`, a 2-D numpy array of numbers or bools in this machine's byte order;
 /// `None` for anything else (other dtypes, other shapes, swapped bytes). The memory stays
 /// `values`'s: the caller keeps `values` alive while it reads it.
 pub(crate) fn layout_2d(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<Option<Layout2d>> {
-    let capsule = values.getattr(pyo3::intern!(py, "__array_struct__"))?;
-    let capsule = capsule.downcast::<PyCapsule>()?;
-    let ptr = capsule.pointer() as *const ArrayInterface;
-    if ptr.is_null() {
+    let Some((_capsule, ptr)) = interface(py, values)? else {
         return Ok(None);
-    }
-    // SAFETY: numpy's `__array_struct__` capsule points to a `PyArrayInterface` that lives as
-    // long as the capsule, which `capsule` holds.
+    };
+    // SAFETY: `ptr` lives as long as `_capsule`, held until this returns.
     let s = unsafe { &*ptr };
-    if s.two != 2 || s.nd != 2 || s.flags & NOTSWAPPED == 0 || s.shape.is_null() {
+    if s.nd != 2 || s.flags & NOTSWAPPED == 0 || s.shape.is_null() {
         return Ok(None);
     }
     let Some(dtype) = dtype_name(s.typekind as u8, s.itemsize) else {

@@ -170,9 +170,10 @@ pub(crate) fn columns_batch(
 /// How a caller wants a model input or output back.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Want {
-    /// Tables as pyarrow record batches, numeric tensors as buffers, the rest as Values.
+    /// Tables as pyarrow record batches (numeric tensors as numpy arrays, the rest as Values).
     Arrow,
-    /// Everything as the corpus Value form (exact pandas dtypes once decoded).
+    /// Tables as pandas holds them: numpy columns when they are plain numbers, else the corpus
+    /// Value form (exact pandas dtypes once decoded); numeric tensors as numpy arrays.
     Value,
 }
 
@@ -207,23 +208,16 @@ pub fn to_python(
             }
         }
     }
-    if want == Want::Arrow {
-        match data {
-            ModelInput::Table(batch) => {
-                let rb = batch.to_pyarrow(py)?;
-                return Ok(
-                    PyTuple::new(py, ["arrow".into_pyobject(py)?.into_any().unbind(), rb])?
-                        .into_any()
-                        .unbind(),
-                );
-            }
-            ModelInput::Tensor(t) => {
-                if let Some(bytes) = tensor_bytes(t) {
-                    let array = handover.export(py, bytes, &t.dtype.name(), &t.shape)?;
-                    return Ok(("tensor", array).into_pyobject(py)?.into_any().unbind());
-                }
-            }
-            _ => {}
+    if let ModelInput::Table(batch) = data {
+        if want == Want::Arrow {
+            return arrow_payload(py, batch);
+        }
+    }
+    if let ModelInput::Tensor(t) = data {
+        // A numeric tensor is a numpy array either way (exact dtype and shape).
+        if let Some(bytes) = tensor_bytes(t) {
+            let array = handover.export(py, bytes, &t.dtype.name(), &t.shape)?;
+            return Ok(("tensor", array).into_pyobject(py)?.into_any().unbind());
         }
     }
     let text = py.allow_threads(|| pyjson::dumps(&elem::model_input_to_value(data)));

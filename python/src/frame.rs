@@ -1,7 +1,8 @@
 //! pandas DataFrames read from their block manager in one pass, without Python-side work per
 //! column: `df._mgr.blocks` gives each block's values (a 2-D ndarray of several columns, a 2-D
 //! `DatetimeArray`, or a 1-D `ArrowStringArray`) and `mgr_locs` (the columns' positions), so
-//! one `__array_interface__` per block locates every column's memory.
+//! one look at a block's array interface (`__array_struct__`; `__array_interface__` for
+//! datetimes, whose unit only the dict carries) locates every column's memory.
 //!
 //! | block values | read as |
 //! | --- | --- |

@@ -15,6 +15,7 @@ mod frame;
 mod numpy_api;
 mod numpy_mem;
 
+use arrow_array::ArrayRef;
 use convert::{model_input, to_python, Want};
 use errors::{enforce_error, input_error, model_error, schema_error};
 use export::Handover;
@@ -23,6 +24,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use signet::enforce::violations::{presence, violations_with};
 use signet::enforce::{enforce as enforce_input, Compat};
+use signet::input::TensorData;
 use signet::json_form::{signature_from_dict, signature_to_dict, SignatureDict};
 use signet::types::{ColumnName, ModelSignature, SchemaKind};
 use signet::ModelInput;
@@ -203,23 +205,33 @@ fn enforce(
     let params = convert::params(py, params)?;
     let mode = compat(py, mode)?;
     let signature = sig.signature.as_ref();
-    // A pandas frame read in place that enforcement leaves as it is: the caller returns a
-    // (copy-on-write) copy of the frame itself rather than a frame rebuilt from Arrow.
+    // A pandas frame read in place, or a numpy tensor, that enforcement leaves as it is: the
+    // caller returns a (copy-on-write) copy of the frame itself rather than a frame rebuilt
+    // from Arrow, and the tensor itself, as MLflow does (no copy of its memory).
     let before = match &data {
-        ModelInput::Table(batch) if in_place => Some(batch.columns().to_vec()),
+        ModelInput::Table(batch) if in_place => Some((batch.columns().to_vec(), None)),
+        ModelInput::Tensor(t) => match &t.data {
+            TensorData::Arrow(a) => Some((vec![a.clone()], Some((t.dtype, t.shape.clone())))),
+            TensorData::Object(_) => None,
+        },
         _ => None,
     };
     let enforced = py
         .allow_threads(|| enforce_input(signature, data, params.as_ref(), mode))
         .map_err(|e| enforce_error(py, &e, None))?;
+    let same = |before: &[ArrayRef], after: &[ArrayRef]| {
+        before.len() == after.len() && before.iter().zip(after).all(|(a, b)| Arc::ptr_eq(a, b))
+    };
     let unchanged = match (&before, &enforced.input) {
-        (Some(before), ModelInput::Table(after)) => {
-            before.len() == after.num_columns()
-                && before
-                    .iter()
-                    .zip(after.columns())
-                    .all(|(a, b)| Arc::ptr_eq(a, b))
-        }
+        (Some((before, None)), ModelInput::Table(after)) => same(before, after.columns()),
+        (Some((before, Some((dtype, shape)))), ModelInput::Tensor(after)) => match &after.data {
+            TensorData::Arrow(a) => {
+                after.dtype == *dtype
+                    && after.shape == *shape
+                    && same(before, std::slice::from_ref(a))
+            }
+            TensorData::Object(_) => false,
+        },
         _ => false,
     };
     let out = if unchanged {

@@ -22,15 +22,6 @@ impl NumpyOwner {
 
 impl std::panic::RefUnwindSafe for NumpyOwner {}
 
-/// The address of a numpy array's memory and whether it is C-contiguous, read through
-/// `__array_interface__`.
-fn array_memory(array: &Bound<'_, PyAny>) -> PyResult<(usize, bool)> {
-    let interface = array.getattr("__array_interface__")?;
-    let (address, _readonly): (usize, bool) = interface.get_item("data")?.extract()?;
-    let contiguous = interface.get_item("strides")?.is_none();
-    Ok((address, contiguous))
-}
-
 /// An Arrow array over a numpy array's memory (see [`column_at`]).
 pub(crate) fn numpy_array(
     py: Python<'_>,
@@ -39,7 +30,12 @@ pub(crate) fn numpy_array(
     n: usize,
 ) -> PyResult<ArrayRef> {
     let nbytes: usize = array.getattr("nbytes")?.extract()?;
-    let (address, contiguous) = array_memory(array)?;
+    let (address, contiguous) = crate::array_struct::memory(py, array)?.ok_or_else(|| {
+        input_error(
+            py,
+            "a numpy array whose __array_struct__ describes no memory",
+        )
+    })?;
     if !contiguous {
         return Err(input_error(py, "signet needs C-contiguous numpy arrays"));
     }
