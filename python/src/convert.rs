@@ -20,7 +20,7 @@ use arrow_schema::{Field, Schema as ArrowSchema};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 use signet::input::TensorData;
-use signet::types::NumpyDtype;
+use signet::types::{ColumnName, NumpyDtype};
 use signet::{elem, pyjson, ModelInput, Tensor, Value};
 use std::sync::Arc;
 
@@ -129,7 +129,7 @@ fn numpy_columns(py: Python<'_>, cols: &Bound<'_, PyList>, rows: usize) -> PyRes
         } else {
             ("numpy", numpy_array(py, &dtype, &array, rows)?)
         };
-        columns.push((label, dtype, array));
+        columns.push((ColumnName::Str(label), dtype, array));
     }
     columns_batch(py, columns, rows)
 }
@@ -145,15 +145,17 @@ pub(crate) fn columns_batch(
     let mut fields = Vec::with_capacity(columns.len());
     let mut arrays = Vec::with_capacity(columns.len());
     for (label, dtype, array) in columns {
-        let mut field = Field::new(label, array.data_type().clone(), true);
+        let mut field = match label {
+            ColumnName::Str(name) => Field::new(name, array.data_type().clone(), true),
+            int => signet::table::labelled_field(&int, array.data_type().clone(), &[]),
+        };
         if dtype == "string" {
-            field = field.with_metadata(
-                [(
-                    signet::table::PANDAS_DTYPE_KEY.to_string(),
-                    dtype.to_string(),
-                )]
-                .into(),
+            let mut metadata = field.metadata().clone();
+            metadata.insert(
+                signet::table::PANDAS_DTYPE_KEY.to_string(),
+                dtype.to_string(),
             );
+            field = field.with_metadata(metadata);
         }
         fields.push(field);
         arrays.push(array);
@@ -196,7 +198,10 @@ pub fn to_python(
                 let mut labels = Vec::with_capacity(columns.len());
                 let mut arrays = Vec::with_capacity(columns.len());
                 for (label, dtype, bytes) in columns {
-                    labels.push(label);
+                    labels.push(match label {
+                        ColumnName::Str(s) => s.into_pyobject(py)?.into_any(),
+                        ColumnName::Int(i) => i.into_pyobject(py)?.into_any(),
+                    });
                     arrays.push(handover.export(py, bytes, dtype, &[1, rows])?);
                 }
                 let labels = PyTuple::new(py, labels)?;
@@ -253,14 +258,19 @@ fn pandas_faithful(batch: &RecordBatch) -> bool {
 }
 
 /// A table whose columns are all plain numpy columns (numeric or bool, no missing values, no
-/// pandas extension dtype, string labels) as `(label, numpy dtype, bytes)`; `None` otherwise.
-fn numpy_columns_out(batch: &RecordBatch) -> Option<Vec<(String, &'static str, Buffer)>> {
+/// pandas extension dtype; text or integer labels) as `(label, numpy dtype, bytes)`; `None`
+/// otherwise.
+fn numpy_columns_out(batch: &RecordBatch) -> Option<Vec<(ColumnName, &'static str, Buffer)>> {
     use arrow_array::Array;
     use arrow_schema::DataType as T;
     let schema = batch.schema();
     let mut out = Vec::with_capacity(batch.num_columns());
     for (field, array) in schema.fields().iter().zip(batch.columns()) {
-        if !field.metadata().is_empty() || array.null_count() > 0 {
+        let plain = field
+            .metadata()
+            .keys()
+            .all(|k| k == signet::table::LABEL_KIND_KEY);
+        if !plain || array.null_count() > 0 {
             return None;
         }
         let dtype = match field.data_type() {
@@ -284,7 +294,7 @@ fn numpy_columns_out(batch: &RecordBatch) -> Option<Vec<(String, &'static str, B
         } else {
             primitive_bytes(array.as_ref())?
         };
-        out.push((field.name().clone(), dtype, bytes));
+        out.push((signet::table::column_label(field), dtype, bytes));
     }
     Some(out)
 }

@@ -21,11 +21,12 @@ use arrow_pyarrow::FromPyArrow;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
-use pyo3::types::{PyDict, PyList, PySlice, PyString, PyType};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PySlice, PyString, PyType};
+use signet::types::ColumnName;
 use std::sync::{Arc, Mutex};
 
-/// One column read from a block: its numpy/pandas dtype name and values.
-pub(crate) type FrameColumn = (String, &'static str, ArrayRef);
+/// One column read from a block: its label, numpy/pandas dtype name and values.
+pub(crate) type FrameColumn = (ColumnName, &'static str, ArrayRef);
 
 static NDARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 static DATETIME_ARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
@@ -43,7 +44,7 @@ pub(crate) fn read(
 }
 
 fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColumn>, usize)>> {
-    let Some(labels) = text_labels(py, &df.getattr(intern!(py, "columns"))?)? else {
+    let Some(labels) = column_labels(py, &df.getattr(intern!(py, "columns"))?)? else {
         return Ok(None);
     };
     let width = labels.len();
@@ -111,10 +112,14 @@ fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColu
 static LABELS: Mutex<Option<LabelsOf>> = Mutex::new(None);
 
 /// A column Index and its labels.
-type LabelsOf = (Py<PyAny>, Arc<[String]>);
+type LabelsOf = (Py<PyAny>, Arc<[ColumnName]>);
 
-/// The column labels, when they are all text (see [`labels`]), through [`LABELS`].
-fn text_labels(py: Python<'_>, columns: &Bound<'_, PyAny>) -> PyResult<Option<Arc<[String]>>> {
+/// The column labels, when each is text or an integer (not a bool) in int64's range (see
+/// [`labels`]), through [`LABELS`]: what the corpus Value form carries as a column label.
+fn column_labels(
+    py: Python<'_>,
+    columns: &Bound<'_, PyAny>,
+) -> PyResult<Option<Arc<[ColumnName]>>> {
     let cache = || {
         LABELS
             .lock()
@@ -129,22 +134,29 @@ fn text_labels(py: Python<'_>, columns: &Bound<'_, PyAny>) -> PyResult<Option<Ar
         return Ok(None);
     };
     let list = list.downcast::<PyList>()?;
-    let mut text = Vec::with_capacity(list.len());
+    let mut out = Vec::with_capacity(list.len());
     for label in list.iter() {
-        let Ok(label) = label.downcast::<PyString>() else {
+        if let Ok(text) = label.downcast::<PyString>() {
+            out.push(ColumnName::Str(text.to_cow()?.into_owned()));
+        } else if label.is_instance_of::<PyInt>() && !label.is_instance_of::<PyBool>() {
+            let Ok(i) = label.extract::<i64>() else {
+                return Ok(None);
+            };
+            out.push(ColumnName::Int(i));
+        } else {
             return Ok(None);
-        };
-        text.push(label.to_cow()?.into_owned());
+        }
     }
-    let text: Arc<[String]> = text.into();
+    let out: Arc<[ColumnName]> = out.into();
     // The Index it replaces is released once the lock is (its release may run Python).
-    let old = cache().replace((columns.clone().unbind(), text.clone()));
+    let old = cache().replace((columns.clone().unbind(), out.clone()));
     drop(old);
-    Ok(Some(text))
+    Ok(Some(out))
 }
 
-/// The column labels as a list, when they may all be text: an `object` Index's values, or the
-/// Arrow array under a `str` Index (pandas 3's default; `Index.tolist()` costs ~10 µs there).
+/// The column labels as a list, when they may all be text or integers: an `object` or
+/// integer Index's values (a RangeIndex's too), or the Arrow array under a `str` Index
+/// (pandas 3's default; `Index.tolist()` costs ~10 µs there).
 fn labels<'py>(
     py: Python<'py>,
     columns: &Bound<'py, PyAny>,

@@ -298,7 +298,11 @@ def _frames():
     yield "no rows", base.iloc[:0], text
     yield "strided 2-D", pd.DataFrame(rng.random((n, 3)), columns=["a", "b", "c"], copy=False), True
     yield "duplicate labels", pd.DataFrame([[1, 2]], columns=["a", "a"]), True
-    yield "integer labels", pd.DataFrame({0: [1, 2], 1: [3.0, 4.0]}), False
+    yield "integer labels", pd.DataFrame({0: [1, 2], 1: [3.0, 4.0]}), True
+    yield "mixed labels", pd.DataFrame({0: [1, 2], "b": [3.0, 4.0]}), True
+    yield "bool labels", pd.DataFrame({True: [1, 2]}), False
+    yield "float labels", pd.DataFrame({1.5: [1, 2]}), False
+    yield "range labels", pd.DataFrame(np.arange(6, dtype="float32").reshape(3, 2)), True
     yield "tz-aware", pd.DataFrame({"t": pd.date_range("2020", periods=3, tz="UTC")}), False
     yield "object column", pd.DataFrame({"o": [[1], [2]]}), False
     yield "big-endian", pd.DataFrame({"x": np.arange(3, dtype=">f8")}), False
