@@ -162,6 +162,10 @@ def result(out, like=None):
         if isinstance(like, np.ndarray):
             return like
         return _shallow_copy(like)
+    if kind == "values":
+        # A DataFrame whose values (one row-major block) pass as the tensor: `df.to_numpy()`,
+        # pandas' view of that block, as MLflow's `_enforce_schema` returns it.
+        return like.to_numpy()
     if kind == "tensor":
         return out[1]
     if kind == "arrow":

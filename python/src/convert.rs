@@ -29,6 +29,15 @@ pub fn model_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<Mod
     read_input(py, payload).map(|(input, _)| input)
 }
 
+/// The DataFrame of a `("pandas", df)` payload; `None` for other payloads.
+pub fn pandas_frame<'py>(payload: &Bound<'py, PyTuple>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    Ok(if payload.get_item(0)?.eq("pandas")? {
+        Some(payload.get_item(1)?)
+    } else {
+        None
+    })
+}
+
 /// [`model_input`], and whether the input is a pandas DataFrame read in place from its blocks
 /// (a table whose every column is the frame's own column, with the frame's dtype).
 pub fn read_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<(ModelInput, bool)> {

@@ -22,7 +22,9 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PySlice, PyString, PyType};
-use signet::types::ColumnName;
+use signet::input::TensorData;
+use signet::types::{ColumnName, NumpyDtype};
+use signet::Tensor;
 use std::sync::{Arc, Mutex};
 
 /// One column read from a block: its label, numpy/pandas dtype name and values.
@@ -104,6 +106,69 @@ fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColu
         out.push((label.clone(), dtype, array));
     }
     Ok(Some((out, rows)))
+}
+
+/// The values of a DataFrame of several numeric columns held in one row-major numpy block
+/// (`pd.DataFrame(array)` over a C-contiguous 2-D array): `df.to_numpy()` as pandas gives it
+/// without a copy, here a `(rows, columns)` tensor over the block's memory (no copy either);
+/// `None` for any other frame (fewer than two columns, several blocks, bools, a layout
+/// that is not row-major, a pandas whose internals differ).
+pub(crate) fn row_major_values(py: Python<'_>, df: &Bound<'_, PyAny>) -> Option<Tensor> {
+    values_walk(py, df).ok().flatten()
+}
+
+fn values_walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<Tensor>> {
+    let width = df.getattr(intern!(py, "columns"))?.len()?;
+    let rows = df.getattr(intern!(py, "index"))?.len()?;
+    let blocks = df
+        .getattr(intern!(py, "_mgr"))?
+        .getattr(intern!(py, "blocks"))?;
+    if width < 2 || blocks.len()? != 1 {
+        return Ok(None);
+    }
+    let block = blocks.get_item(0)?;
+    let locs = positions(
+        &block
+            .getattr(intern!(py, "mgr_locs"))?
+            .getattr(intern!(py, "indexer"))?,
+        width,
+    )?;
+    if !locs.iter().copied().eq(0..width) {
+        return Ok(None);
+    }
+    let values = block.getattr(intern!(py, "values"))?;
+    if !values
+        .get_type()
+        .is(NDARRAY.import(py, "numpy", "ndarray")?)
+    {
+        return Ok(None);
+    }
+    let Some(layout) = layout_2d(py, &values)? else {
+        return Ok(None);
+    };
+    let item = numpy_width(py, layout.dtype)? as isize;
+    let row_major =
+        layout.strides.0 == item && (rows <= 1 || layout.strides.1 == item * width as isize);
+    if layout.dtype == "bool" || layout.shape != (width, rows) || !row_major {
+        return Ok(None);
+    }
+    let n = rows * width;
+    let array = column_at(
+        py,
+        layout.dtype,
+        layout.address,
+        n * item as usize,
+        n,
+        || NumpyOwner::of(&values),
+    )?;
+    let Ok(dtype) = NumpyDtype::parse(layout.dtype) else {
+        return Ok(None);
+    };
+    Ok(Some(Tensor {
+        dtype,
+        shape: vec![rows, width],
+        data: TensorData::Arrow(array),
+    }))
 }
 
 /// The last column Index read and its labels. pandas' Index objects are immutable and the

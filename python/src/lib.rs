@@ -139,11 +139,15 @@ fn validate(
     sig: &CompiledSignature,
     mode: &str,
 ) -> PyResult<Vec<Row>> {
-    let data = model_input(py, input)?;
     let mode = compat(py, mode)?;
     let signature = sig.signature.as_ref();
     let Some(schema) = signature.and_then(|s| s.inputs.as_ref()) else {
         return Ok(Vec::new());
+    };
+    let data = match frame_values(py, input, signature)? {
+        Some(Ok(values)) => values,
+        Some(Err(e)) => return Ok(vec![violation(&e)]),
+        None => model_input(py, input)?,
     };
     Ok(py.allow_threads(move || match (&data, schema.kind()) {
         (ModelInput::Table(batch), SchemaKind::Columns(_)) => {
@@ -178,14 +182,19 @@ fn validate(
         }
         _ => match enforce_input(signature, data, None, mode) {
             Ok(_) => Vec::new(),
-            Err(e) => vec![(
-                e.location.row,
-                e.location.column.clone().unwrap_or_default(),
-                e.location.value.clone(),
-                e.message().to_string(),
-            )],
+            Err(e) => vec![violation(&e)],
         },
     }))
+}
+
+/// An enforcement error as the one violation it reports.
+fn violation(e: &signet::enforce::EnforceError) -> Row {
+    (
+        e.location.row,
+        e.location.column.clone().unwrap_or_default(),
+        e.location.value.clone(),
+        e.message().to_string(),
+    )
 }
 
 /// `_enforce_schema` and params enforcement: the input and params as the model receives them,
@@ -200,11 +209,16 @@ fn enforce(
     mode: &str,
     want_arrow: bool,
 ) -> PyResult<(PyObject, Option<String>, Vec<String>)> {
-    let (data, in_place) = convert::read_input(py, input)?;
+    let signature = sig.signature.as_ref();
+    let values = frame_values(py, input, signature)?;
+    let frame_values = values.is_some();
+    let (data, in_place) = match values {
+        Some(checked) => (checked.map_err(|e| enforce_error(py, &e, None))?, true),
+        None => convert::read_input(py, input)?,
+    };
     let mut handover = Handover::of(&data);
     let params = convert::params(py, params)?;
     let mode = compat(py, mode)?;
-    let signature = sig.signature.as_ref();
     // A pandas frame read in place, or a numpy tensor, that enforcement leaves as it is: the
     // caller returns a (copy-on-write) copy of the frame itself rather than a frame rebuilt
     // from Arrow, and the tensor itself, as MLflow does (no copy of its memory).
@@ -235,7 +249,9 @@ fn enforce(
         _ => false,
     };
     let out = if unchanged {
-        ("unchanged",).into_pyobject(py)?.into_any().unbind()
+        // The frame's values as they are: the caller returns `df.to_numpy()`.
+        let kind = if frame_values { "values" } else { "unchanged" };
+        (kind,).into_pyobject(py)?.into_any().unbind()
     } else {
         let want = if want_arrow { Want::Arrow } else { Want::Value };
         to_python(py, &enforced.input, want, &mut handover)?
@@ -246,6 +262,38 @@ fn enforce(
         .map(|p| signet::pyjson::dumps(&signet::elem::to_elem(p)));
     let warnings = enforced.warnings.into_iter().map(|w| w.message).collect();
     Ok((out, params, warnings))
+}
+
+/// A DataFrame of several numeric columns in one row-major block against one unnamed tensor
+/// spec, as the tensor of its values once §7.2's checks of the frame's size pass (`Err`: the
+/// check that failed); `None` for any other input or signature. MLflow checks such a frame's
+/// values, `df.to_numpy()` (pandas' view of that block), as an array; signet checks the block
+/// in place as that array instead of splitting it into columns and stacking them back
+/// (10k x 784 float32: ~60 ms -> 5 µs).
+fn frame_values(
+    py: Python<'_>,
+    input: &Bound<'_, PyTuple>,
+    signature: Option<&ModelSignature>,
+) -> PyResult<Option<Result<ModelInput, signet::enforce::EnforceError>>> {
+    let Some(spec) = unnamed_tensor_spec(signature) else {
+        return Ok(None);
+    };
+    let Some(df) = convert::pandas_frame(input)? else {
+        return Ok(None);
+    };
+    let Some(tensor) = frame::row_major_values(py, &df) else {
+        return Ok(None);
+    };
+    let checked = signet::enforce::unnamed_frame_shape(tensor.shape[0], tensor.shape[1], spec);
+    Ok(Some(checked.map(|()| ModelInput::Tensor(tensor))))
+}
+
+/// The spec of a signature whose inputs are one unnamed tensor.
+fn unnamed_tensor_spec(signature: Option<&ModelSignature>) -> Option<&signet::types::TensorSpec> {
+    match signature?.inputs.as_ref()?.tensor_specs()? {
+        [spec] if spec.name.is_none() => Some(spec),
+        _ => None,
+    }
 }
 
 /// What changed between two signatures: (text report, JSON report, breaking?).

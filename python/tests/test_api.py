@@ -172,6 +172,33 @@ def test_enforced_frames_never_alias_the_input():
     assert signet.enforce(strided, tsig) is strided
 
 
+def test_a_frame_over_one_row_major_block_is_checked_as_its_values():
+    # MLflow checks a frame of several columns against one unnamed TensorSpec as its values,
+    # `df.to_numpy()`. A frame over one row-major block (`pd.DataFrame(array)`) is checked in
+    # place, and `df.to_numpy()` itself comes back, as MLflow's does; the same values in any
+    # other layout give the same answers, refusals included.
+    arr = np.arange(12, dtype="float32").reshape(4, 3)
+    fast = pd.DataFrame(arr, copy=False)
+    slow = pd.DataFrame({i: arr[:, i].copy() for i in range(3)})  # one column-major block
+
+    def spec(dtype, width):
+        return signet.Signature(
+            f'[{{"type": "tensor", "tensor-spec": {{"dtype": "{dtype}", "shape": [-1, {width}]}}}}]'
+        )
+
+    out = signet.enforce(fast, spec("float32", 3))
+    assert isinstance(out, np.ndarray) and out.shape == (4, 3) and out.dtype == np.float32
+    assert np.shares_memory(out, arr) and np.array_equal(out, arr)
+    assert np.array_equal(signet.enforce(slow, spec("float32", 3)), arr)
+    cases = [(spec("float64", 3), fast, slow), (spec("float32", 4), fast, slow),
+             (spec("float32", 3), fast.iloc[:0], slow.iloc[:0])]
+    for sig, a, b in cases:
+        refused = _outcome(lambda: signet.enforce(a, sig))
+        assert refused[0] == "error" and refused == _outcome(lambda: signet.enforce(b, sig))
+        assert signet.validate(a, sig).equals(signet.validate(b, sig))
+        assert signet.validate(a, sig).num_rows == 1
+
+
 def test_enforce_arrow_in_arrow_out():
     sig = signet.Signature('[{"type": "double", "name": "x", "required": true}]')
     out = signet.enforce(pa.table({"x": pa.array([1, 2], type=pa.int32())}), sig)

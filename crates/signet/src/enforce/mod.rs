@@ -9,6 +9,7 @@ mod tensors;
 pub mod violations;
 
 pub use error::{EnforceError, ErrorKind, Location};
+pub use tensors::unnamed_frame_shape;
 
 use crate::input::ModelInput;
 use crate::repr::{param_spec_repr, py_repr, py_set, py_str, py_tuple};

@@ -48,18 +48,35 @@ pub(super) fn unnamed_frame(
     spec: &TensorSpec,
     compat: Compat,
 ) -> Result<Tensor, EnforceError> {
-    if batch.num_rows() == 0 || batch.num_columns() == 0 {
+    unnamed_frame_shape(batch.num_rows(), batch.num_columns(), spec)?;
+    let schema = batch.schema();
+    if batch.num_columns() == 1 {
+        return column_to_tensor(None, schema.field(0), batch.column(0), spec, compat);
+    }
+    let t = frame_to_numpy(batch)?;
+    check::enforce_spec(&t, spec, compat)?;
+    Ok(t)
+}
+
+/// §7.2's checks of a DataFrame's size against an unnamed tensor spec: a frame of `rows` rows
+/// and `columns` columns must not be empty, and with more than one column the spec's shape
+/// must be `(-1, columns)`. Past them, a frame of several columns is its values
+/// (`df.to_numpy()`) checked as an array (§7.1), one column is converted on its own. Public
+/// for a reader that holds a frame's values as one row-major array already (the Python
+/// package's pandas reader) and checks that array in place of building the table.
+pub fn unnamed_frame_shape(
+    rows: usize,
+    columns: usize,
+    spec: &TensorSpec,
+) -> Result<(), EnforceError> {
+    if rows == 0 || columns == 0 {
         return Err(EnforceError::new(
             ErrorKind::InvalidInput,
             "Input DataFrame is empty.",
         ));
     }
-    let schema = batch.schema();
-    if batch.num_columns() == 1 {
-        return column_to_tensor(None, schema.field(0), batch.column(0), spec, compat);
-    }
-    let k = batch.num_columns();
-    if spec.shape != [-1, k as i64] {
+    let k = columns;
+    if k > 1 && spec.shape != [-1, k as i64] {
         return Err(EnforceError::new(
             ErrorKind::ShapeMismatch,
             format!(
@@ -73,9 +90,7 @@ pub(super) fn unnamed_frame(
             ),
         ));
     }
-    let t = frame_to_numpy(batch)?;
-    check::enforce_spec(&t, spec, compat)?;
-    Ok(t)
+    Ok(())
 }
 
 /// The numpy dtype pandas' `to_numpy()` keeps for a column when the frame is interleaved, or

@@ -16,6 +16,8 @@ mod check;
 mod frame;
 mod stack;
 
+pub use frame::unnamed_frame_shape;
+
 use super::{Compat, EnforceError, ErrorKind, Warning};
 use crate::input::{ModelInput, Series, Tensor};
 use crate::repr::{py_class, py_repr, py_str};
