@@ -5,11 +5,13 @@ For each case x row count, the median per-call time (measured interleaved) of
   mlflow   mlflow.models.utils._enforce_schema(df, schema)
   enforce  signet.enforce(df, signature)        (same decisions, same converted data)
   validate signet.validate(df, signature)       (every violation as a pyarrow Table)
-on the same input. Cases: the shared baseline's house_price, mixed20 and convert (pandas
-DataFrames), tensor784_ndarray (a float32 ndarray against a (-1, 784) TensorSpec) and tensor784
-(the same values as a DataFrame of 784 columns labelled 0..783)
-(../shared/bench/_mlflow_fixtures.py, the same data MLflow's baseline measured), and wide600
-(600 float64 columns against 600 `double` ColSpecs; mlflow#7948 reports ~175 ms there).
+on the same input. Cases: the shared baseline's (../shared/bench/_mlflow_fixtures.py, the same
+data MLflow's baseline measured) house_price, mixed20 and convert (pandas DataFrames),
+tensor784_ndarray (a float32 ndarray against a (-1, 784) TensorSpec) and tensor784 (the same
+values as a DataFrame of 784 columns labelled 0..783); and wide600 (600 float64 columns against
+600 `double` ColSpecs; mlflow#7948 reports ~175 ms there) and array20 (`pd.DataFrame(X,
+columns=names)` of a 20-column float64 array, as scikit-learn users build frames, against 20
+`double` ColSpecs).
 
 Run in a venv with mlflow 3.17.2 and signet installed (scripts/bench_python.sh does it):
   python scripts/bench_python.py [--rows 1,10000,1000000] [--cases ...]
@@ -44,6 +46,26 @@ def wide_schema(n=600):
 def wide_input(rows, n=600):
     rng = np.random.default_rng(0)
     return pd.DataFrame({f"c{i}": rng.random(rows) for i in range(n)})
+
+
+def array_input(rows, n=20):
+    """`pd.DataFrame(X, columns=names)` of a 2-D float64 array (how scikit-learn users build
+    frames): one row-major block, so each column is strided."""
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(rng.random((rows, n)), columns=[f"c{i}" for i in range(n)], copy=False)
+
+
+def schema_of(case):
+    return {"wide600": wide_schema, "array20": lambda: wide_schema(20)}.get(
+        case, lambda: F.make_schema(case))()
+
+
+def input_of(case, rows):
+    if case == "wide600":
+        return wide_input(rows)
+    if case == "array20":
+        return array_input(rows)
+    return F.make_input(case, rows)
 
 
 def timed(fns, budget=0.3, repeats=7):
@@ -121,7 +143,7 @@ def fmt(s):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", default="1,10000,1000000")
-    ap.add_argument("--cases", default="house_price,mixed20,convert,wide600,tensor784_ndarray,tensor784")
+    ap.add_argument("--cases", default="house_price,mixed20,convert,wide600,array20,tensor784_ndarray,tensor784")
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
     logging.getLogger("mlflow").setLevel(logging.ERROR)
@@ -133,12 +155,12 @@ def main():
     print("| case | rows | MLflow `_enforce_schema` | `signet.enforce` | ratio | `signet.validate` | ratio |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for case in args.cases.split(","):
-        schema = wide_schema() if case == "wide600" else F.make_schema(case)
+        schema = schema_of(case)
         sig = signet.Signature.of(ModelSignature(inputs=schema))
         for rows in [int(r) for r in args.rows.split(",")]:
             if case in ("wide600", "tensor784") and rows > 10_000:  # 600/784 columns: 10k rows at most
                 continue
-            df = wide_input(rows) if case == "wide600" else F.make_input(case, rows)
+            df = input_of(case, rows)
             a = _enforce_schema(df, schema)
             b = signet.enforce(df, sig, compat="mlflow")
             assert same_result(a, b), (case, a, b)

@@ -15,7 +15,7 @@
 //! `signet/_convert.py`'s route, which gives the same answers (only more slowly).
 
 use crate::array_struct::{layout_2d, Layout2d};
-use crate::numpy_mem::{column_at, copied, datetime_column, numpy_width, NumpyOwner};
+use crate::numpy_mem::{column_at, datetime_column, gathered, numpy_width, NumpyOwner};
 use arrow_array::ArrayRef;
 use arrow_pyarrow::FromPyArrow;
 use pyo3::intern;
@@ -320,25 +320,26 @@ fn numpy_block<'py>(
     if columns != locs.len() || length != rows {
         return Ok(None);
     }
-    let owner = NumpyOwner::of(values);
+    let arrays = if row_stride == width as isize {
+        // Each column contiguous: read in place.
+        let owner = NumpyOwner::of(values);
+        (0..columns)
+            .map(|k| {
+                let start = address as isize + k as isize * column_stride;
+                column_at(py, element, start as usize, rows * width, rows, || {
+                    owner.clone()
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?
+    } else {
+        // Strided columns: gathered into copies, the whole block in one pass.
+        // SAFETY: numpy's interface says element i of column k is at
+        // address + k * column_stride + i * row_stride, inside the block's memory, which
+        // `values` keeps alive during this call.
+        unsafe { gathered(element, address, columns, column_stride, rows, row_stride) }
+    };
     let mut out = Vec::with_capacity(columns);
-    for k in 0..columns {
-        let start = address as isize + k as isize * column_stride;
-        let array = if row_stride == width as isize {
-            column_at(py, element, start as usize, rows * width, rows, || {
-                owner.clone()
-            })?
-        } else {
-            // A strided column (a transposed or sliced frame): gathered into one copy.
-            let mut bytes = Vec::with_capacity(rows * width);
-            for i in 0..rows as isize {
-                let at = (start + i * row_stride) as *const u8;
-                // SAFETY: numpy's interface says element i of column k starts at `at`, inside
-                // the block's memory, which `values` keeps alive during this call.
-                bytes.extend_from_slice(unsafe { std::slice::from_raw_parts(at, width) });
-            }
-            copied(element, &bytes, rows)
-        };
+    for array in arrays {
         let array = match unit {
             Some(unit) => datetime_column(py, unit, array)?,
             None => array,
