@@ -63,12 +63,7 @@ fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColu
     let strings = ARROW_STRING_ARRAY.import(py, "pandas.arrays", "ArrowStringArray")?;
     for block in blocks.try_iter()? {
         let block = block?;
-        let locs = positions(
-            &block
-                .getattr(intern!(py, "mgr_locs"))?
-                .getattr(intern!(py, "indexer"))?,
-            width,
-        )?;
+        let locs = block_positions(py, &block, width)?;
         let values = block.getattr(intern!(py, "values"))?;
         let ty = values.get_type();
         let read = if ty.is(ndarray) {
@@ -127,12 +122,7 @@ fn values_walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<Tensor>
         return Ok(None);
     }
     let block = blocks.get_item(0)?;
-    let locs = positions(
-        &block
-            .getattr(intern!(py, "mgr_locs"))?
-            .getattr(intern!(py, "indexer"))?,
-        width,
-    )?;
+    let locs = block_positions(py, &block, width)?;
     if !locs.iter().copied().eq(0..width) {
         return Ok(None);
     }
@@ -238,6 +228,16 @@ fn labels<'py>(
             .map(Some);
     }
     Ok(None)
+}
+
+/// The column positions of `block` (of a frame `width` columns wide).
+fn block_positions(py: Python<'_>, block: &Bound<'_, PyAny>, width: usize) -> PyResult<Vec<usize>> {
+    positions(
+        &block
+            .getattr(intern!(py, "mgr_locs"))?
+            .getattr(intern!(py, "indexer"))?,
+        width,
+    )
 }
 
 /// A block's column positions from `BlockPlacement.indexer` (a slice or an integer ndarray).
