@@ -336,7 +336,17 @@ fn numpy_block<'py>(
         // SAFETY: numpy's interface says element i of column k is at
         // address + k * column_stride + i * row_stride, inside the block's memory, which
         // `values` keeps alive during this call.
-        unsafe { gathered(element, address, columns, column_stride, rows, row_stride) }
+        unsafe {
+            gathered(
+                element,
+                width,
+                address,
+                columns,
+                column_stride,
+                rows,
+                row_stride,
+            )
+        }
     };
     let mut out = Vec::with_capacity(columns);
     for array in arrays {

@@ -88,7 +88,7 @@ pub(crate) fn copied(dtype: &str, bytes: &[u8], n: usize) -> ArrayRef {
 
 /// The `columns` columns of a strided numpy block (a row-major block: `pd.DataFrame(array)`'s,
 /// or a transposed or row-sliced frame's) as flat Arrow arrays of numpy's `dtype` (a dtype
-/// [`numpy_width`] knows): element i of column k is at `start + k * column_stride + i *
+/// [`numpy_width`] knows, `width` bytes an element): element i of column k is at `start + k * column_stride + i *
 /// row_stride`. Gathered in one pass over the rows, a tile of rows at a time, so each row's
 /// memory is read once for all its columns and each column is written in order (column by
 /// column, a row-major block was read `columns` times over: 20 float64 columns of 10k rows
@@ -98,6 +98,7 @@ pub(crate) fn copied(dtype: &str, bytes: &[u8], n: usize) -> ArrayRef {
 /// Every element must be in memory that stays valid while this runs.
 pub(crate) unsafe fn gathered(
     dtype: &str,
+    width: usize,
     start: usize,
     columns: usize,
     column_stride: isize,
@@ -128,39 +129,22 @@ pub(crate) unsafe fn gathered(
         }
         out.into_iter().map(Buffer::from_vec).collect()
     }
-    let buffers = |width: usize| -> Vec<Buffer> {
-        // SAFETY: the caller's contract.
-        unsafe {
-            match width {
-                1 => gather::<u8>(start, columns, column_stride, rows, row_stride),
-                2 => gather::<u16>(start, columns, column_stride, rows, row_stride),
-                4 => gather::<u32>(start, columns, column_stride, rows, row_stride),
-                _ => gather::<u64>(start, columns, column_stride, rows, row_stride),
-            }
+    // SAFETY: the caller's contract.
+    let buffers = unsafe {
+        match width {
+            1 => gather::<u8>(start, columns, column_stride, rows, row_stride),
+            2 => gather::<u16>(start, columns, column_stride, rows, row_stride),
+            4 => gather::<u32>(start, columns, column_stride, rows, row_stride),
+            _ => gather::<u64>(start, columns, column_stride, rows, row_stride),
         }
     };
-    match dtype {
-        "bool" => buffers(1)
+    if dtype == "bool" {
+        return buffers
             .iter()
             .map(|b| copied(dtype, b.as_slice(), rows))
-            .collect(),
-        "int8" | "uint8" => buffers(1)
-            .into_iter()
-            .map(|b| typed(dtype, b, rows))
-            .collect(),
-        "int16" | "uint16" | "float16" => buffers(2)
-            .into_iter()
-            .map(|b| typed(dtype, b, rows))
-            .collect(),
-        "int32" | "uint32" | "float32" => buffers(4)
-            .into_iter()
-            .map(|b| typed(dtype, b, rows))
-            .collect(),
-        _ => buffers(8)
-            .into_iter()
-            .map(|b| typed(dtype, b, rows))
-            .collect(),
+            .collect();
     }
+    buffers.into_iter().map(|b| typed(dtype, b, rows)).collect()
 }
 
 /// The bytes of one element of numpy's `dtype`; an error naming a dtype signet does not read.

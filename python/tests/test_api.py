@@ -190,6 +190,14 @@ def test_a_frame_over_one_row_major_block_is_checked_as_its_values():
     assert isinstance(out, np.ndarray) and out.shape == (4, 3) and out.dtype == np.float32
     assert np.shares_memory(out, arr) and np.array_equal(out, arr)
     assert np.array_equal(signet.enforce(slow, spec("float32", 3)), arr)
+    other_layouts = [
+        pd.DataFrame(np.asfortranarray(arr), copy=False),  # contiguous columns
+        pd.DataFrame(np.arange(24, dtype="float32").reshape(4, 6)[:, ::2] // 2, copy=False),
+        pd.DataFrame(arr[::-1], copy=False).iloc[::-1].reset_index(drop=True),  # reversed rows
+    ]
+    for df in other_layouts:
+        out = signet.enforce(df, spec("float32", 3))
+        assert np.array_equal(out, df.to_numpy()) and out.dtype == np.float32
     cases = [(spec("float64", 3), fast, slow), (spec("float32", 4), fast, slow),
              (spec("float32", 3), fast.iloc[:0], slow.iloc[:0])]
     for sig, a, b in cases:
