@@ -2,7 +2,8 @@
 
 Routes, fastest first (`python/src/convert.rs` documents each payload):
 
-* numeric/bool numpy arrays: Rust reads their memory in place, no pyarrow (`tensor`);
+* numeric/bool numpy arrays: Rust reads their memory in place, no pyarrow (`tensor`); dicts of
+  them (`tensors`) and numeric/bool Series (`series`) the same way;
 * pandas DataFrames: handed to Rust as they are (`pandas`); Rust reads pandas' block manager
   in one pass (numpy numeric/bool/datetime64 blocks in place, pyarrow-backed text through the
   Arrow C data interface; `python/src/frame.rs`). Frames that reader declines come back to
@@ -84,10 +85,26 @@ def payload(data):
         raise InputError(str(e)) from None
 
 
+def _numeric(a):
+    """Whether Rust reads numpy array `a` in place (numbers and bools of up to 8 bytes)."""
+    return isinstance(a, np.ndarray) and a.dtype.kind in _NUMPY_FAST and a.dtype.itemsize <= 8
+
+
 def _payload(data):
-    if isinstance(data, np.ndarray) and data.dtype.kind in _NUMPY_FAST and data.dtype.itemsize <= 8:
+    if _numeric(data):
         a = _native(data)
         return ("tensor", a.dtype.name, list(a.shape), a)
+    if isinstance(data, dict) and data and all(type(k) is str and _numeric(a) for k, a in data.items()):
+        # A dict of numeric arrays (named tensors), each read in place.
+        arrays = [(k, _native(a)) for k, a in data.items()]
+        return ("tensors", [(k, a.dtype.name, list(a.shape), a) for k, a in arrays])
+    if (isinstance(data, pd.Series) and isinstance(data.dtype, np.dtype)
+            and (data.name is None or type(data.name) in (str, int))):
+        values = data.to_numpy()  # a numpy dtype: the Series' own array, not a copy
+        if _numeric(values):
+            # A Series of numbers or bools, read in place (no index: the Value form drops it too).
+            a = _native(values)
+            return ("series", data.name, a.dtype.name, a)
     if isinstance(data, pd.DataFrame):
         return ("pandas", data)
     if hasattr(data, "__arrow_c_stream__") and not isinstance(data, pd.Series):
@@ -168,6 +185,9 @@ def result(out, like=None):
         return like.to_numpy()
     if kind == "tensor":
         return out[1]
+    if kind == "tensors":
+        # A dict of tensors; `None`: the caller's own array under that name, passed as it is.
+        return {n: like[n] if a is None else a for n, a in zip(out[1], out[2])}
     if kind == "arrow":
         batch = out[1]
         return batch if wants_arrow(like) else batch.to_pandas()

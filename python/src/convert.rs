@@ -7,6 +7,8 @@
 //! | `("pandas", df)` | a pandas DataFrame | its blocks read in place by [`crate::frame`]; when that reader declines, the payload `signet/_convert.py`'s `frame_payload` builds |
 //! | `("columns", [(label, dtype, array)], rows)` | a pandas frame of numpy numeric/bool/datetime64 columns and pyarrow-backed text | one Arrow column over each array's memory (no copy) |
 //! | `("tensor", dtype, shape, array)` | a numeric/bool numpy array | a [`Tensor`] over the array's memory (no copy) |
+//! | `("tensors", [(name, dtype, shape, array)])` | a dict of numeric/bool numpy arrays | a `TensorDict` of such tensors |
+//! | `("series", name, dtype, array)` | a numeric/bool Series named by text, an int or nothing | a `Series` over its array's memory, as the Value form reads one |
 //! | `("value", json)` | everything else (object columns, lists, dicts, ...) | the corpus' Value form (FORMAT.md §2), [`signet::elem::model_input_from_value`] |
 
 use crate::errors::input_error;
@@ -27,6 +29,23 @@ use std::sync::Arc;
 /// Reads a payload tuple into a model input.
 pub fn model_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<ModelInput> {
     read_input(py, payload).map(|(input, _)| input)
+}
+
+/// A numeric/bool numpy array of `shape` as a tensor over its memory (no copy but for bools).
+fn numpy_tensor(
+    py: Python<'_>,
+    dtype: &str,
+    shape: Vec<usize>,
+    array: &Bound<'_, PyAny>,
+) -> PyResult<Tensor> {
+    let n: usize = shape.iter().product();
+    let data = numpy_array(py, dtype, array, n)?;
+    let dtype = NumpyDtype::parse(dtype).map_err(|e| input_error(py, e.message()))?;
+    Ok(Tensor {
+        dtype,
+        shape,
+        data: TensorData::Arrow(data),
+    })
 }
 
 /// The DataFrame of a `("pandas", df)` payload; `None` for other payloads.
@@ -64,13 +83,36 @@ pub fn read_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<(Mod
         "tensor" => {
             let dtype: String = payload.get_item(1)?.extract()?;
             let shape: Vec<usize> = payload.get_item(2)?.extract()?;
-            let n: usize = shape.iter().product();
-            let data = numpy_array(py, &dtype, &payload.get_item(3)?, n)?;
-            let dtype = NumpyDtype::parse(&dtype).map_err(|e| input_error(py, e.message()))?;
-            Ok(ModelInput::Tensor(Tensor {
-                dtype,
-                shape,
-                data: TensorData::Arrow(data),
+            numpy_tensor(py, &dtype, shape, &payload.get_item(3)?).map(ModelInput::Tensor)
+        }
+        "tensors" => {
+            let items = payload.get_item(1)?;
+            let mut tensors = Vec::new();
+            for item in items.downcast::<PyList>()?.iter() {
+                let (name, dtype, shape, array): (String, String, Vec<usize>, Bound<'_, PyAny>) =
+                    item.extract()?;
+                tensors.push((name, numpy_tensor(py, &dtype, shape, &array)?));
+            }
+            Ok(ModelInput::TensorDict(tensors))
+        }
+        "series" => {
+            let name = match payload.get_item(1)? {
+                n if n.is_none() => None,
+                n => Some(match n.extract::<String>() {
+                    Ok(text) => ColumnName::Str(text),
+                    Err(_) => ColumnName::Int(n.extract()?),
+                }),
+            };
+            let dtype: String = payload.get_item(2)?.extract()?;
+            let array = payload.get_item(3)?;
+            let values = numpy_array(py, &dtype, &array, array.len()?)?;
+            // As the Value form reads a series (`signet::elem::series_from_value`).
+            let label = name.clone().unwrap_or(ColumnName::Str(String::new()));
+            let field = Field::new(label.as_text(), values.data_type().clone(), true);
+            Ok(ModelInput::Series(signet::input::Series {
+                field: signet::table::with_label(field, &label),
+                name,
+                values,
             }))
         }
         "value" => {
@@ -309,7 +351,7 @@ fn numpy_columns_out(batch: &RecordBatch) -> Option<Vec<(ColumnName, &'static st
 }
 
 /// The native-endian bytes of a numeric tensor without nulls (`None` for other tensors).
-fn tensor_bytes(t: &Tensor) -> Option<Buffer> {
+pub(crate) fn tensor_bytes(t: &Tensor) -> Option<Buffer> {
     let TensorData::Arrow(a) = &t.data else {
         return None;
     };

@@ -27,7 +27,7 @@ use signet::enforce::{enforce as enforce_input, Compat};
 use signet::input::TensorData;
 use signet::json_form::{signature_from_dict, signature_to_dict, SignatureDict};
 use signet::types::{ColumnName, ModelSignature, SchemaKind};
-use signet::ModelInput;
+use signet::{ModelInput, Tensor};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -230,6 +230,10 @@ fn enforce(
         },
         _ => None,
     };
+    let dict_before: Option<Vec<(String, Tensor)>> = match &data {
+        ModelInput::TensorDict(ts) => Some(ts.clone()),
+        _ => None,
+    };
     let enforced = py
         .allow_threads(|| enforce_input(signature, data, params.as_ref(), mode))
         .map_err(|e| enforce_error(py, &e, None))?;
@@ -248,7 +252,14 @@ fn enforce(
         },
         _ => false,
     };
-    let out = if unchanged {
+    let out = if let ModelInput::TensorDict(after) = &enforced.input {
+        tensors_out(
+            py,
+            dict_before.as_deref().unwrap_or(&[]),
+            after,
+            &mut handover,
+        )?
+    } else if unchanged {
         // The frame's values as they are: the caller returns `df.to_numpy()`.
         let kind = if frame_values { "values" } else { "unchanged" };
         (kind,).into_pyobject(py)?.into_any().unbind()
@@ -286,6 +297,53 @@ fn frame_values(
     };
     let checked = signet::enforce::unnamed_frame_shape(tensor.shape[0], tensor.shape[1], spec);
     Ok(Some(checked.map(|()| ModelInput::Tensor(tensor))))
+}
+
+/// A dict of tensors enforced from a dict of numpy arrays, as `("tensors", names, arrays)`:
+/// each array the result's own (numeric tensors exported), or `None` where the tensor is the
+/// caller's array under that name, passed as it is (the caller puts its own array there, as
+/// MLflow returns it); the Value form when a result tensor is not numeric.
+fn tensors_out(
+    py: Python<'_>,
+    before: &[(String, Tensor)],
+    after: &[(String, Tensor)],
+    handover: &mut Handover,
+) -> PyResult<PyObject> {
+    let mut names = Vec::with_capacity(after.len());
+    let mut arrays = Vec::with_capacity(after.len());
+    for (name, t) in after {
+        let TensorData::Arrow(data) = &t.data else {
+            return to_python(
+                py,
+                &ModelInput::TensorDict(after.to_vec()),
+                Want::Value,
+                handover,
+            );
+        };
+        let own = before.iter().any(|(n, b)| {
+            n == name
+                && b.dtype == t.dtype
+                && b.shape == t.shape
+                && matches!(&b.data, TensorData::Arrow(a) if Arc::ptr_eq(a, data))
+        });
+        let array = if own {
+            py.None()
+        } else {
+            match convert::tensor_bytes(t) {
+                Some(bytes) => handover.export(py, bytes, &t.dtype.name(), &t.shape)?,
+                None => {
+                    let all = ModelInput::TensorDict(after.to_vec());
+                    return to_python(py, &all, Want::Value, handover);
+                }
+            }
+        };
+        names.push(name.clone());
+        arrays.push(array);
+    }
+    Ok(("tensors", names, arrays)
+        .into_pyobject(py)?
+        .into_any()
+        .unbind())
 }
 
 /// The spec of a signature whose inputs are one unnamed tensor.

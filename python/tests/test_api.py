@@ -207,6 +207,24 @@ def test_a_frame_over_one_row_major_block_is_checked_as_its_values():
         assert signet.validate(a, sig).num_rows == 1
 
 
+def test_series_and_dicts_of_arrays_are_read_in_place():
+    # A dict of numeric arrays comes back with the caller's arrays themselves under the
+    # schema's names (MLflow's `_enforce_schema`: `out["x"] is d["x"]`, extra keys dropped).
+    sig = signet.Signature(
+        '[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}, "name": "x"}, '
+        '{"type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-1]}, "name": "y"}]'
+    )
+    d = {"x": np.ones((3, 2), "float32"), "y": np.arange(3), "z": np.zeros(3)}
+    out = signet.enforce(d, sig)
+    assert list(out) == ["x", "y"] and out["x"] is d["x"] and out["y"] is d["y"]
+    with pytest.raises(signet.EnforceError):
+        signet.enforce({"x": d["x"], "y": d["y"].astype("int32")}, sig)
+    # A numeric Series: read in place, answered as a frame like any other input.
+    ssig = signet.Signature('[{"type": "long", "name": "a", "required": true}]')
+    out = signet.enforce(pd.Series(np.arange(4, dtype="int32"), name="a"), ssig)
+    assert out.equals(pd.DataFrame({"a": np.arange(4, dtype="int64")}))
+
+
 def test_enforce_arrow_in_arrow_out():
     sig = signet.Signature('[{"type": "double", "name": "x", "required": true}]')
     out = signet.enforce(pa.table({"x": pa.array([1, 2], type=pa.int32())}), sig)
