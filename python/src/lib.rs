@@ -15,7 +15,6 @@ mod frame;
 mod numpy_api;
 mod numpy_mem;
 
-use arrow_array::ArrayRef;
 use convert::{model_input, to_python, Want};
 use errors::{enforce_error, input_error, model_error, schema_error};
 use export::Handover;
@@ -219,46 +218,35 @@ fn enforce(
     let mut handover = Handover::of(&data);
     let params = convert::params(py, params)?;
     let mode = compat(py, mode)?;
-    // A pandas frame read in place, or a numpy tensor, that enforcement leaves as it is: the
-    // caller returns a (copy-on-write) copy of the frame itself rather than a frame rebuilt
-    // from Arrow, and the tensor itself, as MLflow does (no copy of its memory).
+    // A pandas frame read in place, a numpy tensor or a dict of them, that enforcement leaves
+    // as it is: the caller returns a (copy-on-write) copy of the frame itself rather than a
+    // frame rebuilt from Arrow, and the caller's own arrays, as MLflow does (no copy of their
+    // memory). The input is kept to compare (a shallow clone: Arcs).
     let before = match &data {
-        ModelInput::Table(batch) if in_place => Some((batch.columns().to_vec(), None)),
-        ModelInput::Tensor(t) => match &t.data {
-            TensorData::Arrow(a) => Some((vec![a.clone()], Some((t.dtype, t.shape.clone())))),
-            TensorData::Object(_) => None,
-        },
-        _ => None,
-    };
-    let dict_before: Option<Vec<(String, Tensor)>> = match &data {
-        ModelInput::TensorDict(ts) => Some(ts.clone()),
+        ModelInput::Table(_) if in_place => Some(data.clone()),
+        ModelInput::Tensor(_) | ModelInput::TensorDict(_) => Some(data.clone()),
         _ => None,
     };
     let enforced = py
         .allow_threads(|| enforce_input(signature, data, params.as_ref(), mode))
         .map_err(|e| enforce_error(py, &e, None))?;
-    let same = |before: &[ArrayRef], after: &[ArrayRef]| {
-        before.len() == after.len() && before.iter().zip(after).all(|(a, b)| Arc::ptr_eq(a, b))
-    };
     let unchanged = match (&before, &enforced.input) {
-        (Some((before, None)), ModelInput::Table(after)) => same(before, after.columns()),
-        (Some((before, Some((dtype, shape)))), ModelInput::Tensor(after)) => match &after.data {
-            TensorData::Arrow(a) => {
-                after.dtype == *dtype
-                    && after.shape == *shape
-                    && same(before, std::slice::from_ref(a))
-            }
-            TensorData::Object(_) => false,
-        },
+        (Some(ModelInput::Table(b)), ModelInput::Table(a)) => {
+            b.num_columns() == a.num_columns()
+                && b.columns()
+                    .iter()
+                    .zip(a.columns())
+                    .all(|(x, y)| Arc::ptr_eq(x, y))
+        }
+        (Some(ModelInput::Tensor(b)), ModelInput::Tensor(a)) => same_tensor(b, a),
         _ => false,
     };
     let out = if let ModelInput::TensorDict(after) = &enforced.input {
-        tensors_out(
-            py,
-            dict_before.as_deref().unwrap_or(&[]),
-            after,
-            &mut handover,
-        )?
+        let inputs = match &before {
+            Some(ModelInput::TensorDict(ts)) => ts.as_slice(),
+            _ => &[],
+        };
+        tensors_out(py, inputs, after, &mut handover)?
     } else if unchanged {
         // The frame's values as they are: the caller returns `df.to_numpy()`.
         let kind = if frame_values { "values" } else { "unchanged" };
@@ -312,20 +300,7 @@ fn tensors_out(
     let mut names = Vec::with_capacity(after.len());
     let mut arrays = Vec::with_capacity(after.len());
     for (name, t) in after {
-        let TensorData::Arrow(data) = &t.data else {
-            return to_python(
-                py,
-                &ModelInput::TensorDict(after.to_vec()),
-                Want::Value,
-                handover,
-            );
-        };
-        let own = before.iter().any(|(n, b)| {
-            n == name
-                && b.dtype == t.dtype
-                && b.shape == t.shape
-                && matches!(&b.data, TensorData::Arrow(a) if Arc::ptr_eq(a, data))
-        });
+        let own = before.iter().any(|(n, b)| n == name && same_tensor(b, t));
         let array = if own {
             py.None()
         } else {
@@ -344,6 +319,15 @@ fn tensors_out(
         .into_pyobject(py)?
         .into_any()
         .unbind())
+}
+
+/// Whether `after` is `before` as it was: the same memory (not equal values), dtype and shape.
+fn same_tensor(before: &Tensor, after: &Tensor) -> bool {
+    let same_data = match (&before.data, &after.data) {
+        (TensorData::Arrow(b), TensorData::Arrow(a)) => Arc::ptr_eq(b, a),
+        _ => false,
+    };
+    same_data && before.dtype == after.dtype && before.shape == after.shape
 }
 
 /// The spec of a signature whose inputs are one unnamed tensor.
