@@ -108,9 +108,8 @@ pub fn read_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<(Mod
             let values = numpy_array(py, &dtype, &array, array.len()?)?;
             // As the Value form reads a series (`signet::elem::series_from_value`).
             let label = name.clone().unwrap_or(ColumnName::Str(String::new()));
-            let field = Field::new(label.as_text(), values.data_type().clone(), true);
             Ok(ModelInput::Series(signet::input::Series {
-                field: signet::table::with_label(field, &label),
+                field: signet::table::labelled_field(&label, values.data_type().clone(), &[]),
                 name,
                 values,
             }))
