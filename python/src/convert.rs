@@ -15,10 +15,11 @@ use crate::errors::input_error;
 use crate::export::Handover;
 use crate::numpy_mem::{datetime_column, numpy_array};
 use arrow_array::ffi_stream::ArrowArrayStreamReader;
+use arrow_array::ArrayRef;
 use arrow_array::{BooleanArray, RecordBatch, RecordBatchOptions, RecordBatchReader};
 use arrow_buffer::Buffer;
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
-use arrow_schema::{Field, Schema as ArrowSchema};
+use arrow_schema::{DataType as ArrowType, Field, FieldRef, Schema as ArrowSchema};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 use signet::input::TensorData;
@@ -60,16 +61,55 @@ pub fn pandas_frame<'py>(payload: &Bound<'py, PyTuple>) -> PyResult<Option<Bound
 /// [`model_input`], and whether the input is a pandas DataFrame read in place from its blocks
 /// (a table whose every column is the frame's own column, with the frame's dtype).
 pub fn read_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<(ModelInput, bool)> {
+    match read_unless(py, payload, |_| false)? {
+        Read::Input(input, in_place) => Ok((input, in_place)),
+        Read::AsIs => unreachable!("read_unless reads when told to"),
+    }
+}
+
+/// A payload read, or left unread.
+pub enum Read {
+    /// The input, and whether it is a pandas DataFrame read in place ([`read_input`]).
+    Input(ModelInput, bool),
+    /// A pandas DataFrame with columns still to copy that `as_is` said need not be read.
+    AsIs,
+}
+
+/// [`read_input`], except that a pandas DataFrame with strided columns (which reading copies)
+/// is first shown to `as_is` as its columns' fields, and left unread when it answers `true`.
+pub fn read_unless(
+    py: Python<'_>,
+    payload: &Bound<'_, PyTuple>,
+    as_is: impl FnOnce(&[FieldRef]) -> bool,
+) -> PyResult<Read> {
     let kind: String = payload.get_item(0)?.extract()?;
     if kind == "pandas" {
         let df = payload.get_item(1)?;
         return match crate::frame::read(py, &df)? {
-            Some((columns, rows)) => Ok((columns_batch(py, columns, rows)?, true)),
+            Some(frame) => {
+                let fields: Vec<FieldRef> = frame
+                    .typed_labels()
+                    .map(|(label, dtype, ty)| Arc::new(column_field(label, dtype, ty)))
+                    .collect();
+                if frame.pending() && as_is(&fields) {
+                    return Ok(Read::AsIs);
+                }
+                let rows = frame.rows;
+                let arrays = frame
+                    .into_columns()
+                    .into_iter()
+                    .map(|(_, _, a)| a)
+                    .collect();
+                Ok(Read::Input(batch_of(py, fields, arrays, rows)?, true))
+            }
             None => {
                 let slow = py
                     .import("signet._convert")?
                     .call_method1("frame_payload", (df,))?;
-                Ok((model_input(py, slow.downcast::<PyTuple>()?)?, false))
+                Ok(Read::Input(
+                    model_input(py, slow.downcast::<PyTuple>()?)?,
+                    false,
+                ))
             }
         };
     }
@@ -124,7 +164,7 @@ pub fn read_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<(Mod
         }
         other => Err(input_error(py, format!("unknown payload kind {other:?}"))),
     }?;
-    Ok((input, false))
+    Ok(Read::Input(input, false))
 }
 
 /// Params as `(name, value)` pairs from the JSON text of an object of Elems.
@@ -192,24 +232,42 @@ pub(crate) fn columns_batch(
     columns: Vec<crate::frame::FrameColumn>,
     rows: usize,
 ) -> PyResult<ModelInput> {
-    let mut fields = Vec::with_capacity(columns.len());
-    let mut arrays = Vec::with_capacity(columns.len());
-    for (label, dtype, array) in columns {
-        let mut field = match label {
-            ColumnName::Str(name) => Field::new(name, array.data_type().clone(), true),
-            int => signet::table::labelled_field(&int, array.data_type().clone(), &[]),
-        };
-        if dtype == "string" {
-            let mut metadata = field.metadata().clone();
-            metadata.insert(
-                signet::table::PANDAS_DTYPE_KEY.to_string(),
-                dtype.to_string(),
-            );
-            field = field.with_metadata(metadata);
-        }
-        fields.push(field);
-        arrays.push(array);
+    let (fields, arrays): (Vec<FieldRef>, Vec<ArrayRef>) = columns
+        .into_iter()
+        .map(|(label, dtype, array)| {
+            let field = column_field(&label, dtype, array.data_type().clone());
+            (Arc::new(field), array)
+        })
+        .unzip();
+    batch_of(py, fields, arrays, rows)
+}
+
+/// The field of a DataFrame column labelled `label`, of numpy/pandas `dtype` held as Arrow
+/// type `ty`: the `string` dtype (missing values are `pd.NA`) is kept in its metadata.
+fn column_field(label: &ColumnName, dtype: &str, ty: ArrowType) -> Field {
+    // A text label built directly: `labelled_field` would clone a metadata map per column.
+    let field = match label {
+        ColumnName::Str(name) => Field::new(name, ty, true),
+        int => signet::table::labelled_field(int, ty, &[]),
+    };
+    if dtype != "string" {
+        return field;
     }
+    let mut metadata = field.metadata().clone();
+    metadata.insert(
+        signet::table::PANDAS_DTYPE_KEY.to_string(),
+        dtype.to_string(),
+    );
+    field.with_metadata(metadata)
+}
+
+/// A table of `rows` rows of these columns.
+fn batch_of(
+    py: Python<'_>,
+    fields: Vec<FieldRef>,
+    arrays: Vec<ArrayRef>,
+    rows: usize,
+) -> PyResult<ModelInput> {
     let batch = RecordBatch::try_new_with_options(
         Arc::new(ArrowSchema::new(fields)),
         arrays,

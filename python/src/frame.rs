@@ -18,6 +18,7 @@ use crate::array_struct::{layout_2d, Layout2d};
 use crate::numpy_mem::{column_at, datetime_column, gathered, numpy_width, NumpyOwner};
 use arrow_array::ArrayRef;
 use arrow_pyarrow::FromPyArrow;
+use arrow_schema::DataType as ArrowType;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
@@ -30,22 +31,119 @@ use std::sync::{Arc, Mutex};
 /// One column read from a block: its label, numpy/pandas dtype name and values.
 pub(crate) type FrameColumn = (ColumnName, &'static str, ArrayRef);
 
+/// A DataFrame read from its blocks: each column's label and dtype, and its values — read in
+/// place, or still in a strided block to gather ([`FrameRead::into_columns`]), so that a
+/// caller who finds from the columns' fields alone that it needs no values
+/// ([`signet::enforce::frame_passes_as_is`]) skips the copy.
+pub(crate) struct FrameRead<'py> {
+    columns: Vec<(ColumnName, &'static str, Values)>,
+    strided: Vec<Strided<'py>>,
+    /// The number of rows.
+    pub rows: usize,
+}
+
+/// A column's values: an Arrow array, or column `k` of strided block `block`, to be read as
+/// Arrow type `ty`.
+#[derive(Clone)]
+enum Values {
+    Read(ArrayRef),
+    Pending {
+        block: usize,
+        k: usize,
+        ty: ArrowType,
+    },
+}
+
+/// A numpy block whose columns are strided (copied when read): `layout` over memory that
+/// `_values` owns (and keeps alive), of elements of numpy's `element` dtype, `width` bytes
+/// each.
+struct Strided<'py> {
+    _values: Bound<'py, PyAny>,
+    layout: Layout2d,
+    element: &'static str,
+    width: usize,
+    rows: usize,
+}
+
+impl<'py> FrameRead<'py> {
+    /// Whether some columns are not read yet (a strided block's).
+    pub(crate) fn pending(&self) -> bool {
+        !self.strided.is_empty()
+    }
+
+    /// Each column's label, dtype and Arrow type (a pending column's is its dtype's,
+    /// [`signet::table::numpy_arrow_type`]).
+    pub(crate) fn typed_labels(
+        &self,
+    ) -> impl Iterator<Item = (&ColumnName, &'static str, ArrowType)> {
+        self.columns.iter().map(|(label, dtype, values)| {
+            let ty = match values {
+                Values::Read(array) => array.data_type().clone(),
+                Values::Pending { ty, .. } => ty.clone(),
+            };
+            (label, *dtype, ty)
+        })
+    }
+
+    /// The columns with their values, strided blocks gathered (one pass over each).
+    pub(crate) fn into_columns(self) -> Vec<FrameColumn> {
+        let gathered: Vec<Vec<ArrayRef>> = self.strided.iter().map(Strided::gather).collect();
+        self.columns
+            .into_iter()
+            .map(|(label, dtype, values)| {
+                let array = match values {
+                    Values::Read(array) => array,
+                    Values::Pending { block, k, .. } => gathered[block][k].clone(),
+                };
+                (label, dtype, array)
+            })
+            .collect()
+    }
+}
+
+impl Strided<'_> {
+    /// The block's columns, copied out.
+    fn gather(&self) -> Vec<ArrayRef> {
+        let Layout2d {
+            shape: (columns, _),
+            strides: (column_stride, row_stride),
+            address,
+            ..
+        } = self.layout;
+        // SAFETY: numpy's interface says element i of column k is at
+        // address + k * column_stride + i * row_stride, inside the block's memory, which
+        // `self._values` keeps alive.
+        unsafe {
+            gathered(
+                self.element,
+                self.width,
+                address,
+                columns,
+                column_stride,
+                self.rows,
+                row_stride,
+            )
+        }
+    }
+}
+
 static NDARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 static DATETIME_ARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 static ARROW_STRING_ARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 static PD_NA: GILOnceCell<PyObject> = GILOnceCell::new();
 
-/// The columns of a pandas DataFrame `df` as `(label, dtype, values)` and its row count, read
-/// from its blocks; `None` when the frame is not one this reader handles (see the module doc).
-pub(crate) fn read(
-    py: Python<'_>,
-    df: &Bound<'_, PyAny>,
-) -> PyResult<Option<(Vec<FrameColumn>, usize)>> {
+/// The columns of a pandas DataFrame `df` as labels, dtypes and values, and its row count,
+/// read from its blocks; `None` when the frame is not one this reader handles (see the
+/// module doc).
+pub(crate) fn read<'py>(
+    py: Python<'py>,
+    df: &Bound<'py, PyAny>,
+) -> PyResult<Option<FrameRead<'py>>> {
     // Any surprise in pandas' internals means: not for this reader. The other route decides.
     Ok(walk(py, df).ok().flatten())
 }
 
-fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColumn>, usize)>> {
+fn walk<'py>(py: Python<'py>, df: &Bound<'py, PyAny>) -> PyResult<Option<FrameRead<'py>>> {
     let Some(labels) = column_labels(py, &df.getattr(intern!(py, "columns"))?)? else {
         return Ok(None);
     };
@@ -54,7 +152,8 @@ fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColu
         return Ok(None);
     }
     let rows = df.getattr(intern!(py, "index"))?.len()?;
-    let mut slots: Vec<Option<(&'static str, ArrayRef)>> = vec![None; width];
+    let mut slots: Vec<Option<(&'static str, Values)>> = vec![None; width];
+    let mut strided = Vec::new();
     let blocks = df
         .getattr(intern!(py, "_mgr"))?
         .getattr(intern!(py, "blocks"))?;
@@ -68,7 +167,7 @@ fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColu
         let ty = values.get_type();
         let read = if ty.is(ndarray) {
             match layout_2d(py, &values)? {
-                Some(layout) => numpy_block(py, &values, layout, &locs, rows)?,
+                Some(layout) => numpy_block(py, &values, layout, &locs, rows, &mut strided)?,
                 None => None,
             }
         } else if ty.is(datetimes) {
@@ -77,11 +176,15 @@ fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColu
             }
             let ints = values.getattr(intern!(py, "_ndarray"))?;
             match datetime_layout(py, &ints)? {
-                Some(layout) => numpy_block(py, &ints, layout, &locs, rows)?,
+                Some(layout) => numpy_block(py, &ints, layout, &locs, rows, &mut strided)?,
                 None => None,
             }
         } else if ty.is(strings) {
-            string_block(py, &values, &locs, rows)?
+            string_block(py, &values, &locs, rows)?.map(|cols| {
+                cols.into_iter()
+                    .map(|(d, a)| (d, Values::Read(a)))
+                    .collect()
+            })
         } else {
             None
         };
@@ -100,7 +203,11 @@ fn walk(py: Python<'_>, df: &Bound<'_, PyAny>) -> PyResult<Option<(Vec<FrameColu
         };
         out.push((label.clone(), dtype, array));
     }
-    Ok(Some((out, rows)))
+    Ok(Some(FrameRead {
+        columns: out,
+        strided,
+        rows,
+    }))
 }
 
 /// The values of a DataFrame of several numeric columns held in one row-major numpy block
@@ -298,14 +405,15 @@ fn datetime_layout<'py>(py: Python<'py>, values: &Bound<'py, PyAny>) -> PyResult
 
 /// The columns of a 2-D numpy block laid out as `layout` (`shape = (columns, rows)`; memory
 /// `values` owns), one per entry of `locs`. A `datetime64[unit]` layout is a `DatetimeArray`'s
-/// memory.
+/// memory. Strided numeric columns are left to gather: the block joins `strided`.
 fn numpy_block<'py>(
     py: Python<'py>,
     values: &Bound<'py, PyAny>,
     layout: Layout2d,
     locs: &[usize],
     rows: usize,
-) -> PyResult<Option<Vec<(&'static str, ArrayRef)>>> {
+    strided: &mut Vec<Strided<'py>>,
+) -> PyResult<Option<Vec<(&'static str, Values)>>> {
     let Layout2d {
         dtype,
         shape: (columns, length),
@@ -320,6 +428,30 @@ fn numpy_block<'py>(
     if columns != locs.len() || length != rows {
         return Ok(None);
     }
+    let block = Strided {
+        _values: values.clone(),
+        layout,
+        element,
+        width,
+        rows,
+    };
+    if unit.is_none() && row_stride != width as isize {
+        // Strided numeric columns: gathered when asked for.
+        let Some(ty) = NumpyDtype::parse(dtype)
+            .ok()
+            .and_then(signet::table::numpy_arrow_type)
+        else {
+            return Ok(None);
+        };
+        strided.push(block);
+        let at = strided.len() - 1;
+        let pending = |k| Values::Pending {
+            block: at,
+            k,
+            ty: ty.clone(),
+        };
+        return Ok(Some((0..columns).map(|k| (dtype, pending(k))).collect()));
+    }
     let arrays = if row_stride == width as isize {
         // Each column contiguous: read in place.
         let owner = NumpyOwner::of(values);
@@ -332,21 +464,8 @@ fn numpy_block<'py>(
             })
             .collect::<PyResult<Vec<_>>>()?
     } else {
-        // Strided columns: gathered into copies, the whole block in one pass.
-        // SAFETY: numpy's interface says element i of column k is at
-        // address + k * column_stride + i * row_stride, inside the block's memory, which
-        // `values` keeps alive during this call.
-        unsafe {
-            gathered(
-                element,
-                width,
-                address,
-                columns,
-                column_stride,
-                rows,
-                row_stride,
-            )
-        }
+        // Strided datetimes: gathered now (their missing values are found in the copy).
+        block.gather()
     };
     let mut out = Vec::with_capacity(columns);
     for array in arrays {
@@ -354,7 +473,7 @@ fn numpy_block<'py>(
             Some(unit) => datetime_column(py, unit, array)?,
             None => array,
         };
-        out.push((dtype, array));
+        out.push((dtype, Values::Read(array)));
     }
     Ok(Some(out))
 }

@@ -15,14 +15,14 @@ mod frame;
 mod numpy_api;
 mod numpy_mem;
 
-use convert::{model_input, to_python, Want};
+use convert::{model_input, to_python, Read, Want};
 use errors::{enforce_error, input_error, model_error, schema_error};
 use export::Handover;
 use numpy_api::ArrowMemory;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use signet::enforce::violations::{presence, violations_with};
-use signet::enforce::{enforce as enforce_input, Compat};
+use signet::enforce::{enforce as enforce_input, enforce_params, Compat};
 use signet::input::TensorData;
 use signet::json_form::{signature_from_dict, signature_to_dict, SignatureDict};
 use signet::types::{ColumnName, ModelSignature, SchemaKind};
@@ -146,7 +146,11 @@ fn validate(
     let data = match frame_values(py, input, signature)? {
         Some(Ok(values)) => values,
         Some(Err(e)) => return Ok(vec![violation(&e)]),
-        None => model_input(py, input)?,
+        None => match read_unless_as_is(py, input, signature)? {
+            Read::Input(data, _) => data,
+            // Enforcement passes the frame as it is: no violation.
+            Read::AsIs => return Ok(Vec::new()),
+        },
     };
     Ok(py.allow_threads(move || match (&data, schema.kind()) {
         (ModelInput::Table(batch), SchemaKind::Columns(_)) => {
@@ -211,13 +215,23 @@ fn enforce(
     let signature = sig.signature.as_ref();
     let values = frame_values(py, input, signature)?;
     let frame_values = values.is_some();
-    let (data, in_place) = match values {
-        Some(checked) => (checked.map_err(|e| enforce_error(py, &e, None))?, true),
-        None => convert::read_input(py, input)?,
-    };
-    let mut handover = Handover::of(&data);
     let params = convert::params(py, params)?;
     let mode = compat(py, mode)?;
+    let (data, in_place) = match values {
+        Some(checked) => (checked.map_err(|e| enforce_error(py, &e, None))?, true),
+        None => match read_unless_as_is(py, input, signature)? {
+            Read::Input(data, in_place) => (data, in_place),
+            Read::AsIs => {
+                // The frame reaches the model as it is; only the params are left to enforce.
+                let (params, warnings) = py
+                    .allow_threads(|| enforce_params(signature, params.as_ref(), mode))
+                    .map_err(|e| enforce_error(py, &e, None))?;
+                let out = ("unchanged",).into_pyobject(py)?.into_any().unbind();
+                return Ok((out, params_json(params.as_ref()), messages(warnings)));
+            }
+        },
+    };
+    let mut handover = Handover::of(&data);
     // A pandas frame read in place, a numpy tensor or a dict of them, that enforcement leaves
     // as it is: the caller returns a (copy-on-write) copy of the frame itself rather than a
     // frame rebuilt from Arrow, and the caller's own arrays, as MLflow does (no copy of their
@@ -255,12 +269,34 @@ fn enforce(
         let want = if want_arrow { Want::Arrow } else { Want::Value };
         to_python(py, &enforced.input, want, &mut handover)?
     };
-    let params = enforced
-        .params
-        .as_ref()
-        .map(|p| signet::pyjson::dumps(&signet::elem::to_elem(p)));
-    let warnings = enforced.warnings.into_iter().map(|w| w.message).collect();
-    Ok((out, params, warnings))
+    Ok((
+        out,
+        params_json(enforced.params.as_ref()),
+        messages(enforced.warnings),
+    ))
+}
+
+/// Enforced params as the JSON text of their Elem form.
+fn params_json(params: Option<&signet::Value>) -> Option<String> {
+    params.map(|p| signet::pyjson::dumps(&signet::elem::to_elem(p)))
+}
+
+/// MLflow's log lines.
+fn messages(warnings: Vec<signet::enforce::Warning>) -> Vec<String> {
+    warnings.into_iter().map(|w| w.message).collect()
+}
+
+/// A payload read ([`convert::read_unless`]), or left unread when it is a DataFrame whose
+/// strided columns would be copied only to be handed back: enforcement passes it as it is,
+/// as its columns' fields tell ([`signet::enforce::frame_passes_as_is`]).
+fn read_unless_as_is(
+    py: Python<'_>,
+    input: &Bound<'_, PyTuple>,
+    signature: Option<&ModelSignature>,
+) -> PyResult<Read> {
+    convert::read_unless(py, input, |fields| {
+        signet::enforce::frame_passes_as_is(signature, fields)
+    })
 }
 
 /// A DataFrame of several numeric columns in one row-major block against one unnamed tensor

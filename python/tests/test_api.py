@@ -207,6 +207,61 @@ def test_a_frame_over_one_row_major_block_is_checked_as_its_values():
         assert signet.validate(a, sig).num_rows == 1
 
 
+def test_a_row_major_frame_that_passes_as_it_is_is_not_copied():
+    # `pd.DataFrame(X, columns=names)` holds its columns strided in one row-major block.
+    # When the columns' labels and dtypes alone show that enforcement passes the frame as it
+    # is, its values are not copied out: the answers (frame, params, warnings, violations)
+    # are those of the per-column route, which reads every column.
+    from signet import _convert, _signet
+
+    X = np.random.default_rng(7).random((50, 4))
+    names = ["a", "b", "c", "d"]
+    frames = {
+        "row-major": pd.DataFrame(X, columns=names, copy=False),
+        "rows sliced": pd.DataFrame(X, columns=names, copy=False).iloc[::3],
+        "float32": pd.DataFrame(X.astype("float32"), columns=names, copy=False),
+        "extra column": pd.DataFrame(X, columns=names[:3] + ["e"], copy=False),
+        "reordered": pd.DataFrame(X, columns=names[::-1], copy=False),
+        "integers": pd.DataFrame((X * 10).astype("int64"), columns=names, copy=False),
+    }
+    assert not frames["row-major"]["a"].to_numpy().flags.c_contiguous
+    params = '[{"name": "k", "type": "long", "default": 3, "shape": null}]'
+    schemas = {
+        "double": json.dumps([{"type": "double", "name": c} for c in names]),
+        "optional d": json.dumps(
+            [{"type": "double", "name": c, "required": c != "d"} for c in names]
+        ),
+        "long": json.dumps([{"type": "long", "name": c} for c in names]),
+        "positional": json.dumps([{"type": "double"}] * 4),
+    }
+    for fname, df in frames.items():
+        for sname, inputs in schemas.items():
+            for with_params in (None, params):
+                sig = signet.Signature(inputs, params=with_params)._native()
+                for mode in ("strict", "mlflow"):
+                    given = '{"k": 7}' if with_params else None
+                    fast = _outcome(lambda: _signet.enforce(("pandas", df), sig, given, mode, False))
+                    want = _outcome(lambda: _signet.enforce(
+                        _convert.frame_payload(df), sig, given, mode, False))
+                    where = (fname, sname, with_params, mode)
+                    assert fast[0] == want[0], where
+                    if fast[0] == "error":
+                        assert fast == want, where
+                        continue
+                    assert fast[1][1:] == want[1][1:], where  # params, warnings
+                    pd.testing.assert_frame_equal(
+                        _convert.result(fast[1][0], like=df), _convert.result(want[1][0], like=df)
+                    )
+                    assert _signet.validate(("pandas", df), sig, mode) == _signet.validate(
+                        _convert.frame_payload(df), sig, mode), where
+    # The case it is for: the caller's frame comes back over the caller's memory where
+    # pandas copies on write (a deep copy otherwise, so that writes stay apart).
+    sig = signet.Signature(schemas["double"])
+    out = signet.enforce(frames["row-major"], sig)
+    assert np.shares_memory(out["a"].to_numpy(), X) == _convert._copy_on_write()
+    assert signet.validate(frames["row-major"], sig).num_rows == 0
+
+
 def test_series_and_dicts_of_arrays_are_read_in_place():
     # A dict of numeric arrays comes back with the caller's arrays themselves under the
     # schema's names (MLflow's `_enforce_schema`: `out["x"] is d["x"]`, extra keys dropped).

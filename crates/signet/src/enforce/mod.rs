@@ -17,6 +17,7 @@ use crate::types::{
     DataType, ModelSignature, ParamSchema, ParamShape, ParamType, Schema, SchemaKind,
 };
 use crate::value::Value;
+use arrow_schema::FieldRef;
 
 /// How faithfully MLflow's quirks are reproduced.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -72,7 +73,6 @@ pub fn enforce(
 ) -> Result<Enforced, EnforceError> {
     let mut warnings = Vec::new();
     let input_schema = signature.and_then(|s| s.inputs.as_ref());
-    let params_schema = signature.and_then(|s| s.params.as_ref());
     let input = match input_schema.map(Schema::kind) {
         None => input,
         Some(SchemaKind::Columns(specs)) => {
@@ -82,6 +82,23 @@ pub fn enforce(
             tensors::enforce_tensors(specs, input, compat, &mut warnings)?
         }
     };
+    let (params, logged) = enforce_params(signature, params, compat)?;
+    warnings.extend(logged);
+    Ok(Enforced {
+        input,
+        params,
+        warnings,
+    })
+}
+
+/// The params half of [`enforce`] (§8): the params as the model receives them (`None` when
+/// MLflow passes `None`) and what MLflow logs.
+pub fn enforce_params(
+    signature: Option<&ModelSignature>,
+    params: Option<&Value>,
+    compat: Compat,
+) -> Result<(Option<Value>, Vec<Warning>), EnforceError> {
+    let params_schema = signature.and_then(|s| s.params.as_ref());
     let (params, logged) = crate::params::enforce_params(params_schema, params)
         .map_err(|e| params_error(e.message()))?;
     if compat == Compat::Strict {
@@ -89,16 +106,30 @@ pub fn enforce(
             strict_param_ranges(schema, &params)?;
         }
     }
-    warnings.extend(logged.into_iter().map(|message| Warning { message }));
     let params = match params {
         Value::None => None,
         other => Some(other),
     };
-    Ok(Enforced {
-        input,
+    Ok((
         params,
-        warnings,
-    })
+        logged
+            .into_iter()
+            .map(|message| Warning { message })
+            .collect(),
+    ))
+}
+
+/// Whether [`enforce`] gives the model a DataFrame whose columns are `fields` as it is (the
+/// same columns, in order, no warning), decided from the fields alone — labels and types by
+/// [`crate::table`]'s conventions — for columns that hold no missing values. A reader can
+/// then skip reading values it would only hand back. `false` when the values would decide,
+/// and when the frame would be changed or refused. Params are [`enforce_params`]' part.
+pub fn frame_passes_as_is(signature: Option<&ModelSignature>, fields: &[FieldRef]) -> bool {
+    match signature.and_then(|s| s.inputs.as_ref()).map(Schema::kind) {
+        None => true,
+        Some(SchemaKind::Columns(specs)) => columns::passes_as_is(specs, fields),
+        Some(SchemaKind::Tensors(_)) => false,
+    }
 }
 
 /// A params failure: MLflow's own errors are `MlflowException`s; the few raw Python errors

@@ -77,7 +77,7 @@ pub use elements::{array_value, has_missing, is_missing, object_values, py_value
 pub(crate) use elements::{bytes_at, str_at};
 pub use to_pandas::{pandas_view, PandasPlan};
 
-use crate::types::ColumnName;
+use crate::types::{ColumnName, NumpyDtype};
 use crate::value::Value;
 use arrow_array::{Array, ArrayRef, BinaryArray, RecordBatch, StringArray};
 use arrow_schema::{DataType as ArrowType, Field, FieldRef, TimeUnit as ArrowUnit};
@@ -234,6 +234,36 @@ pub fn dtype_info(field: &Field, array: &dyn Array) -> DtypeInfo {
 /// `datetime64[ns]`, `datetime64[us, UTC]`, `Int64`, `category`, ...).
 pub fn pandas_dtype(field: &Field, array: &dyn Array) -> String {
     dtype_info(field, array).name
+}
+
+/// The Arrow type signet stores a numpy dtype's elements in (the column dtypes above); `None` for dtypes
+/// without an Arrow form here (`object`, complex, `timedelta64`).
+pub fn numpy_arrow_type(d: NumpyDtype) -> Option<ArrowType> {
+    use crate::types::{NumpyDtype::*, TimeUnit};
+    Some(match d {
+        Bool => ArrowType::Boolean,
+        Int8 => ArrowType::Int8,
+        Int16 => ArrowType::Int16,
+        Int32 => ArrowType::Int32,
+        Int64 => ArrowType::Int64,
+        UInt8 => ArrowType::UInt8,
+        UInt16 => ArrowType::UInt16,
+        UInt32 => ArrowType::UInt32,
+        UInt64 => ArrowType::UInt64,
+        Float16 => ArrowType::Float16,
+        Float32 => ArrowType::Float32,
+        Float64 => ArrowType::Float64,
+        Str => ArrowType::Utf8,
+        Bytes => ArrowType::Binary,
+        Datetime64(u) => match u {
+            TimeUnit::Nano => ArrowType::Timestamp(ArrowUnit::Nanosecond, None),
+            TimeUnit::Micro => ArrowType::Timestamp(ArrowUnit::Microsecond, None),
+            TimeUnit::Milli => ArrowType::Timestamp(ArrowUnit::Millisecond, None),
+            TimeUnit::Year | TimeUnit::Month | TimeUnit::Week | TimeUnit::Day => ArrowType::Date32,
+            _ => ArrowType::Timestamp(ArrowUnit::Second, None),
+        },
+        _ => return None,
+    })
 }
 
 /// The pandas column label of a field: its name, or an integer when marked with

@@ -10,6 +10,8 @@
 //! A typed column that already has the declared type is passed on as the same Arrow array (an
 //! `Arc` clone); when nothing changes at all, the input record batch itself is returned.
 
+#[cfg(test)]
+mod as_is_tests;
 pub(super) mod build;
 mod composite;
 mod normalise;
@@ -52,7 +54,7 @@ pub(crate) fn enforce_columns(
     let named = specs.iter().any(|s| s.name.is_some());
     let mut out: Vec<Col> = Vec::with_capacity(specs.len());
     if named {
-        let matching = Matching::new(specs, &frame.cols);
+        let matching = Matching::new(specs, frame.cols.iter().map(|c| &c.field));
         select_named(specs, &frame.cols, &matching, warnings)?;
         for spec in specs {
             let Some(name) = &spec.name else { continue };
@@ -122,6 +124,33 @@ pub(crate) fn enforce_columns(
     Ok(ModelInput::Table(batch))
 }
 
+/// Whether [`enforce_columns`] returns a DataFrame of columns `fields` (none holding missing
+/// values) as it is — the same columns in the same order, no warning — decided from the fields
+/// alone: each spec met, in order, by exactly one column that already has its scalar type
+/// ([`scalar::passes_as_is`]), and no other column. `false` also when the values would decide.
+pub(crate) fn passes_as_is(specs: &[ColSpec], fields: &[FieldRef]) -> bool {
+    if fields.len() != specs.len() {
+        return false;
+    }
+    let typed = |spec: &ColSpec, field: &FieldRef| match spec.ty {
+        ColType::Scalar(t) => scalar::passes_as_is(field, t),
+        _ => false,
+    };
+    if !specs.iter().any(|s| s.name.is_some()) {
+        return specs.iter().zip(fields).all(|(s, f)| typed(s, f));
+    }
+    let matching = Matching::new(specs, fields.iter());
+    matching.unknown.is_empty()
+        && specs
+            .iter()
+            .zip(fields)
+            .enumerate()
+            .all(|(i, (spec, field))| {
+                let at = spec.name.as_ref().and_then(|n| matching.found.get(n));
+                at == Some(&(i, 1)) && typed(spec, field)
+            })
+}
+
 /// Whether the enforced columns are exactly the batch's columns, in order.
 fn unchanged(batch: &RecordBatch, out: &[Col]) -> bool {
     batch.num_columns() == out.len()
@@ -140,7 +169,7 @@ struct Matching<'s> {
 }
 
 impl<'s> Matching<'s> {
-    fn new(specs: &'s [ColSpec], cols: &[Col]) -> Matching<'s> {
+    fn new<'f>(specs: &'s [ColSpec], fields: impl Iterator<Item = &'f FieldRef>) -> Matching<'s> {
         // A string name selects a column of that name without the integer-label mark; an
         // integer name selects the integer label of that value.
         let mut strs: HashMap<&str, &'s ColumnName> = HashMap::new();
@@ -153,14 +182,14 @@ impl<'s> Matching<'s> {
         }
         let mut found: HashMap<&'s ColumnName, (usize, usize)> = HashMap::new();
         let mut unknown = Vec::new();
-        for (i, c) in cols.iter().enumerate() {
-            let hit = if c.field.metadata().contains_key(table::LABEL_KIND_KEY) {
-                match table::column_label(&c.field) {
+        for (i, field) in fields.enumerate() {
+            let hit = if field.metadata().contains_key(table::LABEL_KIND_KEY) {
+                match table::column_label(field) {
                     ColumnName::Int(v) => ints.get(&v).copied(),
                     ColumnName::Str(_) => None,
                 }
             } else {
-                strs.get(c.field.name().as_str()).copied()
+                strs.get(field.name().as_str()).copied()
             };
             match hit {
                 Some(name) => found.entry(name).or_insert((i, 0)).1 += 1,

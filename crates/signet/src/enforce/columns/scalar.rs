@@ -90,17 +90,22 @@ impl Pd {
 
 /// Classifies a column without allocating (mirrors [`table::dtype_info`]).
 pub(crate) fn classify(field: &Field, array: &dyn Array) -> Pd {
+    classify_typed(field, array.data_type(), array.null_count() > 0)
+}
+
+/// Classifies a column of Arrow type `ty` from its field alone, given whether it holds
+/// missing values (`nulls`).
+fn classify_typed(field: &Field, ty: &ArrowType, nulls: bool) -> Pd {
     let meta = field.metadata().get(PANDAS_DTYPE_KEY).map(String::as_str);
     if meta == Some("object") || is_json_field(field) {
         return Pd::Object;
     }
-    let nulls = array.null_count() > 0;
     let int = |bytes: u8, signed: bool, ext: &str| Pd::Int {
         bytes,
         signed,
         nullable: nulls || meta == Some(ext),
     };
-    match array.data_type() {
+    match ty {
         ArrowType::Boolean => {
             if nulls || meta == Some("boolean") {
                 Pd::Boolean
@@ -291,6 +296,12 @@ fn retyped(c: &Col, array: ArrayRef) -> Col {
 
 fn is_missing(v: &Value) -> bool {
     v.is_missing()
+}
+
+/// Whether [`enforce_scalar`] returns a column with `field` (and no missing values) as it is,
+/// in every [`Compat`] mode, decided without its values: it already has `t`'s type.
+pub(crate) fn passes_as_is(field: &Field, t: DataType) -> bool {
+    exact(classify_typed(field, field.data_type(), false), t)
 }
 
 /// Enforces `t` on a column named `name` (its label as `str()` prints it) and returns the

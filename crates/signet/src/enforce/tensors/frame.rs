@@ -168,7 +168,7 @@ pub(super) fn frame_to_numpy(batch: &RecordBatch) -> Result<Tensor, EnforceError
     let common = common_dtype_cached(batch);
     let shape = vec![rows, cols];
     if let Some(dtype) = common.filter(|d| *d != NumpyDtype::Object) {
-        let target = cast::arrow_type(dtype).ok_or_else(|| {
+        let target = crate::table::numpy_arrow_type(dtype).ok_or_else(|| {
             EnforceError::new(ErrorKind::Other, format!("unsupported dtype {dtype}"))
         })?;
         let cast_columns;

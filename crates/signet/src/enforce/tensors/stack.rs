@@ -190,7 +190,7 @@ fn promote_to(t: &Tensor, dtype: NumpyDtype) -> Result<TensorData, CastFailure> 
     }
     match (&t.data, dtype) {
         (TensorData::Arrow(a), NumpyDtype::Datetime64(_)) => {
-            let target = cast::arrow_type(dtype).ok_or_else(|| {
+            let target = crate::table::numpy_arrow_type(dtype).ok_or_else(|| {
                 CastFailure::Unsupported(format!("signet does not support arrays of dtype {dtype}"))
             })?;
             arrow_cast::cast(a, &target)
@@ -327,7 +327,7 @@ fn stack_list_column(array: &ArrayRef) -> Option<Result<Tensor, CastFailure>> {
                 .into(),
         }));
     }
-    let target = cast::arrow_type(dtype)?;
+    let target = crate::table::numpy_arrow_type(dtype)?;
     let data = arrow_cast::cast(&flat, &target).ok()?;
     Some(Ok(Tensor {
         dtype,
@@ -362,7 +362,7 @@ pub(super) fn stack_exact(array: &ArrayRef, dtype: NumpyDtype) -> Option<Tensor>
     }
     let l = array.as_fixed_size_list();
     let n = usize::try_from(*n).ok()?;
-    if l.values().data_type() != &cast::arrow_type(dtype)? {
+    if l.values().data_type() != &crate::table::numpy_arrow_type(dtype)? {
         return None;
     }
     let flat = l.values().slice(l.offset() * n, l.len() * n);

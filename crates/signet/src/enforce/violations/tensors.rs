@@ -141,21 +141,7 @@ pub(super) fn tensor_text_batch(
 
 /// The Arrow type of a numeric or bool numpy dtype.
 pub(super) fn numeric_arrow_type(dtype: NumpyDtype) -> Option<ArrowType> {
-    Some(match dtype.name().as_str() {
-        "bool" => ArrowType::Boolean,
-        "int8" => ArrowType::Int8,
-        "int16" => ArrowType::Int16,
-        "int32" => ArrowType::Int32,
-        "int64" => ArrowType::Int64,
-        "uint8" => ArrowType::UInt8,
-        "uint16" => ArrowType::UInt16,
-        "uint32" => ArrowType::UInt32,
-        "uint64" => ArrowType::UInt64,
-        "float16" => ArrowType::Float16,
-        "float32" => ArrowType::Float32,
-        "float64" => ArrowType::Float64,
-        _ => return None,
-    })
+    crate::table::numpy_arrow_type(dtype).filter(|t| *t == ArrowType::Boolean || t.is_numeric())
 }
 
 /// One CSV column read as a tensor dtype: numbers and bools parsed (and range-checked) into

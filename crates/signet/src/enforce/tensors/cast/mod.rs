@@ -21,10 +21,10 @@ pub(super) use objects::cast_values;
 use crate::enforce::Compat;
 use crate::input::{Tensor, TensorData};
 use crate::repr::py_repr;
-use crate::types::{NumpyDtype, TimeUnit};
+use crate::types::NumpyDtype;
 use crate::value::Value;
 use arrow_array::Array;
-use arrow_schema::{DataType as ArrowType, TimeUnit as ArrowUnit};
+use arrow_schema::DataType as ArrowType;
 
 /// Why a cast failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,35 +97,6 @@ pub(super) fn plain(v: &Value) -> &Value {
 
 /// The bounds of `int64`, numpy's default integer.
 const INT64_BOUNDS: (i128, i128) = (i64::MIN as i128, i64::MAX as i128);
-
-/// The Arrow type signet stores a numpy dtype's elements in (see [`crate::table`]).
-pub(super) fn arrow_type(d: NumpyDtype) -> Option<ArrowType> {
-    use NumpyDtype::*;
-    Some(match d {
-        Bool => ArrowType::Boolean,
-        Int8 => ArrowType::Int8,
-        Int16 => ArrowType::Int16,
-        Int32 => ArrowType::Int32,
-        Int64 => ArrowType::Int64,
-        UInt8 => ArrowType::UInt8,
-        UInt16 => ArrowType::UInt16,
-        UInt32 => ArrowType::UInt32,
-        UInt64 => ArrowType::UInt64,
-        Float16 => ArrowType::Float16,
-        Float32 => ArrowType::Float32,
-        Float64 => ArrowType::Float64,
-        Str => ArrowType::Utf8,
-        Bytes => ArrowType::Binary,
-        Datetime64(u) => match u {
-            TimeUnit::Nano => ArrowType::Timestamp(ArrowUnit::Nanosecond, None),
-            TimeUnit::Micro => ArrowType::Timestamp(ArrowUnit::Microsecond, None),
-            TimeUnit::Milli => ArrowType::Timestamp(ArrowUnit::Millisecond, None),
-            TimeUnit::Year | TimeUnit::Month | TimeUnit::Week | TimeUnit::Day => ArrowType::Date32,
-            _ => ArrowType::Timestamp(ArrowUnit::Second, None),
-        },
-        _ => return None,
-    })
-}
 
 /// The numpy dtype of a plain (non-nullable-extension) Arrow numeric or boolean array.
 pub(super) fn numeric_dtype(t: &ArrowType) -> Option<NumpyDtype> {

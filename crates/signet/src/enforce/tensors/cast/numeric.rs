@@ -2,8 +2,8 @@
 //! numpy produces where Arrow cannot convert (overflow, NaN) and strict mode's refusals.
 
 use super::{
-    arrow_type, lossy, unsupported, CastFailure, BOOL_NUMBER, FRACTION, INFINITY, INT64_BOUNDS,
-    MISSING_INT, PRECISION, RANGE,
+    lossy, unsupported, CastFailure, BOOL_NUMBER, FRACTION, INFINITY, INT64_BOUNDS, MISSING_INT,
+    PRECISION, RANGE,
 };
 use crate::enforce::Compat;
 use crate::numpy::F16;
@@ -26,7 +26,7 @@ pub(in crate::enforce::tensors) fn cast_numeric(
     to: NumpyDtype,
     compat: Compat,
 ) -> Result<ArrayRef, CastFailure> {
-    let to_type = arrow_type(to).ok_or_else(|| unsupported(to))?;
+    let to_type = crate::table::numpy_arrow_type(to).ok_or_else(|| unsupported(to))?;
     let float_src = from.is_float();
     if !float_src && array.null_count() > 0 && !to.is_float() {
         return Err(CastFailure::raw(
