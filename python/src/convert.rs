@@ -88,18 +88,15 @@ pub fn read_unless(
         return match crate::frame::read(py, &df)? {
             Some(frame) => {
                 let fields: Vec<FieldRef> = frame
-                    .typed_labels()
+                    .labels
+                    .into_iter()
                     .map(|(label, dtype, ty)| Arc::new(column_field(label, dtype, ty)))
                     .collect();
-                if frame.pending() && as_is(&fields) {
+                if frame.values.pending() && as_is(&fields) {
                     return Ok(Read::AsIs);
                 }
-                let rows = frame.rows;
-                let arrays = frame
-                    .into_columns()
-                    .into_iter()
-                    .map(|(_, _, a)| a)
-                    .collect();
+                let rows = frame.values.rows;
+                let arrays = frame.values.read();
                 Ok(Read::Input(batch_of(py, fields, arrays, rows)?, true))
             }
             None => {
@@ -235,7 +232,7 @@ pub(crate) fn columns_batch(
     let (fields, arrays): (Vec<FieldRef>, Vec<ArrayRef>) = columns
         .into_iter()
         .map(|(label, dtype, array)| {
-            let field = column_field(&label, dtype, array.data_type().clone());
+            let field = column_field(label, dtype, array.data_type().clone());
             (Arc::new(field), array)
         })
         .unzip();
@@ -244,11 +241,11 @@ pub(crate) fn columns_batch(
 
 /// The field of a DataFrame column labelled `label`, of numpy/pandas `dtype` held as Arrow
 /// type `ty`: the `string` dtype (missing values are `pd.NA`) is kept in its metadata.
-fn column_field(label: &ColumnName, dtype: &str, ty: ArrowType) -> Field {
+fn column_field(label: ColumnName, dtype: &str, ty: ArrowType) -> Field {
     // A text label built directly: `labelled_field` would clone a metadata map per column.
     let field = match label {
         ColumnName::Str(name) => Field::new(name, ty, true),
-        int => signet::table::labelled_field(int, ty, &[]),
+        int => signet::table::labelled_field(&int, ty, &[]),
     };
     if dtype != "string" {
         return field;

@@ -31,71 +31,58 @@ use std::sync::{Arc, Mutex};
 /// One column read from a block: its label, numpy/pandas dtype name and values.
 pub(crate) type FrameColumn = (ColumnName, &'static str, ArrayRef);
 
-/// A DataFrame read from its blocks: each column's label and dtype, and its values — read in
-/// place, or still in a strided block to gather ([`FrameRead::into_columns`]), so that a
-/// caller who finds from the columns' fields alone that it needs no values
+/// A DataFrame read from its blocks: each column's label, dtype and Arrow type, and its values
+/// ([`FrameValues`]) — read in place, or still in a strided block to gather — so that a caller
+/// who finds from the columns' fields alone that it needs no values
 /// ([`signet::enforce::frame_passes_as_is`]) skips the copy.
 pub(crate) struct FrameRead<'py> {
-    columns: Vec<(ColumnName, &'static str, Values)>,
+    /// Each column's label, numpy/pandas dtype name and Arrow type.
+    pub labels: Vec<(ColumnName, &'static str, ArrowType)>,
+    /// Their values.
+    pub values: FrameValues<'py>,
+}
+
+/// A DataFrame's column values, some perhaps not read yet ([`FrameValues::read`]).
+pub(crate) struct FrameValues<'py> {
+    columns: Vec<Values>,
     strided: Vec<Strided<'py>>,
     /// The number of rows.
     pub rows: usize,
 }
 
-/// A column's values: an Arrow array, or column `k` of strided block `block`, to be read as
-/// Arrow type `ty`.
-#[derive(Clone)]
+/// A column's values: an Arrow array, or column `k` of strided block `block`.
 enum Values {
     Read(ArrayRef),
-    Pending {
-        block: usize,
-        k: usize,
-        ty: ArrowType,
-    },
+    Pending { block: usize, k: usize },
 }
 
 /// A numpy block whose columns are strided (copied when read): `layout` over memory that
 /// `_values` owns (and keeps alive), of elements of numpy's `element` dtype, `width` bytes
-/// each.
+/// each, read as Arrow type `ty`.
 struct Strided<'py> {
     _values: Bound<'py, PyAny>,
+    /// The Arrow type its columns are read as.
+    ty: ArrowType,
     layout: Layout2d,
     element: &'static str,
     width: usize,
     rows: usize,
 }
 
-impl<'py> FrameRead<'py> {
+impl FrameValues<'_> {
     /// Whether some columns are not read yet (a strided block's).
     pub(crate) fn pending(&self) -> bool {
         !self.strided.is_empty()
     }
 
-    /// Each column's label, dtype and Arrow type (a pending column's is its dtype's,
-    /// [`signet::table::numpy_arrow_type`]).
-    pub(crate) fn typed_labels(
-        &self,
-    ) -> impl Iterator<Item = (&ColumnName, &'static str, ArrowType)> {
-        self.columns.iter().map(|(label, dtype, values)| {
-            let ty = match values {
-                Values::Read(array) => array.data_type().clone(),
-                Values::Pending { ty, .. } => ty.clone(),
-            };
-            (label, *dtype, ty)
-        })
-    }
-
-    /// The columns with their values, strided blocks gathered (one pass over each).
-    pub(crate) fn into_columns(self) -> Vec<FrameColumn> {
+    /// The columns' values, strided blocks gathered (one pass over each).
+    pub(crate) fn read(self) -> Vec<ArrayRef> {
         let gathered: Vec<Vec<ArrayRef>> = self.strided.iter().map(Strided::gather).collect();
         self.columns
             .into_iter()
-            .map(|(label, dtype, values)| {
-                let array = match values {
-                    Values::Read(array) => array,
-                    Values::Pending { block, k, .. } => gathered[block][k].clone(),
-                };
-                (label, dtype, array)
+            .map(|values| match values {
+                Values::Read(array) => array,
+                Values::Pending { block, k } => gathered[block][k].clone(),
             })
             .collect()
     }
@@ -152,7 +139,7 @@ fn walk<'py>(py: Python<'py>, df: &Bound<'py, PyAny>) -> PyResult<Option<FrameRe
         return Ok(None);
     }
     let rows = df.getattr(intern!(py, "index"))?.len()?;
-    let mut slots: Vec<Option<(&'static str, Values)>> = vec![None; width];
+    let mut slots: Vec<Option<(&'static str, Values)>> = (0..width).map(|_| None).collect();
     let mut strided = Vec::new();
     let blocks = df
         .getattr(intern!(py, "_mgr"))?
@@ -196,17 +183,26 @@ fn walk<'py>(py: Python<'py>, df: &Bound<'py, PyAny>) -> PyResult<Option<FrameRe
             }
         }
     }
+    let mut columns = Vec::with_capacity(width);
     let mut out = Vec::with_capacity(width);
     for (label, slot) in labels.iter().zip(slots) {
-        let Some((dtype, array)) = slot else {
+        let Some((dtype, values)) = slot else {
             return Ok(None);
         };
-        out.push((label.clone(), dtype, array));
+        let ty = match &values {
+            Values::Read(array) => array.data_type().clone(),
+            Values::Pending { block, .. } => strided[*block].ty.clone(),
+        };
+        out.push((label.clone(), dtype, ty));
+        columns.push(values);
     }
     Ok(Some(FrameRead {
-        columns: out,
-        strided,
-        rows,
+        labels: out,
+        values: FrameValues {
+            columns,
+            strided,
+            rows,
+        },
     }))
 }
 
@@ -428,8 +424,15 @@ fn numpy_block<'py>(
     if columns != locs.len() || length != rows {
         return Ok(None);
     }
+    let Some(ty) = NumpyDtype::parse(element)
+        .ok()
+        .and_then(signet::table::numpy_arrow_type)
+    else {
+        return Ok(None);
+    };
     let block = Strided {
         _values: values.clone(),
+        ty,
         layout,
         element,
         width,
@@ -437,20 +440,13 @@ fn numpy_block<'py>(
     };
     if unit.is_none() && row_stride != width as isize {
         // Strided numeric columns: gathered when asked for.
-        let Some(ty) = NumpyDtype::parse(dtype)
-            .ok()
-            .and_then(signet::table::numpy_arrow_type)
-        else {
-            return Ok(None);
-        };
         strided.push(block);
         let at = strided.len() - 1;
-        let pending = |k| Values::Pending {
-            block: at,
-            k,
-            ty: ty.clone(),
-        };
-        return Ok(Some((0..columns).map(|k| (dtype, pending(k))).collect()));
+        return Ok(Some(
+            (0..columns)
+                .map(|k| (dtype, Values::Pending { block: at, k }))
+                .collect(),
+        ));
     }
     let arrays = if row_stride == width as isize {
         // Each column contiguous: read in place.
