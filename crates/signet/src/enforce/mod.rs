@@ -13,9 +13,7 @@ pub use tensors::unnamed_frame_shape;
 
 use crate::input::ModelInput;
 use crate::repr::{param_spec_repr, py_repr, py_set, py_str, py_tuple};
-use crate::types::{
-    DataType, ModelSignature, ParamSchema, ParamShape, ParamType, Schema, SchemaKind,
-};
+use crate::types::{DataType, ModelSignature, ParamSchema, ParamShape, ParamType, SchemaKind};
 use crate::value::Value;
 use arrow_schema::FieldRef;
 
@@ -72,15 +70,17 @@ pub fn enforce(
     compat: Compat,
 ) -> Result<Enforced, EnforceError> {
     let mut warnings = Vec::new();
-    let input_schema = signature.and_then(|s| s.inputs.as_ref());
-    let input = match input_schema.map(Schema::kind) {
+    let input = match signature.and_then(|s| s.inputs.as_ref()) {
         None => input,
-        Some(SchemaKind::Columns(specs)) => {
-            columns::enforce_columns(specs, input, compat, &mut warnings)?
-        }
-        Some(SchemaKind::Tensors(specs)) => {
-            tensors::enforce_tensors(specs, input, compat, &mut warnings)?
-        }
+        Some(schema) => match schema.kind() {
+            SchemaKind::Columns(specs) => {
+                let distinct = schema.names_distinct();
+                columns::enforce_columns(specs, distinct, input, compat, &mut warnings)?
+            }
+            SchemaKind::Tensors(specs) => {
+                tensors::enforce_tensors(specs, input, compat, &mut warnings)?
+            }
+        },
     };
     let (params, logged) = enforce_params(signature, params, compat)?;
     warnings.extend(logged);
@@ -125,10 +125,12 @@ pub fn enforce_params(
 /// then skip reading values it would only hand back. `false` when the values would decide,
 /// and when the frame would be changed or refused. Params are [`enforce_params`]' part.
 pub fn frame_passes_as_is(signature: Option<&ModelSignature>, fields: &[FieldRef]) -> bool {
-    match signature.and_then(|s| s.inputs.as_ref()).map(Schema::kind) {
-        None => true,
-        Some(SchemaKind::Columns(specs)) => columns::passes_as_is(specs, fields),
-        Some(SchemaKind::Tensors(_)) => false,
+    let Some(schema) = signature.and_then(|s| s.inputs.as_ref()) else {
+        return true;
+    };
+    match schema.kind() {
+        SchemaKind::Columns(specs) => columns::passes_as_is(specs, schema.names_distinct(), fields),
+        SchemaKind::Tensors(_) => false,
     }
 }
 

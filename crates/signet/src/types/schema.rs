@@ -16,6 +16,8 @@ pub enum Spec {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
     kind: SchemaKind,
+    /// Whether no two specs share a name (derived from `kind` once).
+    distinct_names: bool,
 }
 
 /// The two kinds of schema.
@@ -73,8 +75,14 @@ impl Schema {
                     "Creating Schema with multiple unnamed TensorSpecs is not supported. Please provide names for each TensorSpec.",
                 ));
             }
+            let mut seen = std::collections::HashSet::new();
+            let distinct_names = tensors
+                .iter()
+                .filter_map(|t| t.name.as_ref())
+                .all(|n| seen.insert(n));
             return Ok(Schema {
                 kind: SchemaKind::Tensors(tensors),
+                distinct_names,
             });
         }
         if cols
@@ -85,8 +93,14 @@ impl Schema {
                 "Creating Schema with unnamed optional inputs is not supported. Please name all inputs or make all inputs required.",
             ));
         }
+        let mut seen = std::collections::HashSet::new();
+        let distinct_names = cols
+            .iter()
+            .filter_map(|c| c.name.as_ref())
+            .all(|n| seen.insert(n));
         Ok(Schema {
             kind: SchemaKind::Columns(cols),
+            distinct_names,
         })
     }
 
@@ -119,6 +133,12 @@ impl Schema {
             SchemaKind::Tensors(t) => Some(t),
             SchemaKind::Columns(_) => None,
         }
+    }
+
+    /// Whether no two specs share a name. MLflow allows repeated names: each spec of a
+    /// repeated name selects the same input.
+    pub fn names_distinct(&self) -> bool {
+        self.distinct_names
     }
 
     /// Number of specs.

@@ -1,6 +1,7 @@
 //! [`passes_as_is`] against [`enforce_columns`]: whenever the fields alone say a frame passes
 //! as it is, enforcement returns that frame's own columns, in order, with no warning, in both
-//! modes — and the common cases it is meant for are recognised.
+//! modes — and the common cases it is meant for are recognised. And [`Matching`]'s in-order
+//! shortcut against its maps.
 
 use super::*;
 use crate::types::DataType;
@@ -89,12 +90,13 @@ fn frame(cols: &[(ColumnName, usize)]) -> RecordBatch {
 /// Checks the promise for one schema and frame; returns what `passes_as_is` said.
 fn check(specs: &[ColSpec], batch: &RecordBatch) -> bool {
     let fields: Vec<FieldRef> = batch.schema().fields().iter().cloned().collect();
-    let as_is = passes_as_is(specs, &fields);
+    let as_is = passes_as_is(specs, super::tests::distinct(specs), &fields);
     if as_is {
         for compat in [Compat::Strict, Compat::Mlflow] {
             let mut warnings = Vec::new();
             let out = enforce_columns(
                 specs,
+                super::tests::distinct(specs),
                 ModelInput::Table(batch.clone()),
                 compat,
                 &mut warnings,
@@ -133,19 +135,36 @@ proptest! {
     #[test]
     fn what_the_fields_promise_enforcement_keeps(
         named in any::<bool>(),
-        specs in prop::collection::vec((0..4usize, 0..8usize, any::<bool>()), 0..4),
+        specs in prop::collection::vec((0..4usize, 0..8usize, any::<bool>()), 1..4),
         cols in prop::collection::vec((0..4usize, 0..13usize), 0..5),
-        own in any::<bool>(),
+        shape in 0..3usize,
     ) {
         let schema = specs_of(named, &specs);
-        // Half the frames are the schema's own (its labels, its exact types): the case the
-        // promise is for; the rest are anything.
-        let cols: Vec<(ColumnName, usize)> = if own {
-            specs.iter().map(|&(name, ty, _)| (label(name), exact_kind(TYPES[ty]))).collect()
-        } else {
-            cols.iter().map(|&(name, kind)| (label(name), kind)).collect()
+        // A third of the frames are the schema's own (its labels, its exact types): the case
+        // the promise is for; a third the same with the text label "0" and the integer label
+        // 0 swapped (a near miss); the rest anything.
+        let swapped = |i: usize| match i {
+            2 => 3,
+            3 => 2,
+            other => other,
         };
-        check(&schema, &frame(&cols));
+        let cols: Vec<(ColumnName, usize)> = match shape {
+            0 => specs.iter().map(|&(name, ty, _)| (label(name), exact_kind(TYPES[ty]))).collect(),
+            1 => specs
+                .iter()
+                .map(|&(name, ty, _)| (label(swapped(name)), exact_kind(TYPES[ty])))
+                .collect(),
+            _ => cols.iter().map(|&(name, kind)| (label(name), kind)).collect(),
+        };
+        let batch = frame(&cols);
+        check(&schema, &batch);
+        // The in-order shortcut finds what the maps find.
+        let fields: Vec<FieldRef> = batch.schema().fields().iter().cloned().collect();
+        let distinct = super::tests::distinct(&schema);
+        let quick = Matching::new(&schema, distinct, &fields, |f| f);
+        let mapped = Matching::new(&schema, false, &fields, |f| f);
+        prop_assert_eq!(quick.found, mapped.found);
+        prop_assert_eq!(quick.unknown, mapped.unknown);
     }
 }
 
@@ -196,4 +215,18 @@ fn anything_the_values_or_a_change_decide_is_not_promised() {
     // A repeated label is refused, not passed.
     let one = vec![ColSpec::new("a", DataType::Double, true)];
     assert!(!check(&one, &frame(&[(label(0), 7), (label(0), 7)])));
+}
+
+#[test]
+fn a_repeated_name_is_matched_by_the_maps() {
+    let specs = vec![
+        ColSpec::new("a", DataType::Double, true),
+        ColSpec::new("a", DataType::Double, true),
+    ];
+    assert!(!super::tests::distinct(&specs));
+    let batch = frame(&[(label(0), 7), (label(0), 7)]);
+    let fields: Vec<FieldRef> = batch.schema().fields().iter().cloned().collect();
+    let m = Matching::new(&specs, super::tests::distinct(&specs), &fields, |f| f);
+    assert_eq!(m.found, vec![Some((0, 2)), Some((0, 2))]);
+    assert!(m.unknown.is_empty());
 }

@@ -43,9 +43,11 @@ fn list_repr(names: &[ColumnName]) -> String {
     format!("[{}]", parts.join(", "))
 }
 
-/// Enforces a column-based schema (`specs`, all named or all unnamed) on `input`.
+/// Enforces a column-based schema (`specs`, all named or all unnamed, `distinct` when no two
+/// share a name) on `input`.
 pub(crate) fn enforce_columns(
     specs: &[ColSpec],
+    distinct: bool,
     input: ModelInput,
     compat: Compat,
     warnings: &mut Vec<Warning>,
@@ -54,11 +56,11 @@ pub(crate) fn enforce_columns(
     let named = specs.iter().any(|s| s.name.is_some());
     let mut out: Vec<Col> = Vec::with_capacity(specs.len());
     if named {
-        let matching = Matching::new(specs, frame.cols.iter().map(|c| &c.field));
+        let matching = Matching::new(specs, distinct, &frame.cols, |c| &c.field);
         select_named(specs, &frame.cols, &matching, warnings)?;
-        for spec in specs {
+        for (spec, found) in specs.iter().zip(&matching.found) {
             let Some(name) = &spec.name else { continue };
-            let Some(&(first, copies)) = matching.found.get(name) else {
+            let Some((first, copies)) = *found else {
                 continue;
             };
             let c = frame.cols[first].clone();
@@ -128,7 +130,7 @@ pub(crate) fn enforce_columns(
 /// values) as it is — the same columns in the same order, no warning — decided from the fields
 /// alone: each spec met, in order, by exactly one column that already has its scalar type
 /// ([`scalar::passes_as_is`]), and no other column. `false` also when the values would decide.
-pub(crate) fn passes_as_is(specs: &[ColSpec], fields: &[FieldRef]) -> bool {
+pub(crate) fn passes_as_is(specs: &[ColSpec], distinct: bool, fields: &[FieldRef]) -> bool {
     if fields.len() != specs.len() {
         return false;
     }
@@ -139,16 +141,13 @@ pub(crate) fn passes_as_is(specs: &[ColSpec], fields: &[FieldRef]) -> bool {
     if !specs.iter().any(|s| s.name.is_some()) {
         return specs.iter().zip(fields).all(|(s, f)| typed(s, f));
     }
-    let matching = Matching::new(specs, fields.iter());
+    let matching = Matching::new(specs, distinct, fields, |f| f);
     matching.unknown.is_empty()
         && specs
             .iter()
             .zip(fields)
             .enumerate()
-            .all(|(i, (spec, field))| {
-                let at = spec.name.as_ref().and_then(|n| matching.found.get(n));
-                at == Some(&(i, 1)) && typed(spec, field)
-            })
+            .all(|(i, (spec, field))| matching.found[i] == Some((i, 1)) && typed(spec, field))
 }
 
 /// Whether the enforced columns are exactly the batch's columns, in order.
@@ -159,30 +158,52 @@ fn unchanged(batch: &RecordBatch, out: &[Col]) -> bool {
             .all(|((f, a), c)| Arc::ptr_eq(f, &c.field) && Arc::ptr_eq(a, &c.array))
 }
 
-/// Where a frame's columns meet a named schema: spec name → (its first column, how many columns
-/// carry it), and the columns no spec names, in frame order. Built in one pass over the columns
-/// with look-ups in maps the size of the schema (no allocation per column), so that matching
-/// stays linear in the frame's width.
-struct Matching<'s> {
-    found: HashMap<&'s ColumnName, (usize, usize)>,
+/// Where a frame's columns meet a named schema: for each spec (by position), its column (the
+/// first carrying its name) and how many columns carry that name, `None` when none does; and
+/// the columns no spec names, in frame order. A frame whose columns carry the schema's
+/// distinct names in its order is recognised by comparing labels alone (no hashing: wide
+/// frames are usually sent that way); any other is matched in one pass over its columns with
+/// look-ups in maps the size of the schema (no allocation per column), so that matching stays
+/// linear in the frame's width.
+struct Matching {
+    found: Vec<Option<(usize, usize)>>,
     unknown: Vec<usize>,
 }
 
-impl<'s> Matching<'s> {
-    fn new<'f>(specs: &'s [ColSpec], fields: impl Iterator<Item = &'f FieldRef>) -> Matching<'s> {
+impl Matching {
+    fn new<'f, T>(
+        specs: &[ColSpec],
+        distinct: bool,
+        cols: &'f [T],
+        field: impl Fn(&'f T) -> &'f FieldRef,
+    ) -> Matching {
+        let in_order = distinct
+            && cols.len() == specs.len()
+            && specs.iter().zip(cols).all(|(spec, c)| {
+                spec.name
+                    .as_ref()
+                    .is_some_and(|name| carries(field(c), name))
+            });
+        if in_order {
+            return Matching {
+                found: (0..specs.len()).map(|i| Some((i, 1))).collect(),
+                unknown: Vec::new(),
+            };
+        }
         // A string name selects a column of that name without the integer-label mark; an
         // integer name selects the integer label of that value.
-        let mut strs: HashMap<&str, &'s ColumnName> = HashMap::new();
-        let mut ints: HashMap<i64, &'s ColumnName> = HashMap::new();
+        let mut strs: HashMap<&str, &ColumnName> = HashMap::new();
+        let mut ints: HashMap<i64, &ColumnName> = HashMap::new();
         for name in specs.iter().filter_map(|s| s.name.as_ref()) {
             match name {
                 ColumnName::Str(s) => strs.entry(s.as_str()).or_insert(name),
                 ColumnName::Int(i) => ints.entry(*i).or_insert(name),
             };
         }
-        let mut found: HashMap<&'s ColumnName, (usize, usize)> = HashMap::new();
+        let mut by_name: HashMap<&ColumnName, (usize, usize)> = HashMap::new();
         let mut unknown = Vec::new();
-        for (i, field) in fields.enumerate() {
+        for (i, c) in cols.iter().enumerate() {
+            let field = field(c);
             let hit = if field.metadata().contains_key(table::LABEL_KIND_KEY) {
                 match table::column_label(field) {
                     ColumnName::Int(v) => ints.get(&v).copied(),
@@ -192,11 +213,29 @@ impl<'s> Matching<'s> {
                 strs.get(field.name().as_str()).copied()
             };
             match hit {
-                Some(name) => found.entry(name).or_insert((i, 0)).1 += 1,
+                Some(name) => by_name.entry(name).or_insert((i, 0)).1 += 1,
                 None => unknown.push(i),
             }
         }
+        let found = specs
+            .iter()
+            .map(|s| s.name.as_ref().and_then(|n| by_name.get(n)).copied())
+            .collect();
         Matching { found, unknown }
+    }
+}
+
+/// Whether a column's field carries the label `name`, as [`Matching`]'s maps decide it: a
+/// string name is the name of a field without the integer-label mark, an integer name the
+/// integer label of that value.
+fn carries(field: &FieldRef, name: &ColumnName) -> bool {
+    if field.metadata().contains_key(table::LABEL_KIND_KEY) {
+        matches!(
+            (table::column_label(field), name),
+            (ColumnName::Int(v), ColumnName::Int(w)) if v == *w
+        )
+    } else {
+        matches!(name, ColumnName::Str(s) if s == field.name())
     }
 }
 
@@ -205,15 +244,14 @@ impl<'s> Matching<'s> {
 fn select_named(
     specs: &[ColSpec],
     cols: &[Col],
-    matching: &Matching<'_>,
+    matching: &Matching,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), EnforceError> {
     let missing: Vec<ColumnName> = specs
         .iter()
-        .filter(|s| s.is_required())
-        .filter_map(|s| s.name.as_ref())
-        .filter(|n| !matching.found.contains_key(n))
-        .cloned()
+        .zip(&matching.found)
+        .filter(|(s, found)| s.is_required() && found.is_none())
+        .filter_map(|(s, _)| s.name.clone())
         .collect();
     if missing.is_empty() && matching.unknown.is_empty() {
         return Ok(());

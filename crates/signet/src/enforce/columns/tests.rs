@@ -32,6 +32,13 @@ fn plain(v: &Value) -> Value {
     }
 }
 
+/// Whether no two of `specs` share a name, as the schema of these specs says.
+pub(super) fn distinct(specs: &[ColSpec]) -> bool {
+    crate::types::Schema::columns(specs.to_vec())
+        .expect("schema")
+        .names_distinct()
+}
+
 fn specs(json: &str) -> Vec<ColSpec> {
     let v = pyjson::loads(&format!(
         r#"{{"inputs": {}}}"#,
@@ -61,7 +68,7 @@ fn run(schema: &str, input: &str, compat: Compat) -> Result<(String, Vec<String>
     let s = specs(schema);
     let input = model_input_from_value(&pyjson::loads(input).expect("input json")).expect("input");
     let mut w = Vec::new();
-    let out = enforce_columns(&s, input, compat, &mut w)?;
+    let out = enforce_columns(&s, distinct(&s), input, compat, &mut w)?;
     Ok((
         pyjson::dumps(&plain(&model_input_to_value(&out))),
         w.into_iter().map(|w| w.message).collect(),
@@ -105,7 +112,8 @@ fn typed_columns_pass_through_without_copy() {
     let b: ArrayRef = Arc::new(Int64Array::from(vec![3, 4]));
     let input = table(vec![("a", a.clone()), ("b", b.clone())]);
     let mut w = Vec::new();
-    let ModelInput::Table(out) = enforce_columns(&s, input, Compat::Strict, &mut w).expect("ok")
+    let ModelInput::Table(out) =
+        enforce_columns(&s, distinct(&s), input, Compat::Strict, &mut w).expect("ok")
     else {
         panic!("not a table")
     };
@@ -570,7 +578,8 @@ fn composite_columns() {
     let s = specs(obj);
     let input = model_input_from_value(&pyjson::loads(&json(r#"{"o": {"x": 1}}"#)).expect("json"))
         .expect("input");
-    let out = enforce_columns(&s, input, Compat::Mlflow, &mut Vec::new()).expect("ok");
+    let out =
+        enforce_columns(&s, distinct(&s), input, Compat::Mlflow, &mut Vec::new()).expect("ok");
     assert!(pyjson::dumps(&model_input_to_value(&out)).contains(r#"{"$numpy": ["int64", 1]}"#));
     // Row 63–64: Any.
     let any = r#"[{"type": "any", "name": "z", "required": true}]"#;
@@ -693,6 +702,7 @@ fn malformed_tensors_are_refused_not_panicking() {
         };
         let e = enforce_columns(
             &s,
+            distinct(&s),
             ModelInput::Tensor(t.clone()),
             Compat::Mlflow,
             &mut Vec::new(),
@@ -700,7 +710,7 @@ fn malformed_tensors_are_refused_not_panicking() {
         .expect_err("refused");
         assert_eq!(e.kind, ErrorKind::InvalidInput);
         let dict = ModelInput::TensorDict(vec![("sqft".into(), t)]);
-        assert!(enforce_columns(&s, dict, Compat::Mlflow, &mut Vec::new()).is_err());
+        assert!(enforce_columns(&s, distinct(&s), dict, Compat::Mlflow, &mut Vec::new()).is_err());
     }
 }
 

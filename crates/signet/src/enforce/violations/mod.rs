@@ -145,6 +145,10 @@ pub fn presence(schema: &Schema, labels: &[ColumnName]) -> Presence {
         };
     }
     let names = schema.input_names();
+    if names.as_slice() == labels {
+        // The schema's names in its order: every input present, none extra (no hashing).
+        return Presence::default();
+    }
     let required: Vec<bool> = match schema.kind() {
         SchemaKind::Columns(specs) => specs.iter().map(ColSpec::is_required).collect(),
         SchemaKind::Tensors(specs) => specs.iter().map(|_| true).collect(),
