@@ -71,12 +71,13 @@ pub fn read_input(py: Python<'_>, payload: &Bound<'_, PyTuple>) -> PyResult<(Mod
 pub enum Read {
     /// The input, and whether it is a pandas DataFrame read in place ([`read_input`]).
     Input(ModelInput, bool),
-    /// A pandas DataFrame with columns still to copy that `as_is` said need not be read.
+    /// A pandas DataFrame with numpy columns that `as_is` said need not be read.
     AsIs,
 }
 
-/// [`read_input`], except that a pandas DataFrame with strided columns (which reading copies)
-/// is first shown to `as_is` as its columns' fields, and left unread when it answers `true`.
+/// [`read_input`], except that a pandas DataFrame with numpy columns (whose reading builds an
+/// Arrow array for each, and copies strided ones) is first shown to `as_is` as its columns'
+/// fields, and left unread when it answers `true`.
 pub fn read_unless(
     py: Python<'_>,
     payload: &Bound<'_, PyTuple>,
@@ -92,11 +93,11 @@ pub fn read_unless(
                     .into_iter()
                     .map(|(label, dtype, ty)| Arc::new(column_field(label, dtype, ty)))
                     .collect();
-                if frame.values.pending() && as_is(&fields) {
+                if frame.values.unread() && as_is(&fields) {
                     return Ok(Read::AsIs);
                 }
                 let rows = frame.values.rows;
-                let arrays = frame.values.read();
+                let arrays = frame.values.read(py)?;
                 Ok(Read::Input(batch_of(py, fields, arrays, rows)?, true))
             }
             None => {

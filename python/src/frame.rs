@@ -32,9 +32,9 @@ use std::sync::{Arc, Mutex};
 pub(crate) type FrameColumn = (ColumnName, &'static str, ArrayRef);
 
 /// A DataFrame read from its blocks: each column's label, dtype and Arrow type, and its values
-/// ([`FrameValues`]) — read in place, or still in a strided block to gather — so that a caller
-/// who finds from the columns' fields alone that it needs no values
-/// ([`signet::enforce::frame_passes_as_is`]) skips the copy.
+/// ([`FrameValues`]), numpy columns not read yet — so that a caller who finds from the columns'
+/// fields alone that it needs no values ([`signet::enforce::frame_passes_as_is`]) does not
+/// build them, nor copy a strided block's.
 pub(crate) struct FrameRead<'py> {
     /// Each column's label, numpy/pandas dtype name and Arrow type.
     pub labels: Vec<(ColumnName, &'static str, ArrowType)>,
@@ -45,72 +45,87 @@ pub(crate) struct FrameRead<'py> {
 /// A DataFrame's column values, some perhaps not read yet ([`FrameValues::read`]).
 pub(crate) struct FrameValues<'py> {
     columns: Vec<Values>,
-    strided: Vec<Strided<'py>>,
+    blocks: Vec<Block<'py>>,
     /// The number of rows.
     pub rows: usize,
 }
 
-/// A column's values: an Arrow array, or column `k` of strided block `block`.
+/// A column's values: an Arrow array, or column `k` of numpy block `block`, not read yet.
 enum Values {
     Read(ArrayRef),
-    Pending { block: usize, k: usize },
+    Unread { block: usize, k: usize },
 }
 
-/// A numpy block whose columns are strided (copied when read): `layout` over memory that
-/// `_values` owns (and keeps alive), of elements of numpy's `element` dtype, `width` bytes
-/// each, read as Arrow type `ty`.
-struct Strided<'py> {
-    _values: Bound<'py, PyAny>,
-    /// The Arrow type its columns are read as.
+/// A 2-D numpy block: `layout` (`shape = (columns, rows)`) over memory `values` owns, of
+/// elements of numpy's `element` dtype, `width` bytes each, read as Arrow type `ty`.
+struct Block<'py> {
+    values: Bound<'py, PyAny>,
     ty: ArrowType,
     layout: Layout2d,
     element: &'static str,
     width: usize,
-    rows: usize,
 }
 
 impl FrameValues<'_> {
-    /// Whether some columns are not read yet (a strided block's).
-    pub(crate) fn pending(&self) -> bool {
-        !self.strided.is_empty()
+    /// Whether some columns are not read yet (a numpy block's).
+    pub(crate) fn unread(&self) -> bool {
+        !self.blocks.is_empty()
     }
 
-    /// The columns' values, strided blocks gathered (one pass over each).
-    pub(crate) fn read(self) -> Vec<ArrayRef> {
-        let gathered: Vec<Vec<ArrayRef>> = self.strided.iter().map(Strided::gather).collect();
-        self.columns
+    /// The columns' values, each numpy block read once.
+    pub(crate) fn read(self, py: Python<'_>) -> PyResult<Vec<ArrayRef>> {
+        let read = self
+            .blocks
+            .iter()
+            .map(|b| b.read(py))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(self
+            .columns
             .into_iter()
             .map(|values| match values {
                 Values::Read(array) => array,
-                Values::Pending { block, k } => gathered[block][k].clone(),
+                Values::Unread { block, k } => read[block][k].clone(),
             })
-            .collect()
+            .collect())
     }
 }
 
-impl Strided<'_> {
-    /// The block's columns, copied out.
-    fn gather(&self) -> Vec<ArrayRef> {
+impl Block<'_> {
+    /// The block's columns as Arrow arrays of its element type: over the block's memory (no
+    /// copy) when each column is contiguous, else gathered into copies in one pass.
+    fn read(&self, py: Python<'_>) -> PyResult<Vec<ArrayRef>> {
         let Layout2d {
-            shape: (columns, _),
+            shape: (columns, rows),
             strides: (column_stride, row_stride),
             address,
             ..
         } = self.layout;
+        let (element, width) = (self.element, self.width);
+        if row_stride == width as isize {
+            let owner = NumpyOwner::of(&self.values);
+            return (0..columns)
+                .map(|k| {
+                    let start = address as isize + k as isize * column_stride;
+                    column_at(py, element, start as usize, rows * width, rows, || {
+                        owner.clone()
+                    })
+                })
+                .collect();
+        }
         // SAFETY: numpy's interface says element i of column k is at
         // address + k * column_stride + i * row_stride, inside the block's memory, which
-        // `self._values` keeps alive.
-        unsafe {
+        // `self.values` keeps alive.
+        Ok(unsafe {
             gathered(
-                self.element,
-                self.width,
+                element,
+                width,
                 address,
                 columns,
                 column_stride,
-                self.rows,
+                rows,
                 row_stride,
             )
-        }
+        })
     }
 }
 
@@ -140,7 +155,7 @@ fn walk<'py>(py: Python<'py>, df: &Bound<'py, PyAny>) -> PyResult<Option<FrameRe
     }
     let rows = df.getattr(intern!(py, "index"))?.len()?;
     let mut slots: Vec<Option<(&'static str, Values)>> = (0..width).map(|_| None).collect();
-    let mut strided = Vec::new();
+    let mut numpy_blocks = Vec::new();
     let blocks = df
         .getattr(intern!(py, "_mgr"))?
         .getattr(intern!(py, "blocks"))?;
@@ -154,7 +169,7 @@ fn walk<'py>(py: Python<'py>, df: &Bound<'py, PyAny>) -> PyResult<Option<FrameRe
         let ty = values.get_type();
         let read = if ty.is(ndarray) {
             match layout_2d(py, &values)? {
-                Some(layout) => numpy_block(py, &values, layout, &locs, rows, &mut strided)?,
+                Some(layout) => numpy_block(py, &values, layout, &locs, rows, &mut numpy_blocks)?,
                 None => None,
             }
         } else if ty.is(datetimes) {
@@ -163,7 +178,7 @@ fn walk<'py>(py: Python<'py>, df: &Bound<'py, PyAny>) -> PyResult<Option<FrameRe
             }
             let ints = values.getattr(intern!(py, "_ndarray"))?;
             match datetime_layout(py, &ints)? {
-                Some(layout) => numpy_block(py, &ints, layout, &locs, rows, &mut strided)?,
+                Some(layout) => numpy_block(py, &ints, layout, &locs, rows, &mut numpy_blocks)?,
                 None => None,
             }
         } else if ty.is(strings) {
@@ -191,7 +206,7 @@ fn walk<'py>(py: Python<'py>, df: &Bound<'py, PyAny>) -> PyResult<Option<FrameRe
         };
         let ty = match &values {
             Values::Read(array) => array.data_type().clone(),
-            Values::Pending { block, .. } => strided[*block].ty.clone(),
+            Values::Unread { block, .. } => numpy_blocks[*block].ty.clone(),
         };
         out.push((label.clone(), dtype, ty));
         columns.push(values);
@@ -200,7 +215,7 @@ fn walk<'py>(py: Python<'py>, df: &Bound<'py, PyAny>) -> PyResult<Option<FrameRe
         labels: out,
         values: FrameValues {
             columns,
-            strided,
+            blocks: numpy_blocks,
             rows,
         },
     }))
@@ -400,21 +415,21 @@ fn datetime_layout<'py>(py: Python<'py>, values: &Bound<'py, PyAny>) -> PyResult
 }
 
 /// The columns of a 2-D numpy block laid out as `layout` (`shape = (columns, rows)`; memory
-/// `values` owns), one per entry of `locs`. A `datetime64[unit]` layout is a `DatetimeArray`'s
-/// memory. Strided numeric columns are left to gather: the block joins `strided`.
+/// `values` owns), one per entry of `locs`: a numeric block joins `blocks`, its columns read
+/// when asked for; a `datetime64[unit]` layout (a `DatetimeArray`'s memory) is read now, as
+/// timestamps.
 fn numpy_block<'py>(
     py: Python<'py>,
     values: &Bound<'py, PyAny>,
     layout: Layout2d,
     locs: &[usize],
     rows: usize,
-    strided: &mut Vec<Strided<'py>>,
+    blocks: &mut Vec<Block<'py>>,
 ) -> PyResult<Option<Vec<(&'static str, Values)>>> {
     let Layout2d {
         dtype,
         shape: (columns, length),
-        strides: (column_stride, row_stride),
-        address,
+        ..
     } = layout;
     let unit = dtype
         .strip_prefix("datetime64[")
@@ -430,46 +445,25 @@ fn numpy_block<'py>(
     else {
         return Ok(None);
     };
-    let block = Strided {
-        _values: values.clone(),
+    let block = Block {
+        values: values.clone(),
         ty,
         layout,
         element,
         width,
-        rows,
     };
-    if unit.is_none() && row_stride != width as isize {
-        // Strided numeric columns: gathered when asked for.
-        strided.push(block);
-        let at = strided.len() - 1;
+    let Some(unit) = unit else {
+        blocks.push(block);
+        let at = blocks.len() - 1;
         return Ok(Some(
             (0..columns)
-                .map(|k| (dtype, Values::Pending { block: at, k }))
+                .map(|k| (dtype, Values::Unread { block: at, k }))
                 .collect(),
         ));
-    }
-    let arrays = if row_stride == width as isize {
-        // Each column contiguous: read in place.
-        let owner = NumpyOwner::of(values);
-        (0..columns)
-            .map(|k| {
-                let start = address as isize + k as isize * column_stride;
-                column_at(py, element, start as usize, rows * width, rows, || {
-                    owner.clone()
-                })
-            })
-            .collect::<PyResult<Vec<_>>>()?
-    } else {
-        // Strided datetimes: gathered now (their missing values are found in the copy).
-        block.gather()
     };
     let mut out = Vec::with_capacity(columns);
-    for array in arrays {
-        let array = match unit {
-            Some(unit) => datetime_column(py, unit, array)?,
-            None => array,
-        };
-        out.push((dtype, Values::Read(array)));
+    for ints in block.read(py)? {
+        out.push((dtype, Values::Read(datetime_column(py, unit, ints)?)));
     }
     Ok(Some(out))
 }

@@ -287,8 +287,8 @@ fn messages(warnings: Vec<signet::enforce::Warning>) -> Vec<String> {
 }
 
 /// A payload read ([`convert::read_unless`]), or left unread when it is a DataFrame whose
-/// strided columns would be copied only to be handed back: enforcement passes it as it is,
-/// as its columns' fields tell ([`signet::enforce::frame_passes_as_is`]).
+/// numpy columns would be read (strided ones copied) only to be handed back: enforcement
+/// passes it as it is, as its columns' fields tell ([`signet::enforce::frame_passes_as_is`]).
 fn read_unless_as_is(
     py: Python<'_>,
     input: &Bound<'_, PyTuple>,
