@@ -207,11 +207,11 @@ def test_a_frame_over_one_row_major_block_is_checked_as_its_values():
         assert signet.validate(a, sig).num_rows == 1
 
 
-def test_a_row_major_frame_that_passes_as_it_is_is_not_copied():
+def test_a_frame_that_passes_as_it_is_is_not_read():
     # `pd.DataFrame(X, columns=names)` holds its columns strided in one row-major block.
-    # When the columns' labels and dtypes alone show that enforcement passes the frame as it
-    # is, its values are not copied out: the answers (frame, params, warnings, violations)
-    # are those of the per-column route, which reads every column.
+    # When the columns' labels and dtypes alone show that enforcement passes a frame as it
+    # is, its values are not read (nor strided ones copied out): the answers (frame, params,
+    # warnings, violations) are those of the per-column route, which reads every column.
     from signet import _convert, _signet
 
     X = np.random.default_rng(7).random((50, 4))
@@ -223,6 +223,9 @@ def test_a_row_major_frame_that_passes_as_it_is_is_not_copied():
         "extra column": pd.DataFrame(X, columns=names[:3] + ["e"], copy=False),
         "reordered": pd.DataFrame(X, columns=names[::-1], copy=False),
         "integers": pd.DataFrame((X * 10).astype("int64"), columns=names, copy=False),
+        "contiguous columns": pd.DataFrame({c: X[:, i].copy() for i, c in enumerate(names)}),
+        "mixed blocks": pd.DataFrame({"a": X[:, 0], "b": (X[:, 1] * 10).astype("int64"),
+                                      "c": X[:, 2].astype("float32"), "d": X[:, 3]}),
     }
     assert not frames["row-major"]["a"].to_numpy().flags.c_contiguous
     params = '[{"name": "k", "type": "long", "default": 3, "shape": null}]'
