@@ -89,10 +89,21 @@ def _arrow_ok(df):
 
 def payload(data):
     """The payload tuple for one model input; `InputError` for data signet cannot read."""
-    if type(data) is pd.DataFrame:  # the common case, without a call
+    if type(data) is pd.DataFrame:  # the common cases, without a call
         return ("pandas", data)
+    if type(data) is np.ndarray:  # dtype, shape and memory read by Rust
+        return ("ndarray", data)
     try:
         return _payload(data)
+    except TypeError as e:
+        raise InputError(str(e)) from None
+
+
+def array_payload(a):
+    """The payload for a numpy array that Rust's reader declined (another dtype, byte order or
+    layout)."""
+    try:
+        return _payload(a)
     except TypeError as e:
         raise InputError(str(e)) from None
 
@@ -351,4 +362,6 @@ _frame = _frame_from_blocks or _frame_public
 
 def wants_arrow(data):
     """Whether results for `data` come back as Arrow (not as exact pandas dtypes)."""
+    if type(data) is np.ndarray:
+        return False
     return not isinstance(data, (pd.DataFrame, pd.Series)) and hasattr(data, "__arrow_c_stream__")

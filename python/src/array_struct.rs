@@ -94,6 +94,56 @@ pub(crate) fn memory(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<Opti
     Ok(Some((s.data as usize, s.flags & C_CONTIGUOUS != 0)))
 }
 
+/// A C-contiguous numpy array of numbers or bools in this machine's byte order, any rank.
+pub(crate) struct Contiguous {
+    /// numpy's dtype name (`int64`, `bool`, ...).
+    pub dtype: &'static str,
+    /// The lengths.
+    pub shape: Vec<usize>,
+    /// The first element's address.
+    pub address: usize,
+    /// The bytes of all elements.
+    pub nbytes: usize,
+}
+
+/// `values` as a [`Contiguous`] array; `None` for anything else (other dtypes, swapped bytes,
+/// another layout). The memory stays `values`'s: the caller keeps `values` alive while it
+/// reads it.
+pub(crate) fn contiguous(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+) -> PyResult<Option<Contiguous>> {
+    let Some((_capsule, ptr)) = interface(py, values)? else {
+        return Ok(None);
+    };
+    // SAFETY: `ptr` lives as long as `_capsule`, held until this returns.
+    let s = unsafe { &*ptr };
+    let nd = usize::try_from(s.nd)?;
+    if s.flags & NOTSWAPPED == 0 || s.flags & C_CONTIGUOUS == 0 || (nd > 0 && s.shape.is_null()) {
+        return Ok(None);
+    }
+    let Some(dtype) = dtype_name(s.typekind as u8, s.itemsize) else {
+        return Ok(None);
+    };
+    let shape = if nd == 0 {
+        Vec::new()
+    } else {
+        // SAFETY: `shape` holds `nd` entries.
+        let lengths = unsafe { std::slice::from_raw_parts(s.shape, nd) };
+        lengths
+            .iter()
+            .map(|&n| usize::try_from(n))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let nbytes = shape.iter().product::<usize>() * s.itemsize as usize;
+    Ok(Some(Contiguous {
+        dtype,
+        shape,
+        address: s.data as usize,
+        nbytes,
+    }))
+}
+
 /// The layout of `values`, a 2-D numpy array of numbers or bools in this machine's byte order;
 /// `None` for anything else (other dtypes, other shapes, swapped bytes). The memory stays
 /// `values`'s: the caller keeps `values` alive while it reads it.

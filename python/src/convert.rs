@@ -6,6 +6,7 @@
 //! | `("arrow", obj)` | anything with `__arrow_c_stream__` (pyarrow, polars, ...), and pandas frames through pyarrow | one Arrow table, viewed as pandas would show it ([`signet::table::pandas_view`]) |
 //! | `("pandas", df)` | a pandas DataFrame | its blocks read in place by [`crate::frame`]; when that reader declines, the payload `signet/_convert.py`'s `frame_payload` builds |
 //! | `("columns", [(label, dtype, array)], rows)` | a pandas frame of numpy numeric/bool/datetime64 columns and pyarrow-backed text | one Arrow column over each array's memory (no copy) |
+//! | `("ndarray", array)` | a numpy array | a [`Tensor`] over its memory (no copy) when it is numeric/bool, C-contiguous and in this machine's byte order (read from `__array_struct__`); else the payload `signet/_convert.py`'s `array_payload` builds |
 //! | `("tensor", dtype, shape, array)` | a numeric/bool numpy array | a [`Tensor`] over the array's memory (no copy) |
 //! | `("tensors", [(name, dtype, shape, array)])` | a dict of numeric/bool numpy arrays | a `TensorDict` of such tensors |
 //! | `("series", name, dtype, array)` | a numeric/bool Series named by text, an int or nothing | a `Series` over its array's memory, as the Value form reads one |
@@ -13,7 +14,7 @@
 
 use crate::errors::input_error;
 use crate::export::Handover;
-use crate::numpy_mem::{datetime_column, numpy_array};
+use crate::numpy_mem::{column_at, datetime_column, numpy_array, NumpyOwner};
 use arrow_array::ffi_stream::ArrowArrayStreamReader;
 use arrow_array::ArrayRef;
 use arrow_array::{BooleanArray, RecordBatch, RecordBatchOptions, RecordBatchReader};
@@ -45,6 +46,24 @@ fn numpy_tensor(
     Ok(Tensor {
         dtype,
         shape,
+        data: TensorData::Arrow(data),
+    })
+}
+
+/// A tensor over the memory of numpy array `array`, laid out as `c` (no copy but for bools).
+fn in_place_tensor(
+    py: Python<'_>,
+    c: crate::array_struct::Contiguous,
+    array: &Bound<'_, PyAny>,
+) -> PyResult<Tensor> {
+    let n: usize = c.shape.iter().product();
+    let data = column_at(py, c.dtype, c.address, c.nbytes, n, || {
+        NumpyOwner::of(array)
+    })?;
+    let dtype = NumpyDtype::parse(c.dtype).map_err(|e| input_error(py, e.message()))?;
+    Ok(Tensor {
+        dtype,
+        shape: c.shape,
         data: TensorData::Arrow(data),
     })
 }
@@ -117,6 +136,19 @@ pub fn read_unless(
             let cols = payload.get_item(1)?;
             let rows: usize = payload.get_item(2)?.extract()?;
             numpy_columns(py, cols.downcast::<PyList>()?, rows)
+        }
+        "ndarray" => {
+            let array = payload.get_item(1)?;
+            match crate::array_struct::contiguous(py, &array)? {
+                Some(c) => in_place_tensor(py, c, &array).map(ModelInput::Tensor),
+                None => {
+                    // Another dtype, byte order or layout: the payload Python builds.
+                    let slow = py
+                        .import("signet._convert")?
+                        .call_method1("array_payload", (array,))?;
+                    return read_unless(py, slow.downcast::<PyTuple>()?, as_is);
+                }
+            }
         }
         "tensor" => {
             let dtype: String = payload.get_item(1)?.extract()?;

@@ -172,6 +172,51 @@ def test_enforced_frames_never_alias_the_input():
     assert signet.enforce(strided, tsig) is strided
 
 
+@pytest.mark.parametrize("name,array", [
+    ("float32 2-D", np.arange(6, dtype="float32").reshape(3, 2)),
+    ("int8 1-D", np.arange(4, dtype="int8")),
+    ("bool", np.array([[True, False], [False, True]])),
+    ("0-d", np.array(2.5)),
+    ("big-endian", np.arange(6, dtype=">f8").reshape(3, 2)),
+    ("Fortran order", np.asfortranarray(np.arange(6, dtype="float64").reshape(3, 2))),
+    ("strided", np.arange(12, dtype="float64").reshape(6, 2)[::2]),
+    ("uint64", np.arange(4, dtype="uint64")),
+    ("datetime64", np.array(["2020-01-01"], dtype="datetime64[ns]")),
+    ("object", np.array([1, "a"], dtype=object)),
+    ("text", np.array(["a", "b"])),
+])
+def test_numpy_arrays_read_by_rust_answer_as_the_python_payload(name, array):
+    """A numpy array reaches Rust as itself (dtype, shape and memory read from its array
+    interface) or, when Rust declines it, as the payload Python builds: the answers are those
+    of the payload route either way."""
+    from signet import _convert, _signet
+
+    slow = _convert.array_payload(array)
+    assert _outcome(lambda: _signet.infer_signature(("ndarray", array), None, None)) == _outcome(
+        lambda: _signet.infer_signature(slow, None, None))
+    sigs = ['[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 2]}}]',
+            '[{"type": "tensor", "tensor-spec": {"dtype": "%s", "shape": %s}}]' % (
+                array.dtype.name if array.dtype != object else "object",
+                json.dumps([-1, *array.shape[1:]] if array.ndim else []))]
+    for inputs in sigs:
+        try:
+            sig = signet.Signature(inputs)._native()
+        except signet.SchemaError:
+            continue
+        for mode in ("strict", "mlflow"):
+            assert _outcome(lambda: _signet.validate(("ndarray", array), sig, mode)) == _outcome(
+                lambda: _signet.validate(slow, sig, mode)), (name, inputs, mode)
+            fast = _outcome(lambda: _signet.enforce(("ndarray", array), sig, None, mode, False))
+            want = _outcome(lambda: _signet.enforce(slow, sig, None, mode, False))
+            assert fast[0] == want[0], (name, inputs, mode)
+            if fast[0] == "error":
+                assert fast == want
+                continue
+            got = _convert.result(fast[1][0], like=array)
+            expected = _convert.result(want[1][0], like=array)
+            assert type(got) is type(expected) and np.array_equal(np.asarray(got), np.asarray(expected))
+
+
 def test_a_frame_over_one_row_major_block_is_checked_as_its_values():
     # MLflow checks a frame of several columns against one unnamed TensorSpec as its values,
     # `df.to_numpy()`. A frame over one row-major block (`pd.DataFrame(array)`) is checked in
