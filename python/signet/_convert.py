@@ -93,17 +93,16 @@ def payload(data):
         return ("pandas", data)
     if type(data) is np.ndarray:  # dtype, shape and memory read by Rust
         return ("ndarray", data)
+    if type(data) is dict and data:  # read by Rust when it is text keys to numpy arrays
+        return ("dict", data)
+    return declined_payload(data)
+
+
+def declined_payload(data):
+    """The payload Python builds, for data that no reader of Rust's takes as it is (a numpy
+    array of another dtype, byte order or layout; a dict of anything else) and all the rest."""
     try:
         return _payload(data)
-    except TypeError as e:
-        raise InputError(str(e)) from None
-
-
-def array_payload(a):
-    """The payload for a numpy array that Rust's reader declined (another dtype, byte order or
-    layout)."""
-    try:
-        return _payload(a)
     except TypeError as e:
         raise InputError(str(e)) from None
 

@@ -6,8 +6,9 @@
 //! | `("arrow", obj)` | anything with `__arrow_c_stream__` (pyarrow, polars, ...), and pandas frames through pyarrow | one Arrow table, viewed as pandas would show it ([`signet::table::pandas_view`]) |
 //! | `("pandas", df)` | a pandas DataFrame | its blocks read in place by [`crate::frame`]; when that reader declines, the payload `signet/_convert.py`'s `frame_payload` builds |
 //! | `("columns", [(label, dtype, array)], rows)` | a pandas frame of numpy numeric/bool/datetime64 columns and pyarrow-backed text | one Arrow column over each array's memory (no copy) |
-//! | `("ndarray", array)` | a numpy array | a [`Tensor`] over its memory (no copy) when it is numeric/bool, C-contiguous and in this machine's byte order (read from `__array_struct__`); else the payload `signet/_convert.py`'s `array_payload` builds |
+//! | `("ndarray", array)` | a numpy array | a [`Tensor`] over its memory (no copy) when it is numeric/bool, C-contiguous and in this machine's byte order (read from `__array_struct__`); else the payload `signet/_convert.py`'s `declined_payload` builds |
 //! | `("tensor", dtype, shape, array)` | a numeric/bool numpy array | a [`Tensor`] over the array's memory (no copy) |
+//! | `("dict", d)` | a non-empty dict | a `TensorDict` over the arrays' memory when its keys are text and its values numpy arrays Rust reads as `("ndarray", array)` does; else the payload `declined_payload` builds |
 //! | `("tensors", [(name, dtype, shape, array)])` | a dict of numeric/bool numpy arrays | a `TensorDict` of such tensors |
 //! | `("series", name, dtype, array)` | a numeric/bool Series named by text, an int or nothing | a `Series` over its array's memory, as the Value form reads one |
 //! | `("value", json)` | everything else (object columns, lists, dicts, ...) | the corpus' Value form (FORMAT.md §2), [`signet::elem::model_input_from_value`] |
@@ -22,7 +23,7 @@ use arrow_buffer::Buffer;
 use arrow_pyarrow::{FromPyArrow, ToPyArrow};
 use arrow_schema::{DataType as ArrowType, Field, FieldRef, Schema as ArrowSchema};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use signet::input::TensorData;
 use signet::types::{ColumnName, NumpyDtype};
 use signet::{elem, pyjson, ModelInput, Tensor, Value};
@@ -48,6 +49,43 @@ fn numpy_tensor(
         shape,
         data: TensorData::Arrow(data),
     })
+}
+
+/// The payload `signet/_convert.py` builds for `data` that a reader here declined, read.
+fn read_declined(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    as_is: impl FnOnce(&[FieldRef]) -> bool,
+) -> PyResult<Read> {
+    let slow = py
+        .import("signet._convert")?
+        .call_method1("declined_payload", (data,))?;
+    read_unless(py, slow.downcast::<PyTuple>()?, as_is)
+}
+
+/// A dict of text keys to numpy arrays each read as a tensor over its memory ([`contiguous`]
+/// arrays, key order kept); `None` for any other dict.
+///
+/// [`contiguous`]: crate::array_struct::contiguous
+fn in_place_tensors(
+    py: Python<'_>,
+    dict: &Bound<'_, PyDict>,
+) -> PyResult<Option<Vec<(String, Tensor)>>> {
+    let ndarray = crate::frame::NDARRAY.import(py, "numpy", "ndarray")?;
+    let mut tensors = Vec::with_capacity(dict.len());
+    for (key, array) in dict.iter() {
+        let Ok(name) = key.downcast_exact::<PyString>() else {
+            return Ok(None);
+        };
+        if !array.get_type().is(ndarray) {
+            return Ok(None);
+        }
+        let Some(c) = crate::array_struct::contiguous(py, &array)? else {
+            return Ok(None);
+        };
+        tensors.push((name.to_cow()?.into_owned(), in_place_tensor(py, c, &array)?));
+    }
+    Ok(Some(tensors))
 }
 
 /// A tensor over the memory of numpy array `array`, laid out as `c` (no copy but for bools).
@@ -141,13 +179,15 @@ pub fn read_unless(
             let array = payload.get_item(1)?;
             match crate::array_struct::contiguous(py, &array)? {
                 Some(c) => in_place_tensor(py, c, &array).map(ModelInput::Tensor),
-                None => {
-                    // Another dtype, byte order or layout: the payload Python builds.
-                    let slow = py
-                        .import("signet._convert")?
-                        .call_method1("array_payload", (array,))?;
-                    return read_unless(py, slow.downcast::<PyTuple>()?, as_is);
-                }
+                // Another dtype, byte order or layout.
+                None => return read_declined(py, &array, as_is),
+            }
+        }
+        "dict" => {
+            let dict = payload.get_item(1)?;
+            match in_place_tensors(py, dict.downcast::<PyDict>()?)? {
+                Some(tensors) => Ok(ModelInput::TensorDict(tensors)),
+                None => return read_declined(py, &dict, as_is),
             }
         }
         "tensor" => {

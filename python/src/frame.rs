@@ -129,7 +129,8 @@ impl Block<'_> {
     }
 }
 
-static NDARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
+/// `numpy.ndarray`.
+pub(crate) static NDARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 static DATETIME_ARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 static ARROW_STRING_ARRAY: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 static PD_NA: GILOnceCell<PyObject> = GILOnceCell::new();
