@@ -12,16 +12,7 @@ use arrow_array::{
 use arrow_schema::Field;
 use proptest::prelude::*;
 
-const TYPES: [DataType; 8] = [
-    DataType::Boolean,
-    DataType::Integer,
-    DataType::Long,
-    DataType::Float,
-    DataType::Double,
-    DataType::String,
-    DataType::Binary,
-    DataType::Datetime,
-];
+const TYPES: [DataType; 8] = DataType::ALL;
 
 /// Column kinds a frame may hold (two rows, no missing values): `(pandas dtype metadata,
 /// values)`.

@@ -190,8 +190,7 @@ impl Matching {
                 unknown: Vec::new(),
             };
         }
-        // A string name selects a column of that name without the integer-label mark; an
-        // integer name selects the integer label of that value.
+        // Names by their look-up keys (`label_key`), each key's first spec.
         let mut strs: HashMap<&str, &ColumnName> = HashMap::new();
         let mut ints: HashMap<i64, &ColumnName> = HashMap::new();
         for name in specs.iter().filter_map(|s| s.name.as_ref()) {
@@ -203,14 +202,10 @@ impl Matching {
         let mut by_name: HashMap<&ColumnName, (usize, usize)> = HashMap::new();
         let mut unknown = Vec::new();
         for (i, c) in cols.iter().enumerate() {
-            let field = field(c);
-            let hit = if field.metadata().contains_key(table::LABEL_KIND_KEY) {
-                match table::column_label(field) {
-                    ColumnName::Int(v) => ints.get(&v).copied(),
-                    ColumnName::Str(_) => None,
-                }
-            } else {
-                strs.get(field.name().as_str()).copied()
+            let hit = match label_key(field(c)) {
+                Some(LabelKey::Str(s)) => strs.get(s).copied(),
+                Some(LabelKey::Int(v)) => ints.get(&v).copied(),
+                None => None,
             };
             match hit {
                 Some(name) => by_name.entry(name).or_insert((i, 0)).1 += 1,
@@ -225,18 +220,33 @@ impl Matching {
     }
 }
 
-/// Whether a column's field carries the label `name`, as [`Matching`]'s maps decide it: a
-/// string name is the name of a field without the integer-label mark, an integer name the
-/// integer label of that value.
-fn carries(field: &FieldRef, name: &ColumnName) -> bool {
-    if field.metadata().contains_key(table::LABEL_KIND_KEY) {
-        matches!(
-            (table::column_label(field), name),
-            (ColumnName::Int(v), ColumnName::Int(w)) if v == *w
-        )
-    } else {
-        matches!(name, ColumnName::Str(s) if s == field.name())
+/// A column label as names select it: a string name selects a column of that name without
+/// the integer-label mark, an integer name the integer label of that value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LabelKey<'a> {
+    Str(&'a str),
+    Int(i64),
+}
+
+/// The key a column is selected by; `None` for a label marked integer that is not one (no
+/// name selects it).
+fn label_key(field: &FieldRef) -> Option<LabelKey<'_>> {
+    if !field.metadata().contains_key(table::LABEL_KIND_KEY) {
+        return Some(LabelKey::Str(field.name()));
     }
+    match table::column_label(field) {
+        ColumnName::Int(v) => Some(LabelKey::Int(v)),
+        ColumnName::Str(_) => None,
+    }
+}
+
+/// Whether a column's field carries the label `name` (the same key, [`label_key`]).
+fn carries(field: &FieldRef, name: &ColumnName) -> bool {
+    let key = match name {
+        ColumnName::Str(s) => LabelKey::Str(s),
+        ColumnName::Int(i) => LabelKey::Int(*i),
+    };
+    label_key(field) == Some(key)
 }
 
 /// §3: missing required columns (schema order) are an error, extra columns (input order) a
