@@ -6,11 +6,11 @@
 //!
 //! | block values | read as |
 //! | --- | --- |
-//! | `ndarray` of a numeric/bool dtype (little-endian) | one Arrow array per row of the block, over its memory (no copy when each column is contiguous, one copy otherwise) |
+//! | `ndarray` of a numeric/bool dtype (little-endian) | one Arrow array per row of the block, over its memory (no copy when each column is contiguous, one copy otherwise), built only when asked ([`FrameValues::read`]): a caller that needs only the columns' fields reads none |
 //! | `DatetimeArray` without a time zone (`datetime64[s|ms|us|ns]`) | its int64 memory as a timestamp array, `NaT` missing |
 //! | `ArrowStringArray` (pandas' `str` and `string[pyarrow]`) | its Arrow array, shared through the C data interface |
 //!
-//! Anything else — object or extension columns of other kinds, non-string labels, a frame
+//! Anything else — object or extension columns of other kinds, bool or float labels, a frame
 //! without columns, a pandas whose internals differ — answers `None`, and the caller takes
 //! `signet/_convert.py`'s route, which gives the same answers (only more slowly).
 
