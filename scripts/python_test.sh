@@ -53,6 +53,6 @@ VENV_REQS=python/requirements-oldest.txt
 source scripts/venv.sh
 echo "==> pip install ./python into $VENV ($(grep -E '^(numpy|pandas|pyarrow)==' "$VENV_REQS" | tr '\n' ' '))"
 "$PY" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./python
-echo "==> pytest python/tests/test_api.py (oldest dependencies; polars is not among them)"
-"$PY" -m pytest -q -p no:cacheprovider python/tests/test_api.py -k "not polars"
+echo "==> pytest python/tests/test_api.py test_frame_routes.py (oldest dependencies; polars is not among them)"
+"$PY" -m pytest -q -p no:cacheprovider python/tests/test_api.py python/tests/test_frame_routes.py -k "not polars"
 echo "python_test: all passed in $(( $(date +%s) - START )) s"
