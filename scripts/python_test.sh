@@ -6,7 +6,7 @@
 #   4. `pip install ./python` (the signet package, PyO3 abi3), then pytest python/tests:
 #      the conformance replay through the Python API, the API tests, and Spark in local[2];
 #   5. the same package in .venv-python-oldest, with the oldest numpy, pandas and pyarrow that
-#      pyproject.toml allows (python/requirements-oldest.txt), and the API tests there (the
+#      pyproject.toml allows (python/requirements-oldest.txt), and the API and frame-route tests there (the
 #      corpus records pandas 3's dtypes, so its replay runs in step 4 only).
 # SIGNET_PY_PROFILE (default dev) is the cargo profile maturin builds with: dev shares the
 # workspace's test build; `release` is what a user's `pip install` builds.
