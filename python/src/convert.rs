@@ -150,6 +150,9 @@ pub fn read_unless(
                     .into_iter()
                     .map(|(label, dtype, ty)| Arc::new(column_field(label, dtype, ty)))
                     .collect();
+                // `frame_passes_as_is` judges columns without missing values. Unread columns
+                // are numpy numbers and bools, which have none; the columns read already are
+                // datetimes and text, whose classes do not depend on them.
                 if frame.values.unread() && as_is(&fields) {
                     return Ok(Read::AsIs);
                 }

@@ -18,12 +18,18 @@ CASES = 200
 
 
 def _column(rng, dtype, rows):
+    # Text and datetimes are missing a value now and then (numbers and bools cannot be).
+    missing = rows > 0 and rng.random() < 0.3
     if dtype == "bool":
         return rng.random(rows) < 0.5
     if dtype == "str":
-        return pd.array([f"v{i}" for i in rng.integers(0, 9, rows)], dtype="str")
+        values = [f"v{i}" for i in rng.integers(0, 9, rows)]
+        return pd.array([None] * missing + values[missing:], dtype="str")
     if dtype.startswith("datetime"):
-        return (np.datetime64("2020-01-01") + rng.integers(0, 1000, rows)).astype(dtype)
+        values = (np.datetime64("2020-01-01") + rng.integers(0, 1000, rows)).astype(dtype)
+        if missing:
+            values[0] = np.datetime64("NaT")
+        return values
     if dtype.startswith("float"):
         return (rng.random(rows) * 10).round(1).astype(dtype)
     return rng.integers(0, 100, rows).astype(dtype)
