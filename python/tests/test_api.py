@@ -10,6 +10,7 @@ import pyarrow as pa
 import pytest
 
 import signet
+from _routes import assert_same_answers, outcome as _outcome
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HOUSE_ONNX = ROOT / "examples" / "models" / "house_price"
@@ -204,17 +205,8 @@ def test_numpy_arrays_read_by_rust_answer_as_the_python_payload(name, array):
         except signet.SchemaError:
             continue
         for mode in ("strict", "mlflow"):
-            assert _outcome(lambda: _signet.validate(("ndarray", array), sig, mode)) == _outcome(
-                lambda: _signet.validate(slow, sig, mode)), (name, inputs, mode)
-            fast = _outcome(lambda: _signet.enforce(("ndarray", array), sig, None, mode, False))
-            want = _outcome(lambda: _signet.enforce(slow, sig, None, mode, False))
-            assert fast[0] == want[0], (name, inputs, mode)
-            if fast[0] == "error":
-                assert fast == want
-                continue
-            got = _convert.result(fast[1][0], like=array)
-            expected = _convert.result(want[1][0], like=array)
-            assert type(got) is type(expected) and np.array_equal(np.asarray(got), np.asarray(expected))
+            assert_same_answers(("ndarray", array), slow, sig, mode, like=array,
+                                where=(name, inputs, mode))
 
 
 @pytest.mark.parametrize("name,data", [
@@ -230,7 +222,7 @@ def test_numpy_arrays_read_by_rust_answer_as_the_python_payload(name, array):
 def test_dicts_read_by_rust_answer_as_the_python_payload(name, data):
     """A dict reaches Rust as itself and is read in place when its keys are text and its
     values numpy arrays Rust reads; any other goes the payload Python builds. Same answers."""
-    from signet import _convert, _signet
+    from signet import _convert
 
     slow = _convert.declined_payload(data)
     named = '[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 2]}, "name": "x"}, ' \
@@ -239,21 +231,8 @@ def test_dicts_read_by_rust_answer_as_the_python_payload(name, data):
     for inputs in (named, cols):
         sig = signet.Signature(inputs)._native()
         for mode in ("strict", "mlflow"):
-            assert _outcome(lambda: _signet.validate(("dict", data), sig, mode)) == _outcome(
-                lambda: _signet.validate(slow, sig, mode)), (name, inputs, mode)
-            fast = _outcome(lambda: _signet.enforce(("dict", data), sig, None, mode, False))
-            want = _outcome(lambda: _signet.enforce(slow, sig, None, mode, False))
-            assert fast[0] == want[0], (name, inputs, mode, fast, want)
-            if fast[0] == "error":
-                assert fast == want
-                continue
-            got = _convert.result(fast[1][0], like=data)
-            expected = _convert.result(want[1][0], like=data)
-            if isinstance(expected, dict):
-                assert got.keys() == expected.keys()
-                assert all(np.array_equal(got[k], expected[k]) for k in got)
-            else:
-                pd.testing.assert_frame_equal(got, expected)
+            assert_same_answers(("dict", data), slow, sig, mode, like=data,
+                                where=(name, inputs, mode))
 
 
 def test_a_frame_over_one_row_major_block_is_checked_as_its_values():
@@ -296,7 +275,7 @@ def test_a_frame_that_passes_as_it_is_is_not_read():
     # When the columns' labels and dtypes alone show that enforcement passes a frame as it
     # is, its values are not read (nor strided ones copied out): the answers (frame, params,
     # warnings, violations) are those of the per-column route, which reads every column.
-    from signet import _convert, _signet
+    from signet import _convert
 
     X = np.random.default_rng(7).random((50, 4))
     names = ["a", "b", "c", "d"]
@@ -325,22 +304,11 @@ def test_a_frame_that_passes_as_it_is_is_not_read():
         for sname, inputs in schemas.items():
             for with_params in (None, params):
                 sig = signet.Signature(inputs, params=with_params)._native()
+                given = '{"k": 7}' if with_params else None
                 for mode in ("strict", "mlflow"):
-                    given = '{"k": 7}' if with_params else None
-                    fast = _outcome(lambda: _signet.enforce(("pandas", df), sig, given, mode, False))
-                    want = _outcome(lambda: _signet.enforce(
-                        _convert.frame_payload(df), sig, given, mode, False))
-                    where = (fname, sname, with_params, mode)
-                    assert fast[0] == want[0], where
-                    if fast[0] == "error":
-                        assert fast == want, where
-                        continue
-                    assert fast[1][1:] == want[1][1:], where  # params, warnings
-                    pd.testing.assert_frame_equal(
-                        _convert.result(fast[1][0], like=df), _convert.result(want[1][0], like=df)
-                    )
-                    assert _signet.validate(("pandas", df), sig, mode) == _signet.validate(
-                        _convert.frame_payload(df), sig, mode), where
+                    assert_same_answers(("pandas", df), _convert.frame_payload(df), sig, mode,
+                                        like=df, params=given,
+                                        where=(fname, sname, with_params, mode))
     # The case it is for: the caller's frame comes back over the caller's memory where
     # pandas copies on write (a deep copy otherwise, so that writes stay apart).
     sig = signet.Signature(schemas["double"])
@@ -502,13 +470,6 @@ def _frames():
     yield "object column", pd.DataFrame({"o": [[1], [2]]}), False
     yield "big-endian", pd.DataFrame({"x": np.arange(3, dtype=">f8")}), False
     yield "categorical", pd.DataFrame({"c": pd.Categorical(["a", "b"])}), False
-
-
-def _outcome(fn):
-    try:
-        return ("ok", fn())
-    except signet.SignetError as e:
-        return ("error", type(e).__name__, str(e))
 
 
 @pytest.mark.parametrize("name,df,read", list(_frames()), ids=[f[0] for f in _frames()])
